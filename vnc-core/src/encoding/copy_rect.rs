@@ -1,0 +1,32 @@
+//! CopyRect encoding (RFC 6143 §7.7.2): copy an area of the framebuffer to another place.
+
+use crate::error::ProtocolError;
+use crate::framebuffer::{Framebuffer, Rect};
+use crate::reader::Reader;
+
+/// Decodes the 4-byte source position and copies; `Ok(false)` until the bytes have arrived.
+pub(crate) fn decode(
+    r: &mut Reader,
+    rect: Rect,
+    fb: &mut Framebuffer,
+) -> Result<bool, ProtocolError> {
+    let mut t = *r;
+    let (Some(src_x), Some(src_y)) = (t.u16(), t.u16()) else {
+        return Ok(false);
+    };
+    *r = t;
+    let src = Rect::new(src_x, src_y, rect.width, rect.height);
+    if !src.fits_in(fb.width(), fb.height()) {
+        return Err(ProtocolError::CopyRectSourceOutOfBounds {
+            src_x,
+            src_y,
+            rect,
+            fb_width: fb.width(),
+            fb_height: fb.height(),
+        });
+    }
+    if rect.area() > 0 {
+        fb.copy_rect(src_x, src_y, rect);
+    }
+    Ok(true)
+}

@@ -1,0 +1,66 @@
+//! RRE encoding (RFC 6143 §7.7.3): a background colour, then solid subrectangles. Each
+//! subrectangle is drawn as soon as its 8 + bpp bytes have arrived.
+
+use crate::error::ProtocolError;
+use crate::framebuffer::{Framebuffer, Rect};
+use crate::pixel_format::Converter;
+use crate::reader::Reader;
+
+pub(crate) struct Rre {
+    rect: Rect,
+    /// Subrectangles still to come; `None` before the header.
+    left: Option<u32>,
+}
+
+impl Rre {
+    pub(crate) fn new(rect: Rect) -> Rre {
+        Rre { rect, left: None }
+    }
+
+    pub(crate) fn decode(
+        &mut self,
+        r: &mut Reader,
+        fb: &mut Framebuffer,
+        conv: &Converter,
+    ) -> Result<bool, ProtocolError> {
+        let bpp = conv.bpp();
+        let rect = self.rect;
+        let mut left = match self.left {
+            Some(n) => n,
+            None => {
+                let mut t = *r;
+                let (Some(count), Some(bg)) = (t.u32(), t.take(bpp)) else {
+                    return Ok(false);
+                };
+                // A valid encoder never needs more subrectangles than there are pixels; a
+                // larger count is a server trying to make us work for nothing.
+                if count as usize > rect.area() {
+                    return Err(ProtocolError::TooManySubrects { rect, count });
+                }
+                *r = t;
+                fb.fill_rect(rect, conv.pixel(bg));
+                count
+            }
+        };
+        while left > 0 {
+            let Some(sub) = r.take(bpp + 8) else {
+                self.left = Some(left);
+                return Ok(false);
+            };
+            let px = conv.pixel(sub);
+            let f = |i: usize| u16::from_be_bytes([sub[bpp + i], sub[bpp + i + 1]]);
+            let s = Rect::new(f(0), f(2), f(4), f(6));
+            if !s.fits_in(rect.width, rect.height) {
+                return Err(ProtocolError::SubrectOutOfBounds {
+                    encoding: "RRE",
+                    sub: s,
+                    outer: Rect::new(0, 0, rect.width, rect.height),
+                });
+            }
+            fb.fill_rect(Rect::new(rect.x + s.x, rect.y + s.y, s.width, s.height), px);
+            left -= 1;
+        }
+        self.left = Some(0);
+        Ok(true)
+    }
+}

@@ -1,0 +1,286 @@
+//! The engine's error type. Every way a session can end badly is one variant here, with enough
+//! context (which handshake step, which message, which field) for a person to act on it.
+
+use std::fmt;
+
+use crate::security::SecurityType;
+
+/// The part of the RFB exchange that was under way when something went wrong.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Step {
+    /// Reading the server's `RFB xxx.yyy` version string.
+    Version,
+    /// Reading the security types and choosing one.
+    Security,
+    /// Running the chosen security type (VNC challenge, credentials, SecurityResult).
+    Authentication,
+    /// ClientInit / ServerInit.
+    Initialization,
+    /// A FramebufferUpdate message (rectangle headers and encoded data).
+    FramebufferUpdate,
+    /// Any other server-to-client message after initialisation.
+    ServerMessage,
+}
+
+impl fmt::Display for Step {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Step::Version => "protocol version",
+            Step::Security => "security negotiation",
+            Step::Authentication => "authentication",
+            Step::Initialization => "initialisation",
+            Step::FramebufferUpdate => "framebuffer update",
+            Step::ServerMessage => "server message",
+        })
+    }
+}
+
+/// Errors of a [`Session`](crate::Session).
+///
+/// Once an error has been returned the session is finished: every later call that feeds it
+/// input returns [`Error::Closed`]. The transport should be closed.
+#[derive(Clone, Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The first 12 bytes were not an `RFB xxx.yyy\n` version string: probably not a VNC server.
+    #[error("the server did not send an RFB version string (got {got:?}); is this a VNC server?")]
+    NotRfb {
+        /// What arrived instead, escaped.
+        got: String,
+    },
+    /// The server speaks an RFB version this client cannot talk to.
+    #[error(
+        "the server speaks RFB {major}.{minor}, which this client does not support (3.3 to 3.8 are)"
+    )]
+    UnsupportedVersion {
+        /// Major version the server sent.
+        major: u16,
+        /// Minor version the server sent.
+        minor: u16,
+    },
+    /// The server refused the connection before authentication and said why.
+    #[error("the server refused the connection: {reason}")]
+    ConnectionRefused {
+        /// The server's reason string.
+        reason: String,
+    },
+    /// None of the security types the server offers is one this session accepts.
+    #[error(
+        "no common security type: the server offers [{}], this client accepts [{}]",
+        fmt_list(.offered),
+        fmt_list(.accepted)
+    )]
+    NoCommonSecurityType {
+        /// What the server offered (raw numbers, known or not).
+        offered: Vec<u8>,
+        /// What the session's configuration accepts, in order of preference.
+        accepted: Vec<SecurityType>,
+    },
+    /// The server rejected the credentials.
+    #[error("authentication failed: {}", .reason.as_deref().unwrap_or("the server gave no reason"))]
+    AuthenticationFailed {
+        /// The reason string the server sent (RFB 3.8 only).
+        reason: Option<String>,
+    },
+    /// The server sent something that breaks the protocol.
+    #[error("protocol error during {step}: {error}")]
+    Protocol {
+        /// What was under way.
+        step: Step,
+        /// What exactly was wrong.
+        error: ProtocolError,
+    },
+    /// A value the server sent is above one of the session's [`Limits`](crate::Limits).
+    #[error(
+        "during {step}: the server sent {what} of {value}, above this client's limit of {limit}"
+    )]
+    LimitExceeded {
+        /// What was under way.
+        step: Step,
+        /// Which quantity (for example "a desktop name length").
+        what: &'static str,
+        /// The value the server sent.
+        value: u64,
+        /// The configured limit.
+        limit: u64,
+    },
+    /// The server closed the connection in the middle of the handshake or of a message.
+    #[error("the server closed the connection during {step}")]
+    UnexpectedEof {
+        /// What was under way.
+        step: Step,
+    },
+    /// The handshake did not finish within [`Config::handshake_timeout`](crate::Config).
+    #[error("timed out during {step}: the server stopped answering")]
+    Timeout {
+        /// What was under way.
+        step: Step,
+    },
+    /// The session already ended (after an error or the end of the stream).
+    #[error("the session is closed")]
+    Closed,
+}
+
+impl Error {
+    /// True when the server rejected the credentials (as opposed to a transport or protocol
+    /// problem), so a client can ask again.
+    pub fn is_authentication_failure(&self) -> bool {
+        matches!(self, Error::AuthenticationFailed { .. })
+    }
+
+    pub(crate) fn protocol(step: Step, error: ProtocolError) -> Self {
+        Error::Protocol { step, error }
+    }
+}
+
+fn fmt_list<T: fmt::Display>(items: &[T]) -> String {
+    items
+        .iter()
+        .map(|i| i.to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// What was wrong with data the server sent.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ProtocolError {
+    /// A pixel format that cannot describe pixels (bits per pixel not 8/16/32, a zero colour
+    /// maximum, a shift past the pixel, colour-map mode above 8 bits per pixel).
+    #[error("invalid pixel format: {0}")]
+    InvalidPixelFormat(&'static str),
+    /// A framebuffer of zero width or height.
+    #[error("a framebuffer size of {width}x{height} is invalid")]
+    InvalidFramebufferSize {
+        /// Width sent.
+        width: u16,
+        /// Height sent.
+        height: u16,
+    },
+    /// A security type the server may not choose (RFB 3.3) or that needs support we lack.
+    #[error("the server chose security type {0}, which this client does not support")]
+    UnsupportedSecurityType(u32),
+    /// A message type this client does not know; the stream cannot be followed past it.
+    #[error("unknown server message type {0}")]
+    UnknownMessageType(u8),
+    /// A rectangle in an encoding this client cannot decode.
+    #[error("rectangle {rect} uses encoding {encoding}, which this client cannot decode")]
+    UnsupportedEncoding {
+        /// The encoding number.
+        encoding: i32,
+        /// The rectangle.
+        rect: crate::Rect,
+    },
+    /// A rectangle reaching past the framebuffer.
+    #[error("rectangle {rect} lies outside the {fb_width}x{fb_height} framebuffer")]
+    RectOutOfBounds {
+        /// The rectangle.
+        rect: crate::Rect,
+        /// Framebuffer width.
+        fb_width: u16,
+        /// Framebuffer height.
+        fb_height: u16,
+    },
+    /// A CopyRect whose source reaches past the framebuffer.
+    #[error(
+        "CopyRect source at ({src_x},{src_y}) for {rect} lies outside the {fb_width}x{fb_height} framebuffer"
+    )]
+    CopyRectSourceOutOfBounds {
+        /// Source x.
+        src_x: u16,
+        /// Source y.
+        src_y: u16,
+        /// Destination rectangle.
+        rect: crate::Rect,
+        /// Framebuffer width.
+        fb_width: u16,
+        /// Framebuffer height.
+        fb_height: u16,
+    },
+    /// A subrectangle (RRE, Hextile) reaching past its rectangle or tile.
+    #[error("{encoding} subrectangle {sub} lies outside its {outer}")]
+    SubrectOutOfBounds {
+        /// Which encoding.
+        encoding: &'static str,
+        /// The subrectangle, relative to its container.
+        sub: crate::Rect,
+        /// The containing rectangle or tile, relative to itself (size only).
+        outer: crate::Rect,
+    },
+    /// More RRE subrectangles than the rectangle has pixels.
+    #[error("RRE rectangle {rect} claims {count} subrectangles, more than its pixels")]
+    TooManySubrects {
+        /// The rectangle.
+        rect: crate::Rect,
+        /// The count sent.
+        count: u32,
+    },
+    /// A ZRLE tile sub-encoding that the spec leaves unused (17 to 127, 129).
+    #[error("ZRLE tile at ({x},{y}) uses the undefined sub-encoding {subencoding}")]
+    ZrleBadSubencoding {
+        /// Tile x (framebuffer coordinates).
+        x: u16,
+        /// Tile y.
+        y: u16,
+        /// The sub-encoding byte.
+        subencoding: u8,
+    },
+    /// A ZRLE palette index past the tile's palette.
+    #[error("ZRLE tile at ({x},{y}) uses palette index {index} of a {palette_size}-colour palette")]
+    ZrlePaletteIndex {
+        /// Tile x.
+        x: u16,
+        /// Tile y.
+        y: u16,
+        /// The index.
+        index: u8,
+        /// Palette size.
+        palette_size: u8,
+    },
+    /// A ZRLE run longer than what is left of its tile.
+    #[error("ZRLE run of {run} pixels in tile at ({x},{y}) overruns the tile ({left} pixels left)")]
+    ZrleRunTooLong {
+        /// Tile x.
+        x: u16,
+        /// Tile y.
+        y: u16,
+        /// Run length.
+        run: usize,
+        /// Pixels left in the tile.
+        left: usize,
+    },
+    /// A ZRLE rectangle whose decompressed data ends before its tiles do.
+    #[error("ZRLE rectangle {rect}: decompressed data ends in the middle of a tile")]
+    ZrleTruncated {
+        /// The rectangle.
+        rect: crate::Rect,
+    },
+    /// zlib data that decompresses to more than the rectangle needs.
+    #[error("{encoding} rectangle {rect}: zlib data inflates to more than the rectangle needs")]
+    ZlibOverflow {
+        /// Which encoding.
+        encoding: &'static str,
+        /// The rectangle.
+        rect: crate::Rect,
+    },
+    /// Corrupt zlib data.
+    #[error("{encoding}: corrupt zlib data ({detail})")]
+    Zlib {
+        /// Which encoding.
+        encoding: &'static str,
+        /// zlib's message.
+        detail: String,
+    },
+    /// SetColourMapEntries while the pixel format is true colour.
+    #[error("the server sent SetColourMapEntries while the pixel format is true colour")]
+    ColourMapInTrueColour,
+    /// SetColourMapEntries past entry 255.
+    #[error("SetColourMapEntries for entries {first}..{end} goes past the 256-entry colour map")]
+    ColourMapOutOfRange {
+        /// First entry.
+        first: u16,
+        /// One past the last entry.
+        end: u32,
+    },
+}

@@ -1,0 +1,79 @@
+//! Events the session hands to the application through
+//! [`Session::poll_event`](crate::Session::poll_event).
+
+use crate::framebuffer::Rect;
+use crate::handshake::version::ProtocolVersion;
+use crate::pixel_format::PixelFormat;
+use crate::security::{CredentialsNeeded, SecurityType};
+
+/// Something the application may want to react to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Event {
+    /// The protocol version was agreed.
+    VersionNegotiated(ProtocolVersion),
+    /// A security type was chosen from the server's offer.
+    SecurityNegotiated(SecurityType),
+    /// The session needs credentials it does not have; answer with
+    /// [`Session::set_credential`](crate::Session::set_credential). Nothing blocks meanwhile.
+    CredentialsRequired(CredentialsNeeded),
+    /// ServerInit arrived: the session is ready and the first full update has been requested.
+    Initialized {
+        /// Framebuffer width.
+        width: u16,
+        /// Framebuffer height.
+        height: u16,
+        /// The desktop name (decoded as UTF-8, or Latin-1 where that fails).
+        name: String,
+        /// The server's native pixel format.
+        server_pixel_format: PixelFormat,
+    },
+    /// An area of the framebuffer changed.
+    FramebufferUpdated(Rect),
+    /// A FramebufferUpdate message ended: the framebuffer is consistent now.
+    FramebufferUpdateEnd,
+    /// The framebuffer changed size (DesktopSize); its content was cleared.
+    DesktopResized {
+        /// New width.
+        width: u16,
+        /// New height.
+        height: u16,
+    },
+    /// The desktop has a new name (DesktopName).
+    DesktopRenamed(String),
+    /// The server's cursor image changed (rich Cursor pseudo-encoding).
+    CursorChanged(Cursor),
+    /// The server rang the bell.
+    Bell,
+    /// The server's clipboard changed (ServerCutText, decoded from Latin-1).
+    ServerCutText(String),
+    /// The server closed the connection cleanly after initialisation.
+    Closed,
+}
+
+/// A cursor image to draw locally.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Cursor {
+    /// Width in pixels (0 means: no cursor, hide it).
+    pub width: u16,
+    /// Height in pixels.
+    pub height: u16,
+    /// Hot spot x, inside the image.
+    pub hotspot_x: u16,
+    /// Hot spot y, inside the image.
+    pub hotspot_y: u16,
+    /// Straight (not premultiplied) RGBA, rows top to bottom, `width * 4` bytes each. Alpha
+    /// is 0 or 255, from the cursor's bitmask.
+    pub rgba: Vec<u8>,
+}
+
+impl std::fmt::Debug for Cursor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Cursor")
+            .field("width", &self.width)
+            .field("height", &self.height)
+            .field("hotspot_x", &self.hotspot_x)
+            .field("hotspot_y", &self.hotspot_y)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,263 @@
+//! The client-side framebuffer that decoders write into, and the rectangle type used for
+//! damage. The layout is fixed so that it can be handed to cairo, GDK or a PNG writer as is.
+
+use std::fmt;
+
+/// A rectangle in framebuffer coordinates.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Rect {
+    /// Left edge.
+    pub x: u16,
+    /// Top edge.
+    pub y: u16,
+    /// Width in pixels.
+    pub width: u16,
+    /// Height in pixels.
+    pub height: u16,
+}
+
+impl Rect {
+    /// A rectangle from its position and size.
+    pub const fn new(x: u16, y: u16, width: u16, height: u16) -> Rect {
+        Rect {
+            x,
+            y,
+            width,
+            height,
+        }
+    }
+
+    /// Number of pixels.
+    pub fn area(&self) -> usize {
+        usize::from(self.width) * usize::from(self.height)
+    }
+
+    /// True if the rectangle lies inside a `width` x `height` area (computed without overflow).
+    pub fn fits_in(&self, width: u16, height: u16) -> bool {
+        u32::from(self.x) + u32::from(self.width) <= u32::from(width)
+            && u32::from(self.y) + u32::from(self.height) <= u32::from(height)
+    }
+}
+
+impl fmt::Display for Rect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}x{} at ({},{})",
+            self.width, self.height, self.x, self.y
+        )
+    }
+}
+
+/// The decoded remote screen.
+///
+/// Pixels are 4 bytes each in the order **B, G, R, A** with A always 255, rows top to bottom,
+/// [`stride`](Self::stride) bytes apart (`width * 4`, no padding). On a little-endian machine
+/// each pixel is the `u32` `0xAARRGGBB`, which is cairo's `FORMAT_ARGB32`/`FORMAT_RGB24` and
+/// GDK's `MemoryFormat::B8g8r8a8`; with the alpha byte ignored it is the same as BGRx.
+///
+/// ```
+/// # use vnc_core::Framebuffer;
+/// let fb = Framebuffer::new(2, 1);
+/// assert_eq!(fb.stride(), 8);
+/// assert_eq!(fb.pixel(1, 0), Some([0, 0, 0, 255])); // starts black and opaque
+/// ```
+#[derive(Clone)]
+pub struct Framebuffer {
+    width: u16,
+    height: u16,
+    data: Vec<u8>,
+}
+
+impl fmt::Debug for Framebuffer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Framebuffer")
+            .field("width", &self.width)
+            .field("height", &self.height)
+            .finish_non_exhaustive()
+    }
+}
+
+const BLACK: [u8; 4] = [0, 0, 0, 255];
+
+impl Framebuffer {
+    /// A black framebuffer of the given size.
+    pub fn new(width: u16, height: u16) -> Framebuffer {
+        let mut fb = Framebuffer {
+            width: 0,
+            height: 0,
+            data: Vec::new(),
+        };
+        fb.resize(width, height);
+        fb
+    }
+
+    /// Width in pixels.
+    pub fn width(&self) -> u16 {
+        self.width
+    }
+
+    /// Height in pixels.
+    pub fn height(&self) -> u16 {
+        self.height
+    }
+
+    /// Bytes from the start of one row to the next.
+    pub fn stride(&self) -> usize {
+        usize::from(self.width) * 4
+    }
+
+    /// All pixels, row after row (see the type's documentation for the layout).
+    pub fn data(&self) -> &[u8] {
+        &self.data
+    }
+
+    /// Mutable access to the pixels, for applications that draw on top (keep alpha at 255).
+    pub fn data_mut(&mut self) -> &mut [u8] {
+        &mut self.data
+    }
+
+    /// One pixel as `[B, G, R, A]`, or `None` outside the framebuffer.
+    pub fn pixel(&self, x: u16, y: u16) -> Option<[u8; 4]> {
+        if x >= self.width || y >= self.height {
+            return None;
+        }
+        let o = usize::from(y) * self.stride() + usize::from(x) * 4;
+        self.data.get(o..o + 4).map(|p| [p[0], p[1], p[2], p[3]])
+    }
+
+    /// The framebuffer as tightly packed RGBA rows (for PNG writers and image libraries).
+    pub fn to_rgba(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.data.len());
+        for p in self.data.chunks_exact(4) {
+            out.extend_from_slice(&[p[2], p[1], p[0], p[3]]);
+        }
+        out
+    }
+
+    /// Resizes to `width` x `height` and clears to black. The caller checked the limits.
+    pub(crate) fn resize(&mut self, width: u16, height: u16) {
+        self.width = width;
+        self.height = height;
+        let len = usize::from(width) * usize::from(height) * 4;
+        self.data.clear();
+        self.data.shrink_to(len);
+        self.data.resize(len, 0);
+        fill(&mut self.data, BLACK);
+    }
+
+    /// Byte range of `w` pixels starting at (`x`, `y`). The caller checked the bounds.
+    #[inline]
+    fn span(&self, x: u16, y: u16, w: u16) -> std::ops::Range<usize> {
+        let start = usize::from(y) * self.stride() + usize::from(x) * 4;
+        start..start + usize::from(w) * 4
+    }
+
+    /// The bytes of `w` pixels of row `y` from column `x`. The caller checked the bounds.
+    #[inline]
+    pub(crate) fn row_mut(&mut self, x: u16, y: u16, w: u16) -> &mut [u8] {
+        let r = self.span(x, y, w);
+        &mut self.data[r]
+    }
+
+    /// Fills a rectangle (already checked to fit) with one pixel.
+    pub(crate) fn fill_rect(&mut self, r: Rect, px: [u8; 4]) {
+        if r.width == 0 {
+            return;
+        }
+        let stride = self.stride();
+        let first = self.span(r.x, r.y, r.width);
+        let len = first.len();
+        fill(&mut self.data[first.clone()], px);
+        for row in 1..usize::from(r.height) {
+            let start = first.start + row * stride;
+            self.data.copy_within(first.clone(), start);
+            debug_assert!(start + len <= self.data.len());
+        }
+    }
+
+    /// Copies the `dst`-sized area at (`src_x`, `src_y`) to `dst`; both were checked to fit.
+    /// Overlapping areas copy correctly, as CopyRect requires.
+    pub(crate) fn copy_rect(&mut self, src_x: u16, src_y: u16, dst: Rect) {
+        let stride = self.stride();
+        let rows = usize::from(dst.height);
+        let src0 = self.span(src_x, src_y, dst.width);
+        let dst0 = self.span(dst.x, dst.y, dst.width);
+        let copy = |data: &mut Vec<u8>, row: usize| {
+            let s = src0.start + row * stride;
+            data.copy_within(s..s + src0.len(), dst0.start + row * stride);
+        };
+        // Moving down: copy the bottom row first so that no source row is overwritten
+        // before it is read.
+        if dst.y > src_y {
+            (0..rows).rev().for_each(|row| copy(&mut self.data, row));
+        } else {
+            (0..rows).for_each(|row| copy(&mut self.data, row));
+        }
+    }
+}
+
+/// Writes `px` into every 4-byte pixel of `buf`.
+#[inline]
+pub(crate) fn fill(buf: &mut [u8], px: [u8; 4]) {
+    for p in buf.chunks_exact_mut(4) {
+        p.copy_from_slice(&px);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn numbered(w: u16, h: u16) -> Framebuffer {
+        let mut fb = Framebuffer::new(w, h);
+        for y in 0..h {
+            for x in 0..w {
+                fb.row_mut(x, y, 1)
+                    .copy_from_slice(&[x as u8, y as u8, 0, 255]);
+            }
+        }
+        fb
+    }
+
+    #[test]
+    fn fill_touches_only_the_rectangle() {
+        let mut fb = Framebuffer::new(4, 4);
+        fb.fill_rect(Rect::new(1, 1, 2, 3), [1, 2, 3, 255]);
+        for y in 0..4 {
+            for x in 0..4 {
+                let inside = (1..3).contains(&x) && (1..4).contains(&y);
+                let want = if inside { [1, 2, 3, 255] } else { BLACK };
+                assert_eq!(fb.pixel(x, y), Some(want), "{x},{y}");
+            }
+        }
+    }
+
+    #[test]
+    fn overlapping_copies_in_every_direction() {
+        for (sx, sy, dx, dy) in [
+            (0, 0, 1, 1),
+            (1, 1, 0, 0),
+            (0, 1, 0, 0),
+            (0, 0, 0, 1),
+            (1, 0, 0, 0),
+            (0, 0, 1, 0),
+        ] {
+            let mut fb = numbered(5, 5);
+            let orig = fb.clone();
+            fb.copy_rect(sx, sy, Rect::new(dx, dy, 4, 4));
+            for y in 0..4 {
+                for x in 0..4 {
+                    assert_eq!(fb.pixel(dx + x, dy + y), orig.pixel(sx + x, sy + y));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn fits_in_does_not_overflow() {
+        assert!(!Rect::new(u16::MAX, 0, 2, 1).fits_in(u16::MAX, 1));
+        assert!(Rect::new(0, 0, 10, 10).fits_in(10, 10));
+        assert!(!Rect::new(0, 1, 10, 10).fits_in(10, 10));
+    }
+}

@@ -1,0 +1,62 @@
+//! A sans-IO RFB (VNC) client engine.
+//!
+//! [`Session`] speaks the client side of the Remote Framebuffer protocol (RFC 6143 and the
+//! community rfbproto extensions) without owning a socket, a clock or an executor: bytes from
+//! the server go in through [`Session::feed`], bytes for the server come out of
+//! [`Session::pending_output`], things that happened come out of [`Session::poll_event`], and
+//! time is passed in through [`Session::handle_timeout`]. The same engine runs under tokio,
+//! the glib main loop or a plain blocking loop.
+//!
+//! What it does:
+//! - the handshake for RFB 3.3, 3.7 and 3.8, security types None and VNC authentication, with
+//!   credentials asked for through [`Event::CredentialsRequired`] rather than by blocking;
+//! - every valid true-colour pixel format (8, 16 and 32 bits, either byte order, any shifts
+//!   and maxima) and 8-bit colour maps, converted into a BGRA [`Framebuffer`];
+//! - the Raw, CopyRect, RRE, Hextile and ZRLE encodings and the DesktopSize, LastRect, Cursor
+//!   and DesktopName pseudo-encodings;
+//! - hostile input: any byte sequence ends in a typed [`Error`], never a panic, a hang or an
+//!   allocation a server can choose beyond the [`Limits`].
+//!
+//! ```
+//! use std::time::Instant;
+//! use vnc_core::{Config, Credential, Event, Session};
+//!
+//! let mut session = Session::new(Config::default(), Instant::now());
+//! session.set_credential(Credential::Password, "secret");
+//! // In a real program these bytes come from a socket, and `take_output` goes back to it.
+//! session.feed(b"RFB 003.008\n").unwrap();
+//! let _to_server = session.take_output();
+//! while let Some(event) = session.poll_event() {
+//!     if let Event::FramebufferUpdateEnd = event {
+//!         let fb = session.framebuffer();
+//!         println!("{}x{}", fb.width(), fb.height());
+//!     }
+//! }
+//! ```
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod config;
+mod encoding;
+mod error;
+mod event;
+mod framebuffer;
+mod handshake;
+mod messages;
+mod pixel_format;
+mod reader;
+mod security;
+mod session;
+#[cfg(feature = "testing")]
+pub mod testing;
+
+pub use config::{Config, Limits, PixelFormatRequest};
+pub use encoding::{Encoding, UnknownEncoding};
+pub use error::{Error, ProtocolError, Step};
+pub use event::{Cursor, Event};
+pub use framebuffer::{Framebuffer, Rect};
+pub use handshake::version::ProtocolVersion;
+pub use pixel_format::PixelFormat;
+pub use security::{Credential, CredentialsNeeded, SecurityType, security_type_name};
+pub use session::Session;

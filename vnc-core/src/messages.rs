@@ -1,0 +1,90 @@
+//! Client-to-server messages (RFC 6143 §7.5), written into the session's output buffer. Every
+//! byte is written explicitly, padding included, so nothing uninitialised ever leaves.
+
+use crate::encoding::Encoding;
+use crate::framebuffer::Rect;
+use crate::pixel_format::PixelFormat;
+
+pub(crate) fn set_pixel_format(out: &mut Vec<u8>, pf: &PixelFormat) {
+    out.extend_from_slice(&[0, 0, 0, 0]);
+    out.extend_from_slice(&pf.to_bytes());
+}
+
+pub(crate) fn set_encodings(out: &mut Vec<u8>, encodings: &[Encoding]) {
+    let n = encodings.len().min(usize::from(u16::MAX));
+    out.extend_from_slice(&[2, 0]);
+    out.extend_from_slice(&(n as u16).to_be_bytes());
+    for e in &encodings[..n] {
+        out.extend_from_slice(&e.number().to_be_bytes());
+    }
+}
+
+pub(crate) fn framebuffer_update_request(out: &mut Vec<u8>, incremental: bool, r: Rect) {
+    out.extend_from_slice(&[3, incremental as u8]);
+    for v in [r.x, r.y, r.width, r.height] {
+        out.extend_from_slice(&v.to_be_bytes());
+    }
+}
+
+pub(crate) fn key_event(out: &mut Vec<u8>, down: bool, keysym: u32) {
+    out.extend_from_slice(&[4, down as u8, 0, 0]);
+    out.extend_from_slice(&keysym.to_be_bytes());
+}
+
+pub(crate) fn pointer_event(out: &mut Vec<u8>, buttons: u8, x: u16, y: u16) {
+    out.extend_from_slice(&[5, buttons]);
+    out.extend_from_slice(&x.to_be_bytes());
+    out.extend_from_slice(&y.to_be_bytes());
+}
+
+/// ClientCutText with `text` in Latin-1: characters outside it become `?`, and CR LF line
+/// ends become LF, as RFC 6143 §7.5.6 asks.
+pub(crate) fn client_cut_text(out: &mut Vec<u8>, text: &str) {
+    let start = out.len();
+    out.extend_from_slice(&[6, 0, 0, 0, 0, 0, 0, 0]);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\r' && chars.peek() == Some(&'\n') {
+            continue;
+        }
+        out.push(u8::try_from(u32::from(c)).unwrap_or(b'?'));
+    }
+    let len = (out.len() - start - 8) as u32;
+    out[start + 4..start + 8].copy_from_slice(&len.to_be_bytes());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wire_forms() {
+        let mut o = Vec::new();
+        framebuffer_update_request(&mut o, true, Rect::new(1, 2, 640, 480));
+        assert_eq!(o, [3, 1, 0, 1, 0, 2, 2, 128, 1, 224]);
+        o.clear();
+        key_event(&mut o, true, 0xff0d);
+        assert_eq!(o, [4, 1, 0, 0, 0, 0, 0xff, 0x0d]);
+        o.clear();
+        pointer_event(&mut o, 0b1000_0001, 300, 2);
+        assert_eq!(o, [5, 0x81, 1, 44, 0, 2]);
+        o.clear();
+        set_encodings(&mut o, &[Encoding::Zrle, Encoding::Cursor]);
+        assert_eq!(o, [2, 0, 0, 2, 0, 0, 0, 16, 0xff, 0xff, 0xff, 0x11]);
+        o.clear();
+        set_pixel_format(&mut o, &PixelFormat::RGB565);
+        assert_eq!(
+            o,
+            [
+                0, 0, 0, 0, 16, 16, 0, 1, 0, 31, 0, 63, 0, 31, 11, 5, 0, 0, 0, 0
+            ]
+        );
+    }
+
+    #[test]
+    fn cut_text_is_latin1() {
+        let mut o = Vec::new();
+        client_cut_text(&mut o, "a\u{e9}\u{20ac}\r\nb");
+        assert_eq!(o, [6, 0, 0, 0, 0, 0, 0, 5, b'a', 0xe9, b'?', b'\n', b'b']);
+    }
+}

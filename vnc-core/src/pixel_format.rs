@@ -1,0 +1,662 @@
+//! RFB pixel formats (the 16-byte PIXEL_FORMAT structure) and the converters that turn a
+//! server's pixels into the framebuffer's BGRA layout. A converter is built once per pixel
+//! format; its row functions pick their loop once per row, never per pixel.
+
+use crate::error::ProtocolError;
+
+/// An RFB pixel format, as in ServerInit and SetPixelFormat (RFC 6143 §7.4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct PixelFormat {
+    /// Bits per pixel on the wire: 8, 16 or 32.
+    pub bits_per_pixel: u8,
+    /// Useful bits in a pixel.
+    pub depth: u8,
+    /// Multi-byte pixels are big endian.
+    pub big_endian: bool,
+    /// True colour (channels packed with max/shift) rather than colour-map indexes.
+    pub true_colour: bool,
+    /// Largest red value (2^n - 1).
+    pub red_max: u16,
+    /// Largest green value.
+    pub green_max: u16,
+    /// Largest blue value.
+    pub blue_max: u16,
+    /// Bit position of red.
+    pub red_shift: u8,
+    /// Bit position of green.
+    pub green_shift: u8,
+    /// Bit position of blue.
+    pub blue_shift: u8,
+}
+
+impl PixelFormat {
+    /// 32 bits per pixel, depth 24, little endian, 8 bits per channel (red at bit 16): full
+    /// colour, and the same layout as the framebuffer, so it converts fastest.
+    pub const RGB888: PixelFormat = PixelFormat {
+        bits_per_pixel: 32,
+        depth: 24,
+        big_endian: false,
+        true_colour: true,
+        red_max: 255,
+        green_max: 255,
+        blue_max: 255,
+        red_shift: 16,
+        green_shift: 8,
+        blue_shift: 0,
+    };
+
+    /// 16 bits per pixel, 5-6-5 (red at bit 11), little endian: half the bandwidth.
+    pub const RGB565: PixelFormat = PixelFormat {
+        bits_per_pixel: 16,
+        depth: 16,
+        big_endian: false,
+        true_colour: true,
+        red_max: 31,
+        green_max: 63,
+        blue_max: 31,
+        red_shift: 11,
+        green_shift: 5,
+        blue_shift: 0,
+    };
+
+    /// 8 bits per pixel true colour, 3-3-2 with blue in the top bits ("bgr233"): a quarter
+    /// of the bandwidth, 256 colours.
+    pub const BGR233: PixelFormat = PixelFormat {
+        bits_per_pixel: 8,
+        depth: 8,
+        big_endian: false,
+        true_colour: true,
+        red_max: 7,
+        green_max: 7,
+        blue_max: 3,
+        red_shift: 0,
+        green_shift: 3,
+        blue_shift: 6,
+    };
+
+    /// Parses the 16-byte wire form. Padding bytes are ignored.
+    pub fn from_bytes(b: &[u8; 16]) -> PixelFormat {
+        PixelFormat {
+            bits_per_pixel: b[0],
+            depth: b[1],
+            big_endian: b[2] != 0,
+            true_colour: b[3] != 0,
+            red_max: u16::from_be_bytes([b[4], b[5]]),
+            green_max: u16::from_be_bytes([b[6], b[7]]),
+            blue_max: u16::from_be_bytes([b[8], b[9]]),
+            red_shift: b[10],
+            green_shift: b[11],
+            blue_shift: b[12],
+        }
+    }
+
+    /// The 16-byte wire form, padding zeroed.
+    pub fn to_bytes(&self) -> [u8; 16] {
+        let [rm0, rm1] = self.red_max.to_be_bytes();
+        let [gm0, gm1] = self.green_max.to_be_bytes();
+        let [bm0, bm1] = self.blue_max.to_be_bytes();
+        [
+            self.bits_per_pixel,
+            self.depth,
+            self.big_endian as u8,
+            self.true_colour as u8,
+            rm0,
+            rm1,
+            gm0,
+            gm1,
+            bm0,
+            bm1,
+            self.red_shift,
+            self.green_shift,
+            self.blue_shift,
+            0,
+            0,
+            0,
+        ]
+    }
+
+    /// Bytes per pixel on the wire (1, 2 or 4) for a valid format.
+    pub fn bytes_per_pixel(&self) -> usize {
+        usize::from(self.bits_per_pixel / 8)
+    }
+
+    /// Checks that the format can be decoded: 8, 16 or 32 bits per pixel; in true colour,
+    /// non-zero maxima and shifts inside the pixel; colour-map mode only at 8 bits per pixel.
+    pub fn validate(&self) -> Result<(), ProtocolError> {
+        if !matches!(self.bits_per_pixel, 8 | 16 | 32) {
+            return Err(ProtocolError::InvalidPixelFormat(
+                "bits per pixel must be 8, 16 or 32",
+            ));
+        }
+        if self.true_colour {
+            if self.red_max == 0 || self.green_max == 0 || self.blue_max == 0 {
+                return Err(ProtocolError::InvalidPixelFormat(
+                    "a colour maximum is zero",
+                ));
+            }
+            let bpp = self.bits_per_pixel;
+            if self.red_shift >= bpp || self.green_shift >= bpp || self.blue_shift >= bpp {
+                return Err(ProtocolError::InvalidPixelFormat(
+                    "a colour shift lies past the pixel",
+                ));
+            }
+        } else if self.bits_per_pixel != 8 {
+            return Err(ProtocolError::InvalidPixelFormat(
+                "colour-map mode is only supported at 8 bits per pixel",
+            ));
+        }
+        Ok(())
+    }
+
+    /// How the compact pixel (ZRLE's CPIXEL) is stored: three bytes for 32-bit true-colour
+    /// formats of depth 24 or less whose channels fit in the low or the high three bytes.
+    pub(crate) fn cpixel3(&self) -> Option<Cpixel3> {
+        if !self.true_colour || self.bits_per_pixel != 32 || self.depth > 24 {
+            return None;
+        }
+        let mask = |max: u16, shift: u8| u64::from(max) << shift;
+        let all = mask(self.red_max, self.red_shift)
+            | mask(self.green_max, self.green_shift)
+            | mask(self.blue_max, self.blue_shift);
+        let low = all & !0x00FF_FFFF_u64 == 0;
+        let high = all & !0xFFFF_FF00_u64 == 0;
+        match (low, high, self.big_endian) {
+            (true, _, false) => Some(Cpixel3::LowLittle),
+            (true, _, true) => Some(Cpixel3::LowBig),
+            (false, true, false) => Some(Cpixel3::HighLittle),
+            (false, true, true) => Some(Cpixel3::HighBig),
+            _ => None,
+        }
+    }
+}
+
+impl Default for PixelFormat {
+    fn default() -> Self {
+        PixelFormat::RGB888
+    }
+}
+
+/// Where the three bytes of a 3-byte CPIXEL sit in the 32-bit pixel.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Cpixel3 {
+    /// Little endian, the low three bytes: wire bytes are bits 0-7, 8-15, 16-23.
+    LowLittle,
+    /// Little endian, the high three bytes: wire bytes are bits 8-15, 16-23, 24-31.
+    HighLittle,
+    /// Big endian, the low three bytes: wire bytes are bits 16-23, 8-15, 0-7.
+    LowBig,
+    /// Big endian, the high three bytes: wire bytes are bits 24-31, 16-23, 8-15.
+    HighBig,
+}
+
+/// One framebuffer pixel: B, G, R, A bytes with A = 255.
+pub(crate) type Bgra = [u8; 4];
+
+/// Turns server pixels into framebuffer pixels.
+#[derive(Clone)]
+pub(crate) struct Converter {
+    kind: Kind,
+    /// Bytes per wire pixel.
+    bpp: usize,
+    /// Bytes per compact pixel (ZRLE).
+    cpp: usize,
+    cpixel3: Option<Cpixel3>,
+}
+
+#[derive(Clone)]
+enum Kind {
+    /// 32 bpp with 8-bit channels at byte positions: a shift and a mask per channel.
+    Shift32 { big_endian: bool, shifts: [u8; 3] },
+    /// 32 bpp with other maxima: shift, mask and a scaling table per channel.
+    Table32 {
+        big_endian: bool,
+        shifts: [u8; 3],
+        maxes: [u32; 3],
+        tables: Box<[Vec<u8>; 3]>,
+    },
+    /// 16 bpp: every possible pixel value looked up in one 64 Ki-entry table.
+    Table16 {
+        big_endian: bool,
+        table: Box<[Bgra]>,
+    },
+    /// 8 bpp, true colour or colour map: a 256-entry table.
+    Table8 { table: Box<[Bgra; 256]> },
+}
+
+fn scale_table(max: u16) -> Vec<u8> {
+    let max = u32::from(max);
+    (0..=max)
+        .map(|v| ((v * 255 + max / 2) / max) as u8)
+        .collect()
+}
+
+fn true_colour_pixel(pf: &PixelFormat, v: u32) -> Bgra {
+    let chan = |max: u16, shift: u8| -> u8 {
+        let max32 = u32::from(max);
+        let c = (v >> shift) & max32;
+        ((c * 255 + max32 / 2) / max32) as u8
+    };
+    [
+        chan(pf.blue_max, pf.blue_shift),
+        chan(pf.green_max, pf.green_shift),
+        chan(pf.red_max, pf.red_shift),
+        255,
+    ]
+}
+
+impl Converter {
+    /// Builds the converter for a format that passed [`PixelFormat::validate`].
+    pub(crate) fn new(pf: &PixelFormat) -> Converter {
+        let bpp = pf.bytes_per_pixel();
+        let cpixel3 = pf.cpixel3();
+        let cpp = if cpixel3.is_some() { 3 } else { bpp };
+        let kind = match pf.bits_per_pixel {
+            32 => {
+                let shifts = [pf.blue_shift, pf.green_shift, pf.red_shift];
+                let maxes = [pf.blue_max, pf.green_max, pf.red_max];
+                if maxes.iter().all(|&m| m == 255) {
+                    Kind::Shift32 {
+                        big_endian: pf.big_endian,
+                        shifts,
+                    }
+                } else {
+                    Kind::Table32 {
+                        big_endian: pf.big_endian,
+                        shifts,
+                        maxes: maxes.map(u32::from),
+                        tables: Box::new(maxes.map(scale_table)),
+                    }
+                }
+            }
+            16 => Kind::Table16 {
+                big_endian: pf.big_endian,
+                table: (0..=u16::MAX)
+                    .map(|v| true_colour_pixel(pf, u32::from(v)))
+                    .collect(),
+            },
+            _ => {
+                let mut table = Box::new([[0, 0, 0, 255]; 256]);
+                if pf.true_colour {
+                    for (v, px) in table.iter_mut().enumerate() {
+                        *px = true_colour_pixel(pf, v as u32);
+                    }
+                }
+                Kind::Table8 { table }
+            }
+        };
+        Converter {
+            kind,
+            bpp,
+            cpp,
+            cpixel3,
+        }
+    }
+
+    /// Bytes per wire pixel.
+    #[inline]
+    pub(crate) fn bpp(&self) -> usize {
+        self.bpp
+    }
+
+    /// Bytes per ZRLE compact pixel.
+    #[inline]
+    pub(crate) fn cpp(&self) -> usize {
+        self.cpp
+    }
+
+    /// Sets colour-map entries (8-bit colour-map mode). Values are 16-bit per channel.
+    pub(crate) fn set_colour_map(&mut self, first: usize, rgb16: &[u8]) {
+        if let Kind::Table8 { table } = &mut self.kind {
+            for (i, c) in rgb16.chunks_exact(6).enumerate() {
+                if let Some(px) = table.get_mut(first + i) {
+                    // The high byte of each 16-bit value is the 8-bit intensity.
+                    *px = [c[4], c[2], c[0], 255];
+                }
+            }
+        }
+    }
+
+    #[inline(always)]
+    fn from_u32(&self, v: u32) -> Bgra {
+        match &self.kind {
+            Kind::Shift32 { shifts, .. } => [
+                (v >> shifts[0]) as u8,
+                (v >> shifts[1]) as u8,
+                (v >> shifts[2]) as u8,
+                255,
+            ],
+            Kind::Table32 {
+                shifts,
+                maxes,
+                tables,
+                ..
+            } => [
+                tables[0][((v >> shifts[0]) & maxes[0]) as usize],
+                tables[1][((v >> shifts[1]) & maxes[1]) as usize],
+                tables[2][((v >> shifts[2]) & maxes[2]) as usize],
+                255,
+            ],
+            Kind::Table16 { table, .. } => table[(v & 0xFFFF) as usize],
+            Kind::Table8 { table } => table[(v & 0xFF) as usize],
+        }
+    }
+
+    /// Converts one wire pixel; `src` holds at least [`Self::bpp`] bytes.
+    #[inline]
+    pub(crate) fn pixel(&self, src: &[u8]) -> Bgra {
+        match &self.kind {
+            Kind::Shift32 { big_endian, .. } | Kind::Table32 { big_endian, .. } => {
+                let b = [src[0], src[1], src[2], src[3]];
+                let v = if *big_endian {
+                    u32::from_be_bytes(b)
+                } else {
+                    u32::from_le_bytes(b)
+                };
+                self.from_u32(v)
+            }
+            Kind::Table16 { big_endian, table } => {
+                let b = [src[0], src[1]];
+                let v = if *big_endian {
+                    u16::from_be_bytes(b)
+                } else {
+                    u16::from_le_bytes(b)
+                };
+                table[usize::from(v)]
+            }
+            Kind::Table8 { table } => table[usize::from(src[0])],
+        }
+    }
+
+    /// Converts one compact pixel (ZRLE CPIXEL); `src` holds at least [`Self::cpp`] bytes.
+    #[inline]
+    pub(crate) fn cpixel(&self, src: &[u8]) -> Bgra {
+        match self.cpixel3 {
+            None => self.pixel(src),
+            Some(layout) => self.from_u32(cpixel3_value(layout, [src[0], src[1], src[2]])),
+        }
+    }
+
+    /// Converts a row of wire pixels: `src.len() / bpp` pixels into `dst` (4 bytes each).
+    pub(crate) fn convert_row(&self, src: &[u8], dst: &mut [u8]) {
+        match &self.kind {
+            Kind::Shift32 {
+                big_endian: false,
+                shifts: [0, 8, 16],
+            } => {
+                for (d, s) in dst.chunks_exact_mut(4).zip(src.chunks_exact(4)) {
+                    d.copy_from_slice(&[s[0], s[1], s[2], 255]);
+                }
+            }
+            Kind::Shift32 {
+                big_endian: true,
+                shifts: [0, 8, 16],
+            } => {
+                for (d, s) in dst.chunks_exact_mut(4).zip(src.chunks_exact(4)) {
+                    d.copy_from_slice(&[s[3], s[2], s[1], 255]);
+                }
+            }
+            Kind::Table16 {
+                big_endian: false,
+                table,
+            } => {
+                for (d, s) in dst.chunks_exact_mut(4).zip(src.chunks_exact(2)) {
+                    d.copy_from_slice(&table[usize::from(u16::from_le_bytes([s[0], s[1]]))]);
+                }
+            }
+            Kind::Table16 {
+                big_endian: true,
+                table,
+            } => {
+                for (d, s) in dst.chunks_exact_mut(4).zip(src.chunks_exact(2)) {
+                    d.copy_from_slice(&table[usize::from(u16::from_be_bytes([s[0], s[1]]))]);
+                }
+            }
+            Kind::Table8 { table } => {
+                for (d, &s) in dst.chunks_exact_mut(4).zip(src) {
+                    d.copy_from_slice(&table[usize::from(s)]);
+                }
+            }
+            Kind::Shift32 { .. } | Kind::Table32 { .. } => {
+                for (d, s) in dst.chunks_exact_mut(4).zip(src.chunks_exact(4)) {
+                    d.copy_from_slice(&self.pixel(s));
+                }
+            }
+        }
+    }
+
+    /// Converts a row of compact pixels (ZRLE CPIXELs) into `dst`.
+    pub(crate) fn convert_cpixel_row(&self, src: &[u8], dst: &mut [u8]) {
+        match (self.cpixel3, &self.kind) {
+            (None, _) => self.convert_row(src, dst),
+            (
+                Some(Cpixel3::LowLittle),
+                Kind::Shift32 {
+                    shifts: [0, 8, 16], ..
+                },
+            ) => {
+                for (d, s) in dst.chunks_exact_mut(4).zip(src.chunks_exact(3)) {
+                    d.copy_from_slice(&[s[0], s[1], s[2], 255]);
+                }
+            }
+            (Some(layout), _) => {
+                for (d, s) in dst.chunks_exact_mut(4).zip(src.chunks_exact(3)) {
+                    d.copy_from_slice(&self.from_u32(cpixel3_value(layout, [s[0], s[1], s[2]])));
+                }
+            }
+        }
+    }
+
+    /// Converts a pixel to straight RGBA (for cursor images).
+    pub(crate) fn rgba(&self, src: &[u8]) -> [u8; 4] {
+        let [b, g, r, a] = self.pixel(src);
+        [r, g, b, a]
+    }
+}
+
+#[inline(always)]
+fn cpixel3_value(layout: Cpixel3, [a, b, c]: [u8; 3]) -> u32 {
+    match layout {
+        Cpixel3::LowLittle => u32::from_le_bytes([a, b, c, 0]),
+        Cpixel3::HighLittle => u32::from_le_bytes([0, a, b, c]),
+        Cpixel3::LowBig => u32::from_be_bytes([0, a, b, c]),
+        Cpixel3::HighBig => u32::from_be_bytes([a, b, c, 0]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn encode(pf: &PixelFormat, r: u32, g: u32, b: u32) -> Vec<u8> {
+        let v = (r << pf.red_shift) | (g << pf.green_shift) | (b << pf.blue_shift);
+        match (pf.bits_per_pixel, pf.big_endian) {
+            (32, false) => v.to_le_bytes().to_vec(),
+            (32, true) => v.to_be_bytes().to_vec(),
+            (16, false) => (v as u16).to_le_bytes().to_vec(),
+            (16, true) => (v as u16).to_be_bytes().to_vec(),
+            _ => vec![v as u8],
+        }
+    }
+
+    #[test]
+    fn wire_form_round_trips() {
+        for pf in [
+            PixelFormat::RGB888,
+            PixelFormat::RGB565,
+            PixelFormat::BGR233,
+        ] {
+            assert_eq!(PixelFormat::from_bytes(&pf.to_bytes()), pf);
+            pf.validate().unwrap();
+        }
+        assert_eq!(
+            PixelFormat::RGB888.to_bytes(),
+            [32, 24, 0, 1, 0, 255, 0, 255, 0, 255, 16, 8, 0, 0, 0, 0]
+        );
+    }
+
+    #[test]
+    fn invalid_formats_are_rejected() {
+        let mut pf = PixelFormat::RGB888;
+        pf.bits_per_pixel = 24;
+        assert!(pf.validate().is_err());
+        let mut pf = PixelFormat::RGB888;
+        pf.green_max = 0;
+        assert!(pf.validate().is_err());
+        let mut pf = PixelFormat::RGB565;
+        pf.red_shift = 16;
+        assert!(pf.validate().is_err());
+        let mut pf = PixelFormat::RGB565;
+        pf.true_colour = false;
+        assert!(pf.validate().is_err());
+    }
+
+    #[test]
+    fn every_layout_converts_to_bgra() {
+        let formats = [
+            PixelFormat::RGB888,
+            PixelFormat {
+                big_endian: true,
+                ..PixelFormat::RGB888
+            },
+            PixelFormat {
+                red_shift: 0,
+                blue_shift: 16,
+                ..PixelFormat::RGB888
+            },
+            PixelFormat {
+                red_shift: 24,
+                green_shift: 16,
+                blue_shift: 8,
+                ..PixelFormat::RGB888
+            },
+            PixelFormat {
+                big_endian: true,
+                red_shift: 24,
+                green_shift: 16,
+                blue_shift: 8,
+                ..PixelFormat::RGB888
+            },
+            PixelFormat {
+                depth: 30,
+                red_max: 1023,
+                green_max: 1023,
+                blue_max: 1023,
+                red_shift: 20,
+                green_shift: 10,
+                blue_shift: 0,
+                ..PixelFormat::RGB888
+            },
+            PixelFormat::RGB565,
+            PixelFormat {
+                big_endian: true,
+                ..PixelFormat::RGB565
+            },
+            PixelFormat {
+                depth: 15,
+                red_max: 31,
+                green_max: 31,
+                red_shift: 10,
+                ..PixelFormat::RGB565
+            },
+            PixelFormat::BGR233,
+        ];
+        for pf in formats {
+            let conv = Converter::new(&pf);
+            let (rm, gm, bm) = (
+                u32::from(pf.red_max),
+                u32::from(pf.green_max),
+                u32::from(pf.blue_max),
+            );
+            for (r, g, b) in [
+                (0, 0, 0),
+                (rm, gm, bm),
+                (rm, 0, 0),
+                (0, gm, 0),
+                (0, 0, bm),
+                (rm / 2, gm / 3, 1),
+            ] {
+                let want = [
+                    ((b * 255 + bm / 2) / bm) as u8,
+                    ((g * 255 + gm / 2) / gm) as u8,
+                    ((r * 255 + rm / 2) / rm) as u8,
+                    255,
+                ];
+                let wire = encode(&pf, r, g, b);
+                assert_eq!(conv.pixel(&wire), want, "{pf:?} {r} {g} {b}");
+                let mut row = vec![0; 8];
+                let two: Vec<u8> = wire.iter().chain(wire.iter()).copied().collect();
+                conv.convert_row(&two, &mut row);
+                assert_eq!(row[..4], want);
+                assert_eq!(row[4..], want);
+                if let Some(layout) = pf.cpixel3() {
+                    let c: Vec<u8> = match layout {
+                        Cpixel3::LowLittle => wire[..3].to_vec(),
+                        Cpixel3::HighLittle => wire[1..].to_vec(),
+                        Cpixel3::LowBig => wire[1..].to_vec(),
+                        Cpixel3::HighBig => wire[..3].to_vec(),
+                    };
+                    assert_eq!(conv.cpixel(&c), want, "cpixel {pf:?}");
+                    let mut row = vec![0; 4];
+                    conv.convert_cpixel_row(&c, &mut row);
+                    assert_eq!(row, want);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn cpixel_layouts() {
+        assert_eq!(PixelFormat::RGB888.cpixel3(), Some(Cpixel3::LowLittle));
+        let high = PixelFormat {
+            red_shift: 24,
+            green_shift: 16,
+            blue_shift: 8,
+            ..PixelFormat::RGB888
+        };
+        assert_eq!(high.cpixel3(), Some(Cpixel3::HighLittle));
+        assert_eq!(
+            PixelFormat {
+                big_endian: true,
+                ..high
+            }
+            .cpixel3(),
+            Some(Cpixel3::HighBig)
+        );
+        assert_eq!(
+            PixelFormat {
+                big_endian: true,
+                ..PixelFormat::RGB888
+            }
+            .cpixel3(),
+            Some(Cpixel3::LowBig)
+        );
+        // Depth 32 or a 10-bit format cannot use 3-byte compact pixels.
+        assert_eq!(
+            PixelFormat {
+                depth: 32,
+                ..PixelFormat::RGB888
+            }
+            .cpixel3(),
+            None
+        );
+        let spread = PixelFormat {
+            red_shift: 24,
+            blue_shift: 0,
+            ..PixelFormat::RGB888
+        };
+        assert_eq!(spread.cpixel3(), None);
+        assert_eq!(PixelFormat::RGB565.cpixel3(), None);
+    }
+
+    #[test]
+    fn colour_map_entries_set_the_table() {
+        let pf = PixelFormat {
+            true_colour: false,
+            ..PixelFormat::BGR233
+        };
+        let mut conv = Converter::new(&pf);
+        conv.set_colour_map(3, &[0xAB, 0xCD, 0x12, 0x34, 0xFF, 0x00]);
+        assert_eq!(conv.pixel(&[3]), [0xFF, 0x12, 0xAB, 255]);
+        assert_eq!(conv.pixel(&[4]), [0, 0, 0, 255]);
+    }
+}

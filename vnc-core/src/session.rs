@@ -1,0 +1,982 @@
+//! The session: the state machine that turns bytes from the server into events and
+//! framebuffer changes, and the application's commands into bytes for the server. It owns no
+//! socket, no clock and no executor.
+
+use std::collections::VecDeque;
+use std::mem;
+use std::time::Instant;
+
+use zeroize::Zeroizing;
+
+use crate::config::{Config, PixelFormatRequest};
+use crate::encoding::Encoding;
+use crate::encoding::copy_rect;
+use crate::encoding::cursor;
+use crate::encoding::hextile::Hextile;
+use crate::encoding::inflate::Inflater;
+use crate::encoding::raw::Raw;
+use crate::encoding::rre::Rre;
+use crate::encoding::zrle::Zrle;
+use crate::error::{Error, ProtocolError, Step};
+use crate::event::Event;
+use crate::framebuffer::{Framebuffer, Rect};
+use crate::handshake::init::{self, check_size, decode_text, latin1};
+use crate::handshake::version::{self, ProtocolVersion};
+use crate::handshake::vnc_auth;
+use crate::messages;
+use crate::pixel_format::{Converter, PixelFormat};
+use crate::reader::Reader;
+use crate::security::{self, Credential, CredentialsNeeded, SecurityType};
+
+/// Where the session is. Each variant holds what that step needs and is moved into the next.
+enum State {
+    Version,
+    /// RFB 3.7+: the count of security types.
+    SecurityTypeCount,
+    /// RFB 3.7+: the list of `n` security types.
+    SecurityTypeList(u8),
+    /// RFB 3.3: the server's choice as a u32.
+    SecurityType33,
+    /// A length-prefixed reason string, then the session fails.
+    Reason(ReasonFor),
+    VncAuthChallenge,
+    /// Waiting for the application's credentials.
+    AwaitCredentials {
+        challenge: [u8; 16],
+    },
+    SecurityResult,
+    ServerInit,
+    Running(Msg),
+    /// Finished, by error or end of stream.
+    Closed,
+}
+
+#[derive(Clone, Copy)]
+enum ReasonFor {
+    Refused,
+    AuthFailed,
+}
+
+/// Where the message parser is after initialisation.
+enum Msg {
+    /// Between messages.
+    Idle,
+    /// Inside a FramebufferUpdate, before a rectangle header.
+    RectHeader,
+    /// Inside a rectangle.
+    Rect(RectDecoder),
+    /// Dropping a ServerCutText that is above the limit.
+    SkipCutText { left: u32 },
+}
+
+enum RectDecoder {
+    Raw(Rect, Raw),
+    CopyRect(Rect),
+    Rre(Rect, Rre),
+    Hextile(Rect, Hextile),
+    Zrle(Rect, Zrle),
+    Cursor(Rect),
+    DesktopName(Option<u32>),
+}
+
+/// The handshake deadline. While the application is asked for credentials it is paused; after
+/// that it is re-armed at the next [`Session::handle_timeout`].
+#[derive(Clone, Copy)]
+enum Deadline {
+    None,
+    At(Instant),
+    Paused,
+    Rearm,
+}
+
+/// Keeps track of FramebufferUpdateRequests.
+#[derive(Default)]
+struct UpdateFlow {
+    /// Requests sent and not yet answered by a FramebufferUpdate.
+    outstanding: u32,
+    paused: bool,
+    /// The next automatic request is a full one (after a resize or a pixel format change).
+    want_full: bool,
+    /// A pixel format to switch to once no update is in flight.
+    pending_format: Option<PixelFormat>,
+}
+
+/// An RFB client session.
+///
+/// Feed it what the server sends with [`feed`](Self::feed), send what
+/// [`pending_output`](Self::pending_output) holds to the server, handle
+/// [`poll_event`](Self::poll_event)'s events, and call
+/// [`handle_timeout`](Self::handle_timeout) when [`poll_timeout`](Self::poll_timeout)'s instant
+/// has passed. Input may be split anywhere: the result is the same whether the stream arrives
+/// whole or one byte at a time.
+///
+/// ```
+/// use std::time::Instant;
+/// use vnc_core::{Config, Event, Session};
+///
+/// let mut session = Session::new(Config::default(), Instant::now());
+/// // Nothing is sent before the server's version string.
+/// assert!(!session.wants_write());
+/// session.feed(b"RFB 003.008\n").unwrap();
+/// assert_eq!(session.take_output(), b"RFB 003.008\n");
+/// // The server offers security type None.
+/// session.feed(&[1, 1]).unwrap();
+/// assert_eq!(session.take_output(), [1]);
+/// assert!(matches!(session.poll_event(), Some(Event::VersionNegotiated(_))));
+/// ```
+pub struct Session {
+    config: Config,
+    state: State,
+    inbuf: Vec<u8>,
+    out: Vec<u8>,
+    out_pos: usize,
+    events: VecDeque<Event>,
+    fb: Framebuffer,
+    pixel_format: PixelFormat,
+    server_pixel_format: PixelFormat,
+    conv: Converter,
+    zrle: Option<Inflater>,
+    version: Option<ProtocolVersion>,
+    security: Option<SecurityType>,
+    username: Option<Zeroizing<String>>,
+    password: Option<Zeroizing<String>>,
+    name: String,
+    rects_left: u16,
+    updates: UpdateFlow,
+    deadline: Deadline,
+    last_now: Instant,
+}
+
+impl Session {
+    /// A new session, ready for the server's first bytes. `now` starts the handshake timer.
+    pub fn new(config: Config, now: Instant) -> Session {
+        let deadline = match config.handshake_timeout {
+            Some(d) => Deadline::At(now + d),
+            None => Deadline::None,
+        };
+        let pf = PixelFormat::RGB888;
+        Session {
+            config,
+            state: State::Version,
+            inbuf: Vec::new(),
+            out: Vec::new(),
+            out_pos: 0,
+            events: VecDeque::new(),
+            fb: Framebuffer::new(0, 0),
+            pixel_format: pf,
+            server_pixel_format: pf,
+            conv: Converter::new(&pf),
+            zrle: None,
+            version: None,
+            security: None,
+            username: None,
+            password: None,
+            name: String::new(),
+            rects_left: 0,
+            updates: UpdateFlow::default(),
+            deadline,
+            last_now: now,
+        }
+    }
+
+    // ----- input -----
+
+    /// Feeds bytes received from the server. Any length, split anywhere.
+    ///
+    /// After an error the session is closed and the transport should be closed too.
+    pub fn feed(&mut self, data: &[u8]) -> Result<(), Error> {
+        if matches!(self.state, State::Closed) {
+            return Err(Error::Closed);
+        }
+        let result = if self.inbuf.is_empty() {
+            // Common case: parse straight from the caller's slice, keep only the tail.
+            self.process(data)
+                .map(|used| self.inbuf.extend_from_slice(&data[used..]))
+        } else {
+            self.inbuf.extend_from_slice(data);
+            let buf = mem::take(&mut self.inbuf);
+            let result = self.process(&buf);
+            self.inbuf = buf;
+            result.map(|used| {
+                self.inbuf.drain(..used);
+            })
+        };
+        if let Err(e) = &result {
+            tracing::debug!(error = %e, "session failed");
+            self.close();
+        }
+        result
+    }
+
+    /// Tells the session that the server closed the connection. Before initialisation, or in
+    /// the middle of a message, that is an error; between messages it ends the session with
+    /// [`Event::Closed`].
+    pub fn feed_eof(&mut self) -> Result<(), Error> {
+        let step = match &self.state {
+            State::Closed => return Err(Error::Closed),
+            State::Running(Msg::Idle) if self.inbuf.is_empty() => None,
+            // A server that answers bad credentials by hanging up (RFB 3.3 and 3.7 give no
+            // reason) has rejected them.
+            State::SecurityResult => {
+                self.close();
+                return Err(Error::AuthenticationFailed { reason: None });
+            }
+            _ => Some(self.step()),
+        };
+        self.close();
+        match step {
+            None => {
+                self.events.push_back(Event::Closed);
+                Ok(())
+            }
+            Some(step) => Err(Error::UnexpectedEof { step }),
+        }
+    }
+
+    fn close(&mut self) {
+        self.state = State::Closed;
+        self.inbuf = Vec::new();
+        self.deadline = Deadline::None;
+    }
+
+    /// Which step the session is in, for errors.
+    fn step(&self) -> Step {
+        match &self.state {
+            State::Version => Step::Version,
+            State::SecurityTypeCount | State::SecurityTypeList(_) | State::SecurityType33 => {
+                Step::Security
+            }
+            State::Reason(ReasonFor::Refused) => Step::Security,
+            State::Reason(ReasonFor::AuthFailed)
+            | State::VncAuthChallenge
+            | State::AwaitCredentials { .. }
+            | State::SecurityResult => Step::Authentication,
+            State::ServerInit => Step::Initialization,
+            State::Running(Msg::RectHeader | Msg::Rect(_)) => Step::FramebufferUpdate,
+            State::Running(_) | State::Closed => Step::ServerMessage,
+        }
+    }
+
+    /// Runs the state machine over `input`; returns how many bytes it consumed.
+    fn process(&mut self, input: &[u8]) -> Result<usize, Error> {
+        let mut r = Reader::new(input);
+        while self.advance(&mut r)? {}
+        Ok(r.pos())
+    }
+
+    /// One step of the state machine. `Ok(false)` means: waiting for more input (or for the
+    /// application). Every `Ok(true)` either consumed input or moved to another state, so the
+    /// loop in `process` ends.
+    fn advance(&mut self, r: &mut Reader) -> Result<bool, Error> {
+        let state = mem::replace(&mut self.state, State::Closed);
+        let (next, progressed) = match state {
+            State::Version => match r.array::<12>() {
+                None => (State::Version, false),
+                Some(bytes) => (self.on_version(&bytes)?, true),
+            },
+            State::SecurityTypeCount => match r.u8() {
+                None => (state, false),
+                Some(0) => (State::Reason(ReasonFor::Refused), true),
+                Some(n) => (State::SecurityTypeList(n), true),
+            },
+            State::SecurityTypeList(n) => match r.take(n.into()) {
+                None => (state, false),
+                Some(offered) => (self.on_security_types(offered)?, true),
+            },
+            State::SecurityType33 => match r.u32() {
+                None => (state, false),
+                Some(0) => (State::Reason(ReasonFor::Refused), true),
+                Some(t) => (self.on_security_type_33(t)?, true),
+            },
+            State::Reason(why) => {
+                let mut t = *r;
+                let Some(len) = t.u32() else {
+                    self.state = state;
+                    return Ok(false);
+                };
+                let limit = self.config.limits.max_reason;
+                if len > limit {
+                    return Err(Error::LimitExceeded {
+                        step: self.step_of(&State::Reason(why)),
+                        what: "a failure reason length",
+                        value: len.into(),
+                        limit: limit.into(),
+                    });
+                }
+                let Some(text) = t.take(len as usize) else {
+                    self.state = state;
+                    return Ok(false);
+                };
+                *r = t;
+                let reason = decode_text(text);
+                return Err(match why {
+                    ReasonFor::Refused => Error::ConnectionRefused { reason },
+                    ReasonFor::AuthFailed => Error::AuthenticationFailed {
+                        reason: Some(reason),
+                    },
+                });
+            }
+            State::VncAuthChallenge => match r.array::<16>() {
+                None => (state, false),
+                Some(challenge) => (self.on_vnc_challenge(challenge), true),
+            },
+            State::AwaitCredentials { .. } => (state, false),
+            State::SecurityResult => match r.u32() {
+                None => (state, false),
+                Some(0) => {
+                    tracing::debug!("security handshake succeeded");
+                    self.out.push(self.config.shared as u8);
+                    (State::ServerInit, true)
+                }
+                Some(code) => {
+                    tracing::debug!(code, "server rejected authentication");
+                    if self.version == Some(ProtocolVersion::V3_8) {
+                        (State::Reason(ReasonFor::AuthFailed), true)
+                    } else {
+                        return Err(Error::AuthenticationFailed {
+                            reason: (code == 2)
+                                .then(|| "too many authentication failures".to_owned()),
+                        });
+                    }
+                }
+            },
+            State::ServerInit => match init::parse_server_init(r, &self.config.limits)? {
+                None => (state, false),
+                Some(si) => {
+                    self.on_server_init(si);
+                    (State::Running(Msg::Idle), true)
+                }
+            },
+            State::Running(msg) => {
+                let (msg, progressed) = self.on_message(r, msg)?;
+                (State::Running(msg), progressed)
+            }
+            State::Closed => return Err(Error::Closed),
+        };
+        self.state = next;
+        Ok(progressed)
+    }
+
+    fn step_of(&self, s: &State) -> Step {
+        match s {
+            State::Reason(ReasonFor::Refused) => Step::Security,
+            _ => Step::Authentication,
+        }
+    }
+
+    // ----- handshake -----
+
+    fn on_version(&mut self, bytes: &[u8; 12]) -> Result<State, Error> {
+        let v = version::negotiate(bytes)?;
+        tracing::debug!(server = %bytes.escape_ascii(), chosen = %v, "protocol version");
+        self.version = Some(v);
+        self.out.extend_from_slice(v.wire());
+        self.events.push_back(Event::VersionNegotiated(v));
+        Ok(match v {
+            ProtocolVersion::V3_3 => State::SecurityType33,
+            _ => State::SecurityTypeCount,
+        })
+    }
+
+    fn on_security_types(&mut self, offered: &[u8]) -> Result<State, Error> {
+        let names: Vec<String> = offered
+            .iter()
+            .map(|&t| format!("{}({t})", security::security_type_name(t.into())))
+            .collect();
+        tracing::debug!(offered = ?names, "server security types");
+        let Some(chosen) = security::choose(&self.config.security_types, offered) else {
+            return Err(Error::NoCommonSecurityType {
+                offered: offered.to_vec(),
+                accepted: self.config.security_types.clone(),
+            });
+        };
+        self.out.push(chosen.number());
+        Ok(self.start_security(chosen))
+    }
+
+    fn on_security_type_33(&mut self, t: u32) -> Result<State, Error> {
+        match SecurityType::from_number(t) {
+            Some(chosen) if self.config.security_types.contains(&chosen) => {
+                Ok(self.start_security(chosen))
+            }
+            Some(_) => Err(Error::NoCommonSecurityType {
+                offered: vec![t as u8],
+                accepted: self.config.security_types.clone(),
+            }),
+            None => Err(Error::protocol(
+                Step::Security,
+                ProtocolError::UnsupportedSecurityType(t),
+            )),
+        }
+    }
+
+    fn start_security(&mut self, chosen: SecurityType) -> State {
+        tracing::info!(security_type = %chosen, "security type chosen");
+        self.security = Some(chosen);
+        self.events.push_back(Event::SecurityNegotiated(chosen));
+        match chosen {
+            SecurityType::None => {
+                if self.version == Some(ProtocolVersion::V3_8) {
+                    State::SecurityResult
+                } else {
+                    self.out.push(self.config.shared as u8);
+                    State::ServerInit
+                }
+            }
+            SecurityType::VncAuth => State::VncAuthChallenge,
+        }
+    }
+
+    fn on_vnc_challenge(&mut self, challenge: [u8; 16]) -> State {
+        // The password is used once and then wiped; a retry makes a new session.
+        match self.password.take() {
+            Some(pw) => {
+                let resp = vnc_auth::response(pw.as_bytes(), &challenge);
+                self.out.extend_from_slice(&resp);
+                State::SecurityResult
+            }
+            None => {
+                self.events
+                    .push_back(Event::CredentialsRequired(SecurityType::VncAuth.needs()));
+                if matches!(self.deadline, Deadline::At(_)) {
+                    self.deadline = Deadline::Paused;
+                }
+                State::AwaitCredentials { challenge }
+            }
+        }
+    }
+
+    fn missing_credentials(&self) -> CredentialsNeeded {
+        let needs = self.security.map(|s| s.needs()).unwrap_or_default();
+        CredentialsNeeded {
+            username: needs.username && self.username.is_none(),
+            password: needs.password && self.password.is_none(),
+        }
+    }
+
+    fn on_server_init(&mut self, si: init::ServerInit) {
+        tracing::debug!(width = si.width, height = si.height, pixel_format = ?si.pixel_format, name = %si.name, "ServerInit");
+        self.fb.resize(si.width, si.height);
+        self.server_pixel_format = si.pixel_format;
+        self.name = si.name.clone();
+        let pf = match self.config.pixel_format {
+            PixelFormatRequest::ServerNative => si.pixel_format,
+            PixelFormatRequest::Exact(pf) => pf,
+        };
+        if let PixelFormatRequest::Exact(pf) = self.config.pixel_format {
+            messages::set_pixel_format(&mut self.out, &pf);
+        }
+        self.use_pixel_format(pf);
+        messages::set_encodings(&mut self.out, &self.config.encodings);
+        self.deadline = Deadline::None;
+        self.events.push_back(Event::Initialized {
+            width: si.width,
+            height: si.height,
+            name: si.name,
+            server_pixel_format: si.pixel_format,
+        });
+        self.send_request(false, self.full_rect());
+    }
+
+    fn use_pixel_format(&mut self, pf: PixelFormat) {
+        self.pixel_format = pf;
+        self.conv = Converter::new(&pf);
+    }
+
+    // ----- messages after initialisation -----
+
+    fn on_message(&mut self, r: &mut Reader, msg: Msg) -> Result<(Msg, bool), Error> {
+        let fail_update = |e| Error::protocol(Step::FramebufferUpdate, e);
+        match msg {
+            Msg::Idle => {
+                let mut t = *r;
+                let Some(kind) = t.u8() else {
+                    return Ok((Msg::Idle, false));
+                };
+                match kind {
+                    0 => {
+                        let (Some(_), Some(n)) = (t.u8(), t.u16()) else {
+                            return Ok((Msg::Idle, false));
+                        };
+                        *r = t;
+                        self.updates.outstanding = self.updates.outstanding.saturating_sub(1);
+                        self.rects_left = n;
+                        if n == 0 {
+                            self.end_update();
+                            return Ok((Msg::Idle, true));
+                        }
+                        Ok((Msg::RectHeader, true))
+                    }
+                    1 => {
+                        let (Some(_), Some(first), Some(n)) = (t.u8(), t.u16(), t.u16()) else {
+                            return Ok((Msg::Idle, false));
+                        };
+                        let fail = |e| Error::protocol(Step::ServerMessage, e);
+                        if self.pixel_format.true_colour {
+                            return Err(fail(ProtocolError::ColourMapInTrueColour));
+                        }
+                        let end = u32::from(first) + u32::from(n);
+                        if end > 256 {
+                            return Err(fail(ProtocolError::ColourMapOutOfRange { first, end }));
+                        }
+                        let Some(rgb) = t.take(usize::from(n) * 6) else {
+                            return Ok((Msg::Idle, false));
+                        };
+                        *r = t;
+                        self.conv.set_colour_map(first.into(), rgb);
+                        Ok((Msg::Idle, true))
+                    }
+                    2 => {
+                        *r = t;
+                        self.events.push_back(Event::Bell);
+                        Ok((Msg::Idle, true))
+                    }
+                    3 => {
+                        let (Some(_), Some(len)) = (t.array::<3>(), t.u32()) else {
+                            return Ok((Msg::Idle, false));
+                        };
+                        if len > self.config.limits.max_cut_text {
+                            tracing::warn!(
+                                len,
+                                limit = self.config.limits.max_cut_text,
+                                "ServerCutText above the limit; dropping it"
+                            );
+                            *r = t;
+                            return Ok((Msg::SkipCutText { left: len }, true));
+                        }
+                        let Some(text) = t.take(len as usize) else {
+                            return Ok((Msg::Idle, false));
+                        };
+                        *r = t;
+                        self.events.push_back(Event::ServerCutText(latin1(text)));
+                        Ok((Msg::Idle, true))
+                    }
+                    other => Err(Error::protocol(
+                        Step::ServerMessage,
+                        ProtocolError::UnknownMessageType(other),
+                    )),
+                }
+            }
+            Msg::SkipCutText { left } => {
+                let n = r.take_up_to(left as usize).len() as u32;
+                match left - n {
+                    0 => Ok((Msg::Idle, true)),
+                    left => Ok((Msg::SkipCutText { left }, n > 0)),
+                }
+            }
+            Msg::RectHeader => {
+                let mut t = *r;
+                let (Some(x), Some(y), Some(w), Some(h), Some(enc)) =
+                    (t.u16(), t.u16(), t.u16(), t.u16(), t.i32())
+                else {
+                    return Ok((Msg::RectHeader, false));
+                };
+                *r = t;
+                let rect = Rect::new(x, y, w, h);
+                let encoding = Encoding::from_number(enc);
+                if encoding.is_some_and(|e| !e.is_pseudo())
+                    && !rect.fits_in(self.fb.width(), self.fb.height())
+                {
+                    return Err(fail_update(ProtocolError::RectOutOfBounds {
+                        rect,
+                        fb_width: self.fb.width(),
+                        fb_height: self.fb.height(),
+                    }));
+                }
+                let dec = match encoding {
+                    Some(Encoding::Raw) => RectDecoder::Raw(rect, Raw::new(rect)),
+                    Some(Encoding::CopyRect) => RectDecoder::CopyRect(rect),
+                    Some(Encoding::Rre) => RectDecoder::Rre(rect, Rre::new(rect)),
+                    Some(Encoding::Hextile) => RectDecoder::Hextile(rect, Hextile::new(rect)),
+                    Some(Encoding::Zrle) => RectDecoder::Zrle(rect, Zrle::new(rect)),
+                    Some(Encoding::Cursor) => RectDecoder::Cursor(rect),
+                    Some(Encoding::DesktopName) => RectDecoder::DesktopName(None),
+                    Some(Encoding::DesktopSize) => {
+                        check_size(w, h, &self.config.limits, Step::FramebufferUpdate)?;
+                        tracing::debug!(w, h, "DesktopSize");
+                        self.fb.resize(w, h);
+                        self.updates.want_full = true;
+                        self.events.push_back(Event::DesktopResized {
+                            width: w,
+                            height: h,
+                        });
+                        return Ok((self.rect_done(), true));
+                    }
+                    Some(Encoding::LastRect) => {
+                        self.rects_left = 1;
+                        return Ok((self.rect_done(), true));
+                    }
+                    None => {
+                        return Err(fail_update(ProtocolError::UnsupportedEncoding {
+                            encoding: enc,
+                            rect,
+                        }));
+                    }
+                };
+                Ok((Msg::Rect(dec), true))
+            }
+            Msg::Rect(dec) => self.on_rect_data(r, dec),
+        }
+    }
+
+    fn on_rect_data(&mut self, r: &mut Reader, mut dec: RectDecoder) -> Result<(Msg, bool), Error> {
+        let fail = |e| Error::protocol(Step::FramebufferUpdate, e);
+        let before = r.pos();
+        let fb = &mut self.fb;
+        let conv = &self.conv;
+        let done = match &mut dec {
+            RectDecoder::Raw(_, d) => d.decode(r, fb, conv),
+            RectDecoder::CopyRect(rect) => copy_rect::decode(r, *rect, fb).map_err(fail)?,
+            RectDecoder::Rre(_, d) => d.decode(r, fb, conv).map_err(fail)?,
+            RectDecoder::Hextile(_, d) => d.decode(r, fb, conv).map_err(fail)?,
+            RectDecoder::Zrle(_, d) => {
+                let z = self.zrle.get_or_insert_with(Inflater::new);
+                d.decode(r, z, fb, conv).map_err(fail)?
+            }
+            RectDecoder::Cursor(rect) => {
+                match cursor::parse(r, *rect, conv, self.config.limits.max_cursor_size)? {
+                    None => false,
+                    Some(c) => {
+                        self.events.push_back(Event::CursorChanged(c));
+                        true
+                    }
+                }
+            }
+            RectDecoder::DesktopName(len) => {
+                let n = match *len {
+                    Some(n) => n,
+                    None => match r.u32() {
+                        None => return Ok((Msg::Rect(dec), false)),
+                        Some(n) if n > self.config.limits.max_name => {
+                            return Err(Error::LimitExceeded {
+                                step: Step::FramebufferUpdate,
+                                what: "a desktop name length",
+                                value: n.into(),
+                                limit: self.config.limits.max_name.into(),
+                            });
+                        }
+                        Some(n) => n,
+                    },
+                };
+                *len = Some(n);
+                match r.take(n as usize) {
+                    None => false,
+                    Some(name) => {
+                        let name = decode_text(name);
+                        self.name = name.clone();
+                        self.events.push_back(Event::DesktopRenamed(name));
+                        true
+                    }
+                }
+            }
+        };
+        if !done {
+            let progressed = r.pos() != before;
+            return Ok((Msg::Rect(dec), progressed));
+        }
+        match dec {
+            RectDecoder::Raw(rect, _)
+            | RectDecoder::CopyRect(rect)
+            | RectDecoder::Rre(rect, _)
+            | RectDecoder::Hextile(rect, _)
+            | RectDecoder::Zrle(rect, _) => {
+                if rect.area() > 0 {
+                    self.events.push_back(Event::FramebufferUpdated(rect));
+                }
+            }
+            RectDecoder::Cursor(_) | RectDecoder::DesktopName(_) => {}
+        }
+        Ok((self.rect_done(), true))
+    }
+
+    /// One rectangle finished; returns the parser's next state.
+    fn rect_done(&mut self) -> Msg {
+        self.rects_left = self.rects_left.saturating_sub(1);
+        if self.rects_left == 0 {
+            self.end_update();
+            Msg::Idle
+        } else {
+            Msg::RectHeader
+        }
+    }
+
+    fn end_update(&mut self) {
+        self.events.push_back(Event::FramebufferUpdateEnd);
+        if self.updates.outstanding == 0 {
+            self.apply_pending_format();
+            if self.config.continuous_updates && !self.updates.paused {
+                self.send_next_request();
+            }
+        }
+    }
+
+    fn apply_pending_format(&mut self) {
+        if let Some(pf) = self.updates.pending_format.take() {
+            tracing::debug!(pixel_format = ?pf, "switching pixel format");
+            messages::set_pixel_format(&mut self.out, &pf);
+            self.use_pixel_format(pf);
+            self.updates.want_full = true;
+        }
+    }
+
+    fn send_next_request(&mut self) {
+        let full = mem::take(&mut self.updates.want_full);
+        self.send_request(!full, self.full_rect());
+    }
+
+    fn send_request(&mut self, incremental: bool, rect: Rect) {
+        messages::framebuffer_update_request(&mut self.out, incremental, rect);
+        self.updates.outstanding += 1;
+    }
+
+    fn full_rect(&self) -> Rect {
+        Rect::new(0, 0, self.fb.width(), self.fb.height())
+    }
+
+    fn running(&self) -> bool {
+        matches!(self.state, State::Running(_))
+    }
+
+    // ----- output -----
+
+    /// True when there are bytes to send to the server.
+    pub fn wants_write(&self) -> bool {
+        self.out_pos < self.out.len()
+    }
+
+    /// The bytes waiting to be sent. Call [`consume_output`](Self::consume_output) with how
+    /// many were written.
+    pub fn pending_output(&self) -> &[u8] {
+        &self.out[self.out_pos..]
+    }
+
+    /// Marks `n` bytes of [`pending_output`](Self::pending_output) as sent.
+    pub fn consume_output(&mut self, n: usize) {
+        self.out_pos = (self.out_pos + n).min(self.out.len());
+        if self.out_pos == self.out.len() {
+            self.out.clear();
+            self.out_pos = 0;
+        }
+    }
+
+    /// Takes all pending output at once.
+    pub fn take_output(&mut self) -> Vec<u8> {
+        let v = self.out.split_off(self.out_pos);
+        self.out.clear();
+        self.out_pos = 0;
+        v
+    }
+
+    /// The next event, if any.
+    pub fn poll_event(&mut self) -> Option<Event> {
+        self.events.pop_front()
+    }
+
+    // ----- time -----
+
+    /// When [`handle_timeout`](Self::handle_timeout) should be called next, if at all.
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        match self.deadline {
+            Deadline::At(t) => Some(t),
+            // Re-arming needs the current time: ask to be called right away.
+            Deadline::Rearm => Some(self.last_now),
+            Deadline::None | Deadline::Paused => None,
+        }
+    }
+
+    /// Tells the session what time it is. Fails with [`Error::Timeout`] when the handshake
+    /// deadline has passed.
+    pub fn handle_timeout(&mut self, now: Instant) -> Result<(), Error> {
+        self.last_now = now;
+        match self.deadline {
+            Deadline::At(t) if now >= t => {
+                let step = self.step();
+                self.close();
+                Err(Error::Timeout { step })
+            }
+            Deadline::Rearm => {
+                self.deadline = match self.config.handshake_timeout {
+                    Some(d) => Deadline::At(now + d),
+                    None => Deadline::None,
+                };
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    // ----- commands -----
+
+    /// Supplies a credential, before the session asks for it or in answer to
+    /// [`Event::CredentialsRequired`]. The value is wiped from memory when no longer needed.
+    pub fn set_credential(&mut self, kind: Credential, value: &str) {
+        let v = Some(Zeroizing::new(value.to_owned()));
+        match kind {
+            Credential::Username => self.username = v,
+            Credential::Password => self.password = v,
+        }
+        if let State::AwaitCredentials { challenge } = self.state {
+            let missing = self.missing_credentials();
+            if !missing.username && !missing.password {
+                self.state = self.on_vnc_challenge(challenge);
+                if matches!(self.deadline, Deadline::Paused) {
+                    self.deadline = Deadline::Rearm;
+                }
+            }
+        }
+    }
+
+    /// Sends a key press or release (`keysym` as in X11 keysymdef.h). Ignored before
+    /// initialisation.
+    pub fn key_event(&mut self, keysym: u32, down: bool) {
+        if self.running() {
+            messages::key_event(&mut self.out, down, keysym);
+        }
+    }
+
+    /// Sends the pointer position and button mask (bit 0 = left, 1 = middle, 2 = right,
+    /// 3/4 = wheel up/down, 5/6 = wheel left/right). Coordinates are clamped to the
+    /// framebuffer. Ignored before initialisation.
+    pub fn pointer_event(&mut self, x: u16, y: u16, buttons: u8) {
+        if self.running() {
+            let x = x.min(self.fb.width().saturating_sub(1));
+            let y = y.min(self.fb.height().saturating_sub(1));
+            messages::pointer_event(&mut self.out, buttons, x, y);
+        }
+    }
+
+    /// Sends the local clipboard text (ClientCutText). Plain RFB carries Latin-1 only:
+    /// characters outside it are sent as `?`, and CR LF becomes LF. Ignored before
+    /// initialisation.
+    pub fn client_cut_text(&mut self, text: &str) {
+        if self.running() {
+            messages::client_cut_text(&mut self.out, text);
+        }
+    }
+
+    /// Asks for an update of the whole framebuffer, incremental (only what changed) or full.
+    pub fn request_update(&mut self, incremental: bool) {
+        self.request_update_region(self.full_rect(), incremental);
+    }
+
+    /// Asks for an update of `rect` (clipped to the framebuffer).
+    pub fn request_update_region(&mut self, rect: Rect, incremental: bool) {
+        if !self.running() {
+            return;
+        }
+        let x = rect.x.min(self.fb.width());
+        let y = rect.y.min(self.fb.height());
+        let w = rect.width.min(self.fb.width() - x);
+        let h = rect.height.min(self.fb.height() - y);
+        self.send_request(incremental, Rect::new(x, y, w, h));
+    }
+
+    /// Pauses or resumes the automatic update requests (for a hidden window). Resuming asks
+    /// for an incremental update at once if none is in flight.
+    pub fn set_updates_paused(&mut self, paused: bool) {
+        let was = mem::replace(&mut self.updates.paused, paused);
+        if was
+            && !paused
+            && self.running()
+            && self.updates.outstanding == 0
+            && self.config.continuous_updates
+        {
+            self.apply_pending_format();
+            self.send_next_request();
+        }
+    }
+
+    /// Changes the announced encodings; sent at once when initialised.
+    pub fn set_encodings(&mut self, encodings: &[Encoding]) {
+        self.config.encodings = encodings.to_vec();
+        if self.running() {
+            messages::set_encodings(&mut self.out, encodings);
+        }
+    }
+
+    /// Changes the pixel format to ask for. After initialisation the switch happens between
+    /// updates (when no request is in flight), followed by a full update, so no rectangle is
+    /// ever decoded in the wrong format.
+    pub fn set_pixel_format(&mut self, request: PixelFormatRequest) {
+        self.config.pixel_format = request;
+        if !self.running() {
+            return;
+        }
+        let pf = match request {
+            PixelFormatRequest::ServerNative => self.server_pixel_format,
+            PixelFormatRequest::Exact(pf) => pf,
+        };
+        self.updates.pending_format = Some(pf);
+        if self.updates.outstanding == 0 {
+            self.apply_pending_format();
+            if self.config.continuous_updates && !self.updates.paused {
+                self.send_next_request();
+            }
+        }
+    }
+
+    // ----- state -----
+
+    /// The framebuffer (black and 0x0 before ServerInit).
+    pub fn framebuffer(&self) -> &Framebuffer {
+        &self.fb
+    }
+
+    /// True once ServerInit has been received and until the session closes.
+    pub fn is_initialized(&self) -> bool {
+        self.running()
+    }
+
+    /// True once the session has ended, by error or end of stream.
+    pub fn is_closed(&self) -> bool {
+        matches!(self.state, State::Closed)
+    }
+
+    /// The negotiated protocol version.
+    pub fn protocol_version(&self) -> Option<ProtocolVersion> {
+        self.version
+    }
+
+    /// The chosen security type.
+    pub fn security_type(&self) -> Option<SecurityType> {
+        self.security
+    }
+
+    /// The desktop name.
+    pub fn desktop_name(&self) -> &str {
+        &self.name
+    }
+
+    /// The pixel format rectangles are currently decoded in.
+    pub fn pixel_format(&self) -> &PixelFormat {
+        &self.pixel_format
+    }
+
+    /// The server's native pixel format from ServerInit.
+    pub fn server_pixel_format(&self) -> &PixelFormat {
+        &self.server_pixel_format
+    }
+
+    /// The configuration (with any changes made by commands since).
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// True when the session waits for [`set_credential`](Self::set_credential).
+    pub fn credentials_needed(&self) -> Option<CredentialsNeeded> {
+        match self.state {
+            State::AwaitCredentials { .. } => Some(self.missing_credentials()),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("version", &self.version)
+            .field("security", &self.security)
+            .field("framebuffer", &self.fb)
+            .finish_non_exhaustive()
+    }
+}
