@@ -317,7 +317,7 @@ impl Converter {
     }
 
     #[inline(always)]
-    fn from_u32(&self, v: u32) -> Bgra {
+    fn value(&self, v: u32) -> Bgra {
         match &self.kind {
             Kind::Shift32 { shifts, .. } => [
                 (v >> shifts[0]) as u8,
@@ -352,7 +352,7 @@ impl Converter {
                 } else {
                     u32::from_le_bytes(b)
                 };
-                self.from_u32(v)
+                self.value(v)
             }
             Kind::Table16 { big_endian, table } => {
                 let b = [src[0], src[1]];
@@ -372,7 +372,7 @@ impl Converter {
     pub(crate) fn cpixel(&self, src: &[u8]) -> Bgra {
         match self.cpixel3 {
             None => self.pixel(src),
-            Some(layout) => self.from_u32(cpixel3_value(layout, [src[0], src[1], src[2]])),
+            Some(layout) => self.value(cpixel3_value(layout, [src[0], src[1], src[2]])),
         }
     }
 
@@ -440,7 +440,7 @@ impl Converter {
             }
             (Some(layout), _) => {
                 for (d, s) in dst.chunks_exact_mut(4).zip(src.chunks_exact(3)) {
-                    d.copy_from_slice(&self.from_u32(cpixel3_value(layout, [s[0], s[1], s[2]])));
+                    d.copy_from_slice(&self.value(cpixel3_value(layout, [s[0], s[1], s[2]])));
                 }
             }
         }

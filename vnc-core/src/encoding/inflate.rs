@@ -41,7 +41,7 @@ impl Inflater {
     pub(crate) fn inflate(&mut self, mut input: &[u8], bound: usize) -> Result<(), InflateError> {
         while !input.is_empty() {
             if self.filled == self.buf.len() && self.buf.len() < bound {
-                let want = (self.buf.len() * 2).clamp(64 << 10, bound);
+                let want = (self.buf.len() * 2).max(64 << 10).min(bound);
                 self.buf.resize(want, 0);
             }
             let end = self.buf.len().min(bound);
