@@ -34,16 +34,10 @@ pub(crate) fn parse(
     *r = t;
     let mut rgba = vec![0u8; w * h * 4];
     if w > 0 {
-        for (y, (dst, (src, m))) in rgba
-            .chunks_exact_mut(w * 4)
-            .zip(
-                pixels
-                    .chunks_exact(w * bpp)
-                    .zip(mask.chunks_exact(mask_row)),
-            )
-            .enumerate()
-        {
-            let _ = y;
+        let rows = pixels
+            .chunks_exact(w * bpp)
+            .zip(mask.chunks_exact(mask_row));
+        for (dst, (src, m)) in rgba.chunks_exact_mut(w * 4).zip(rows) {
             for (x, (d, s)) in dst
                 .chunks_exact_mut(4)
                 .zip(src.chunks_exact(bpp))
