@@ -37,6 +37,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod address;
 mod config;
 mod encoding;
 mod error;
@@ -50,7 +51,10 @@ mod security;
 mod session;
 #[cfg(feature = "testing")]
 pub mod testing;
+#[cfg(feature = "tokio")]
+pub mod tokio;
 
+pub use address::{Address, AddressError};
 pub use config::{Config, Limits, PixelFormatRequest};
 pub use encoding::{Encoding, UnknownEncoding};
 pub use error::{Error, ProtocolError, Step};
