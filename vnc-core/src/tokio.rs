@@ -1,0 +1,498 @@
+//! The tokio adapter (feature `tokio`): resolve and connect with Happy Eyeballs, then drive a
+//! [`Session`] over any async byte stream. It only moves bytes and time between the socket and
+//! the engine; everything the protocol means lives in the engine.
+//!
+//! ```no_run
+//! use vnc_core::{Address, Config, Event};
+//! use vnc_core::tokio::{Connection, ConnectOptions};
+//!
+//! # async fn demo() -> Result<(), vnc_core::tokio::Error> {
+//! let address: Address = "localhost:1".parse().unwrap();
+//! let mut conn = Connection::connect(&address, Config::default(), &ConnectOptions::default()).await?;
+//! while let Some(event) = conn.next_event().await? {
+//!     if event == Event::FramebufferUpdateEnd {
+//!         let fb = conn.session().framebuffer();
+//!         println!("{}x{} frame", fb.width(), fb.height());
+//!         break;
+//!     }
+//! }
+//! # Ok(()) }
+//! ```
+
+use std::io;
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use std::future::Future;
+
+use ::tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, ReadBuf};
+use ::tokio::net::{TcpStream, UnixStream};
+use ::tokio::sync::{mpsc, oneshot};
+use ::tokio::task::JoinSet;
+use ::tokio::time::{Instant, sleep, sleep_until, timeout};
+
+use crate::address::{Address, CONNECTION_ATTEMPT_DELAY, happy_eyeballs_order};
+use crate::{Config, Credential, Encoding, Event, Framebuffer, PixelFormatRequest, Rect, Session};
+
+/// Errors of the tokio adapter: the transport's, and the engine's with the server named.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The host name did not resolve.
+    #[error("cannot resolve {host}: {source}")]
+    Resolve {
+        /// The name.
+        host: String,
+        /// The resolver's error.
+        source: io::Error,
+    },
+    /// No address accepted the connection.
+    #[error("cannot connect to {server}: {source}")]
+    Connect {
+        /// The server as typed, with the address that failed last.
+        server: String,
+        /// The last connection error.
+        source: io::Error,
+    },
+    /// Connecting took longer than [`ConnectOptions::connect_timeout`].
+    #[error("connecting to {server} timed out after {timeout:?}")]
+    ConnectTimeout {
+        /// The server.
+        server: String,
+        /// The limit.
+        timeout: Duration,
+    },
+    /// Reading or writing the connection failed.
+    #[error("{server}: connection error: {source}")]
+    Io {
+        /// The server.
+        server: String,
+        /// The error.
+        source: io::Error,
+    },
+    /// The session failed (protocol, authentication, limits, handshake timeout).
+    #[error("{server}: {source}")]
+    Session {
+        /// The server.
+        server: String,
+        /// The engine's error.
+        source: crate::Error,
+    },
+}
+
+impl Error {
+    /// The engine's error, if this is one.
+    pub fn session_error(&self) -> Option<&crate::Error> {
+        match self {
+            Error::Session { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+/// How to connect.
+#[derive(Clone, Debug)]
+pub struct ConnectOptions {
+    /// Limit for resolving and connecting (not the handshake: see
+    /// [`Config::handshake_timeout`]).
+    pub connect_timeout: Duration,
+}
+
+impl Default for ConnectOptions {
+    fn default() -> Self {
+        ConnectOptions {
+            connect_timeout: Duration::from_secs(15),
+        }
+    }
+}
+
+/// A connected byte stream: TCP or a Unix socket.
+#[derive(Debug)]
+pub enum Stream {
+    /// TCP.
+    Tcp(TcpStream),
+    /// A Unix-domain socket.
+    Unix(UnixStream),
+}
+
+impl AsyncRead for Stream {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            Stream::Tcp(s) => Pin::new(s).poll_read(cx, buf),
+            Stream::Unix(s) => Pin::new(s).poll_read(cx, buf),
+        }
+    }
+}
+
+impl AsyncWrite for Stream {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        match self.get_mut() {
+            Stream::Tcp(s) => Pin::new(s).poll_write(cx, buf),
+            Stream::Unix(s) => Pin::new(s).poll_write(cx, buf),
+        }
+    }
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            Stream::Tcp(s) => Pin::new(s).poll_flush(cx),
+            Stream::Unix(s) => Pin::new(s).poll_flush(cx),
+        }
+    }
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            Stream::Tcp(s) => Pin::new(s).poll_shutdown(cx),
+            Stream::Unix(s) => Pin::new(s).poll_shutdown(cx),
+        }
+    }
+}
+
+/// Resolves `address` and connects, racing the resolved addresses with Happy Eyeballs.
+pub async fn connect_stream(address: &Address, options: &ConnectOptions) -> Result<Stream, Error> {
+    let server = address.to_string();
+    let attempt = async {
+        match address {
+            Address::Unix(path) => {
+                UnixStream::connect(path)
+                    .await
+                    .map(Stream::Unix)
+                    .map_err(|source| Error::Connect {
+                        server: server.clone(),
+                        source,
+                    })
+            }
+            Address::Tcp { host, port } => connect_tcp(host, *port).await.map(Stream::Tcp),
+        }
+    };
+    match timeout(options.connect_timeout, attempt).await {
+        Ok(r) => r,
+        Err(_) => Err(Error::ConnectTimeout {
+            server,
+            timeout: options.connect_timeout,
+        }),
+    }
+}
+
+/// Connects to every address of `host` with Happy Eyeballs (RFC 8305): one attempt starts,
+/// the next starts when it fails or after [`CONNECTION_ATTEMPT_DELAY`] without an answer; the
+/// first to connect wins and the others are dropped (closed).
+pub async fn connect_tcp(host: &str, port: u16) -> Result<TcpStream, Error> {
+    let addrs: Vec<SocketAddr> = ::tokio::net::lookup_host((host, port))
+        .await
+        .map_err(|source| Error::Resolve {
+            host: host.to_owned(),
+            source,
+        })?
+        .collect();
+    let addrs = happy_eyeballs_order(addrs);
+    tracing::debug!(host, port, addresses = ?addrs, "connecting");
+    let mut attempts = JoinSet::new();
+    let mut pending = addrs.iter().copied();
+    let mut last_error = None;
+    let mut start_next = true;
+    loop {
+        if start_next {
+            if let Some(addr) = pending.next() {
+                attempts.spawn(async move { (addr, TcpStream::connect(addr).await) });
+            }
+        }
+        let more = pending.len() > 0;
+        ::tokio::select! {
+            done = attempts.join_next(), if !attempts.is_empty() => {
+                match done {
+                    Some(Ok((addr, Ok(stream)))) => {
+                        tracing::debug!(%addr, "connected");
+                        let _ = stream.set_nodelay(true);
+                        return Ok(stream);
+                    }
+                    Some(Ok((addr, Err(e)))) => {
+                        tracing::debug!(%addr, error = %e, "connection attempt failed");
+                        last_error = Some((addr, e));
+                        start_next = true;
+                    }
+                    // A panicked or cancelled attempt: treat like a failure.
+                    Some(Err(_)) | None => start_next = true,
+                }
+            }
+            _ = sleep(CONNECTION_ATTEMPT_DELAY), if more => start_next = true,
+        }
+        if attempts.is_empty() && pending.len() == 0 {
+            let (server, source) = match last_error {
+                Some((addr, e)) => (format!("{host} port {port} ({addr})"), e),
+                None => (
+                    format!("{host} port {port}"),
+                    io::Error::new(io::ErrorKind::NotFound, "the name has no addresses"),
+                ),
+            };
+            return Err(Error::Connect { server, source });
+        }
+    }
+}
+
+/// A session running over a stream: the adapter's loop, driven by [`next_event`](Self::next_event).
+pub struct Connection<S = Stream> {
+    stream: S,
+    session: Session,
+    server: String,
+    buf: Box<[u8]>,
+}
+
+impl Connection<Stream> {
+    /// Connects to `address` and starts a session with `config`.
+    pub async fn connect(
+        address: &Address,
+        config: Config,
+        options: &ConnectOptions,
+    ) -> Result<Self, Error> {
+        let stream = connect_stream(address, options).await?;
+        let session = Session::new(config, Instant::now().into_std());
+        Ok(Connection::new(stream, session, address.to_string()))
+    }
+}
+
+impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
+    /// Runs `session` over a stream the caller already has (an accepted socket, an SSH
+    /// tunnel's pipe...). `server` names the peer in errors.
+    pub fn new(stream: S, session: Session, server: impl Into<String>) -> Self {
+        Connection {
+            stream,
+            session,
+            server: server.into(),
+            buf: vec![0; 256 << 10].into_boxed_slice(),
+        }
+    }
+
+    /// The session, for its framebuffer and state.
+    pub fn session(&self) -> &Session {
+        &self.session
+    }
+
+    /// The session, for commands (key, pointer, credentials...). What they queue is sent by
+    /// the next [`next_event`](Self::next_event) or [`flush`](Self::flush).
+    pub fn session_mut(&mut self) -> &mut Session {
+        &mut self.session
+    }
+
+    /// The server's name, as used in errors.
+    pub fn server(&self) -> &str {
+        &self.server
+    }
+
+    /// Gives back the session and the stream.
+    pub fn into_parts(self) -> (S, Session) {
+        (self.stream, self.session)
+    }
+
+    fn session_error(&self, source: crate::Error) -> Error {
+        Error::Session {
+            server: self.server.clone(),
+            source,
+        }
+    }
+
+    fn io_error(&self, source: io::Error) -> Error {
+        Error::Io {
+            server: self.server.clone(),
+            source,
+        }
+    }
+
+    /// Writes everything the session has queued.
+    pub async fn flush(&mut self) -> Result<(), Error> {
+        while self.session.wants_write() {
+            match self.stream.write(self.session.pending_output()).await {
+                Ok(0) => return Err(self.io_error(io::ErrorKind::WriteZero.into())),
+                Ok(n) => self.session.consume_output(n),
+                Err(e) => return Err(self.io_error(e)),
+            }
+        }
+        self.stream.flush().await.map_err(|e| self.io_error(e))
+    }
+
+    /// Moves bytes until the session has an event; `Ok(None)` once the session has ended
+    /// cleanly (the server closed the connection between messages).
+    pub async fn next_event(&mut self) -> Result<Option<Event>, Error> {
+        loop {
+            if let Some(ev) = self.session.poll_event() {
+                return Ok(Some(ev));
+            }
+            if self.session.is_closed() {
+                return Ok(None);
+            }
+            let deadline = self.session.poll_timeout().map(Instant::from_std);
+            let mut sleep = deadline.map(|d| Box::pin(sleep_until(d)));
+            // Poll the write and the read side of the one stream together, so that a server
+            // that is busy writing to us never deadlocks with our own pending output.
+            let ready = std::future::poll_fn(|cx| {
+                if self.session.wants_write() {
+                    if let Poll::Ready(r) =
+                        Pin::new(&mut self.stream).poll_write(cx, self.session.pending_output())
+                    {
+                        return Poll::Ready(Ready::Wrote(r));
+                    }
+                }
+                let mut rb = ReadBuf::new(&mut self.buf);
+                if let Poll::Ready(r) = Pin::new(&mut self.stream).poll_read(cx, &mut rb) {
+                    return Poll::Ready(Ready::Read(r.map(|()| rb.filled().len())));
+                }
+                if let Some(s) = sleep.as_mut() {
+                    if s.as_mut().poll(cx).is_ready() {
+                        return Poll::Ready(Ready::Timeout);
+                    }
+                }
+                Poll::Pending
+            })
+            .await;
+            let result = match ready {
+                Ready::Read(Ok(0)) => self.session.feed_eof(),
+                Ready::Read(Ok(n)) => self.session.feed(&self.buf[..n]),
+                Ready::Wrote(Ok(0)) => return Err(self.io_error(io::ErrorKind::WriteZero.into())),
+                Ready::Wrote(Ok(n)) => {
+                    self.session.consume_output(n);
+                    Ok(())
+                }
+                Ready::Read(Err(e)) | Ready::Wrote(Err(e)) => return Err(self.io_error(e)),
+                Ready::Timeout => self.session.handle_timeout(Instant::now().into_std()),
+            };
+            result.map_err(|e| self.session_error(e))?;
+        }
+    }
+
+    /// Spawns the loop on the current tokio runtime: commands go in through the returned
+    /// [`Handle`], events come out of the receiver, and the task ends with the session's
+    /// result when the server closes, an error happens, or every handle is dropped.
+    pub fn spawn(
+        mut self,
+    ) -> (
+        Handle,
+        mpsc::UnboundedReceiver<Event>,
+        ::tokio::task::JoinHandle<Result<Session, Error>>,
+    )
+    where
+        S: Send + 'static,
+    {
+        let (cmd_tx, mut cmd_rx) = mpsc::unbounded_channel::<Command>();
+        let (ev_tx, ev_rx) = mpsc::unbounded_channel();
+        let task = ::tokio::spawn(async move {
+            loop {
+                ::tokio::select! {
+                    ev = self.next_event() => match ev? {
+                        Some(ev) => { let _ = ev_tx.send(ev); }
+                        None => return Ok(self.session),
+                    },
+                    cmd = cmd_rx.recv() => match cmd {
+                        Some(Command::Close) | None => {
+                            let _ = self.flush().await;
+                            return Ok(self.session);
+                        }
+                        Some(cmd) => cmd.apply(&mut self.session),
+                    },
+                }
+            }
+        });
+        (Handle { commands: cmd_tx }, ev_rx, task)
+    }
+}
+
+enum Ready {
+    Read(io::Result<usize>),
+    Wrote(io::Result<usize>),
+    Timeout,
+}
+
+/// What the application can ask a spawned connection to do.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Command {
+    /// A key press or release (X11 keysym).
+    Key {
+        /// The keysym.
+        keysym: u32,
+        /// Pressed (true) or released.
+        down: bool,
+    },
+    /// Pointer position and buttons.
+    Pointer {
+        /// x.
+        x: u16,
+        /// y.
+        y: u16,
+        /// Button mask.
+        buttons: u8,
+    },
+    /// Local clipboard text.
+    CutText(String),
+    /// A FramebufferUpdateRequest.
+    RequestUpdate {
+        /// The area.
+        rect: Option<Rect>,
+        /// Incremental or full.
+        incremental: bool,
+    },
+    /// New encodings.
+    SetEncodings(Vec<Encoding>),
+    /// A new pixel format.
+    SetPixelFormat(PixelFormatRequest),
+    /// A credential.
+    SetCredential(Credential, String),
+    /// Pause or resume automatic updates.
+    SetUpdatesPaused(bool),
+    /// A copy of the framebuffer.
+    Snapshot(oneshot::Sender<Framebuffer>),
+    /// Flush and end the loop.
+    Close,
+}
+
+impl Command {
+    fn apply(self, s: &mut Session) {
+        match self {
+            Command::Key { keysym, down } => s.key_event(keysym, down),
+            Command::Pointer { x, y, buttons } => s.pointer_event(x, y, buttons),
+            Command::CutText(t) => s.client_cut_text(&t),
+            Command::RequestUpdate {
+                rect: Some(r),
+                incremental,
+            } => s.request_update_region(r, incremental),
+            Command::RequestUpdate {
+                rect: None,
+                incremental,
+            } => s.request_update(incremental),
+            Command::SetEncodings(e) => s.set_encodings(&e),
+            Command::SetPixelFormat(p) => s.set_pixel_format(p),
+            Command::SetCredential(k, v) => s.set_credential(k, &v),
+            Command::SetUpdatesPaused(p) => s.set_updates_paused(p),
+            Command::Snapshot(tx) => {
+                let _ = tx.send(s.framebuffer().clone());
+            }
+            Command::Close => {}
+        }
+    }
+}
+
+/// Sends [`Command`]s to a spawned connection. Cloneable; the loop ends when all are dropped.
+#[derive(Clone, Debug)]
+pub struct Handle {
+    commands: mpsc::UnboundedSender<Command>,
+}
+
+impl Handle {
+    /// Sends a command; false if the connection has ended.
+    pub fn send(&self, cmd: Command) -> bool {
+        self.commands.send(cmd).is_ok()
+    }
+
+    /// A copy of the current framebuffer, or `None` if the connection has ended.
+    pub async fn snapshot(&self) -> Option<Framebuffer> {
+        let (tx, rx) = oneshot::channel();
+        self.send(Command::Snapshot(tx));
+        rx.await.ok()
+    }
+}
