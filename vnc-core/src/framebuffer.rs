@@ -162,7 +162,9 @@ impl Framebuffer {
 
     /// Fills a rectangle (already checked to fit) with one pixel.
     pub(crate) fn fill_rect(&mut self, r: Rect, px: [u8; 4]) {
-        if r.width == 0 {
+        // An empty rectangle covers nothing, even when it lies on the last row or column
+        // (where the row it names does not exist).
+        if r.width == 0 || r.height == 0 {
             return;
         }
         let stride = self.stride();
@@ -231,6 +233,20 @@ mod tests {
                 assert_eq!(fb.pixel(x, y), Some(want), "{x},{y}");
             }
         }
+    }
+
+    #[test]
+    fn empty_fills_touch_nothing() {
+        let mut fb = Framebuffer::new(4, 4);
+        let orig = fb.clone();
+        for r in [
+            Rect::new(0, 1, 4, 0),
+            Rect::new(0, 4, 4, 0),
+            Rect::new(4, 0, 0, 4),
+        ] {
+            fb.fill_rect(r, [1, 2, 3, 255]);
+        }
+        assert_eq!(fb.data(), orig.data());
     }
 
     #[test]
