@@ -167,7 +167,7 @@ pub enum ZrleTile {
     PackedPalette,
     /// Plain RLE (128).
     PlainRle,
-    /// Palette RLE (130 to 255) when the tile has at most 127 colours, else plain RLE.
+    /// Palette RLE (130 to 255) when the tile has 2 to 127 colours, else plain RLE.
     PaletteRle,
 }
 
@@ -301,7 +301,8 @@ fn zrle_tile(out: &mut Vec<u8>, pf: &PixelFormat, px: &[[u8; 3]], tw: u16, mode:
                 }
             }
         }
-        ZrleTile::PaletteRle if colours.len() <= 127 => {
+        // One colour would be sub-encoding 129, which the spec leaves undefined.
+        ZrleTile::PaletteRle if (2..=127).contains(&colours.len()) => {
             out.push(128 + colours.len() as u8);
             for c in &colours {
                 out.extend(cpixel(pf, *c));
