@@ -1,0 +1,161 @@
+//! vnccapture's command line and its failures: usage, unreachable servers, servers that are
+//! not VNC servers, and the exit codes that tell them apart.
+
+use std::io::Write;
+use std::net::TcpListener;
+
+use vnc_tests::{TempDir, free_port, vnccapture};
+
+fn stderr_last_line(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .last()
+        .unwrap_or("")
+        .to_owned()
+}
+
+#[test]
+fn help_documents_options_and_exit_codes() {
+    let out = vnccapture(&["--help"], &[]);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    for word in [
+        "--password-file",
+        "--username",
+        "--encodings",
+        "--pixel-format",
+        "--timeout",
+        "Exit codes",
+        "VNC_PASSWORD",
+    ] {
+        assert!(text.contains(word), "--help lacks {word}");
+    }
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    for args in [
+        &[][..],
+        &["host"],
+        &["a", "b", "c"],
+        &["--bogus", "h", "o.png"],
+        &["--encodings", "tight", "h", "o.png"],
+        &["--pixel-format", "rgb999", "h", "o.png"],
+        &["host:x", "o.png"],
+    ] {
+        let out = vnccapture(args, &[]);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let out = vnccapture(&["[::1", "o.png"], &[]);
+    assert!(stderr_last_line(&out).contains("accepted forms"));
+}
+
+#[test]
+fn nobody_listening_exits_3_without_waiting_for_the_timeout() {
+    let port = free_port();
+    let dir = TempDir::new("cli");
+    let out = vnccapture(
+        &[
+            "--timeout",
+            "120",
+            &format!("127.0.0.1::{port}"),
+            dir.path().join("o.png").to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let last = stderr_last_line(&out);
+    assert!(
+        last.contains(&port.to_string()) && last.contains("refused"),
+        "{last}"
+    );
+    // An unresolvable name is a connection failure too.
+    let out = vnccapture(
+        &[
+            "no-such-host.invalid",
+            dir.path().join("o.png").to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn something_that_is_not_vnc_exits_6() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let server = std::thread::spawn(move || {
+        let (mut s, _) = listener.accept().unwrap();
+        s.write_all(b"SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n").unwrap();
+        // Keep the socket open until the client gives up.
+        let mut buf = [0; 64];
+        let _ = std::io::Read::read(&mut s, &mut buf);
+    });
+    let dir = TempDir::new("cli");
+    let out = vnccapture(
+        &[
+            &format!("127.0.0.1::{port}"),
+            dir.path().join("o.png").to_str().unwrap(),
+        ],
+        &[],
+    );
+    server.join().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(6),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let last = stderr_last_line(&out);
+    assert!(
+        last.contains("SSH-2.0") && last.contains("not") && last.contains("VNC"),
+        "{last}"
+    );
+}
+
+#[test]
+fn a_silent_server_times_out_with_exit_7() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let server = std::thread::spawn(move || {
+        let (mut s, _) = listener.accept().unwrap();
+        let mut buf = [0; 64];
+        let _ = std::io::Read::read(&mut s, &mut buf);
+    });
+    let dir = TempDir::new("cli");
+    let out = vnccapture(
+        &[
+            "--timeout",
+            "0.5",
+            &format!("127.0.0.1::{port}"),
+            dir.path().join("o.png").to_str().unwrap(),
+        ],
+        &[],
+    );
+    server.join().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(7),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stderr_last_line(&out).contains("protocol version"),
+        "names the step"
+    );
+}

@@ -1,0 +1,226 @@
+//! vnccapture and the engine against TigerVNC's Xvnc: every encoding, pixel format and server
+//! format, RFB 3.3, VNC authentication, IPv4/IPv6/names, and desktop resizing, each compared
+//! pixel for pixel with the X server's own screen (`xwd -root`).
+
+use std::time::Duration;
+
+use vnc_core::tokio::{ConnectOptions, Connection};
+use vnc_core::{Address, Config, Event};
+use vnc_tests::{
+    Rgb, TempDir, XServer, XvncOptions, assert_same, assert_same_at_precision, capture, vnccapture,
+};
+
+fn addr(s: &XServer) -> String {
+    format!("127.0.0.1::{}", s.port)
+}
+
+#[test]
+fn every_encoding_alone_and_the_default_list_are_pixel_exact() {
+    let s = XServer::xvnc(XvncOptions::default());
+    let truth = s.settle();
+    for enc in [
+        None,
+        Some("raw"),
+        Some("copyrect"),
+        Some("rre"),
+        Some("hextile"),
+        Some("zrle"),
+    ] {
+        let args: Vec<&str> = enc.map(|e| vec!["--encodings", e]).unwrap_or_default();
+        let got = capture(&addr(&s), &args, &[]);
+        assert_same(&got, &truth, &format!("encodings {enc:?}"));
+    }
+}
+
+#[test]
+fn reduced_pixel_formats_match_at_their_precision() {
+    let s = XServer::xvnc(XvncOptions::default());
+    let truth = s.settle();
+    for (pf, bits) in [
+        ("rgb888", [8, 8, 8]),
+        ("rgb565", [5, 6, 5]),
+        ("bgr233", [3, 3, 2]),
+    ] {
+        for enc in ["zrle", "hextile", "raw"] {
+            let got = capture(&addr(&s), &["--pixel-format", pf, "--encodings", enc], &[]);
+            assert_same_at_precision(&got, &truth, bits, &format!("{pf} over {enc}"));
+        }
+    }
+}
+
+#[test]
+fn sixteen_bit_server() {
+    let s = XServer::xvnc(XvncOptions {
+        depth: Some(16),
+        pixelformat: Some("rgb565"),
+        ..Default::default()
+    });
+    let truth = s.settle();
+    for args in [
+        &["--encodings", "zrle"][..],
+        &["--encodings", "hextile", "--pixel-format", "rgb565"],
+        &["--encodings", "raw"],
+    ] {
+        let got = capture(&addr(&s), args, &[]);
+        assert_same_at_precision(
+            &got,
+            &truth,
+            [5, 6, 5],
+            &format!("depth 16 server, {args:?}"),
+        );
+    }
+}
+
+#[test]
+fn bgr_server() {
+    let s = XServer::xvnc(XvncOptions {
+        pixelformat: Some("bgr888"),
+        ..Default::default()
+    });
+    let truth = s.settle();
+    for enc in ["zrle", "hextile", "raw"] {
+        assert_same(&capture(&addr(&s), &["--encodings", enc], &[]), &truth, enc);
+    }
+}
+
+#[test]
+fn rfb_33_server_with_and_without_a_password() {
+    let s = XServer::xvnc(XvncOptions {
+        rfb33: true,
+        ..Default::default()
+    });
+    assert_same(&capture(&addr(&s), &[], &[]), &s.settle(), "RFB 3.3, None");
+    let s = XServer::xvnc(XvncOptions {
+        rfb33: true,
+        security: Some("VncAuth"),
+        password: Some("sesame12"),
+        ..Default::default()
+    });
+    assert_same(
+        &capture(&addr(&s), &[], &[("VNC_PASSWORD", "sesame12")]),
+        &s.settle(),
+        "RFB 3.3, VncAuth",
+    );
+}
+
+#[test]
+fn vnc_authentication() {
+    let s = XServer::xvnc(XvncOptions {
+        security: Some("VncAuth"),
+        password: Some("sesame12"),
+        ..Default::default()
+    });
+    let truth = s.settle();
+    let dir = TempDir::new("pw");
+    let pwfile = dir.path().join("pw");
+    std::fs::write(&pwfile, "sesame12\nsecond line ignored\n").unwrap();
+    let got = capture(
+        &addr(&s),
+        &["--password-file", pwfile.to_str().unwrap()],
+        &[],
+    );
+    assert_same(&got, &truth, "password file");
+    let got = capture(&addr(&s), &[], &[("VNC_PASSWORD", "sesame12")]);
+    assert_same(&got, &truth, "VNC_PASSWORD");
+
+    // A wrong password: exit code 4, and the server's reason on the last line.
+    let out_png = dir.path().join("x.png");
+    let out = vnccapture(
+        &[&addr(&s), out_png.to_str().unwrap()],
+        &[("VNC_PASSWORD", "wrong")],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(4),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    let last = err.lines().last().unwrap();
+    assert!(
+        last.contains("authentication failed") && last.contains("127.0.0.1"),
+        "{last}"
+    );
+    assert!(
+        !last.contains("gave no reason"),
+        "TigerVNC sends a reason with RFB 3.8: {last}"
+    );
+    assert!(!out_png.exists());
+
+    // No password at all and no terminal: exit code 4 with advice.
+    let out = vnccapture(&[&addr(&s), out_png.to_str().unwrap()], &[]);
+    assert_eq!(out.status.code(), Some(4));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--password-file"));
+}
+
+#[test]
+fn ipv4_ipv6_and_names() {
+    let s = XServer::xvnc(XvncOptions::default());
+    let truth = s.settle();
+    for a in [
+        format!("127.0.0.1::{}", s.port),
+        format!("[::1]::{}", s.port),
+        format!("localhost::{}", s.port),
+        format!("vnc://[::1]:{}", s.port),
+        format!("vnc://127.0.0.1:{}", s.port),
+    ] {
+        assert_same(&capture(&a, &["--encodings", "zrle"], &[]), &truth, &a);
+    }
+}
+
+#[test]
+fn desktop_resize_arrives_as_desktop_size() {
+    let s = XServer::xvnc(XvncOptions {
+        geometry: Some("400x300"),
+        ..Default::default()
+    });
+    s.settle();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let address: Address = addr(&s).parse().unwrap();
+        let mut conn = Connection::connect(&address, Config::default(), &ConnectOptions::default())
+            .await
+            .unwrap();
+        // The first full frame.
+        loop {
+            if conn.next_event().await.unwrap().unwrap() == Event::FramebufferUpdateEnd {
+                break;
+            }
+        }
+        assert_eq!(conn.session().framebuffer().width(), 400);
+        // xrandr modes of Xvnc include the common sizes.
+        s.run("xrandr", &["-s", "640x480"]);
+        let resized = tokio::time::timeout(Duration::from_secs(30), async {
+            loop {
+                match conn.next_event().await.unwrap().unwrap() {
+                    Event::DesktopResized { width, height } => return (width, height),
+                    _ => continue,
+                }
+            }
+        })
+        .await
+        .expect("no DesktopSize within 30 s");
+        assert_eq!(resized, (640, 480));
+        // Keep receiving updates until the picture matches the server's screen.
+        let truth = s.settle();
+        tokio::time::timeout(Duration::from_secs(30), async {
+            loop {
+                if Rgb::from_framebuffer(conn.session().framebuffer()) == truth {
+                    return;
+                }
+                conn.next_event().await.unwrap().unwrap();
+            }
+        })
+        .await
+        .unwrap_or_else(|_| {
+            assert_same(
+                &Rgb::from_framebuffer(conn.session().framebuffer()),
+                &truth,
+                "after resize",
+            )
+        });
+    });
+}
