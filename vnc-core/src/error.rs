@@ -272,6 +272,12 @@ pub enum ProtocolError {
         /// zlib's message.
         detail: String,
     },
+    /// Data arrived where the server must wait for the client (while credentials are asked).
+    #[error("the server sent {len} bytes without waiting for the client's answer")]
+    UnexpectedData {
+        /// How many bytes were waiting.
+        len: u64,
+    },
     /// SetColourMapEntries while the pixel format is true colour.
     #[error("the server sent SetColourMapEntries while the pixel format is true colour")]
     ColourMapInTrueColour,

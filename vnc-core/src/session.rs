@@ -28,6 +28,9 @@ use crate::pixel_format::{Converter, PixelFormat};
 use crate::reader::Reader;
 use crate::security::{self, Credential, CredentialsNeeded, SecurityType};
 
+/// Bytes a server may send ahead while the session waits for the application's credentials.
+const AWAIT_READ_AHEAD: usize = 4096;
+
 /// Where the session is. Each variant holds what that step needs and is moved into the next.
 enum State {
     Version,
@@ -320,6 +323,16 @@ impl Session {
                 None => (state, false),
                 Some(challenge) => (self.on_vnc_challenge(challenge), true),
             },
+            // The server must wait for our answer; a little read-ahead is tolerated, a stream
+            // of bytes is not (it would pile up while the user types).
+            State::AwaitCredentials { .. } if r.remaining() > AWAIT_READ_AHEAD => {
+                return Err(Error::protocol(
+                    Step::Authentication,
+                    ProtocolError::UnexpectedData {
+                        len: r.remaining() as u64,
+                    },
+                ));
+            }
             State::AwaitCredentials { .. } => (state, false),
             State::SecurityResult => match r.u32() {
                 None => (state, false),

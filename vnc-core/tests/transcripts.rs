@@ -963,3 +963,25 @@ fn input_messages_after_initialisation_only() {
         ]
     );
 }
+
+#[test]
+fn a_server_that_streams_while_credentials_are_asked_is_stopped() {
+    let mut s = Session::new(Config::default(), std::time::Instant::now());
+    s.feed(
+        Script::new()
+            .version("RFB 003.008\n")
+            .security_types(&[2])
+            .raw(&CHALLENGE)
+            .bytes(),
+    )
+    .unwrap();
+    assert!(s.credentials_needed().is_some());
+    s.feed(&[0; 4096]).unwrap();
+    match s.feed(&[0]) {
+        Err(Error::Protocol {
+            error: vnc_core::ProtocolError::UnexpectedData { len: 4097 },
+            ..
+        }) => {}
+        other => panic!("{other:?}"),
+    }
+}
