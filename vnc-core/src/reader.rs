@@ -41,6 +41,15 @@ impl<'a> Reader<'a> {
         s
     }
 
+    /// The same reader with the last `n` consumed bytes unread.
+    #[inline]
+    pub(crate) fn rewound(self, n: usize) -> Self {
+        Reader {
+            buf: self.buf,
+            pos: self.pos - n.min(self.pos),
+        }
+    }
+
     #[inline]
     pub(crate) fn array<const N: usize>(&mut self) -> Option<[u8; N]> {
         self.take(N).map(|s| {

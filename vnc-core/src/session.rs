@@ -13,10 +13,9 @@ use crate::encoding::Encoding;
 use crate::encoding::copy_rect;
 use crate::encoding::cursor;
 use crate::encoding::hextile::Hextile;
-use crate::encoding::inflate::Inflater;
 use crate::encoding::raw::Raw;
 use crate::encoding::rre::Rre;
-use crate::encoding::zrle::Zrle;
+use crate::encoding::zrle::{Zrle, ZrleStream};
 use crate::error::{Error, ProtocolError, Step};
 use crate::event::Event;
 use crate::framebuffer::{Framebuffer, Rect};
@@ -138,7 +137,7 @@ pub struct Session {
     pixel_format: PixelFormat,
     server_pixel_format: PixelFormat,
     conv: Converter,
-    zrle: Option<Inflater>,
+    zrle: Option<ZrleStream>,
     version: Option<ProtocolVersion>,
     security: Option<SecurityType>,
     username: Option<Zeroizing<String>>,
@@ -643,7 +642,7 @@ impl Session {
             RectDecoder::Rre(_, d) => d.decode(r, fb, conv).map_err(fail)?,
             RectDecoder::Hextile(_, d) => d.decode(r, fb, conv).map_err(fail)?,
             RectDecoder::Zrle(_, d) => {
-                let z = self.zrle.get_or_insert_with(Inflater::new);
+                let z = self.zrle.get_or_insert_with(ZrleStream::new);
                 d.decode(r, z, fb, conv).map_err(fail)?
             }
             RectDecoder::Cursor(rect) => {

@@ -1607,8 +1607,11 @@ fn garbage_never_panics_and_is_split_independent() {
             assert_eq!(outcome(&r.error), outcome(&whole.error), "{}", ctx());
             assert_eq!(r.events, whole.events, "{}", ctx());
             assert_eq!(r.output, whole.output, "{}", ctx());
+            // After an error the framebuffer is unspecified: ZRLE draws each tile as soon as
+            // its bytes are inflated, so how much of a corrupt rectangle was drawn before the
+            // corruption was found depends on the chunking. Completed streams must agree.
             assert!(
-                r.framebuffer.data() == whole.framebuffer.data(),
+                whole.error.is_some() || r.framebuffer.data() == whole.framebuffer.data(),
                 "framebuffer differs: {}",
                 ctx()
             );

@@ -1,104 +1,171 @@
 //! ZRLE encoding (RFC 6143 §7.7.6): a zlib stream for the whole connection carrying 64x64
 //! tiles, each raw, solid, packed-palette, plain RLE or palette RLE, in compact pixels.
-//! Compressed bytes are inflated as they arrive; tiles are decoded once the rectangle's data is
-//! complete, straight into the framebuffer.
+//! Compressed bytes are inflated as they arrive into a small fixed window, and each tile is
+//! drawn as soon as its bytes are there, so memory stays the same for any rectangle size and the
+//! data is still in cache when it is drawn.
 
 use crate::error::ProtocolError;
 use crate::framebuffer::{Framebuffer, Rect, fill};
 use crate::pixel_format::{Bgra, Converter};
 use crate::reader::Reader;
 
-use super::inflate::{InflateError, Inflater};
+use super::inflate::Inflater;
 
 const TILE: u16 = 64;
 
+/// Inflated bytes waiting to be drawn. At least twice the largest tile (1 + 127 palette
+/// entries + 4096 pixels of 4 bytes and a run byte each is about 21 KiB).
+const WINDOW: usize = 64 << 10;
+
+/// The connection's ZRLE state: the zlib stream and the window it inflates into.
+pub(crate) struct ZrleStream {
+    z: Inflater,
+    window: Box<[u8]>,
+    start: usize,
+    end: usize,
+}
+
+impl ZrleStream {
+    pub(crate) fn new() -> ZrleStream {
+        ZrleStream {
+            z: Inflater::new(),
+            window: vec![0; WINDOW].into_boxed_slice(),
+            start: 0,
+            end: 0,
+        }
+    }
+}
+
+/// The most bytes one tile can take: a palette of 127 compact pixels, then per pixel a
+/// compact pixel and a run byte (plain RLE with runs of one).
+fn max_tile_bytes(cpp: usize) -> usize {
+    1 + 127 * cpp + usize::from(TILE) * usize::from(TILE) * (cpp + 1)
+}
+
+/// One ZRLE rectangle being decoded.
 pub(crate) struct Zrle {
     rect: Rect,
     /// Compressed bytes still to come; `None` before the length field.
     left: Option<u32>,
-}
-
-/// The most decompressed data a rectangle can need: per tile a sub-encoding byte and a
-/// 127-colour palette, per pixel a compact pixel and one run byte (the worst case of RLE).
-fn max_data(rect: Rect, cpp: usize) -> usize {
-    let tiles = usize::from(rect.width).div_ceil(64) * usize::from(rect.height).div_ceil(64);
-    tiles * (1 + 127 * cpp) + rect.area() * (cpp + 1)
+    /// Index of the next tile, row-major.
+    tile: u32,
 }
 
 impl Zrle {
     pub(crate) fn new(rect: Rect) -> Zrle {
-        Zrle { rect, left: None }
+        Zrle {
+            rect,
+            left: None,
+            tile: 0,
+        }
     }
 
+    fn tiles(&self) -> (u32, u32) {
+        let across = u32::from(self.rect.width).div_ceil(TILE.into());
+        (
+            across,
+            across * u32::from(self.rect.height).div_ceil(TILE.into()),
+        )
+    }
+
+    fn tile_rect(&self, i: u32, across: u32) -> Rect {
+        let tx = (i % across) as u16 * TILE;
+        let ty = (i / across) as u16 * TILE;
+        let r = self.rect;
+        Rect::new(
+            r.x + tx,
+            r.y + ty,
+            (r.width - tx).min(TILE),
+            (r.height - ty).min(TILE),
+        )
+    }
+
+    /// Consumes what has arrived; true once the rectangle is complete.
     pub(crate) fn decode(
         &mut self,
         r: &mut Reader,
-        z: &mut Inflater,
+        zs: &mut ZrleStream,
         fb: &mut Framebuffer,
         conv: &Converter,
     ) -> Result<bool, ProtocolError> {
         let rect = self.rect;
-        let left = match self.left {
+        let zlib = |detail| ProtocolError::Zlib {
+            encoding: "ZRLE",
+            detail,
+        };
+        let overflow = ProtocolError::ZlibOverflow {
+            encoding: "ZRLE",
+            rect,
+        };
+        let mut left = match self.left {
             Some(n) => n,
             None => {
-                let Some(n) = r.u32() else {
-                    return Ok(false);
-                };
-                z.reset_output();
+                let Some(n) = r.u32() else { return Ok(false) };
+                zs.start = 0;
+                zs.end = 0;
                 n
             }
         };
-        let data = r.take_up_to(left as usize);
-        let left = left - data.len() as u32;
-        self.left = Some(left);
-        z.inflate(data, max_data(rect, conv.cpp()))
-            .map_err(|e| match e {
-                InflateError::Overflow => ProtocolError::ZlibOverflow {
-                    encoding: "ZRLE",
-                    rect,
-                },
-                InflateError::Corrupt(detail) => ProtocolError::Zlib {
-                    encoding: "ZRLE",
-                    detail,
-                },
-            })?;
-        if left > 0 {
-            return Ok(false);
+        let (across, total) = self.tiles();
+        let max_tile = max_tile_bytes(conv.cpp());
+        let mut zlib_error: Option<String> = None;
+        loop {
+            // Draw every tile whose bytes are all in the window. Tiles are tried only when a
+            // whole worst-case tile fits in what is buffered, or nothing more will come, so
+            // that input trickling in does not make a tile start over again and again.
+            let ready = zs.end - zs.start >= max_tile || left == 0 || zlib_error.is_some();
+            while ready && self.tile < total {
+                let mut t = Reader::new(&zs.window[zs.start..zs.end]);
+                match decode_tile(&mut t, self.tile_rect(self.tile, across), fb, conv)? {
+                    Some(()) => {
+                        zs.start += t.pos();
+                        self.tile += 1;
+                    }
+                    None => break,
+                }
+            }
+            if self.tile == total && zs.end > zs.start {
+                return Err(overflow);
+            }
+            // Errors are reported in stream order: the tiles inflated before a zlib error
+            // have been checked (and drawn) first.
+            if let Some(detail) = zlib_error {
+                return Err(zlib(detail));
+            }
+            if zs.start > 0 {
+                zs.window.copy_within(zs.start..zs.end, 0);
+                zs.end -= zs.start;
+                zs.start = 0;
+            }
+            if zs.end == zs.window.len() {
+                // A full window that holds no complete tile: no valid tile is this large.
+                return Err(overflow);
+            }
+            let input = r.take_up_to(left as usize);
+            let done = zs.z.inflate(input, &mut zs.window[zs.end..]);
+            // Give back what zlib did not take (only when the window filled up).
+            *r = r.rewound(input.len() - done.consumed);
+            left -= done.consumed as u32;
+            zs.end += done.produced;
+            zlib_error = done.error;
+            if zlib_error.is_none() && done.produced == 0 && done.consumed == 0 {
+                // No input left to inflate and nothing more came out.
+                if left > 0 {
+                    self.left = Some(left);
+                    return Ok(false);
+                }
+                if self.tile < total {
+                    return Err(ProtocolError::ZrleTruncated { rect });
+                }
+                self.left = Some(0);
+                return Ok(true);
+            }
         }
-        decode_tiles(z.output(), rect, fb, conv)?;
-        Ok(true)
     }
 }
 
-fn decode_tiles(
-    data: &[u8],
-    rect: Rect,
-    fb: &mut Framebuffer,
-    conv: &Converter,
-) -> Result<(), ProtocolError> {
-    let mut r = Reader::new(data);
-    let truncated = || ProtocolError::ZrleTruncated { rect };
-    for ty in (0..rect.height).step_by(TILE.into()) {
-        for tx in (0..rect.width).step_by(TILE.into()) {
-            let tile = Rect::new(
-                rect.x + tx,
-                rect.y + ty,
-                (rect.width - tx).min(TILE),
-                (rect.height - ty).min(TILE),
-            );
-            decode_tile(&mut r, tile, fb, conv)?.ok_or_else(truncated)?;
-        }
-    }
-    if r.remaining() != 0 {
-        return Err(ProtocolError::ZlibOverflow {
-            encoding: "ZRLE",
-            rect,
-        });
-    }
-    Ok(())
-}
-
-/// Decodes one tile; `Ok(None)` if the data ends inside it.
+/// Decodes one tile; `Ok(None)` if its bytes are not all there yet (it is decoded again, from
+/// its start, once they are; drawing is idempotent).
 fn decode_tile(
     r: &mut Reader,
     tile: Rect,
@@ -144,16 +211,15 @@ fn decode_tile(
                 for (i, d) in dst.chunks_exact_mut(4).enumerate() {
                     let shift = 8 - bits * (i % per_byte + 1);
                     let idx = (src[i / per_byte] >> shift) & mask;
-                    let px = palette
-                        .get(usize::from(idx))
-                        .filter(|_| usize::from(idx) < n)
-                        .ok_or(ProtocolError::ZrlePaletteIndex {
+                    if usize::from(idx) >= n {
+                        return Err(ProtocolError::ZrlePaletteIndex {
                             x: tile.x,
                             y: tile.y,
                             index: idx,
                             palette_size: sub,
-                        })?;
-                    d.copy_from_slice(px);
+                        });
+                    }
+                    d.copy_from_slice(&palette[usize::from(idx)]);
                 }
             }
         }
@@ -182,15 +248,14 @@ fn decode_tile(
             while pos < total {
                 let Some(b) = r.u8() else { return Ok(None) };
                 let idx = b & 0x7F;
-                let px = *palette
-                    .get(usize::from(idx))
-                    .filter(|_| usize::from(idx) < n)
-                    .ok_or(ProtocolError::ZrlePaletteIndex {
+                if usize::from(idx) >= n {
+                    return Err(ProtocolError::ZrlePaletteIndex {
                         x: tile.x,
                         y: tile.y,
                         index: idx,
                         palette_size: sub - 128,
-                    })?;
+                    });
+                }
                 let run = if b & 0x80 != 0 {
                     let Some(run) = run_length(r, tile, total - pos)? else {
                         return Ok(None);
@@ -199,7 +264,7 @@ fn decode_tile(
                 } else {
                     1
                 };
-                fill_run(fb, tile, pos, run, px);
+                fill_run(fb, tile, pos, run, palette[usize::from(idx)]);
                 pos += run;
             }
         }
