@@ -121,7 +121,8 @@ impl PixelFormat {
     }
 
     /// Checks that the format can be decoded: 8, 16 or 32 bits per pixel; in true colour,
-    /// non-zero maxima and shifts inside the pixel; colour-map mode only at 8 bits per pixel.
+    /// maxima of the form 2^n - 1 (n >= 1) with every channel inside the pixel; colour-map
+    /// mode only at 8 bits per pixel.
     pub fn validate(&self) -> Result<(), ProtocolError> {
         if !matches!(self.bits_per_pixel, 8 | 16 | 32) {
             return Err(ProtocolError::InvalidPixelFormat(
@@ -129,16 +130,22 @@ impl PixelFormat {
             ));
         }
         if self.true_colour {
-            if self.red_max == 0 || self.green_max == 0 || self.blue_max == 0 {
-                return Err(ProtocolError::InvalidPixelFormat(
-                    "a colour maximum is zero",
-                ));
-            }
-            let bpp = self.bits_per_pixel;
-            if self.red_shift >= bpp || self.green_shift >= bpp || self.blue_shift >= bpp {
-                return Err(ProtocolError::InvalidPixelFormat(
-                    "a colour shift lies past the pixel",
-                ));
+            for (max, shift) in [
+                (self.red_max, self.red_shift),
+                (self.green_max, self.green_shift),
+                (self.blue_max, self.blue_shift),
+            ] {
+                if max == 0 || max & max.wrapping_add(1) != 0 {
+                    return Err(ProtocolError::InvalidPixelFormat(
+                        "a colour maximum is not 2^n - 1",
+                    ));
+                }
+                let bits = 16 - max.leading_zeros();
+                if u32::from(shift) + bits > u32::from(self.bits_per_pixel) {
+                    return Err(ProtocolError::InvalidPixelFormat(
+                        "a colour lies past the pixel",
+                    ));
+                }
             }
         } else if self.bits_per_pixel != 8 {
             return Err(ProtocolError::InvalidPixelFormat(
@@ -507,6 +514,12 @@ mod tests {
         assert!(pf.validate().is_err());
         let mut pf = PixelFormat::RGB565;
         pf.true_colour = false;
+        assert!(pf.validate().is_err());
+        let mut pf = PixelFormat::RGB888;
+        pf.red_max = 200;
+        assert!(pf.validate().is_err());
+        let mut pf = PixelFormat::RGB565;
+        pf.red_shift = 12; // 5 bits from bit 12 run past 16
         assert!(pf.validate().is_err());
     }
 

@@ -94,8 +94,9 @@ enum Deadline {
 /// Keeps track of FramebufferUpdateRequests.
 #[derive(Default)]
 struct UpdateFlow {
-    /// Requests sent and not yet answered by a FramebufferUpdate.
-    outstanding: u32,
+    /// A request was sent and no FramebufferUpdate has begun since. Servers answer any
+    /// number of pending requests with one update, so this is a flag, not a count.
+    in_flight: bool,
     paused: bool,
     /// The next automatic request is a full one (after a resize or a pixel format change).
     want_full: bool,
@@ -219,7 +220,7 @@ impl Session {
             State::Running(Msg::Idle) if self.inbuf.is_empty() => None,
             // A server that answers bad credentials by hanging up (RFB 3.3 and 3.7 give no
             // reason) has rejected them.
-            State::SecurityResult => {
+            State::SecurityResult | State::Reason(ReasonFor::AuthFailed) => {
                 self.close();
                 return Err(Error::AuthenticationFailed { reason: None });
             }
@@ -355,7 +356,7 @@ impl Session {
             State::ServerInit => match init::parse_server_init(r, &self.config.limits)? {
                 None => (state, false),
                 Some(si) => {
-                    self.on_server_init(si);
+                    self.on_server_init(si)?;
                     (State::Running(Msg::Idle), true)
                 }
             },
@@ -466,18 +467,30 @@ impl Session {
         }
     }
 
-    fn on_server_init(&mut self, si: init::ServerInit) {
+    fn on_server_init(&mut self, si: init::ServerInit) -> Result<(), Error> {
         tracing::debug!(width = si.width, height = si.height, pixel_format = ?si.pixel_format, name = %si.name, "ServerInit");
         self.fb.resize(si.width, si.height);
         self.server_pixel_format = si.pixel_format;
         self.name = si.name.clone();
+        // The server's own format matters only if rectangles will come in it.
         let pf = match self.config.pixel_format {
-            PixelFormatRequest::ServerNative => si.pixel_format,
-            PixelFormatRequest::Exact(pf) => pf,
+            PixelFormatRequest::ServerNative => {
+                si.pixel_format
+                    .validate()
+                    .map_err(|e| Error::protocol(Step::Initialization, e))?;
+                si.pixel_format
+            }
+            PixelFormatRequest::Exact(pf) => {
+                let pf = if let Err(e) = pf.validate() {
+                    tracing::warn!(pixel_format = ?pf, error = %e, "the configured pixel format cannot be decoded; using RGB888");
+                    PixelFormat::RGB888
+                } else {
+                    pf
+                };
+                messages::set_pixel_format(&mut self.out, &pf);
+                pf
+            }
         };
-        if let PixelFormatRequest::Exact(pf) = self.config.pixel_format {
-            messages::set_pixel_format(&mut self.out, &pf);
-        }
         self.use_pixel_format(pf);
         messages::set_encodings(&mut self.out, &self.config.encodings);
         self.deadline = Deadline::None;
@@ -488,6 +501,7 @@ impl Session {
             server_pixel_format: si.pixel_format,
         });
         self.send_request(false, self.full_rect());
+        Ok(())
     }
 
     fn use_pixel_format(&mut self, pf: PixelFormat) {
@@ -511,7 +525,7 @@ impl Session {
                             return Ok((Msg::Idle, false));
                         };
                         *r = t;
-                        self.updates.outstanding = self.updates.outstanding.saturating_sub(1);
+                        self.updates.in_flight = false;
                         self.rects_left = n;
                         if n == 0 {
                             self.end_update();
@@ -714,7 +728,7 @@ impl Session {
 
     fn end_update(&mut self) {
         self.events.push_back(Event::FramebufferUpdateEnd);
-        if self.updates.outstanding == 0 {
+        if !self.updates.in_flight {
             self.apply_pending_format();
             if self.config.continuous_updates && !self.updates.paused {
                 self.send_next_request();
@@ -738,7 +752,7 @@ impl Session {
 
     fn send_request(&mut self, incremental: bool, rect: Rect) {
         messages::framebuffer_update_request(&mut self.out, incremental, rect);
-        self.updates.outstanding += 1;
+        self.updates.in_flight = true;
     }
 
     fn full_rect(&self) -> Rect {
@@ -890,7 +904,7 @@ impl Session {
         if was
             && !paused
             && self.running()
-            && self.updates.outstanding == 0
+            && !self.updates.in_flight
             && self.config.continuous_updates
         {
             self.apply_pending_format();
@@ -919,7 +933,7 @@ impl Session {
             PixelFormatRequest::Exact(pf) => pf,
         };
         self.updates.pending_format = Some(pf);
-        if self.updates.outstanding == 0 {
+        if !self.updates.in_flight {
             self.apply_pending_format();
             if self.config.continuous_updates && !self.updates.paused {
                 self.send_next_request();

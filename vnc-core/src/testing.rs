@@ -552,6 +552,9 @@ impl Script {
                             body.extend(pixel(pf, *p));
                             body.extend([*xy, *wh]);
                         }
+                        // Decoders disagree on the foreground after coloured subrectangles:
+                        // send it again when it is next needed.
+                        last_fg = None;
                     }
                 }
                 v.push(flags);

@@ -1150,21 +1150,31 @@ fn invalid_pixel_formats_in_server_init() {
             .security_types(&[1])
             .security_result(0)
             .server_init(W, H, &pf, "bad format");
-        // With the server's own format and with one we ask for: the server's must be valid
-        // either way.
-        for request in [PixelFormatRequest::ServerNative, PixelFormatRequest::FULL] {
-            let config = Config {
-                pixel_format: request,
-                ..Config::default()
-            };
-            assert_fails!(
-                config,
-                bytes.bytes(),
-                Error::Protocol {
-                    step: Step::Initialization,
-                    error: ProtocolError::InvalidPixelFormat(_),
-                }
-            );
+        // Decoding in the server's own format needs it to be valid.
+        let config = Config {
+            pixel_format: PixelFormatRequest::ServerNative,
+            ..Config::default()
+        };
+        assert_fails!(
+            config,
+            bytes.bytes(),
+            Error::Protocol {
+                step: Step::Initialization,
+                error: ProtocolError::InvalidPixelFormat(_),
+            }
+        );
+        // Asking for RGB888 instead: the server's format is never used, so it does not matter,
+        // and rectangles arrive in the format we asked for.
+        let img = vnc_core::testing::Image::pattern(W, H);
+        let update = bytes.clone().update(&[Script::raw_rect(
+            &PixelFormat::RGB888,
+            &img,
+            Rect::new(0, 0, W, H),
+        )]);
+        for c in Chunking::ALL {
+            let run = play(Config::default(), update.bytes(), c);
+            assert!(run.error.is_none(), "{pf:?}: {:?}", run.error);
+            assert_eq!(run.framebuffer.to_rgba(), img.to_rgba());
         }
     }
 }

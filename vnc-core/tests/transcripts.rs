@@ -985,3 +985,92 @@ fn a_server_that_streams_while_credentials_are_asked_is_stopped() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn one_update_answering_several_requests_keeps_updates_flowing() {
+    let mut s = Session::new(Config::default(), std::time::Instant::now());
+    s.feed(connected(4, 4).bytes()).unwrap();
+    s.take_output();
+    // The application asks for a refresh while the automatic full request is pending; the
+    // server answers both with one update, as rfbproto allows.
+    s.request_update(false);
+    s.take_output();
+    s.feed(Script::new().update(&[]).bytes()).unwrap();
+    assert_eq!(
+        s.take_output(),
+        [3, 1, 0, 0, 0, 0, 0, 4, 0, 4],
+        "the next request still goes out"
+    );
+    // A pixel format change waits for that request's answer, then goes out with a full one.
+    s.set_pixel_format(PixelFormatRequest::LOW);
+    assert!(!s.wants_write());
+    s.feed(Script::new().update(&[]).bytes()).unwrap();
+    let mut want = vec![0, 0, 0, 0];
+    want.extend_from_slice(&PixelFormat::BGR233.to_bytes());
+    want.extend_from_slice(&[3, 0, 0, 0, 0, 0, 0, 4, 0, 4]);
+    assert_eq!(s.take_output(), want);
+}
+
+#[test]
+fn invalid_pixel_formats_from_the_application_are_not_sent() {
+    let bad = PixelFormat {
+        green_max: 0,
+        ..PixelFormat::RGB888
+    };
+    // In the configuration: RGB888 is asked for instead.
+    let run = play_all(&config_for(&bad), &connected(2, 2));
+    assert!(run.error.is_none());
+    assert_eq!(&run.output[14..18], &[0, 0, 0, 0]);
+    assert_eq!(&run.output[18..34], &PixelFormat::RGB888.to_bytes());
+    // As a command: ignored.
+    let mut s = Session::new(Config::default(), std::time::Instant::now());
+    s.feed(connected(2, 2).bytes()).unwrap();
+    s.feed(Script::new().update(&[]).bytes()).unwrap();
+    s.take_output();
+    s.set_pixel_format(PixelFormatRequest::Exact(bad));
+    assert!(!s.wants_write());
+    assert_eq!(s.pixel_format(), &PixelFormat::RGB888);
+}
+
+#[test]
+fn hextile_foreground_after_coloured_subrects_is_the_last_colour() {
+    let pf = PixelFormat::RGB888;
+    let mut r = vnc_core::testing::rect_header(Rect::new(0, 0, 32, 16), 5);
+    // Tile 1: black background, coloured subrects, the last one green.
+    r.push(2 | 8 | 16);
+    r.extend(pixel(&pf, [0, 0, 0]));
+    r.push(2);
+    r.extend(pixel(&pf, [255, 0, 0]));
+    r.extend([0x00, 0x00]);
+    r.extend(pixel(&pf, [0, 255, 0]));
+    r.extend([0x11, 0x00]);
+    // Tile 2: plain subrects with no foreground given: the last colour (green), as TigerVNC
+    // and libvncclient decode it.
+    r.push(8);
+    r.extend([1, 0x22, 0x00]);
+    let run = play_all(&Config::default(), &connected(32, 16).update(&[r]));
+    let mut want = Image::solid(32, 16, [0, 0, 0]);
+    want.set(0, 0, [255, 0, 0]);
+    want.set(1, 1, [0, 255, 0]);
+    want.set(18, 2, [0, 255, 0]);
+    assert_screen(&run, &want);
+}
+
+#[test]
+fn hanging_up_instead_of_a_failure_reason_is_an_authentication_failure() {
+    let mut s = Session::new(Config::default(), std::time::Instant::now());
+    s.set_credential(Credential::Password, "x");
+    s.feed(
+        Script::new()
+            .version("RFB 003.008\n")
+            .security_types(&[2])
+            .raw(&CHALLENGE)
+            .security_result(1)
+            .bytes(),
+    )
+    .unwrap();
+    assert!(matches!(
+        s.feed_eof(),
+        Err(Error::AuthenticationFailed { reason: None })
+    ));
+}

@@ -1,5 +1,6 @@
 //! Hextile encoding (RFC 6143 §7.7.4): 16x16 tiles, each raw or a background with
-//! subrectangles. Background and foreground carry over from tile to tile within a rectangle.
+//! subrectangles. Background and foreground carry over from tile to tile within a rectangle
+//! (a raw tile leaves them as they were).
 //! A tile is decoded once all of its bytes have arrived.
 
 use crate::error::ProtocolError;
@@ -111,6 +112,14 @@ impl Hextile {
                         Rect::new(tile.x + sub.x, tile.y + sub.y, sub.width, sub.height),
                         px,
                     );
+                }
+                // After coloured subrectangles the foreground is the last one's colour, as
+                // TigerVNC and libvncclient leave it (RFC 6143 tells encoders not to rely on
+                // it either way).
+                if coloured {
+                    if let Some(last) = subrects.chunks_exact(sub_len).last() {
+                        fg = conv.pixel(last);
+                    }
                 }
                 self.bg = bg;
                 self.fg = fg;

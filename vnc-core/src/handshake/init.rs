@@ -26,10 +26,8 @@ pub(crate) fn parse_server_init(
         return Ok(None);
     };
     check_size(width, height, limits, Step::Initialization)?;
+    // Validated by the session, and only if rectangles will come in it.
     let pixel_format = PixelFormat::from_bytes(&pf);
-    pixel_format
-        .validate()
-        .map_err(|e| Error::protocol(Step::Initialization, e))?;
     if name_len > limits.max_name {
         return Err(Error::LimitExceeded {
             step: Step::Initialization,
