@@ -144,6 +144,8 @@ pub struct XvncOptions {
     pub pixelformat: Option<&'static str>,
     /// `-geometry` (default 400x300).
     pub geometry: Option<&'static str>,
+    /// Also listen on a Unix socket (`-rfbunixpath`).
+    pub unix_socket: bool,
 }
 
 /// A running X server with a VNC server on it.
@@ -154,6 +156,8 @@ pub struct XServer {
     pub display: String,
     /// The password, if any.
     pub password: Option<&'static str>,
+    /// The Unix socket, if asked for.
+    pub unix_socket: Option<PathBuf>,
     procs: Procs,
     dir: TempDir,
 }
@@ -186,6 +190,10 @@ impl XServer {
         if opts.rfb33 {
             args.push("-Protocol3.3".into());
         }
+        let unix_socket = opts.unix_socket.then(|| dir.path().join("vnc.sock"));
+        if let Some(p) = &unix_socket {
+            args.extend(["-rfbunixpath".into(), p.display().to_string()]);
+        }
         if let Some(pw) = opts.password {
             require("vncpasswd", "tigervnc-tools");
             let file = dir.path().join("passwd");
@@ -210,6 +218,7 @@ impl XServer {
             port,
             display,
             password: opts.password,
+            unix_socket,
             procs,
             dir,
         };
@@ -241,6 +250,7 @@ impl XServer {
             port: free_port(),
             display,
             password,
+            unix_socket: None,
             procs,
             dir,
         };

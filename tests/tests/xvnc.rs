@@ -224,3 +224,18 @@ fn desktop_resize_arrives_as_desktop_size() {
         });
     });
 }
+
+#[test]
+fn unix_socket() {
+    let s = XServer::xvnc(XvncOptions {
+        unix_socket: true,
+        ..Default::default()
+    });
+    let truth = s.settle();
+    let path = s.unix_socket.clone().unwrap();
+    assert_same(
+        &capture(path.to_str().unwrap(), &["--encodings", "zrle"], &[]),
+        &truth,
+        "Unix socket",
+    );
+}

@@ -192,8 +192,13 @@ pub async fn connect_tcp(host: &str, port: u16) -> Result<TcpStream, Error> {
             source,
         })?
         .collect();
-    let addrs = happy_eyeballs_order(addrs);
-    tracing::debug!(host, port, addresses = ?addrs, "connecting");
+    connect_addrs(&format!("{host} port {port}"), happy_eyeballs_order(addrs)).await
+}
+
+/// Races connections to `addrs`, in this order, with Happy Eyeballs timing (see
+/// [`connect_tcp`]). `server` names them in errors.
+pub async fn connect_addrs(server: &str, addrs: Vec<SocketAddr>) -> Result<TcpStream, Error> {
+    tracing::debug!(server, addresses = ?addrs, "connecting");
     let mut attempts = JoinSet::new();
     let mut pending = addrs.iter().copied();
     let mut last_error = None;
@@ -226,9 +231,9 @@ pub async fn connect_tcp(host: &str, port: u16) -> Result<TcpStream, Error> {
         }
         if attempts.is_empty() && pending.len() == 0 {
             let (server, source) = match last_error {
-                Some((addr, e)) => (format!("{host} port {port} ({addr})"), e),
+                Some((addr, e)) => (format!("{server} ({addr})"), e),
                 None => (
-                    format!("{host} port {port}"),
+                    server.to_owned(),
                     io::Error::new(io::ErrorKind::NotFound, "the name has no addresses"),
                 ),
             };
