@@ -159,3 +159,56 @@ fn a_silent_server_times_out_with_exit_7() {
         "names the step"
     );
 }
+
+#[test]
+fn an_unasked_cursor_update_is_not_taken_for_the_frame() {
+    use vnc_core::testing::{Image, Script, rect_header};
+    use vnc_core::{PixelFormat, Rect};
+    let img = Image::pattern(8, 4);
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let screen = img.clone();
+    let server = std::thread::spawn(move || {
+        let (mut s, _) = listener.accept().unwrap();
+        let pf = PixelFormat::RGB888;
+        s.write_all(Script::new().version("RFB 003.008\n").bytes())
+            .unwrap();
+        let mut buf = [0u8; 4096];
+        let _ = std::io::Read::read(&mut s, &mut buf).unwrap();
+        s.write_all(
+            Script::new()
+                .security_types(&[1])
+                .security_result(0)
+                .server_init(8, 4, &pf, "q")
+                .bytes(),
+        )
+        .unwrap();
+        // As QEMU does on SetEncodings: a cursor shape before any request is answered.
+        let mut cursor = rect_header(Rect::new(0, 0, 1, 1), -239);
+        cursor.extend_from_slice(&[0, 0, 255, 0, 0x80]);
+        s.write_all(Script::new().update(&[cursor]).bytes())
+            .unwrap();
+        // A client that took that update for the frame hangs up now; give it the chance
+        // (up to a second) before the real frame comes, so that such a client is caught.
+        s.set_read_timeout(Some(std::time::Duration::from_secs(1)))
+            .unwrap();
+        if matches!(std::io::Read::read(&mut s, &mut buf), Ok(0)) {
+            return;
+        }
+        let frame = Script::new().update(&[Script::raw_rect(&pf, &screen, Rect::new(0, 0, 8, 4))]);
+        s.write_all(frame.bytes()).unwrap();
+        s.set_read_timeout(None).unwrap();
+        while std::io::Read::read(&mut s, &mut buf)
+            .map(|n| n > 0)
+            .unwrap_or(false)
+        {}
+    });
+    let got = vnc_tests::capture(&format!("127.0.0.1::{port}"), &[], &[]);
+    server.join().unwrap();
+    let want = vnc_tests::Rgb {
+        width: 8,
+        height: 4,
+        data: img.pixels.iter().flatten().copied().collect(),
+    };
+    vnc_tests::assert_same(&got, &want, "frame after a cursor-only update");
+}

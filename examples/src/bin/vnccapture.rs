@@ -255,6 +255,7 @@ async fn capture(args: &Args, step: &mut &'static str) -> Result<Framebuffer, Fa
             .set_credential(Credential::Username, user);
     }
     let mut initialized = false;
+    let mut pixels_in_update = false;
     loop {
         let Some(event) = conn.next_event().await.map_err(failure)? else {
             return Err(Failure(
@@ -292,11 +293,15 @@ async fn capture(args: &Args, step: &mut &'static str) -> Result<Framebuffer, Fa
                 tracing::info!(width, height, name = %name, "connected");
                 initialized = true;
             }
-            // The session asked for the full update right after ServerInit and asks for
-            // nothing more on its own, so the first end of an update after that is its answer.
-            Event::FramebufferUpdateEnd if initialized => {
+            Event::FramebufferUpdated(_) => pixels_in_update = true,
+            // The session asked for one full update right after ServerInit and asks for
+            // nothing more on its own. Servers send pixels only in answer to a request, so the
+            // first update with pixels is that answer; updates without pixels can come
+            // unasked (QEMU sends the cursor shape as soon as it sees SetEncodings).
+            Event::FramebufferUpdateEnd if initialized && pixels_in_update => {
                 return Ok(conn.session().framebuffer().clone());
             }
+            Event::FramebufferUpdateEnd => pixels_in_update = false,
             _ => {}
         }
     }
