@@ -14,4 +14,6 @@ ensure_packages \
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --all-features -- -D warnings
 RUSTDOCFLAGS=-Dwarnings cargo doc --workspace --no-deps --all-features --quiet
+# The real-server tests run the vnccapture binary: build every binary first.
+cargo build --workspace --all-features --bins
 cargo test --workspace --all-features "$@"
