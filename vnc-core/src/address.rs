@@ -112,14 +112,7 @@ impl Address {
         if host.chars().any(|c| c.is_whitespace()) {
             return Err(err("a host cannot contain spaces"));
         }
-        Ok(Address::Tcp {
-            host: if host.is_empty() {
-                "localhost".to_owned()
-            } else {
-                host.to_owned()
-            },
-            port,
-        })
+        Ok(tcp(host, port))
     }
 }
 
@@ -144,14 +137,16 @@ fn parse_uri(rest: &str) -> Result<Address, &'static str> {
             .and_then(parse_number)
             .ok_or("the port in the URI is not a number from 1 to 65535")?,
     };
-    Ok(Address::Tcp {
-        host: if host.is_empty() {
-            "localhost".to_owned()
-        } else {
-            host.to_owned()
-        },
+    Ok(tcp(host, port))
+}
+
+/// A TCP address; an empty host means localhost.
+fn tcp(host: &str, port: u16) -> Address {
+    let host = if host.is_empty() { "localhost" } else { host };
+    Address::Tcp {
+        host: host.to_owned(),
         port,
-    })
+    }
 }
 
 fn parse_number(s: &str) -> Option<u16> {

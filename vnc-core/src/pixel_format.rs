@@ -115,6 +115,18 @@ impl PixelFormat {
         ]
     }
 
+    /// A pixel value as it goes on the wire in this format (tests and encoders).
+    #[cfg(any(test, feature = "testing"))]
+    pub(crate) fn wire_bytes(&self, v: u32) -> Vec<u8> {
+        match (self.bits_per_pixel, self.big_endian) {
+            (32, false) => v.to_le_bytes().to_vec(),
+            (32, true) => v.to_be_bytes().to_vec(),
+            (16, false) => (v as u16).to_le_bytes().to_vec(),
+            (16, true) => (v as u16).to_be_bytes().to_vec(),
+            _ => vec![v as u8],
+        }
+    }
+
     /// Bytes per pixel on the wire (1, 2 or 4) for a valid format.
     pub fn bytes_per_pixel(&self) -> usize {
         usize::from(self.bits_per_pixel / 8)
@@ -475,14 +487,7 @@ mod tests {
     use super::*;
 
     fn encode(pf: &PixelFormat, r: u32, g: u32, b: u32) -> Vec<u8> {
-        let v = (r << pf.red_shift) | (g << pf.green_shift) | (b << pf.blue_shift);
-        match (pf.bits_per_pixel, pf.big_endian) {
-            (32, false) => v.to_le_bytes().to_vec(),
-            (32, true) => v.to_be_bytes().to_vec(),
-            (16, false) => (v as u16).to_le_bytes().to_vec(),
-            (16, true) => (v as u16).to_be_bytes().to_vec(),
-            _ => vec![v as u8],
-        }
+        pf.wire_bytes((r << pf.red_shift) | (g << pf.green_shift) | (b << pf.blue_shift))
     }
 
     #[test]

@@ -136,14 +136,7 @@ pub fn pixel_value(pf: &PixelFormat, [r, g, b]: [u8; 3]) -> u32 {
 
 /// An RGB colour as wire bytes (PIXEL) of a true-colour format.
 pub fn pixel(pf: &PixelFormat, rgb: [u8; 3]) -> Vec<u8> {
-    let v = pixel_value(pf, rgb);
-    match (pf.bits_per_pixel, pf.big_endian) {
-        (32, false) => v.to_le_bytes().to_vec(),
-        (32, true) => v.to_be_bytes().to_vec(),
-        (16, false) => (v as u16).to_le_bytes().to_vec(),
-        (16, true) => (v as u16).to_be_bytes().to_vec(),
-        _ => vec![v as u8],
-    }
+    pf.wire_bytes(pixel_value(pf, rgb))
 }
 
 /// An RGB colour as a ZRLE compact pixel (CPIXEL) of a true-colour format.
