@@ -43,6 +43,79 @@ impl Default for Limits {
     }
 }
 
+/// Where trusted CA certificates come from.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Trust {
+    /// The operating system's store.
+    #[default]
+    System,
+    /// CA certificates in PEM (the contents of a CA file).
+    Pem(Vec<u8>),
+}
+
+/// How x509 TLS sessions verify the server.
+#[derive(Clone, Debug, Default)]
+pub struct TlsConfig {
+    /// Trusted CAs.
+    pub trust: Trust,
+    /// Certificate revocation lists in PEM (may be empty).
+    pub crls_pem: Vec<u8>,
+    /// A client certificate chain and its private key, both PEM, for servers that require one
+    /// (QEMU's `verify-peer=on`).
+    pub client_cert_pem: Option<(Vec<u8>, Vec<u8>)>,
+    /// Trust exactly the certificates with these SHA-256 fingerprints (of the DER form), and
+    /// no other, whatever their issuer or name.
+    pub pinned_sha256: Vec<[u8; 32]>,
+    /// When a certificate fails verification, finish the handshake, send nothing, and ask the
+    /// application with [`Event::CertificateUnverified`](crate::Event); it answers with
+    /// [`Session::accept_certificate`](crate::Session::accept_certificate) (trust on first use).
+    /// When false such a certificate is an error.
+    pub ask_on_untrusted: bool,
+}
+
+impl TlsConfig {
+    /// Reads the files of a typical command line: a CA file, a CRL file, a client certificate
+    /// and key. (The session itself does no file I/O.)
+    pub fn from_files(
+        ca: Option<&std::path::Path>,
+        crl: Option<&std::path::Path>,
+        client: Option<(&std::path::Path, &std::path::Path)>,
+    ) -> std::io::Result<TlsConfig> {
+        let read = |p: &std::path::Path| {
+            std::fs::read(p)
+                .map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", p.display())))
+        };
+        Ok(TlsConfig {
+            trust: match ca {
+                Some(p) => Trust::Pem(read(p)?),
+                None => Trust::System,
+            },
+            crls_pem: match crl {
+                Some(p) => read(p)?,
+                None => Vec::new(),
+            },
+            client_cert_pem: match client {
+                Some((c, k)) => Some((read(c)?, read(k)?)),
+                None => None,
+            },
+            ..TlsConfig::default()
+        })
+    }
+}
+
+/// Parses a SHA-256 fingerprint given as 64 hex digits, with or without `:` separators.
+pub fn parse_sha256_fingerprint(s: &str) -> Option<[u8; 32]> {
+    let hex: String = s.chars().filter(|c| *c != ':').collect();
+    if hex.len() != 64 {
+        return None;
+    }
+    let mut out = [0u8; 32];
+    for (i, o) in out.iter_mut().enumerate() {
+        *o = u8::from_str_radix(hex.get(i * 2..i * 2 + 2)?, 16).ok()?;
+    }
+    Some(out)
+}
+
 /// The pixel format the client asks the server for after ServerInit.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PixelFormatRequest {
@@ -84,6 +157,13 @@ pub struct Config {
     /// Accepted security types, most preferred first. Types the server offers that are not in
     /// this list are never chosen.
     pub security_types: Vec<SecurityType>,
+    /// Refuse every security type that sends the password or the screen in the clear.
+    pub require_encryption: bool,
+    /// The host name or IP address the user asked for: checked against the server's
+    /// certificate and sent as SNI. Adapters fill it in from the address.
+    pub server_name: Option<String>,
+    /// How x509 TLS verifies the server.
+    pub tls: TlsConfig,
     /// The ClientInit shared flag: leave other clients connected (true) or ask the server to
     /// disconnect them.
     pub shared: bool,
@@ -105,6 +185,9 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             security_types: SecurityType::default_preference(),
+            require_encryption: false,
+            server_name: None,
+            tls: TlsConfig::default(),
             shared: true,
             encodings: Encoding::DEFAULT.to_vec(),
             pixel_format: PixelFormatRequest::default(),

@@ -72,8 +72,8 @@ pub enum Error {
         fmt_list(.accepted)
     )]
     NoCommonSecurityType {
-        /// What the server offered (raw numbers, known or not).
-        offered: Vec<u8>,
+        /// What the server offered (raw numbers, known or not; VeNCrypt sub-types are 256+).
+        offered: Vec<u32>,
         /// What the session's configuration accepts, in order of preference.
         accepted: Vec<SecurityType>,
     },
@@ -117,6 +117,46 @@ pub enum Error {
         /// What was under way.
         step: Step,
     },
+    /// TLS failed (handshake alert, protocol error, corrupt record).
+    #[error("TLS failed: {message}")]
+    Tls {
+        /// What failed.
+        message: String,
+    },
+    /// The TLS settings cannot be used (unreadable CA, key or CRL, bad server name).
+    #[error("TLS settings: {message}")]
+    TlsConfig {
+        /// What is wrong.
+        message: String,
+    },
+    /// The server's certificate was not trusted.
+    #[error("the server's certificate was rejected: {problem} (subject {}, issuer {}, SHA-256 {})",
+        .certificate.subject, .certificate.issuer, .certificate.sha256_hex())]
+    Certificate {
+        /// Why.
+        problem: CertificateProblem,
+        /// The certificate.
+        certificate: Box<CertificateInfo>,
+    },
+    /// The application refused the certificate it was asked about.
+    #[error("the server's certificate was refused by the user ({problem}; SHA-256 {})", .certificate.sha256_hex())]
+    CertificateRefused {
+        /// Why it was asked about.
+        problem: CertificateProblem,
+        /// The certificate.
+        certificate: Box<CertificateInfo>,
+    },
+    /// An anonymous-TLS security type was chosen but this build has no anonymous TLS.
+    #[error(
+        "the server wants anonymous TLS, but this client was not built with anonymous TLS (feature anon-tls)"
+    )]
+    AnonTlsUnavailable,
+    /// Encryption is required and the server offers nothing encrypted.
+    #[error("encryption is required, but the server offers only unencrypted security types [{}]", fmt_list(.offered))]
+    EncryptionRequired {
+        /// What the server offered (names and numbers).
+        offered: Vec<String>,
+    },
     /// The session already ended (after an error or the end of the stream).
     #[error("the session is closed")]
     Closed,
@@ -127,6 +167,18 @@ impl Error {
     /// problem), so a client can ask again.
     pub fn is_authentication_failure(&self) -> bool {
         matches!(self, Error::AuthenticationFailed { .. })
+    }
+
+    /// True for TLS and certificate failures.
+    pub fn is_tls_failure(&self) -> bool {
+        matches!(
+            self,
+            Error::Tls { .. }
+                | Error::TlsConfig { .. }
+                | Error::Certificate { .. }
+                | Error::CertificateRefused { .. }
+                | Error::AnonTlsUnavailable
+        )
     }
 
     pub(crate) fn protocol(step: Step, error: ProtocolError) -> Self {
@@ -140,6 +192,73 @@ fn fmt_list<T: fmt::Display>(items: &[T]) -> String {
         .map(|i| i.to_string())
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// A server certificate, as a person needs to judge it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CertificateInfo {
+    /// Subject distinguished name.
+    pub subject: String,
+    /// Issuer distinguished name.
+    pub issuer: String,
+    /// Start of validity.
+    pub not_before: String,
+    /// End of validity.
+    pub not_after: String,
+    /// SHA-256 of the DER certificate.
+    pub sha256: [u8; 32],
+}
+
+impl CertificateInfo {
+    /// The fingerprint as lower-case hex without separators (what `--pin-sha256` takes).
+    pub fn sha256_hex(&self) -> String {
+        self.sha256.iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+/// Why a certificate is not trusted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CertificateProblem {
+    /// It does not chain to a trusted CA (self-signed, or from another CA).
+    UnknownIssuer,
+    /// It has expired.
+    Expired,
+    /// It is not valid yet.
+    NotYetValid,
+    /// It is not for the host name or IP address that was connected to.
+    WrongHost,
+    /// It was revoked (CRL).
+    Revoked,
+    /// Its fingerprint is not the pinned one.
+    FingerprintMismatch,
+    /// A certificate known for this server has changed.
+    Changed,
+    /// Something else.
+    Other(String),
+}
+
+impl fmt::Display for CertificateProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CertificateProblem::UnknownIssuer => {
+                f.write_str("unknown issuer (not signed by a trusted CA)")
+            }
+            CertificateProblem::Expired => f.write_str("expired"),
+            CertificateProblem::NotYetValid => f.write_str("not valid yet"),
+            CertificateProblem::WrongHost => {
+                f.write_str("wrong host name (not issued for the address connected to)")
+            }
+            CertificateProblem::Revoked => f.write_str("revoked"),
+            CertificateProblem::FingerprintMismatch => {
+                f.write_str("fingerprint does not match the pinned one")
+            }
+            CertificateProblem::Changed => {
+                f.write_str("CHANGED since it was last accepted for this server")
+            }
+            CertificateProblem::Other(s) => f.write_str(s),
+        }
+    }
 }
 
 /// What was wrong with data the server sent.
@@ -278,6 +397,17 @@ pub enum ProtocolError {
         /// How many bytes were waiting.
         len: u64,
     },
+    /// A VeNCrypt version other than 0.2.
+    #[error("the server speaks VeNCrypt {major}.{minor}; this client speaks 0.2")]
+    UnsupportedVencryptVersion {
+        /// Major.
+        major: u8,
+        /// Minor.
+        minor: u8,
+    },
+    /// The server refused a VeNCrypt version or sub-type.
+    #[error("the server refused VeNCrypt {0}")]
+    VencryptRefused(&'static str),
     /// SetColourMapEntries while the pixel format is true colour.
     #[error("the server sent SetColourMapEntries while the pixel format is true colour")]
     ColourMapInTrueColour,

@@ -1,6 +1,7 @@
 //! Events the session hands to the application through
 //! [`Session::poll_event`](crate::Session::poll_event).
 
+use crate::error::{CertificateInfo, CertificateProblem};
 use crate::framebuffer::Rect;
 use crate::handshake::version::ProtocolVersion;
 use crate::pixel_format::PixelFormat;
@@ -17,6 +18,16 @@ pub enum Event {
     /// The session needs credentials it does not have; answer with
     /// [`Session::set_credential`](crate::Session::set_credential). Nothing blocks meanwhile.
     CredentialsRequired(CredentialsNeeded),
+    /// The server's certificate failed verification and
+    /// [`TlsConfig::ask_on_untrusted`](crate::TlsConfig) is set: the TLS handshake is done but
+    /// nothing has been sent. Answer with
+    /// [`Session::accept_certificate`](crate::Session::accept_certificate).
+    CertificateUnverified {
+        /// The certificate.
+        certificate: CertificateInfo,
+        /// Why it is not trusted.
+        problem: CertificateProblem,
+    },
     /// ServerInit arrived: the session is ready and the first full update has been requested.
     Initialized {
         /// Framebuffer width.

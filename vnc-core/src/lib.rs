@@ -38,6 +38,8 @@
 #![warn(missing_docs)]
 
 pub mod address;
+#[cfg(feature = "anon-tls")]
+mod anon_tls;
 mod config;
 mod encoding;
 mod error;
@@ -51,16 +53,17 @@ mod security;
 mod session;
 #[cfg(feature = "testing")]
 pub mod testing;
+mod tls;
 #[cfg(feature = "tokio")]
 pub mod tokio;
 
 pub use address::{Address, AddressError};
-pub use config::{Config, Limits, PixelFormatRequest};
+pub use config::{Config, Limits, PixelFormatRequest, TlsConfig, Trust, parse_sha256_fingerprint};
 pub use encoding::{Encoding, UnknownEncoding};
-pub use error::{Error, ProtocolError, Step};
+pub use error::{CertificateInfo, CertificateProblem, Error, ProtocolError, Step};
 pub use event::{Cursor, Event};
 pub use framebuffer::{Framebuffer, Rect};
 pub use handshake::version::ProtocolVersion;
 pub use pixel_format::PixelFormat;
-pub use security::{Credential, CredentialsNeeded, SecurityType, security_type_name};
+pub use security::{Credential, CredentialsNeeded, Protection, SecurityType, security_type_name};
 pub use session::Session;

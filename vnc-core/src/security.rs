@@ -1,63 +1,145 @@
-//! Security types (RFC 6143 §7.2) and how the session picks one from the server's list.
+//! Security types (RFC 6143 §7.2, VeNCrypt and anonymous TLS) and how the session picks one
+//! from what the server offers.
 
 use std::fmt;
 
-/// A security type this client can use.
+/// A security type, or a VeNCrypt sub-type, this client can use.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SecurityType {
-    /// No authentication and no encryption (type 1).
+    /// No authentication, no encryption (type 1).
     None,
-    /// VNC authentication: a DES challenge-response with a password of up to 8 characters
-    /// (type 2). The password is not sent, but the session is not encrypted.
+    /// VNC authentication: a DES challenge-response (type 2). The password is not sent, but
+    /// nothing is encrypted.
     VncAuth,
+    /// VeNCrypt Plain (256): user name and password sent **without encryption**. Never in the
+    /// default list; add it only when sending them in the clear is acceptable.
+    Plain,
+    /// VeNCrypt TLSNone (257): anonymous TLS, no authentication.
+    TlsNone,
+    /// VeNCrypt TLSVnc (258): anonymous TLS, then VNC authentication.
+    TlsVnc,
+    /// VeNCrypt TLSPlain (259): anonymous TLS, then user name and password.
+    TlsPlain,
+    /// VeNCrypt X509None (260): TLS with a verified certificate, no authentication.
+    X509None,
+    /// VeNCrypt X509Vnc (261): verified TLS, then VNC authentication.
+    X509Vnc,
+    /// VeNCrypt X509Plain (262): verified TLS, then user name and password.
+    X509Plain,
+    /// Anonymous TLS (type 18, as vino and x11vnc offer it), then None or VNC authentication.
+    AnonTls,
+}
+
+/// How much protection a security type gives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Protection {
+    /// Nothing is encrypted.
+    Clear,
+    /// Encrypted, but the server is not authenticated (anonymous TLS).
+    EncryptedUnauthenticated,
+    /// Encrypted to a server whose certificate was verified.
+    Authenticated,
+}
+
+/// Which authentication runs inside (or without) TLS.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Inner {
+    None,
+    Vnc,
+    Plain,
+    /// Type 18: a second security-type negotiation inside TLS.
+    Negotiate,
 }
 
 impl SecurityType {
-    /// The number on the wire.
-    pub fn number(self) -> u8 {
-        match self {
-            SecurityType::None => 1,
-            SecurityType::VncAuth => 2,
-        }
-    }
-
-    /// The type for a wire number, if this client supports it.
-    pub fn from_number(n: u32) -> Option<SecurityType> {
-        match n {
-            1 => Some(SecurityType::None),
-            2 => Some(SecurityType::VncAuth),
-            _ => None,
-        }
-    }
-
-    /// The default preference: authentication before none, as TigerVNC orders them.
+    /// The default preference: verified TLS first, then anonymous TLS, then VNC
+    /// authentication, then none. Plain without TLS is never in it.
     pub fn default_preference() -> Vec<SecurityType> {
-        vec![SecurityType::VncAuth, SecurityType::None]
+        use SecurityType::*;
+        vec![
+            X509Vnc, X509Plain, X509None, TlsVnc, TlsPlain, TlsNone, AnonTls, VncAuth, None,
+        ]
+    }
+
+    /// The number on the wire: a top-level type (1, 2, 18) or a VeNCrypt sub-type (256+).
+    pub fn number(self) -> u32 {
+        use SecurityType::*;
+        match self {
+            None => 1,
+            VncAuth => 2,
+            AnonTls => 18,
+            Plain => 256,
+            TlsNone => 257,
+            TlsVnc => 258,
+            TlsPlain => 259,
+            X509None => 260,
+            X509Vnc => 261,
+            X509Plain => 262,
+        }
+    }
+
+    /// The type for a number (top-level or VeNCrypt sub-type), if this client supports it.
+    pub fn from_number(n: u32) -> Option<SecurityType> {
+        use SecurityType::*;
+        [
+            None, VncAuth, AnonTls, Plain, TlsNone, TlsVnc, TlsPlain, X509None, X509Vnc, X509Plain,
+        ]
+        .into_iter()
+        .find(|t| t.number() == n)
+    }
+
+    /// True for the VeNCrypt sub-types (256 and up).
+    pub fn is_vencrypt(self) -> bool {
+        self.number() >= 256
+    }
+
+    /// How much the type protects the session.
+    pub fn protection(self) -> Protection {
+        use SecurityType::*;
+        match self {
+            None | VncAuth | Plain => Protection::Clear,
+            TlsNone | TlsVnc | TlsPlain | AnonTls => Protection::EncryptedUnauthenticated,
+            X509None | X509Vnc | X509Plain => Protection::Authenticated,
+        }
+    }
+
+    pub(crate) fn inner(self) -> Inner {
+        use SecurityType::*;
+        match self {
+            None | TlsNone | X509None => Inner::None,
+            VncAuth | TlsVnc | X509Vnc => Inner::Vnc,
+            Plain | TlsPlain | X509Plain => Inner::Plain,
+            AnonTls => Inner::Negotiate,
+        }
     }
 
     /// The credentials this type needs from the user.
     pub(crate) fn needs(self) -> CredentialsNeeded {
-        match self {
-            SecurityType::None => CredentialsNeeded::default(),
-            SecurityType::VncAuth => CredentialsNeeded {
+        match self.inner() {
+            Inner::Vnc => CredentialsNeeded {
+                username: false,
                 password: true,
-                ..Default::default()
             },
+            Inner::Plain => CredentialsNeeded {
+                username: true,
+                password: true,
+            },
+            Inner::None | Inner::Negotiate => CredentialsNeeded::default(),
         }
     }
 }
 
 impl fmt::Display for SecurityType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            SecurityType::None => f.write_str("None (1)"),
-            SecurityType::VncAuth => f.write_str("VncAuth (2)"),
-        }
+        let n = self.number();
+        write!(f, "{} ({n})", security_type_name(n))
     }
 }
 
-/// Names a security-type number for logs and errors, known to this client or not.
+/// Names a security-type or VeNCrypt sub-type number for logs and errors, known or not. SASL
+/// uses the numbering of QEMU, gtk-vnc and libvncserver (263 X509SASL, 264 TLSSASL), the
+/// opposite of the rfbproto text.
 pub fn security_type_name(n: u32) -> &'static str {
     match n {
         0 => "Invalid",
@@ -75,6 +157,15 @@ pub fn security_type_name(n: u32) -> &'static str {
         30 => "Apple ARD",
         113 => "MSLogonII",
         129 => "Unix Login",
+        256 => "Plain",
+        257 => "TLSNone",
+        258 => "TLSVnc",
+        259 => "TLSPlain",
+        260 => "X509None",
+        261 => "X509Vnc",
+        262 => "X509Plain",
+        263 => "X509SASL",
+        264 => "TLSSASL",
         _ => "unknown",
     }
 }
@@ -98,24 +189,70 @@ pub enum Credential {
     Password,
 }
 
-/// Picks the first type of `preference` that the server offers.
-pub(crate) fn choose(preference: &[SecurityType], offered: &[u8]) -> Option<SecurityType> {
+/// What to answer to the server's top-level list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum TopChoice {
+    /// A type chosen directly (1, 2 or 18).
+    Direct(SecurityType),
+    /// VeNCrypt (19); the sub-type is chosen from the server's next list.
+    Vencrypt,
+}
+
+/// Picks from the server's top-level offer by the preference list: the first preferred type
+/// that the server offers directly, or through VeNCrypt when it offers that.
+pub(crate) fn choose(preference: &[SecurityType], offered: &[u8]) -> Option<TopChoice> {
+    let vencrypt = offered.contains(&19);
+    for &t in preference {
+        if t.is_vencrypt() {
+            if vencrypt {
+                return Some(TopChoice::Vencrypt);
+            }
+        } else if offered.iter().any(|&o| u32::from(o) == t.number()) {
+            return Some(TopChoice::Direct(t));
+        }
+    }
+    // TigerVNC lists None and VncAuth inside VeNCrypt too.
+    (vencrypt
+        && preference
+            .iter()
+            .any(|t| matches!(t, SecurityType::None | SecurityType::VncAuth)))
+    .then_some(TopChoice::Vencrypt)
+}
+
+/// Picks a VeNCrypt sub-type.
+pub(crate) fn choose_subtype(preference: &[SecurityType], offered: &[u32]) -> Option<SecurityType> {
     preference
         .iter()
         .copied()
+        .filter(|t| *t != SecurityType::AnonTls)
         .find(|t| offered.contains(&t.number()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use SecurityType::*;
 
     #[test]
     fn preference_order_wins_and_unknown_types_are_ignored() {
         let pref = SecurityType::default_preference();
-        assert_eq!(choose(&pref, &[1, 2]), Some(SecurityType::VncAuth));
-        assert_eq!(choose(&pref, &[250, 1, 99]), Some(SecurityType::None));
-        assert_eq!(choose(&[SecurityType::None], &[2, 19]), None);
-        assert_eq!(choose(&pref, &[]), None);
+        assert_eq!(choose(&pref, &[1, 2]), Some(TopChoice::Direct(VncAuth)));
+        assert_eq!(choose(&pref, &[250, 1, 99]), Some(TopChoice::Direct(None)));
+        assert_eq!(choose(&pref, &[1, 2, 19]), Some(TopChoice::Vencrypt));
+        assert_eq!(choose(&pref, &[1, 18]), Some(TopChoice::Direct(AnonTls)));
+        assert_eq!(choose(&[None], &[2, 16]), Option::None);
+        assert_eq!(choose(&[VncAuth], &[19]), Some(TopChoice::Vencrypt));
+        assert_eq!(choose(&pref, &[]), Option::None);
+        assert_eq!(choose_subtype(&pref, &[256, 257, 262]), Some(X509Plain));
+        assert_eq!(choose_subtype(&pref, &[256, 2]), Some(VncAuth));
+        assert_eq!(choose_subtype(&[X509None], &[256, 263, 264]), Option::None);
+    }
+
+    #[test]
+    fn names_follow_real_world_sasl_numbering() {
+        assert_eq!(security_type_name(263), "X509SASL");
+        assert_eq!(security_type_name(264), "TLSSASL");
+        assert_eq!(X509Vnc.to_string(), "X509Vnc (261)");
+        assert_eq!(AnonTls.protection(), Protection::EncryptedUnauthenticated);
     }
 }

@@ -16,6 +16,7 @@ use crate::encoding::hextile::Hextile;
 use crate::encoding::raw::Raw;
 use crate::encoding::rre::Rre;
 use crate::encoding::zrle::{Zrle, ZrleStream};
+use crate::error::{CertificateInfo, CertificateProblem};
 use crate::error::{Error, ProtocolError, Step};
 use crate::event::Event;
 use crate::framebuffer::{Framebuffer, Rect};
@@ -25,7 +26,10 @@ use crate::handshake::vnc_auth;
 use crate::messages;
 use crate::pixel_format::{Converter, PixelFormat};
 use crate::reader::Reader;
-use crate::security::{self, Credential, CredentialsNeeded, SecurityType};
+use crate::security::{
+    self, Credential, CredentialsNeeded, Inner, Protection, SecurityType, TopChoice,
+};
+use crate::tls::TlsLayer;
 
 /// Bytes a server may send ahead while the session waits for the application's credentials.
 const AWAIT_READ_AHEAD: usize = 4096;
@@ -41,16 +45,41 @@ enum State {
     SecurityType33,
     /// A length-prefixed reason string, then the session fails.
     Reason(ReasonFor),
+    /// VeNCrypt: the server's version (2 bytes).
+    VencryptVersion,
+    /// VeNCrypt: the server's answer to our version (0 = accepted).
+    VencryptVersionAck,
+    /// VeNCrypt: the count of sub-types.
+    VencryptSubtypeCount,
+    /// VeNCrypt: `n` sub-types (u32 each).
+    VencryptSubtypeList(u8),
+    /// VeNCrypt: the server's acceptance of a TLS sub-type (1 = accepted).
+    VencryptSubtypeAck(SecurityType),
+    /// TLS is running its handshake; then `SecurityType`'s inner authentication follows.
+    TlsHandshake(SecurityType),
+    /// The application decides about a certificate that failed verification.
+    AwaitCertificate {
+        security: SecurityType,
+        info: Box<CertificateInfo>,
+        problem: CertificateProblem,
+    },
     VncAuthChallenge,
     /// Waiting for the application's credentials.
     AwaitCredentials {
-        challenge: [u8; 16],
+        pending: PendingAuth,
     },
     SecurityResult,
     ServerInit,
     Running(Msg),
     /// Finished, by error or end of stream.
     Closed,
+}
+
+/// What the credentials are for.
+#[derive(Clone, Copy)]
+enum PendingAuth {
+    Vnc([u8; 16]),
+    Plain,
 }
 
 #[derive(Clone, Copy)]
@@ -131,8 +160,15 @@ pub struct Session {
     config: Config,
     state: State,
     inbuf: Vec<u8>,
+    /// Protocol bytes for the server, before TLS.
     out: Vec<u8>,
-    out_pos: usize,
+    /// Bytes for the socket (encrypted once TLS runs).
+    wire: Vec<u8>,
+    wire_pos: usize,
+    tls: Option<TlsLayer>,
+    plain_in: Vec<u8>,
+    /// Inside anonymous TLS (type 18): the second security negotiation.
+    inner_negotiation: bool,
     events: VecDeque<Event>,
     fb: Framebuffer,
     pixel_format: PixelFormat,
@@ -163,7 +199,11 @@ impl Session {
             state: State::Version,
             inbuf: Vec::new(),
             out: Vec::new(),
-            out_pos: 0,
+            wire: Vec::new(),
+            wire_pos: 0,
+            tls: None,
+            plain_in: Vec::new(),
+            inner_negotiation: false,
             events: VecDeque::new(),
             fb: Framebuffer::new(0, 0),
             pixel_format: pf,
@@ -191,24 +231,93 @@ impl Session {
         if matches!(self.state, State::Closed) {
             return Err(Error::Closed);
         }
-        let result = if self.inbuf.is_empty() {
-            // Common case: parse straight from the caller's slice, keep only the tail.
-            self.process(data)
-                .map(|used| self.inbuf.extend_from_slice(&data[used..]))
-        } else {
-            self.inbuf.extend_from_slice(data);
-            let buf = mem::take(&mut self.inbuf);
-            let result = self.process(&buf);
-            self.inbuf = buf;
-            result.map(|used| {
-                self.inbuf.drain(..used);
-            })
-        };
+        // What the protocol wrote before an error still goes out, as without the error.
+        let result = self.feed_inner(data);
+        let pumped = self.pump();
+        let result = result.and(pumped);
         if let Err(e) = &result {
             tracing::debug!(error = %e, "session failed");
             self.close();
         }
         result
+    }
+
+    fn feed_inner(&mut self, data: &[u8]) -> Result<(), Error> {
+        if self.tls.is_some() {
+            return self.feed_tls(data);
+        }
+        if let Some(rest) = self.feed_plain(data)? {
+            // TLS started in the middle of this input: the rest is TLS records.
+            self.feed_tls(&rest)?;
+        }
+        Ok(())
+    }
+
+    fn feed_tls(&mut self, data: &[u8]) -> Result<(), Error> {
+        let mut plain = mem::take(&mut self.plain_in);
+        plain.clear();
+        let result = match self.tls.as_mut() {
+            Some(tls) => tls.read_tls(data, &mut plain),
+            None => Ok(()),
+        };
+        // The handshake may have ended with no plaintext yet: the state machine looks anyway.
+        let result = result.and_then(|()| self.feed_plain(&plain).map(|_| ()));
+        self.plain_in = plain;
+        result
+    }
+
+    /// Feeds protocol bytes; returns what is left unparsed if TLS started on the way.
+    fn feed_plain(&mut self, data: &[u8]) -> Result<Option<Vec<u8>>, Error> {
+        let had_tls = self.tls.is_some();
+        if self.inbuf.is_empty() {
+            // Common case: parse straight from the caller's slice, keep only the tail.
+            let used = self.process(data)?;
+            self.inbuf.extend_from_slice(&data[used..]);
+        } else {
+            self.inbuf.extend_from_slice(data);
+            let buf = mem::take(&mut self.inbuf);
+            let result = self.process(&buf);
+            self.inbuf = buf;
+            let used = result?;
+            self.inbuf.drain(..used);
+        }
+        if !had_tls && self.tls.is_some() {
+            return Ok(Some(mem::take(&mut self.inbuf)));
+        }
+        Ok(None)
+    }
+
+    /// Moves protocol output to the socket buffer, through TLS when it runs.
+    fn pump(&mut self) -> Result<(), Error> {
+        match self.tls.as_mut() {
+            Some(tls) => {
+                if !self.out.is_empty() {
+                    tls.write_plain(&self.out)?;
+                    self.out.clear();
+                }
+                tls.write_tls(&mut self.wire)
+            }
+            None => {
+                if self.wire_pos == self.wire.len() {
+                    self.wire.clear();
+                    self.wire_pos = 0;
+                    mem::swap(&mut self.wire, &mut self.out);
+                } else {
+                    self.wire.extend_from_slice(&self.out);
+                    self.out.clear();
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// `pump` for commands, which return nothing: a TLS failure closes the session, and the
+    /// next `feed` reports it as closed.
+    fn pump_or_close(&mut self) {
+        if let Err(e) = self.pump() {
+            tracing::warn!(error = %e, "cannot send to the server");
+            self.close();
+        }
     }
 
     /// Tells the session that the server closed the connection. Before initialisation, or in
@@ -250,6 +359,13 @@ impl Session {
                 Step::Security
             }
             State::Reason(ReasonFor::Refused) => Step::Security,
+            State::VencryptVersion
+            | State::VencryptVersionAck
+            | State::VencryptSubtypeCount
+            | State::VencryptSubtypeList(_)
+            | State::VencryptSubtypeAck(_)
+            | State::TlsHandshake(_)
+            | State::AwaitCertificate { .. } => Step::Security,
             State::Reason(ReasonFor::AuthFailed)
             | State::VncAuthChallenge
             | State::AwaitCredentials { .. }
@@ -263,7 +379,13 @@ impl Session {
     /// Runs the state machine over `input`; returns how many bytes it consumed.
     fn process(&mut self, input: &[u8]) -> Result<usize, Error> {
         let mut r = Reader::new(input);
-        while self.advance(&mut r)? {}
+        let had_tls = self.tls.is_some();
+        while self.advance(&mut r)? {
+            if !had_tls && self.tls.is_some() {
+                // What follows is TLS, not protocol bytes.
+                break;
+            }
+        }
         Ok(r.pos())
     }
 
@@ -333,7 +455,62 @@ impl Session {
                     },
                 ));
             }
-            State::AwaitCredentials { .. } => (state, false),
+            State::AwaitCredentials { .. } | State::AwaitCertificate { .. } => (state, false),
+            State::VencryptVersion => match r.array::<2>() {
+                None => (state, false),
+                Some([0, minor]) if minor >= 2 => {
+                    self.out.extend_from_slice(&[0, 2]);
+                    (State::VencryptVersionAck, true)
+                }
+                Some([major, minor]) => {
+                    return Err(Error::protocol(
+                        Step::Security,
+                        ProtocolError::UnsupportedVencryptVersion { major, minor },
+                    ));
+                }
+            },
+            State::VencryptVersionAck => match r.u8() {
+                None => (state, false),
+                Some(0) => (State::VencryptSubtypeCount, true),
+                Some(_) => {
+                    return Err(Error::protocol(
+                        Step::Security,
+                        ProtocolError::VencryptRefused("version 0.2"),
+                    ));
+                }
+            },
+            State::VencryptSubtypeCount => match r.u8() {
+                None => (state, false),
+                Some(0) => {
+                    return Err(Error::protocol(
+                        Step::Security,
+                        ProtocolError::VencryptRefused("sub-types: it offers none"),
+                    ));
+                }
+                Some(n) => (State::VencryptSubtypeList(n), true),
+            },
+            State::VencryptSubtypeList(n) => match r.take(usize::from(n) * 4) {
+                None => (state, false),
+                Some(list) => (self.on_vencrypt_subtypes(list)?, true),
+            },
+            State::VencryptSubtypeAck(t) => match r.u8() {
+                None => (state, false),
+                Some(1) => (self.start_tls(t)?, true),
+                Some(_) => {
+                    return Err(Error::protocol(
+                        Step::Security,
+                        ProtocolError::VencryptRefused("the chosen sub-type"),
+                    ));
+                }
+            },
+            State::TlsHandshake(t) => {
+                if self.tls.as_ref().is_some_and(|tls| tls.is_handshaking()) {
+                    (state, false)
+                } else {
+                    (self.after_tls_handshake(t), true)
+                }
+            }
+
             State::SecurityResult => match r.u32() {
                 None => (state, false),
                 Some(0) => {
@@ -391,52 +568,203 @@ impl Session {
         })
     }
 
+    /// The preference list in force: without clear-text types when encryption is required
+    /// (inside anonymous TLS the inner types are fine), only None and VncAuth inside it.
+    fn preferences(&self) -> Vec<SecurityType> {
+        self.config
+            .security_types
+            .iter()
+            .copied()
+            .filter(|t| {
+                if self.inner_negotiation {
+                    matches!(t, SecurityType::None | SecurityType::VncAuth)
+                } else {
+                    !self.config.require_encryption || t.protection() != Protection::Clear
+                }
+            })
+            .collect()
+    }
+
+    fn no_common_type(&self, offered: Vec<u32>) -> Error {
+        if self.config.require_encryption && !self.inner_negotiation {
+            return Error::EncryptionRequired {
+                offered: offered
+                    .iter()
+                    .map(|&t| format!("{}({t})", security::security_type_name(t)))
+                    .collect(),
+            };
+        }
+        Error::NoCommonSecurityType {
+            offered,
+            accepted: self.preferences(),
+        }
+    }
+
     fn on_security_types(&mut self, offered: &[u8]) -> Result<State, Error> {
         let names: Vec<String> = offered
             .iter()
             .map(|&t| format!("{}({t})", security::security_type_name(t.into())))
             .collect();
         tracing::debug!(offered = ?names, "server security types");
-        let Some(chosen) = security::choose(&self.config.security_types, offered) else {
-            return Err(Error::NoCommonSecurityType {
-                offered: offered.to_vec(),
-                accepted: self.config.security_types.clone(),
-            });
-        };
-        self.out.push(chosen.number());
-        Ok(self.start_security(chosen))
+        match security::choose(&self.preferences(), offered) {
+            None => Err(self.no_common_type(offered.iter().map(|&t| u32::from(t)).collect())),
+            Some(TopChoice::Vencrypt) => {
+                self.out.push(19);
+                Ok(State::VencryptVersion)
+            }
+            Some(TopChoice::Direct(chosen)) => {
+                self.out.push(chosen.number() as u8);
+                self.start_security(chosen)
+            }
+        }
     }
 
     fn on_security_type_33(&mut self, t: u32) -> Result<State, Error> {
         match SecurityType::from_number(t) {
-            Some(chosen) if self.config.security_types.contains(&chosen) => {
-                Ok(self.start_security(chosen))
+            Some(chosen) if !chosen.is_vencrypt() && self.preferences().contains(&chosen) => {
+                self.start_security(chosen)
             }
-            Some(_) => Err(Error::NoCommonSecurityType {
-                offered: vec![t as u8],
-                accepted: self.config.security_types.clone(),
-            }),
-            None => Err(Error::protocol(
+            Some(chosen) if !chosen.is_vencrypt() => Err(self.no_common_type(vec![t])),
+            // VeNCrypt sub-type numbers are not security types of their own.
+            _ => Err(Error::protocol(
                 Step::Security,
                 ProtocolError::UnsupportedSecurityType(t),
             )),
         }
     }
 
-    fn start_security(&mut self, chosen: SecurityType) -> State {
-        tracing::info!(security_type = %chosen, "security type chosen");
-        self.security = Some(chosen);
-        self.events.push_back(Event::SecurityNegotiated(chosen));
-        match chosen {
-            SecurityType::None => {
-                if self.version == Some(ProtocolVersion::V3_8) {
+    fn on_vencrypt_subtypes(&mut self, list: &[u8]) -> Result<State, Error> {
+        let offered: Vec<u32> = list
+            .chunks_exact(4)
+            .map(|c| u32::from_be_bytes([c[0], c[1], c[2], c[3]]))
+            .collect();
+        let names: Vec<String> = offered
+            .iter()
+            .map(|&t| format!("{}({t})", security::security_type_name(t)))
+            .collect();
+        tracing::debug!(offered = ?names, "VeNCrypt sub-types");
+        let Some(chosen) = security::choose_subtype(&self.preferences(), &offered) else {
+            return Err(self.no_common_type(offered));
+        };
+        self.out.extend_from_slice(&chosen.number().to_be_bytes());
+        self.note_security(chosen);
+        Ok(if chosen.protection() == Protection::Clear {
+            // TigerVNC sends no acknowledgement for sub-types without TLS.
+            self.start_inner(chosen)
+        } else {
+            State::VencryptSubtypeAck(chosen)
+        })
+    }
+
+    fn note_security(&mut self, chosen: SecurityType) {
+        let protection = match chosen.protection() {
+            Protection::Clear => "not encrypted",
+            Protection::EncryptedUnauthenticated => "encrypted, server not authenticated",
+            Protection::Authenticated => "encrypted, server authenticated",
+        };
+        tracing::info!(security_type = %chosen, protection, "security type chosen");
+        if !self.inner_negotiation {
+            self.security = Some(chosen);
+            self.events.push_back(Event::SecurityNegotiated(chosen));
+        }
+    }
+
+    fn start_security(&mut self, chosen: SecurityType) -> Result<State, Error> {
+        self.note_security(chosen);
+        if chosen == SecurityType::AnonTls {
+            return self.start_tls(chosen);
+        }
+        Ok(self.start_inner(chosen))
+    }
+
+    /// Wraps the rest of the stream in TLS.
+    fn start_tls(&mut self, t: SecurityType) -> Result<State, Error> {
+        let layer = match t.protection() {
+            Protection::Authenticated => {
+                let name = self
+                    .config
+                    .server_name
+                    .clone()
+                    .unwrap_or_else(|| "localhost".to_owned());
+                TlsLayer::x509(&self.config.tls, &name)?
+            }
+            _ => TlsLayer::anonymous()?,
+        };
+        // What was written before goes out in the clear (the sub-type choice).
+        self.pump()?;
+        self.tls = Some(layer);
+        Ok(State::TlsHandshake(t))
+    }
+
+    fn after_tls_handshake(&mut self, t: SecurityType) -> State {
+        let Some(tls) = self.tls.as_mut() else {
+            return self.start_inner(t);
+        };
+        tracing::info!(tls = %tls.describe_session(), "TLS established");
+        match tls.take_unverified() {
+            Some((info, problem)) => {
+                self.events.push_back(Event::CertificateUnverified {
+                    certificate: info.clone(),
+                    problem: problem.clone(),
+                });
+                if matches!(self.deadline, Deadline::At(_)) {
+                    self.deadline = Deadline::Paused;
+                }
+                State::AwaitCertificate {
+                    security: t,
+                    info: Box::new(info),
+                    problem,
+                }
+            }
+            None => self.start_inner(t),
+        }
+    }
+
+    /// The authentication that runs after the security type (and TLS, if any).
+    fn start_inner(&mut self, t: SecurityType) -> State {
+        match t.inner() {
+            Inner::None => {
+                // RFB 3.3 and 3.7 send no SecurityResult after the plain None type.
+                if self.version == Some(ProtocolVersion::V3_8) || t != SecurityType::None {
                     State::SecurityResult
                 } else {
                     self.out.push(self.config.shared as u8);
                     State::ServerInit
                 }
             }
-            SecurityType::VncAuth => State::VncAuthChallenge,
+            Inner::Vnc => State::VncAuthChallenge,
+            Inner::Plain => self.send_plain(),
+            Inner::Negotiate => {
+                self.inner_negotiation = true;
+                match self.version {
+                    Some(ProtocolVersion::V3_3) => State::SecurityType33,
+                    _ => State::SecurityTypeCount,
+                }
+            }
+        }
+    }
+
+    fn send_plain(&mut self) -> State {
+        match (&self.username, self.password.take()) {
+            (Some(user), Some(pw)) => {
+                let (u, p) = (user.as_bytes(), pw.as_bytes());
+                self.out.extend_from_slice(&(u.len() as u32).to_be_bytes());
+                self.out.extend_from_slice(&(p.len() as u32).to_be_bytes());
+                self.out.extend_from_slice(u);
+                self.out.extend_from_slice(p);
+                State::SecurityResult
+            }
+            (_, pw) => {
+                self.password = pw;
+                let needs = self.missing_credentials_for(SecurityType::Plain);
+                self.events.push_back(Event::CredentialsRequired(needs));
+                if matches!(self.deadline, Deadline::At(_)) {
+                    self.deadline = Deadline::Paused;
+                }
+                State::AwaitCredentials {
+                    pending: PendingAuth::Plain,
+                }
+            }
         }
     }
 
@@ -454,13 +782,25 @@ impl Session {
                 if matches!(self.deadline, Deadline::At(_)) {
                     self.deadline = Deadline::Paused;
                 }
-                State::AwaitCredentials { challenge }
+                State::AwaitCredentials {
+                    pending: PendingAuth::Vnc(challenge),
+                }
             }
         }
     }
 
     fn missing_credentials(&self) -> CredentialsNeeded {
-        let needs = self.security.map(|s| s.needs()).unwrap_or_default();
+        let t = match self.state {
+            State::AwaitCredentials {
+                pending: PendingAuth::Plain,
+            } => SecurityType::Plain,
+            _ => SecurityType::VncAuth,
+        };
+        self.missing_credentials_for(t)
+    }
+
+    fn missing_credentials_for(&self, t: SecurityType) -> CredentialsNeeded {
+        let needs = t.needs();
         CredentialsNeeded {
             username: needs.username && self.username.is_none(),
             password: needs.password && self.password.is_none(),
@@ -767,29 +1107,29 @@ impl Session {
 
     /// True when there are bytes to send to the server.
     pub fn wants_write(&self) -> bool {
-        self.out_pos < self.out.len()
+        self.wire_pos < self.wire.len()
     }
 
     /// The bytes waiting to be sent. Call [`consume_output`](Self::consume_output) with how
     /// many were written.
     pub fn pending_output(&self) -> &[u8] {
-        &self.out[self.out_pos..]
+        &self.wire[self.wire_pos..]
     }
 
     /// Marks `n` bytes of [`pending_output`](Self::pending_output) as sent.
     pub fn consume_output(&mut self, n: usize) {
-        self.out_pos = (self.out_pos + n).min(self.out.len());
-        if self.out_pos == self.out.len() {
-            self.out.clear();
-            self.out_pos = 0;
+        self.wire_pos = (self.wire_pos + n).min(self.wire.len());
+        if self.wire_pos == self.wire.len() {
+            self.wire.clear();
+            self.wire_pos = 0;
         }
     }
 
     /// Takes all pending output at once.
     pub fn take_output(&mut self) -> Vec<u8> {
-        let v = self.out.split_off(self.out_pos);
-        self.out.clear();
-        self.out_pos = 0;
+        let v = self.wire.split_off(self.wire_pos);
+        self.wire.clear();
+        self.wire_pos = 0;
         v
     }
 
@@ -841,15 +1181,51 @@ impl Session {
             Credential::Username => self.username = v,
             Credential::Password => self.password = v,
         }
-        if let State::AwaitCredentials { challenge } = self.state {
+        if let State::AwaitCredentials { pending } = self.state {
             let missing = self.missing_credentials();
             if !missing.username && !missing.password {
-                self.state = self.on_vnc_challenge(challenge);
+                self.state = match pending {
+                    PendingAuth::Vnc(challenge) => self.on_vnc_challenge(challenge),
+                    PendingAuth::Plain => self.send_plain(),
+                };
                 if matches!(self.deadline, Deadline::Paused) {
                     self.deadline = Deadline::Rearm;
                 }
+                self.pump_or_close();
             }
         }
+    }
+
+    /// Answers [`Event::CertificateUnverified`]: trust the certificate for this session, or
+    /// refuse it (the session closes with [`Error::CertificateRefused`]).
+    pub fn accept_certificate(&mut self, accept: bool) -> Result<(), Error> {
+        let State::AwaitCertificate { security, .. } = self.state else {
+            return Ok(());
+        };
+        if !accept {
+            let State::AwaitCertificate { info, problem, .. } =
+                mem::replace(&mut self.state, State::Closed)
+            else {
+                unreachable!("checked above")
+            };
+            self.close();
+            return Err(Error::CertificateRefused {
+                problem,
+                certificate: info,
+            });
+        }
+        tracing::info!("the application accepted the server's certificate");
+        self.state = self.start_inner(security);
+        if matches!(self.deadline, Deadline::Paused) {
+            self.deadline = Deadline::Rearm;
+        }
+        // Protocol bytes may have arrived meanwhile.
+        let r = self.feed_plain(&[]).and_then(|_| self.pump());
+        if let Err(e) = &r {
+            self.close();
+            return Err(e.clone());
+        }
+        Ok(())
     }
 
     /// Sends a key press or release (`keysym` as in X11 keysymdef.h). Ignored before
@@ -858,6 +1234,7 @@ impl Session {
         if self.running() {
             messages::key_event(&mut self.out, down, keysym);
         }
+        self.pump_or_close();
     }
 
     /// Sends the pointer position and button mask (bit 0 = left, 1 = middle, 2 = right,
@@ -869,6 +1246,7 @@ impl Session {
             let y = y.min(self.fb.height().saturating_sub(1));
             messages::pointer_event(&mut self.out, buttons, x, y);
         }
+        self.pump_or_close();
     }
 
     /// Sends the local clipboard text (ClientCutText). Plain RFB carries Latin-1 only:
@@ -878,6 +1256,7 @@ impl Session {
         if self.running() {
             messages::client_cut_text(&mut self.out, text);
         }
+        self.pump_or_close();
     }
 
     /// Asks for an update of the whole framebuffer, incremental (only what changed) or full.
@@ -895,6 +1274,7 @@ impl Session {
         let w = rect.width.min(self.fb.width() - x);
         let h = rect.height.min(self.fb.height() - y);
         self.send_request(incremental, Rect::new(x, y, w, h));
+        self.pump_or_close();
     }
 
     /// Pauses or resumes the automatic update requests (for a hidden window). Resuming asks
@@ -910,6 +1290,7 @@ impl Session {
             self.apply_pending_format();
             self.send_next_request();
         }
+        self.pump_or_close();
     }
 
     /// Changes the announced encodings; sent at once when initialised.
@@ -918,6 +1299,7 @@ impl Session {
         if self.running() {
             messages::set_encodings(&mut self.out, encodings);
         }
+        self.pump_or_close();
     }
 
     /// Changes the pixel format to ask for. After initialisation the switch happens between
@@ -932,6 +1314,10 @@ impl Session {
             PixelFormatRequest::ServerNative => self.server_pixel_format,
             PixelFormatRequest::Exact(pf) => pf,
         };
+        if let Err(e) = pf.validate() {
+            tracing::warn!(pixel_format = ?pf, error = %e, "ignoring a pixel format that cannot be decoded");
+            return;
+        }
         self.updates.pending_format = Some(pf);
         if !self.updates.in_flight {
             self.apply_pending_format();
@@ -939,6 +1325,7 @@ impl Session {
                 self.send_next_request();
             }
         }
+        self.pump_or_close();
     }
 
     // ----- state -----

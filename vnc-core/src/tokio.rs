@@ -254,9 +254,13 @@ impl Connection<Stream> {
     /// Connects to `address` and starts a session with `config`.
     pub async fn connect(
         address: &Address,
-        config: Config,
+        mut config: Config,
         options: &ConnectOptions,
     ) -> Result<Self, Error> {
+        if let (None, Address::Tcp { host, .. }) = (&config.server_name, address) {
+            // The server's certificate must be for what the user typed.
+            config.server_name = Some(host.clone());
+        }
         let stream = connect_stream(address, options).await?;
         let session = Session::new(config, Instant::now().into_std());
         Ok(Connection::new(stream, session, address.to_string()))

@@ -1029,6 +1029,9 @@ fn invalid_pixel_formats_from_the_application_are_not_sent() {
     s.take_output();
     s.set_pixel_format(PixelFormatRequest::Exact(bad));
     assert!(!s.wants_write());
+    // Even after the update in flight ends, nothing changes.
+    s.feed(Script::new().update(&[]).bytes()).unwrap();
+    assert_eq!(s.take_output(), [3, 1, 0, 0, 0, 0, 0, 2, 0, 2]);
     assert_eq!(s.pixel_format(), &PixelFormat::RGB888);
 }
 
