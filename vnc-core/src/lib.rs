@@ -46,6 +46,7 @@ mod error;
 mod event;
 mod framebuffer;
 mod handshake;
+pub mod known_certs;
 mod messages;
 mod pixel_format;
 mod reader;

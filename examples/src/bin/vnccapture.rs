@@ -37,6 +37,23 @@ Options:
   --pixel-format F   rgb888 (default, 24-bit colour) | rgb565 (16-bit) | bgr233 (8-bit):
                      the format asked of the server
   --timeout SECS     limit for connect + authentication + the first full frame (default 30)
+
+TLS (VeNCrypt X509*/TLS*, anonymous TLS type 18):
+  --ca-file PEM      trust these CA certificates (default: the system store)
+  --client-cert PEM  client certificate, for servers that require one
+  --client-key PEM   its private key
+  --crl-file PEM     certificate revocation list
+  --pin-sha256 HEX   trust exactly the certificate with this SHA-256 fingerprint (repeatable;
+                     64 hex digits, ':' allowed), whatever its issuer or name
+  --trust-on-first-use
+                     accept an unverified certificate the first time a server shows it and
+                     remember it (in $XDG_DATA_HOME/vnc-rs/known-certificates); refuse it if
+                     it later changes
+  --require-encryption
+                     refuse security types that send the password or the screen in the clear
+                     (the default when any TLS option is given)
+  --allow-insecure   allow them even then, including Plain (user name and password in the clear)
+  Anonymous TLS is reported as 'encrypted, server not authenticated'.
   -v, --verbose      more logging on stderr (repeat for more)
   -q, --quiet        no logging, and no success message
   -h, --help         this text
@@ -47,7 +64,8 @@ Exit codes:
   2  usage error (bad option or address)
   3  could not connect (name did not resolve, connection refused or unreachable)
   4  authentication rejected (wrong or missing password)
-  5  TLS or certificate problem
+  5  TLS or certificate problem (unknown issuer, expired, wrong host, revoked, fingerprint
+     mismatch, changed certificate, encryption required but not offered)
   6  protocol error: the server sent something wrong, or is not a VNC server
   7  timeout
 ";
@@ -57,6 +75,7 @@ mod exit {
     pub const USAGE: u8 = 2;
     pub const CONNECT: u8 = 3;
     pub const AUTH: u8 = 4;
+    pub const TLS: u8 = 5;
     pub const PROTOCOL: u8 = 6;
     pub const TIMEOUT: u8 = 7;
 }
@@ -70,6 +89,9 @@ struct Args {
     pixel_format: PixelFormatRequest,
     timeout: Duration,
     verbosity: i32,
+    tls: vnc_core::TlsConfig,
+    require_encryption: bool,
+    allow_insecure: bool,
 }
 
 /// A failure: the exit code and the line for stderr.
@@ -89,6 +111,9 @@ fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Option<Args>, 
     let mut pixel_format = PixelFormatRequest::FULL;
     let mut timeout = Duration::from_secs(30);
     let mut verbosity = 0;
+    let (mut ca, mut crl, mut client_cert, mut client_key) = (None, None, None, None);
+    let mut pins = Vec::new();
+    let (mut require_encryption, mut allow_insecure, mut tofu) = (false, false, false);
     while let Some(arg) = p.next().map_err(usage)? {
         match arg {
             Short('h') | Long("help") => return Ok(None),
@@ -140,6 +165,19 @@ fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Option<Args>, 
                     })?;
                 timeout = Duration::from_secs_f64(secs);
             }
+            Long("ca-file") => ca = Some(PathBuf::from(p.value().map_err(usage)?)),
+            Long("crl-file") => crl = Some(PathBuf::from(p.value().map_err(usage)?)),
+            Long("client-cert") => client_cert = Some(PathBuf::from(p.value().map_err(usage)?)),
+            Long("client-key") => client_key = Some(PathBuf::from(p.value().map_err(usage)?)),
+            Long("pin-sha256") => {
+                let v = p.value().map_err(usage)?.string().map_err(usage)?;
+                pins.push(vnc_core::parse_sha256_fingerprint(&v).ok_or_else(|| {
+                    usage(format!("--pin-sha256 needs 64 hex digits, not {v:?}"))
+                })?);
+            }
+            Long("trust-on-first-use") => tofu = true,
+            Long("require-encryption") => require_encryption = true,
+            Long("allow-insecure") => allow_insecure = true,
             Value(v) => positional.push(v),
             _ => return Err(usage(arg.unexpected())),
         }
@@ -161,7 +199,20 @@ fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Option<Args>, 
             .collect()
     });
     all.extend(Encoding::DEFAULT.iter().copied().filter(|e| e.is_pseudo()));
+    let client = match (&client_cert, &client_key) {
+        (Some(c), Some(k)) => Some((c.as_path(), k.as_path())),
+        (None, None) => None,
+        _ => return Err(usage("--client-cert and --client-key go together")),
+    };
+    let any_tls = ca.is_some() || crl.is_some() || client.is_some() || !pins.is_empty() || tofu;
+    let mut tls = vnc_core::TlsConfig::from_files(ca.as_deref(), crl.as_deref(), client)
+        .map_err(|e| Failure(exit::TLS, format!("cannot read a TLS file: {e}")))?;
+    tls.pinned_sha256 = pins;
+    tls.ask_on_untrusted = tofu;
     Ok(Some(Args {
+        tls,
+        require_encryption: (require_encryption || any_tls) && !allow_insecure,
+        allow_insecure,
         server,
         output: PathBuf::from(output),
         password_file,
@@ -232,7 +283,14 @@ fn step_after(event: &Event, step: &'static str) -> &'static str {
 }
 
 async fn capture(args: &Args, step: &mut &'static str) -> Result<Framebuffer, Failure> {
+    let mut security_types = vnc_core::SecurityType::default_preference();
+    if args.allow_insecure {
+        security_types.push(vnc_core::SecurityType::Plain);
+    }
     let config = Config {
+        security_types,
+        require_encryption: args.require_encryption,
+        tls: args.tls.clone(),
         encodings: args.encodings.clone(),
         pixel_format: args.pixel_format,
         continuous_updates: false,
@@ -283,7 +341,29 @@ async fn capture(args: &Args, step: &mut &'static str) -> Result<Framebuffer, Fa
                     conn.session_mut().set_credential(Credential::Password, &pw);
                 }
             }
-            Event::SecurityNegotiated(t) => tracing::info!(security_type = %t, "security type"),
+            Event::SecurityNegotiated(t) => {
+                tracing::info!(security_type = %t, "security type");
+                if t.protection() == vnc_core::Protection::EncryptedUnauthenticated
+                    && args.verbosity >= 0
+                {
+                    eprintln!(
+                        "vnccapture: {}: {t}: encrypted, server not authenticated",
+                        conn.server()
+                    );
+                }
+            }
+            Event::CertificateUnverified {
+                certificate,
+                problem,
+            } => {
+                let accept = trust_on_first_use(conn.server(), &certificate, &problem)?;
+                conn.session_mut().accept_certificate(accept).map_err(|e| {
+                    failure(ConnError::Session {
+                        server: conn.server().to_owned(),
+                        source: e,
+                    })
+                })?;
+            }
             Event::Initialized {
                 width,
                 height,
@@ -307,6 +387,49 @@ async fn capture(args: &Args, step: &mut &'static str) -> Result<Framebuffer, Fa
     }
 }
 
+/// Trust on first use with the known-certificates store: accept what was accepted before,
+/// accept and remember a server's first certificate, refuse a changed one.
+fn trust_on_first_use(
+    server: &str,
+    cert: &vnc_core::CertificateInfo,
+    problem: &vnc_core::CertificateProblem,
+) -> Result<bool, Failure> {
+    use vnc_core::known_certs::{Known, KnownCertificates};
+    let fail = |msg: String| Failure(exit::TLS, format!("{server}: {msg}"));
+    let path = KnownCertificates::default_path()
+        .ok_or_else(|| fail("no HOME or XDG_DATA_HOME for the known-certificates store".into()))?;
+    let mut store = KnownCertificates::load(&path)
+        .map_err(|e| fail(format!("cannot read {}: {e}", path.display())))?;
+    match store.check(server, &cert.sha256) {
+        Known::Match => Ok(true),
+        Known::Changed { previous } => Err(fail(format!(
+            "the server's certificate has CHANGED since it was accepted (was SHA-256 {}, now {}; subject {}); \
+             if this is expected, remove the line for {server} from {}",
+            previous
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>(),
+            cert.sha256_hex(),
+            cert.subject,
+            path.display()
+        ))),
+        Known::Unknown => {
+            eprintln!(
+                "vnccapture: {server}: trusting a certificate seen for the first time ({problem}): subject {}, issuer {}, valid {} to {}, SHA-256 {}",
+                cert.subject,
+                cert.issuer,
+                cert.not_before,
+                cert.not_after,
+                cert.sha256_hex()
+            );
+            store
+                .add(server, &cert.sha256)
+                .map_err(|e| fail(format!("cannot write {}: {e}", path.display())))?;
+            Ok(true)
+        }
+    }
+}
+
 fn failure(e: ConnError) -> Failure {
     let code = match &e {
         ConnError::Resolve { .. } | ConnError::Connect { .. } => exit::CONNECT,
@@ -314,6 +437,8 @@ fn failure(e: ConnError) -> Failure {
         ConnError::Io { .. } => exit::PROTOCOL,
         ConnError::Session { source, .. } => match source {
             VncError::AuthenticationFailed { .. } => exit::AUTH,
+            e if e.is_tls_failure() => exit::TLS,
+            VncError::EncryptionRequired { .. } => exit::TLS,
             VncError::Timeout { .. } => exit::TIMEOUT,
             _ => exit::PROTOCOL,
         },
