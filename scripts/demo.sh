@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 source scripts/lib.sh
 out=$(realpath -m "${1:-vnc-demo.png}")
 
-ensure_packages tigervnc-standalone-server x11-xserver-utils x11-apps xterm xfonts-base imagemagick
+ensure_packages tigervnc-standalone-server x11-xserver-utils x11-apps xterm xfonts-base imagemagick \
+  libssl-dev pkg-config
 cargo build --release --quiet --bin vnccapture
 
 state=$(mktemp -d)

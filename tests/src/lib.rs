@@ -3,6 +3,8 @@
 //! QMP `screendump`), run `vnccapture`, and compare images. Every process started here is
 //! killed when its guard is dropped.
 
+pub mod pki;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Ipv6Addr, SocketAddr, TcpListener, TcpStream};
 use std::os::unix::net::UnixStream;
@@ -146,6 +148,8 @@ pub struct XvncOptions {
     pub geometry: Option<&'static str>,
     /// Also listen on a Unix socket (`-rfbunixpath`).
     pub unix_socket: bool,
+    /// More arguments (TLS certificates, Plain users...).
+    pub extra: Vec<String>,
 }
 
 /// A running X server with a VNC server on it.
@@ -190,6 +194,7 @@ impl XServer {
         if opts.rfb33 {
             args.push("-Protocol3.3".into());
         }
+        args.extend(opts.extra.iter().cloned());
         let unix_socket = opts.unix_socket.then(|| dir.path().join("vnc.sock"));
         if let Some(p) = &unix_socket {
             args.extend(["-rfbunixpath".into(), p.display().to_string()]);
@@ -231,6 +236,15 @@ impl XServer {
 
     /// Starts Xvfb with x11vnc on it and paints the test scene.
     pub fn x11vnc(password: Option<&'static str>) -> XServer {
+        XServer::x11vnc_with(password, &[], &[])
+    }
+
+    /// x11vnc with more arguments and environment (for -ssl).
+    pub fn x11vnc_with(
+        password: Option<&'static str>,
+        extra: &[&str],
+        env: &[(&str, &str)],
+    ) -> XServer {
         require("Xvfb", "xvfb");
         require("x11vnc", "x11vnc");
         let dir = TempDir::new("x11vnc");
@@ -270,9 +284,11 @@ impl XServer {
             None => args.push("-nopw".into()),
             Some(pw) => args.extend(["-passwd".into(), pw.into()]),
         }
+        args.extend(extra.iter().map(|a| a.to_string()));
         let log = std::fs::File::create(s.dir.path().join("x11vnc.log")).unwrap();
         let child = Command::new("x11vnc")
             .args(&args)
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(log.try_clone().unwrap())
             .stderr(log)
@@ -627,6 +643,21 @@ pub fn capture(server: &str, args: &[&str], env: &[(&str, &str)]) -> Rgb {
     read_png(&png)
 }
 
+/// TLS for QEMU's VNC server.
+pub enum QemuTls {
+    /// None.
+    None,
+    /// `tls-creds-anon`.
+    Anonymous,
+    /// `tls-creds-x509` from a directory (see [`pki::Pki::qemu_dir`]).
+    X509 {
+        /// The credentials directory.
+        dir: PathBuf,
+        /// Require a client certificate.
+        verify_peer: bool,
+    },
+}
+
 /// QEMU with no disk, paused on its BIOS screen ("No bootable device").
 pub struct Qemu {
     /// The VNC display number (port 5900 + display).
@@ -641,6 +672,11 @@ pub struct Qemu {
 impl Qemu {
     /// Starts QEMU's VNC server on 127.0.0.1 and ::1.
     pub fn start(password: Option<&'static str>) -> Qemu {
+        Qemu::start_with(password, QemuTls::None)
+    }
+
+    /// Starts QEMU with TLS on its VNC server.
+    pub fn start_with(password: Option<&'static str>, tls: QemuTls) -> Qemu {
         require("qemu-system-x86_64", "qemu-system-x86");
         let dir = TempDir::new("qemu");
         let port = free_port();
@@ -668,6 +704,21 @@ impl Qemu {
         if let Some(pw) = password {
             cmd.args(["-object", &format!("secret,id=vncpw,data={pw}")]);
             vnc.push_str(",password-secret=vncpw");
+        }
+        match &tls {
+            QemuTls::None => {}
+            QemuTls::Anonymous => {
+                cmd.args(["-object", "tls-creds-anon,id=tls0,endpoint=server"]);
+                vnc.push_str(",tls-creds=tls0");
+            }
+            QemuTls::X509 { dir, verify_peer } => {
+                cmd.arg("-object").arg(format!(
+                    "tls-creds-x509,id=tls0,dir={},endpoint=server,verify-peer={}",
+                    dir.display(),
+                    if *verify_peer { "on" } else { "off" }
+                ));
+                vnc.push_str(",tls-creds=tls0");
+            }
         }
         cmd.arg("-vnc").arg(&vnc);
         let log = std::fs::File::create(dir.path().join("qemu.log")).unwrap();

@@ -68,7 +68,7 @@ pub enum Error {
     /// None of the security types the server offers is one this session accepts.
     #[error(
         "no common security type: the server offers [{}], this client accepts [{}]",
-        fmt_list(.offered),
+        fmt_named(.offered),
         fmt_list(.accepted)
     )]
     NoCommonSecurityType {
@@ -184,6 +184,14 @@ impl Error {
     pub(crate) fn protocol(step: Step, error: ProtocolError) -> Self {
         Error::Protocol { step, error }
     }
+}
+
+fn fmt_named(types: &[u32]) -> String {
+    types
+        .iter()
+        .map(|&t| format!("{} ({t})", crate::security::security_type_name(t)))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn fmt_list<T: fmt::Display>(items: &[T]) -> String {

@@ -169,6 +169,8 @@ pub struct Session {
     plain_in: Vec<u8>,
     /// Inside anonymous TLS (type 18): the second security negotiation.
     inner_negotiation: bool,
+    /// A password (VNC response or Plain) has been sent.
+    credentials_sent: bool,
     events: VecDeque<Event>,
     fb: Framebuffer,
     pixel_format: PixelFormat,
@@ -204,6 +206,7 @@ impl Session {
             tls: None,
             plain_in: Vec::new(),
             inner_negotiation: false,
+            credentials_sent: false,
             events: VecDeque::new(),
             fb: Framebuffer::new(0, 0),
             pixel_format: pf,
@@ -329,6 +332,29 @@ impl Session {
             State::Running(Msg::Idle) if self.inbuf.is_empty() => None,
             // A server that answers bad credentials by hanging up (RFB 3.3 and 3.7 give no
             // reason) has rejected them.
+            State::SecurityResult | State::Reason(ReasonFor::AuthFailed)
+                if self.credentials_sent =>
+            {
+                self.close();
+                return Err(Error::AuthenticationFailed { reason: None });
+            }
+            // Hanging up right after the TLS handshake, before any credentials: TLS servers
+            // that want a client certificate (QEMU's verify-peer) do that under TLS 1.3, where
+            // the client learns only now that its certificate was missing or refused.
+            State::TlsHandshake(_)
+            | State::VncAuthChallenge
+            | State::SecurityResult
+            | State::SecurityTypeCount
+            | State::SecurityType33
+                if self.tls.is_some() =>
+            {
+                self.close();
+                return Err(Error::Tls {
+                    message: "the server closed the connection right after the TLS handshake; it may require a \
+                              client certificate that it did not get or did not accept"
+                        .into(),
+                });
+            }
             State::SecurityResult | State::Reason(ReasonFor::AuthFailed) => {
                 self.close();
                 return Err(Error::AuthenticationFailed { reason: None });
@@ -752,6 +778,7 @@ impl Session {
                 self.out.extend_from_slice(&(p.len() as u32).to_be_bytes());
                 self.out.extend_from_slice(u);
                 self.out.extend_from_slice(p);
+                self.credentials_sent = true;
                 State::SecurityResult
             }
             (_, pw) => {
@@ -774,6 +801,7 @@ impl Session {
             Some(pw) => {
                 let resp = vnc_auth::response(pw.as_bytes(), &challenge);
                 self.out.extend_from_slice(&resp);
+                self.credentials_sent = true;
                 State::SecurityResult
             }
             None => {

@@ -362,7 +362,7 @@ fn preference_list_decides_and_unknown_types_are_ignored() {
     match run.error {
         Some(e @ Error::NoCommonSecurityType { .. }) => {
             let msg = e.to_string();
-            assert!(msg.contains("[2, 16]") && msg.contains("None (1)"), "{msg}");
+            assert!(msg.contains("[VncAuth (2), Tight (16)]") && msg.contains("None (1)"), "{msg}");
         }
         other => panic!("{other:?}"),
     }
@@ -1076,4 +1076,145 @@ fn hanging_up_instead_of_a_failure_reason_is_an_authentication_failure() {
         s.feed_eof(),
         Err(Error::AuthenticationFailed { reason: None })
     ));
+}
+
+// ----- VeNCrypt without TLS -----
+
+#[test]
+fn vencrypt_plain_sends_user_and_password_without_an_ack() {
+    let config = Config {
+        security_types: vec![SecurityType::Plain],
+        ..Config::default()
+    };
+    let script = Script::new()
+        .version("RFB 003.008\n")
+        .security_types(&[19])
+        .raw(&[0, 2]) // VeNCrypt 0.2
+        .raw(&[0]) // version accepted
+        .raw(&[2, 0, 0, 1, 0, 0, 0, 1, 7]) // sub-types Plain (256), X509SASL (263)
+        .security_result(0)
+        .server_init(2, 2, &PixelFormat::RGB888, "plain");
+    for c in Chunking::ALL {
+        let mut s = Session::new(config.clone(), std::time::Instant::now());
+        s.set_credential(Credential::Username, "ann");
+        s.set_credential(Credential::Password, "pw");
+        let run = play_with(s, script.bytes(), c);
+        assert!(run.error.is_none(), "{:?}", run.error);
+        let mut want = b"RFB 003.008\n".to_vec();
+        want.push(19);
+        want.extend_from_slice(&[0, 2]);
+        want.extend_from_slice(&256u32.to_be_bytes());
+        want.extend_from_slice(&[0, 0, 0, 3, 0, 0, 0, 2]);
+        want.extend_from_slice(b"annpw");
+        want.push(1); // ClientInit
+        assert_eq!(&run.output[..want.len()], &want[..]);
+        assert!(
+            run.events
+                .contains(&Event::SecurityNegotiated(SecurityType::Plain))
+        );
+    }
+}
+
+#[test]
+fn vencrypt_plain_asks_for_user_and_password() {
+    let config = Config {
+        security_types: vec![SecurityType::Plain],
+        ..Config::default()
+    };
+    let mut s = Session::new(config, std::time::Instant::now());
+    s.feed(
+        Script::new()
+            .version("RFB 003.008\n")
+            .security_types(&[19])
+            .raw(&[0, 2, 0, 1, 0, 0, 1, 0])
+            .bytes(),
+    )
+    .unwrap();
+    let events: Vec<Event> = std::iter::from_fn(|| s.poll_event()).collect();
+    assert_eq!(
+        events.last(),
+        Some(&Event::CredentialsRequired(CredentialsNeeded {
+            username: true,
+            password: true
+        }))
+    );
+    s.take_output();
+    s.set_credential(Credential::Username, "u");
+    assert!(!s.wants_write());
+    s.set_credential(Credential::Password, "p");
+    assert_eq!(s.take_output(), [0, 0, 0, 1, 0, 0, 0, 1, b'u', b'p']);
+}
+
+#[test]
+fn vencrypt_refusals_and_bad_versions() {
+    use vnc_core::ProtocolError as P;
+    let base = || Script::new().version("RFB 003.008\n").security_types(&[19]);
+    let cases: Vec<(Script, fn(&Error) -> bool)> = vec![
+        (base().raw(&[0, 1]), |e| {
+            matches!(
+                e,
+                Error::Protocol {
+                    error: P::UnsupportedVencryptVersion { major: 0, minor: 1 },
+                    ..
+                }
+            )
+        }),
+        (base().raw(&[0, 2, 1]), |e| {
+            matches!(
+                e,
+                Error::Protocol {
+                    error: P::VencryptRefused(_),
+                    ..
+                }
+            )
+        }),
+        (base().raw(&[0, 2, 0, 0]), |e| {
+            matches!(
+                e,
+                Error::Protocol {
+                    error: P::VencryptRefused(_),
+                    ..
+                }
+            )
+        }),
+        // Only SASL sub-types (named as QEMU numbers them) and nothing this client accepts.
+        (base().raw(&[0, 2, 0, 2, 0, 0, 1, 7, 0, 0, 1, 8]), |e| {
+            matches!(e, Error::NoCommonSecurityType { .. }) && e.to_string().contains("X509SASL (263), TLSSASL (264)")
+        }),
+        // The server refuses the TLS sub-type we chose.
+        (base().raw(&[0, 2, 0, 1, 0, 0, 1, 1, 0]), |e| {
+            matches!(
+                e,
+                Error::Protocol {
+                    error: P::VencryptRefused(_),
+                    ..
+                }
+            )
+        }),
+    ];
+    for (script, ok) in cases {
+        let run = play_all(&Config::default(), &script);
+        let e = run.error.expect("an error");
+        assert!(ok(&e), "{e:?}");
+    }
+}
+
+#[test]
+fn require_encryption_names_what_the_server_offered() {
+    let config = Config {
+        require_encryption: true,
+        ..Config::default()
+    };
+    let run = play_all(
+        &config,
+        &Script::new()
+            .version("RFB 003.008\n")
+            .security_types(&[1, 2]),
+    );
+    match run.error {
+        Some(e @ Error::EncryptionRequired { .. }) => {
+            assert!(e.to_string().contains("None(1), VncAuth(2)"), "{e}")
+        }
+        other => panic!("{other:?}"),
+    }
 }
