@@ -362,7 +362,10 @@ fn preference_list_decides_and_unknown_types_are_ignored() {
     match run.error {
         Some(e @ Error::NoCommonSecurityType { .. }) => {
             let msg = e.to_string();
-            assert!(msg.contains("[VncAuth (2), Tight (16)]") && msg.contains("None (1)"), "{msg}");
+            assert!(
+                msg.contains("[VncAuth (2), Tight (16)]") && msg.contains("None (1)"),
+                "{msg}"
+            );
         }
         other => panic!("{other:?}"),
     }
@@ -1149,7 +1152,8 @@ fn vencrypt_plain_asks_for_user_and_password() {
 fn vencrypt_refusals_and_bad_versions() {
     use vnc_core::ProtocolError as P;
     let base = || Script::new().version("RFB 003.008\n").security_types(&[19]);
-    let cases: Vec<(Script, fn(&Error) -> bool)> = vec![
+    type Check = fn(&Error) -> bool;
+    let cases: Vec<(Script, Check)> = vec![
         (base().raw(&[0, 1]), |e| {
             matches!(
                 e,
@@ -1179,7 +1183,8 @@ fn vencrypt_refusals_and_bad_versions() {
         }),
         // Only SASL sub-types (named as QEMU numbers them) and nothing this client accepts.
         (base().raw(&[0, 2, 0, 2, 0, 0, 1, 7, 0, 0, 1, 8]), |e| {
-            matches!(e, Error::NoCommonSecurityType { .. }) && e.to_string().contains("X509SASL (263), TLSSASL (264)")
+            matches!(e, Error::NoCommonSecurityType { .. })
+                && e.to_string().contains("X509SASL (263), TLSSASL (264)")
         }),
         // The server refuses the TLS sub-type we chose.
         (base().raw(&[0, 2, 0, 1, 0, 0, 1, 1, 0]), |e| {
