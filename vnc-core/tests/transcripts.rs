@@ -1223,3 +1223,24 @@ fn require_encryption_names_what_the_server_offered() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn vnc_auth_listed_inside_vencrypt() {
+    // TigerVNC may list plain types inside VeNCrypt; no acknowledgement follows them.
+    let script = Script::new()
+        .version("RFB 003.008\n")
+        .security_types(&[19])
+        .raw(&[0, 2, 0, 1, 0, 0, 0, 2])
+        .raw(&CHALLENGE)
+        .security_result(0)
+        .server_init(2, 2, &PixelFormat::RGB888, "v");
+    for c in Chunking::ALL {
+        let mut s = Session::new(Config::default(), std::time::Instant::now());
+        s.set_credential(Credential::Password, "password");
+        let run = play_with(s, script.bytes(), c);
+        assert!(run.error.is_none(), "{:?}", run.error);
+        let mut want = b"RFB 003.008\n\x13\x00\x02\x00\x00\x00\x02".to_vec();
+        want.extend_from_slice(&RESPONSE);
+        assert_eq!(&run.output[..want.len()], &want[..]);
+    }
+}
