@@ -1,0 +1,240 @@
+//! The public side of [`VncDisplay`]: construction, connecting, commands and typed signal
+//! helpers. The state and the GTK trait implementations are in `imp.rs`.
+
+mod imp;
+
+use gtk::glib::{self, closure_local};
+use gtk::prelude::*;
+use gtk::subclass::prelude::*;
+use gtk::{gdk, gio};
+
+use vnc_core::{Address, AddressError, CredentialsNeeded, TlsConfig};
+
+glib::wrapper! {
+    /// A widget showing a remote VNC desktop.
+    ///
+    /// Properties (gtk-vnc's names): `local-pointer`, `read-only`, `scaling`,
+    /// `keep-aspect-ratio`, `smoothing`, `zoom-level` (10–400), `shared-flag`, `depth`,
+    /// `grab-keyboard`, `grab-pointer`, and the read-only `width`, `height` and `name`.
+    /// Signals: `vnc-connected`, `vnc-initialized`, `vnc-disconnected`, `vnc-error`,
+    /// `vnc-auth-credential`, `vnc-auth-failure`, `vnc-certificate-verification`,
+    /// `vnc-desktop-resize`, `vnc-desktop-rename`, `vnc-server-cut-text`, `vnc-bell`,
+    /// `vnc-keyboard-grab`/`-ungrab`, `vnc-pointer-grab`/`-ungrab`.
+    pub struct VncDisplay(ObjectSubclass<imp::VncDisplay>)
+        @extends gtk::Widget,
+        @implements gtk::Buildable, gtk::ConstraintTarget;
+}
+
+/// The colour depth asked of the server (the `depth` property).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, glib::Enum)]
+#[enum_type(name = "VncDisplayDepth")]
+pub enum Depth {
+    /// 24-bit colour (32 bits per pixel).
+    #[default]
+    Full,
+    /// 16-bit colour.
+    Medium,
+    /// 8-bit colour.
+    Low,
+}
+
+impl Default for VncDisplay {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl VncDisplay {
+    /// A display that is not connected yet.
+    pub fn new() -> VncDisplay {
+        glib::Object::new()
+    }
+
+    /// Connects to `host` and TCP `port` (every address of the name, IPv6 and IPv4, raced by
+    /// gio's Happy Eyeballs).
+    pub fn open_host(&self, host: &str, port: u16) {
+        self.imp().open(Address::Tcp {
+            host: host.to_owned(),
+            port,
+        });
+    }
+
+    /// Connects to an address in any form vnc-core parses (`host:display`, `host::port`,
+    /// `[::1]:1`, `vnc://host`, a Unix socket path).
+    pub fn open_address(&self, address: &str) -> Result<(), AddressError> {
+        self.imp().open(address.parse()?);
+        Ok(())
+    }
+
+    /// Runs the session over a stream the caller already has (a connected socket, an SSH
+    /// tunnel). `name` is what errors call the server.
+    pub fn open_stream(&self, stream: &impl IsA<gio::IOStream>, name: &str) {
+        self.imp().open_stream(stream.as_ref().clone(), name.to_owned());
+    }
+
+    /// Closes the connection; `vnc-disconnected` follows.
+    pub fn close(&self) {
+        self.imp().disconnect(None);
+    }
+
+    /// True while connecting or connected.
+    pub fn is_open(&self) -> bool {
+        self.imp().is_open()
+    }
+
+    /// Sets the TLS settings used by the next connection.
+    pub fn set_tls_config(&self, tls: TlsConfig) {
+        self.imp().tls.replace(tls);
+    }
+
+    /// Answers `vnc-auth-credential` (or sets it in advance).
+    pub fn set_password(&self, password: &str) {
+        self.imp().set_credential(vnc_core::Credential::Password, password);
+    }
+
+    /// Answers `vnc-auth-credential` (or sets it in advance).
+    pub fn set_username(&self, username: &str) {
+        self.imp().set_credential(vnc_core::Credential::Username, username);
+    }
+
+    /// Answers `vnc-certificate-verification`.
+    pub fn accept_certificate(&self, accept: bool) {
+        self.imp().accept_certificate(accept);
+    }
+
+    /// Presses and then releases `keys` in order (releases in reverse order), as gtk-vnc's
+    /// `vnc_display_send_keys`, for example `[Control_L, Alt_L, Delete]`.
+    pub fn send_keys(&self, keys: &[gdk::Key]) {
+        for k in keys {
+            self.send_key(*k, true);
+        }
+        for k in keys.iter().rev() {
+            self.send_key(*k, false);
+        }
+    }
+
+    /// Presses or releases one key.
+    pub fn send_key(&self, key: gdk::Key, down: bool) {
+        if let Some(sym) = crate::keys::keysym(key) {
+            self.imp().key_event(sym, down);
+        }
+    }
+
+    /// Sends a pointer event in framebuffer coordinates.
+    pub fn send_pointer(&self, x: u16, y: u16, buttons: u8) {
+        self.imp().pointer_event(x, y, buttons);
+    }
+
+    /// Asks for a full update of the screen.
+    pub fn request_update(&self) {
+        self.imp().with_session(|s| s.request_update(false));
+    }
+
+    /// Sends text to the server's clipboard (Latin-1; other characters become `?`).
+    pub fn client_cut_text(&self, text: &str) {
+        self.imp().with_session(|s| s.client_cut_text(text));
+    }
+
+    /// The remote screen as a texture (None before the first update).
+    pub fn screenshot(&self) -> Option<gdk::Texture> {
+        self.imp().screenshot()
+    }
+
+    /// Grabs (or releases) keyboard and pointer as the grab sequence does.
+    pub fn force_grab(&self, grab: bool) {
+        self.imp().set_grab(grab);
+    }
+
+    /// The desktop's protection, for a status display ("encrypted, server not
+    /// authenticated"...), once negotiated.
+    pub fn security_type(&self) -> Option<vnc_core::SecurityType> {
+        self.imp().security_type()
+    }
+
+    /// `vnc-connected`: the socket is connected.
+    pub fn connect_connected<F: Fn(&Self) + 'static>(&self, f: F) -> glib::SignalHandlerId {
+        self.connect_closure("vnc-connected", false, closure_local!(move |d: &Self| f(d)))
+    }
+
+    /// `vnc-initialized`: the handshake is done and the desktop is known.
+    pub fn connect_initialized<F: Fn(&Self) + 'static>(&self, f: F) -> glib::SignalHandlerId {
+        self.connect_closure("vnc-initialized", false, closure_local!(move |d: &Self| f(d)))
+    }
+
+    /// `vnc-disconnected`: the connection ended (emitted once per connection).
+    pub fn connect_disconnected<F: Fn(&Self) + 'static>(&self, f: F) -> glib::SignalHandlerId {
+        self.connect_closure("vnc-disconnected", false, closure_local!(move |d: &Self| f(d)))
+    }
+
+    /// `vnc-error`: a message a person can act on, before `vnc-disconnected`.
+    pub fn connect_error<F: Fn(&Self, &str) + 'static>(&self, f: F) -> glib::SignalHandlerId {
+        self.connect_closure("vnc-error", false, closure_local!(move |d: &Self, m: &str| f(d, m)))
+    }
+
+    /// `vnc-auth-credential`: answer with [`set_username`](Self::set_username) /
+    /// [`set_password`](Self::set_password), now or later (from a dialog).
+    pub fn connect_auth_credential<F: Fn(&Self, CredentialsNeeded) + 'static>(&self, f: F) -> glib::SignalHandlerId {
+        self.connect_closure(
+            "vnc-auth-credential",
+            false,
+            closure_local!(move |d: &Self, username: bool, password: bool| f(d, CredentialsNeeded { username, password })),
+        )
+    }
+
+    /// `vnc-auth-failure`: the server rejected the credentials (with its reason).
+    pub fn connect_auth_failure<F: Fn(&Self, &str) + 'static>(&self, f: F) -> glib::SignalHandlerId {
+        self.connect_closure("vnc-auth-failure", false, closure_local!(move |d: &Self, m: &str| f(d, m)))
+    }
+
+    /// `vnc-certificate-verification`: (subject, issuer, SHA-256, problem); answer with
+    /// [`accept_certificate`](Self::accept_certificate).
+    pub fn connect_certificate_verification<F: Fn(&Self, &vnc_core::CertificateInfo, &str) + 'static>(
+        &self,
+        f: F,
+    ) -> glib::SignalHandlerId {
+        self.connect_closure(
+            "vnc-certificate-verification",
+            false,
+            closure_local!(move |d: &Self, subject: &str, issuer: &str, fp: &str, problem: &str| {
+                let info = vnc_core::CertificateInfo {
+                    subject: subject.to_owned(),
+                    issuer: issuer.to_owned(),
+                    not_before: String::new(),
+                    not_after: String::new(),
+                    sha256: vnc_core::parse_sha256_fingerprint(fp).unwrap_or([0; 32]),
+                };
+                f(d, &info, problem)
+            }),
+        )
+    }
+
+    /// `vnc-desktop-resize`: the remote desktop has a new size.
+    pub fn connect_desktop_resize<F: Fn(&Self, i32, i32) + 'static>(&self, f: F) -> glib::SignalHandlerId {
+        self.connect_closure("vnc-desktop-resize", false, closure_local!(move |d: &Self, w: i32, h: i32| f(d, w, h)))
+    }
+
+    /// `vnc-desktop-rename`: the desktop has a new name.
+    pub fn connect_desktop_rename<F: Fn(&Self, &str) + 'static>(&self, f: F) -> glib::SignalHandlerId {
+        self.connect_closure("vnc-desktop-rename", false, closure_local!(move |d: &Self, n: &str| f(d, n)))
+    }
+
+    /// `vnc-server-cut-text`: the server's clipboard changed.
+    pub fn connect_server_cut_text<F: Fn(&Self, &str) + 'static>(&self, f: F) -> glib::SignalHandlerId {
+        self.connect_closure("vnc-server-cut-text", false, closure_local!(move |d: &Self, t: &str| f(d, t)))
+    }
+
+    /// `vnc-bell`.
+    pub fn connect_bell<F: Fn(&Self) + 'static>(&self, f: F) -> glib::SignalHandlerId {
+        self.connect_closure("vnc-bell", false, closure_local!(move |d: &Self| f(d)))
+    }
+
+    /// `vnc-keyboard-grab` (true) and `vnc-keyboard-ungrab` (false).
+    pub fn connect_keyboard_grab<F: Fn(&Self, bool) + 'static>(&self, f: F) -> (glib::SignalHandlerId, glib::SignalHandlerId) {
+        let f = std::rc::Rc::new(f);
+        let g = f.clone();
+        (
+            self.connect_closure("vnc-keyboard-grab", false, closure_local!(move |d: &Self| f(d, true))),
+            self.connect_closure("vnc-keyboard-ungrab", false, closure_local!(move |d: &Self| g(d, false))),
+        )
+    }
+}

@@ -1,0 +1,30 @@
+//! `VncDisplay`: a GTK 4 widget that shows a remote desktop and forwards keyboard and pointer,
+//! the GTK 4 counterpart of gtk-vnc's `VncDisplay`.
+//!
+//! The widget drives a [`vnc_core::Session`] from the glib main loop: a gio socket read with
+//! `glib::spawn_future_local`, writes as the session produces them, no second thread and no
+//! other runtime. Properties and signals follow gtk-vnc's names where they make sense.
+//!
+//! ```no_run
+//! use gtk::prelude::*;
+//! use vnc_gtk::VncDisplay;
+//!
+//! let app = gtk::Application::new(Some("org.example.Viewer"), Default::default());
+//! app.connect_activate(|app| {
+//!     let display = VncDisplay::new();
+//!     display.connect_auth_credential(|display, _needs| {
+//!         display.set_password("secret");
+//!     });
+//!     display.open_address("localhost:1").unwrap();
+//!     let window = gtk::ApplicationWindow::new(app);
+//!     window.set_child(Some(&display));
+//!     window.present();
+//! });
+//! app.run();
+//! ```
+
+mod display;
+mod keys;
+mod render;
+
+pub use display::{Depth, VncDisplay};
