@@ -8,7 +8,7 @@ source scripts/lib.sh
 out=$(realpath -m "${1:-vnc-demo.png}")
 
 ensure_packages tigervnc-standalone-server x11-xserver-utils x11-apps xterm xfonts-base imagemagick \
-  libssl-dev pkg-config
+  libssl-dev pkg-config libgtk-4-dev
 cargo build --release --quiet --bin vnccapture
 
 state=$(mktemp -d)

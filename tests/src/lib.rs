@@ -234,6 +234,31 @@ impl XServer {
         s
     }
 
+    /// An X server without VNC (Xvfb) for local GTK clients, and its display.
+    pub fn xvfb(geometry: &str) -> XServer {
+        require("Xvfb", "xvfb");
+        let dir = TempDir::new("xvfb");
+        let (display, procs) = start_x(
+            &dir,
+            "Xvfb",
+            &[
+                "-screen".into(),
+                "0".into(),
+                format!("{geometry}x24"),
+                "-nolisten".into(),
+                "tcp".into(),
+            ],
+        );
+        XServer {
+            port: 0,
+            display,
+            password: None,
+            unix_socket: None,
+            procs,
+            dir,
+        }
+    }
+
     /// Starts Xvfb with x11vnc on it and paints the test scene.
     pub fn x11vnc(password: Option<&'static str>) -> XServer {
         XServer::x11vnc_with(password, &[], &[])

@@ -39,8 +39,15 @@ impl Tiles {
             return;
         }
         let (x0, y0) = (usize::from(r.x / TILE), usize::from(r.y / TILE));
-        let x1 = usize::from((u32::from(r.x) + u32::from(r.width) - 1).min(u32::from(self.width.max(1) - 1)) as u16 / TILE);
-        let y1 = usize::from((u32::from(r.y) + u32::from(r.height) - 1).min(u32::from(self.height.max(1) - 1)) as u16 / TILE);
+        let x1 = usize::from(
+            (u32::from(r.x) + u32::from(r.width) - 1).min(u32::from(self.width.max(1) - 1)) as u16
+                / TILE,
+        );
+        let y1 = usize::from(
+            (u32::from(r.y) + u32::from(r.height) - 1).min(u32::from(self.height.max(1) - 1))
+                as u16
+                / TILE,
+        );
         for ty in y0..=y1 {
             for tx in x0..=x1 {
                 if let Some(d) = self.dirty.get_mut(ty * self.across + tx) {
@@ -83,10 +90,14 @@ impl Tiles {
             if let Some(t) = tex {
                 snapshot.append_texture(
                     t,
-                    &graphene::Rect::new(f32::from(tx), f32::from(ty), f32::from(tw), f32::from(th)),
+                    &graphene::Rect::new(
+                        f32::from(tx),
+                        f32::from(ty),
+                        f32::from(tw),
+                        f32::from(th),
+                    ),
                 );
             }
         }
     }
 }
-

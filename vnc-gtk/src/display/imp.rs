@@ -14,8 +14,8 @@ use gtk::subclass::prelude::*;
 use gtk::{gdk, gio, graphene};
 
 use vnc_core::{
-    Address, Config, Credential, Encoding, Error as VncError, Event, PixelFormatRequest, SecurityType, Session,
-    TlsConfig,
+    Address, Config, Credential, Encoding, Error as VncError, Event, PixelFormatRequest,
+    SecurityType, Session, TlsConfig,
 };
 
 use super::Depth;
@@ -140,13 +140,21 @@ impl ObjectImpl for VncDisplay {
                     .param_types([bool::static_type(), bool::static_type()])
                     .build(),
                 Signal::builder("vnc-auth-failure").param_types([s]).build(),
-                Signal::builder("vnc-auth-unsupported").param_types([u32::static_type()]).build(),
-                Signal::builder("vnc-certificate-verification").param_types([s, s, s, s]).build(),
+                Signal::builder("vnc-auth-unsupported")
+                    .param_types([u32::static_type()])
+                    .build(),
+                Signal::builder("vnc-certificate-verification")
+                    .param_types([s, s, s, s])
+                    .build(),
                 Signal::builder("vnc-desktop-resize")
                     .param_types([i32::static_type(), i32::static_type()])
                     .build(),
-                Signal::builder("vnc-desktop-rename").param_types([s]).build(),
-                Signal::builder("vnc-server-cut-text").param_types([s]).build(),
+                Signal::builder("vnc-desktop-rename")
+                    .param_types([s])
+                    .build(),
+                Signal::builder("vnc-server-cut-text")
+                    .param_types([s])
+                    .build(),
                 Signal::builder("vnc-bell").build(),
                 Signal::builder("vnc-keyboard-grab").build(),
                 Signal::builder("vnc-keyboard-ungrab").build(),
@@ -244,7 +252,11 @@ impl WidgetImpl for VncDisplay {
         let Some((w, h)) = self.tiles.borrow().as_ref().map(|t| t.size()) else {
             return (0, 0, -1, -1);
         };
-        let size = f64::from(if orientation == gtk::Orientation::Horizontal { w } else { h });
+        let size = f64::from(if orientation == gtk::Orientation::Horizontal {
+            w
+        } else {
+            h
+        });
         let natural = (size * self.unscaled_factor()).round() as i32;
         if self.scaling.get() {
             (1, natural, -1, -1)
@@ -255,7 +267,10 @@ impl WidgetImpl for VncDisplay {
 
     fn snapshot(&self, snapshot: &gtk::Snapshot) {
         let obj = self.obj();
-        let (ww, wh) = (obj.width() as f32, obj.height() as f32);
+        let (ww, wh) = (
+            WidgetExt::width(&*obj) as f32,
+            WidgetExt::height(&*obj) as f32,
+        );
         snapshot.append_color(&gdk::RGBA::BLACK, &graphene::Rect::new(0.0, 0.0, ww, wh));
         let session = self.session.borrow();
         let Some(s) = session.as_ref() else { return };
@@ -316,14 +331,25 @@ impl VncDisplay {
             return;
         }
         let obj = self.obj();
-        if let Some(toplevel) = obj.native().and_then(|n| n.surface()).and_then(|s| s.downcast::<gdk::Toplevel>().ok()) {
+        if let Some(toplevel) = obj
+            .native()
+            .and_then(|n| n.surface())
+            .and_then(|s| s.downcast::<gdk::Toplevel>().ok())
+        {
             if v {
                 toplevel.inhibit_system_shortcuts(None::<&gdk::Event>);
             } else {
                 toplevel.restore_system_shortcuts();
             }
         }
-        obj.emit_by_name::<()>(if v { "vnc-keyboard-grab" } else { "vnc-keyboard-ungrab" }, &[]);
+        obj.emit_by_name::<()>(
+            if v {
+                "vnc-keyboard-grab"
+            } else {
+                "vnc-keyboard-ungrab"
+            },
+            &[],
+        );
     }
 
     fn set_grab_pointer(&self, v: bool) {
@@ -334,7 +360,14 @@ impl VncDisplay {
         if v {
             obj.set_cursor_from_name(Some("none"));
         }
-        obj.emit_by_name::<()>(if v { "vnc-pointer-grab" } else { "vnc-pointer-ungrab" }, &[]);
+        obj.emit_by_name::<()>(
+            if v {
+                "vnc-pointer-grab"
+            } else {
+                "vnc-pointer-ungrab"
+            },
+            &[],
+        );
     }
 
     pub(super) fn set_grab(&self, v: bool) {
@@ -343,19 +376,32 @@ impl VncDisplay {
     }
 
     fn fb_width(&self) -> i32 {
-        self.tiles.borrow().as_ref().map_or(0, |t| i32::from(t.size().0))
+        self.tiles
+            .borrow()
+            .as_ref()
+            .map_or(0, |t| i32::from(t.size().0))
     }
 
     fn fb_height(&self) -> i32 {
-        self.tiles.borrow().as_ref().map_or(0, |t| i32::from(t.size().1))
+        self.tiles
+            .borrow()
+            .as_ref()
+            .map_or(0, |t| i32::from(t.size().1))
     }
 
     fn desktop_name(&self) -> String {
-        self.session.borrow().as_ref().map(|s| s.desktop_name().to_owned()).unwrap_or_default()
+        self.session
+            .borrow()
+            .as_ref()
+            .map(|s| s.desktop_name().to_owned())
+            .unwrap_or_default()
     }
 
     pub(super) fn security_type(&self) -> Option<SecurityType> {
-        self.session.borrow().as_ref().and_then(|s| s.security_type())
+        self.session
+            .borrow()
+            .as_ref()
+            .and_then(|s| s.security_type())
     }
 
     /// Framebuffer pixels per logical pixel when not scaling: the zoom, and one remote pixel
@@ -370,7 +416,10 @@ impl VncDisplay {
             return None;
         }
         let obj = self.obj();
-        let (ww, wh) = (f64::from(obj.width()), f64::from(obj.height()));
+        let (ww, wh) = (
+            f64::from(WidgetExt::width(&*obj)),
+            f64::from(WidgetExt::height(&*obj)),
+        );
         let (fw, fh) = (f64::from(fw), f64::from(fh));
         let (sx, sy) = if self.scaling.get() {
             let (sx, sy) = (ww / fw, wh / fh);
@@ -419,7 +468,9 @@ impl VncDisplay {
                 let client = gio::SocketClient::new();
                 match client.connect_future(&connectable).await {
                     Ok(conn) => obj.imp().start(conn.upcast(), server, host),
-                    Err(e) => obj.imp().disconnect(Some(format!("cannot connect to {server}: {e}"))),
+                    Err(e) => obj
+                        .imp()
+                        .disconnect(Some(format!("cannot connect to {server}: {e}"))),
                 }
             }
         ));
@@ -564,7 +615,8 @@ impl VncDisplay {
                 VncError::AuthenticationFailed { reason: Some(r) } => r.clone(),
                 _ => String::new(),
             };
-            self.obj().emit_by_name::<()>("vnc-auth-failure", &[&reason]);
+            self.obj()
+                .emit_by_name::<()>("vnc-auth-failure", &[&reason]);
         }
         self.disconnect(Some(format!("{server}: {e}")));
     }
@@ -588,7 +640,9 @@ impl VncDisplay {
         if self.session.borrow().is_some() {
             self.with_session(|s| s.set_credential(kind, value));
         } else {
-            self.early_credentials.borrow_mut().push((kind, value.to_owned()));
+            self.early_credentials
+                .borrow_mut()
+                .push((kind, value.to_owned()));
         }
     }
 
@@ -619,14 +673,22 @@ impl VncDisplay {
             async move {
                 loop {
                     let this = obj.imp();
-                    let bytes = this.session.borrow_mut().as_mut().map(|s| s.take_output()).unwrap_or_default();
+                    let bytes = this
+                        .session
+                        .borrow_mut()
+                        .as_mut()
+                        .map(|s| s.take_output())
+                        .unwrap_or_default();
                     if bytes.is_empty() {
                         if let Some(c) = this.conn.borrow_mut().as_mut() {
                             c.writing = false;
                         }
                         return;
                     }
-                    if let Err((_, e)) = stream.write_all_future(bytes, glib::Priority::DEFAULT).await {
+                    if let Err((_, e)) = stream
+                        .write_all_future(bytes, glib::Priority::DEFAULT)
+                        .await
+                    {
                         let server = this.server.borrow().clone();
                         this.disconnect(Some(format!("{server}: connection error: {e}")));
                         return;
@@ -637,7 +699,11 @@ impl VncDisplay {
     }
 
     fn schedule_timer(&self) {
-        let deadline = self.session.borrow().as_ref().and_then(|s| s.poll_timeout());
+        let deadline = self
+            .session
+            .borrow()
+            .as_ref()
+            .and_then(|s| s.poll_timeout());
         let mut conn = self.conn.borrow_mut();
         let Some(conn) = conn.as_mut() else { return };
         if let Some(t) = conn.timer.take() {
@@ -691,19 +757,33 @@ impl VncDisplay {
                     obj.queue_resize();
                     obj.notify_width();
                     obj.notify_height();
-                    obj.emit_by_name::<()>("vnc-desktop-resize", &[&i32::from(width), &i32::from(height)]);
+                    obj.emit_by_name::<()>(
+                        "vnc-desktop-resize",
+                        &[&i32::from(width), &i32::from(height)],
+                    );
                 }
                 Event::DesktopRenamed(name) => {
                     obj.notify_name();
                     obj.emit_by_name::<()>("vnc-desktop-rename", &[&name]);
                 }
                 Event::CredentialsRequired(needs) => {
-                    obj.emit_by_name::<()>("vnc-auth-credential", &[&needs.username, &needs.password]);
+                    obj.emit_by_name::<()>(
+                        "vnc-auth-credential",
+                        &[&needs.username, &needs.password],
+                    );
                 }
-                Event::CertificateUnverified { certificate, problem } => {
+                Event::CertificateUnverified {
+                    certificate,
+                    problem,
+                } => {
                     obj.emit_by_name::<()>(
                         "vnc-certificate-verification",
-                        &[&certificate.subject, &certificate.issuer, &certificate.sha256_hex(), &problem.to_string()],
+                        &[
+                            &certificate.subject,
+                            &certificate.issuer,
+                            &certificate.sha256_hex(),
+                            &problem.to_string(),
+                        ],
                     );
                 }
                 Event::CursorChanged(c) => self.set_remote_cursor(&c),
@@ -741,7 +821,8 @@ impl VncDisplay {
             &glib::Bytes::from(&c.rgba[..]),
             usize::from(c.width) * 4,
         );
-        let cursor = gdk::Cursor::from_texture(&tex, i32::from(c.hotspot_x), i32::from(c.hotspot_y), None);
+        let cursor =
+            gdk::Cursor::from_texture(&tex, i32::from(c.hotspot_x), i32::from(c.hotspot_y), None);
         obj.set_cursor(Some(&cursor));
     }
 
@@ -770,7 +851,8 @@ impl VncDisplay {
         // The grab sequence, Control_L + Alt_L: toggles the grab.
         if down {
             let held: Vec<u32> = self.pressed.borrow().values().copied().collect();
-            let combo = |a: u32, b: u32| (sym == a && held.contains(&b)) || (sym == b && held.contains(&a));
+            let combo =
+                |a: u32, b: u32| (sym == a && held.contains(&b)) || (sym == b && held.contains(&a));
             if combo(0xFFE3, 0xFFE9) {
                 self.set_grab(!self.grab_keyboard.get());
             }
@@ -812,8 +894,12 @@ impl VncDisplay {
     fn to_framebuffer(&self, x: f64, y: f64) -> Option<(u16, u16)> {
         let l = self.layout()?;
         let (w, h) = self.tiles.borrow().as_ref()?.size();
-        let fx = ((x - l.x) / l.sx).floor().clamp(0.0, f64::from(w.saturating_sub(1)));
-        let fy = ((y - l.y) / l.sy).floor().clamp(0.0, f64::from(h.saturating_sub(1)));
+        let fx = ((x - l.x) / l.sx)
+            .floor()
+            .clamp(0.0, f64::from(w.saturating_sub(1)));
+        let fy = ((y - l.y) / l.sy)
+            .floor()
+            .clamp(0.0, f64::from(h.saturating_sub(1)));
         Some((fx as u16, fy as u16))
     }
 
@@ -871,7 +957,9 @@ impl VncDisplay {
             ax -= 1.0;
         }
         self.scroll.set((ax, ay));
-        let Some(pos) = self.last_pointer() else { return };
+        let Some(pos) = self.last_pointer() else {
+            return;
+        };
         let base = self.buttons.get();
         for bit in clicks {
             self.pointer_event(pos.0, pos.1, base | bit);

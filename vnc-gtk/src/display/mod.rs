@@ -69,7 +69,8 @@ impl VncDisplay {
     /// Runs the session over a stream the caller already has (a connected socket, an SSH
     /// tunnel). `name` is what errors call the server.
     pub fn open_stream(&self, stream: &impl IsA<gio::IOStream>, name: &str) {
-        self.imp().open_stream(stream.as_ref().clone(), name.to_owned());
+        self.imp()
+            .open_stream(stream.as_ref().clone(), name.to_owned());
     }
 
     /// Closes the connection; `vnc-disconnected` follows.
@@ -89,12 +90,14 @@ impl VncDisplay {
 
     /// Answers `vnc-auth-credential` (or sets it in advance).
     pub fn set_password(&self, password: &str) {
-        self.imp().set_credential(vnc_core::Credential::Password, password);
+        self.imp()
+            .set_credential(vnc_core::Credential::Password, password);
     }
 
     /// Answers `vnc-auth-credential` (or sets it in advance).
     pub fn set_username(&self, username: &str) {
-        self.imp().set_credential(vnc_core::Credential::Username, username);
+        self.imp()
+            .set_credential(vnc_core::Credential::Username, username);
     }
 
     /// Answers `vnc-certificate-verification`.
@@ -158,44 +161,75 @@ impl VncDisplay {
 
     /// `vnc-initialized`: the handshake is done and the desktop is known.
     pub fn connect_initialized<F: Fn(&Self) + 'static>(&self, f: F) -> glib::SignalHandlerId {
-        self.connect_closure("vnc-initialized", false, closure_local!(move |d: &Self| f(d)))
+        self.connect_closure(
+            "vnc-initialized",
+            false,
+            closure_local!(move |d: &Self| f(d)),
+        )
     }
 
     /// `vnc-disconnected`: the connection ended (emitted once per connection).
     pub fn connect_disconnected<F: Fn(&Self) + 'static>(&self, f: F) -> glib::SignalHandlerId {
-        self.connect_closure("vnc-disconnected", false, closure_local!(move |d: &Self| f(d)))
+        self.connect_closure(
+            "vnc-disconnected",
+            false,
+            closure_local!(move |d: &Self| f(d)),
+        )
     }
 
     /// `vnc-error`: a message a person can act on, before `vnc-disconnected`.
     pub fn connect_error<F: Fn(&Self, &str) + 'static>(&self, f: F) -> glib::SignalHandlerId {
-        self.connect_closure("vnc-error", false, closure_local!(move |d: &Self, m: &str| f(d, m)))
+        self.connect_closure(
+            "vnc-error",
+            false,
+            closure_local!(move |d: &Self, m: &str| f(d, m)),
+        )
     }
 
     /// `vnc-auth-credential`: answer with [`set_username`](Self::set_username) /
     /// [`set_password`](Self::set_password), now or later (from a dialog).
-    pub fn connect_auth_credential<F: Fn(&Self, CredentialsNeeded) + 'static>(&self, f: F) -> glib::SignalHandlerId {
+    pub fn connect_auth_credential<F: Fn(&Self, CredentialsNeeded) + 'static>(
+        &self,
+        f: F,
+    ) -> glib::SignalHandlerId {
         self.connect_closure(
             "vnc-auth-credential",
             false,
-            closure_local!(move |d: &Self, username: bool, password: bool| f(d, CredentialsNeeded { username, password })),
+            closure_local!(move |d: &Self, username: bool, password: bool| f(
+                d,
+                CredentialsNeeded { username, password }
+            )),
         )
     }
 
     /// `vnc-auth-failure`: the server rejected the credentials (with its reason).
-    pub fn connect_auth_failure<F: Fn(&Self, &str) + 'static>(&self, f: F) -> glib::SignalHandlerId {
-        self.connect_closure("vnc-auth-failure", false, closure_local!(move |d: &Self, m: &str| f(d, m)))
+    pub fn connect_auth_failure<F: Fn(&Self, &str) + 'static>(
+        &self,
+        f: F,
+    ) -> glib::SignalHandlerId {
+        self.connect_closure(
+            "vnc-auth-failure",
+            false,
+            closure_local!(move |d: &Self, m: &str| f(d, m)),
+        )
     }
 
     /// `vnc-certificate-verification`: (subject, issuer, SHA-256, problem); answer with
     /// [`accept_certificate`](Self::accept_certificate).
-    pub fn connect_certificate_verification<F: Fn(&Self, &vnc_core::CertificateInfo, &str) + 'static>(
+    pub fn connect_certificate_verification<
+        F: Fn(&Self, &vnc_core::CertificateInfo, &str) + 'static,
+    >(
         &self,
         f: F,
     ) -> glib::SignalHandlerId {
         self.connect_closure(
             "vnc-certificate-verification",
             false,
-            closure_local!(move |d: &Self, subject: &str, issuer: &str, fp: &str, problem: &str| {
+            closure_local!(move |d: &Self,
+                                 subject: &str,
+                                 issuer: &str,
+                                 fp: &str,
+                                 problem: &str| {
                 let info = vnc_core::CertificateInfo {
                     subject: subject.to_owned(),
                     issuer: issuer.to_owned(),
@@ -209,18 +243,39 @@ impl VncDisplay {
     }
 
     /// `vnc-desktop-resize`: the remote desktop has a new size.
-    pub fn connect_desktop_resize<F: Fn(&Self, i32, i32) + 'static>(&self, f: F) -> glib::SignalHandlerId {
-        self.connect_closure("vnc-desktop-resize", false, closure_local!(move |d: &Self, w: i32, h: i32| f(d, w, h)))
+    pub fn connect_desktop_resize<F: Fn(&Self, i32, i32) + 'static>(
+        &self,
+        f: F,
+    ) -> glib::SignalHandlerId {
+        self.connect_closure(
+            "vnc-desktop-resize",
+            false,
+            closure_local!(move |d: &Self, w: i32, h: i32| f(d, w, h)),
+        )
     }
 
     /// `vnc-desktop-rename`: the desktop has a new name.
-    pub fn connect_desktop_rename<F: Fn(&Self, &str) + 'static>(&self, f: F) -> glib::SignalHandlerId {
-        self.connect_closure("vnc-desktop-rename", false, closure_local!(move |d: &Self, n: &str| f(d, n)))
+    pub fn connect_desktop_rename<F: Fn(&Self, &str) + 'static>(
+        &self,
+        f: F,
+    ) -> glib::SignalHandlerId {
+        self.connect_closure(
+            "vnc-desktop-rename",
+            false,
+            closure_local!(move |d: &Self, n: &str| f(d, n)),
+        )
     }
 
     /// `vnc-server-cut-text`: the server's clipboard changed.
-    pub fn connect_server_cut_text<F: Fn(&Self, &str) + 'static>(&self, f: F) -> glib::SignalHandlerId {
-        self.connect_closure("vnc-server-cut-text", false, closure_local!(move |d: &Self, t: &str| f(d, t)))
+    pub fn connect_server_cut_text<F: Fn(&Self, &str) + 'static>(
+        &self,
+        f: F,
+    ) -> glib::SignalHandlerId {
+        self.connect_closure(
+            "vnc-server-cut-text",
+            false,
+            closure_local!(move |d: &Self, t: &str| f(d, t)),
+        )
     }
 
     /// `vnc-bell`.
@@ -229,12 +284,23 @@ impl VncDisplay {
     }
 
     /// `vnc-keyboard-grab` (true) and `vnc-keyboard-ungrab` (false).
-    pub fn connect_keyboard_grab<F: Fn(&Self, bool) + 'static>(&self, f: F) -> (glib::SignalHandlerId, glib::SignalHandlerId) {
+    pub fn connect_keyboard_grab<F: Fn(&Self, bool) + 'static>(
+        &self,
+        f: F,
+    ) -> (glib::SignalHandlerId, glib::SignalHandlerId) {
         let f = std::rc::Rc::new(f);
         let g = f.clone();
         (
-            self.connect_closure("vnc-keyboard-grab", false, closure_local!(move |d: &Self| f(d, true))),
-            self.connect_closure("vnc-keyboard-ungrab", false, closure_local!(move |d: &Self| g(d, false))),
+            self.connect_closure(
+                "vnc-keyboard-grab",
+                false,
+                closure_local!(move |d: &Self| f(d, true)),
+            ),
+            self.connect_closure(
+                "vnc-keyboard-ungrab",
+                false,
+                closure_local!(move |d: &Self| g(d, false)),
+            ),
         )
     }
 }

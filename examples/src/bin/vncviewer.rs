@@ -1,0 +1,488 @@
+//! vncviewer: a small GTK 4 VNC viewer around `VncDisplay`, in the spirit of gtk-vnc's
+//! gvncviewer.
+
+use std::cell::RefCell;
+use std::path::PathBuf;
+use std::rc::Rc;
+
+use gtk::glib::{self, clone};
+use gtk::prelude::*;
+use gtk::{gdk, gio};
+use vnc_gtk::VncDisplay;
+
+const HELP: &str = "\
+vncviewer: show a VNC server's desktop in a window
+
+Usage: vncviewer [OPTIONS] SERVER
+
+  SERVER             host, host:DISPLAY, host::PORT, [IPv6]:DISPLAY, [IPv6]::PORT, a bare IPv6
+                     address, vnc://host[:PORT], or a Unix socket path
+
+Options:
+  --password-file F  read the password from the first line of F (else $VNC_PASSWORD, else a
+                     dialog when the server asks)
+  --username NAME    user name (else $VNC_USERNAME, else the dialog)
+  --zoom PERCENT     zoom when not scaling (10 to 400, default 100)
+  --scaling          scale the desktop to the window
+  --read-only        send no keyboard or pointer input
+  --fullscreen       start full screen
+  --ca-file PEM, --client-cert PEM, --client-key PEM, --crl-file PEM, --pin-sha256 HEX
+                     TLS settings, as for vnccapture; an unknown certificate is shown in a
+                     dialog for you to accept or refuse
+  -h, --help         this text
+";
+
+#[derive(Default)]
+struct Args {
+    server: String,
+    password: Option<String>,
+    username: Option<String>,
+    zoom: u32,
+    scaling: bool,
+    read_only: bool,
+    fullscreen: bool,
+    tls: vnc_core::TlsConfig,
+}
+
+fn parse_args() -> Result<Option<Args>, String> {
+    use lexopt::prelude::*;
+    let mut p = lexopt::Parser::from_env();
+    let mut a = Args {
+        zoom: 100,
+        ..Args::default()
+    };
+    let (mut ca, mut crl, mut cc, mut ck) = (
+        None::<PathBuf>,
+        None::<PathBuf>,
+        None::<PathBuf>,
+        None::<PathBuf>,
+    );
+    let mut pins = Vec::new();
+    let mut server = None;
+    let err = |e: lexopt::Error| e.to_string();
+    while let Some(arg) = p.next().map_err(err)? {
+        match arg {
+            Short('h') | Long("help") => return Ok(None),
+            Long("password-file") => {
+                let f = PathBuf::from(p.value().map_err(err)?);
+                let text =
+                    std::fs::read_to_string(&f).map_err(|e| format!("{}: {e}", f.display()))?;
+                a.password = Some(text.lines().next().unwrap_or("").to_owned());
+            }
+            Long("username") => a.username = Some(p.value().map_err(err)?.string().map_err(err)?),
+            Long("zoom") => {
+                let v = p.value().map_err(err)?.string().map_err(err)?;
+                a.zoom = v
+                    .parse()
+                    .ok()
+                    .filter(|z| (10..=400).contains(z))
+                    .ok_or(format!("--zoom takes 10 to 400, not {v:?}"))?;
+            }
+            Long("scaling") => a.scaling = true,
+            Long("read-only") => a.read_only = true,
+            Long("fullscreen") => a.fullscreen = true,
+            Long("ca-file") => ca = Some(p.value().map_err(err)?.into()),
+            Long("crl-file") => crl = Some(p.value().map_err(err)?.into()),
+            Long("client-cert") => cc = Some(p.value().map_err(err)?.into()),
+            Long("client-key") => ck = Some(p.value().map_err(err)?.into()),
+            Long("pin-sha256") => {
+                let v = p.value().map_err(err)?.string().map_err(err)?;
+                pins.push(
+                    vnc_core::parse_sha256_fingerprint(&v)
+                        .ok_or(format!("--pin-sha256 needs 64 hex digits, not {v:?}"))?,
+                );
+            }
+            Value(v) if server.is_none() => server = Some(v.string().map_err(err)?),
+            _ => return Err(arg.unexpected().to_string()),
+        }
+    }
+    a.server = server.ok_or("expected a SERVER")?;
+    a.server
+        .parse::<vnc_core::Address>()
+        .map_err(|e| e.to_string())?;
+    let client = match (&cc, &ck) {
+        (Some(c), Some(k)) => Some((c.as_path(), k.as_path())),
+        (None, None) => None,
+        _ => return Err("--client-cert and --client-key go together".into()),
+    };
+    a.tls = vnc_core::TlsConfig::from_files(ca.as_deref(), crl.as_deref(), client)
+        .map_err(|e| e.to_string())?;
+    a.tls.pinned_sha256 = pins;
+    a.tls.ask_on_untrusted = true;
+    a.password = a.password.or_else(|| std::env::var("VNC_PASSWORD").ok());
+    a.username = a.username.or_else(|| std::env::var("VNC_USERNAME").ok());
+    Ok(Some(a))
+}
+
+fn main() -> glib::ExitCode {
+    let args = match parse_args() {
+        Ok(Some(a)) => a,
+        Ok(None) => {
+            print!("{HELP}");
+            return glib::ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            eprintln!("vncviewer: {e} (see vncviewer --help)");
+            return glib::ExitCode::from(2);
+        }
+    };
+    let app = gtk::Application::new(Some("org.vnc_rs.Viewer"), gio::ApplicationFlags::NON_UNIQUE);
+    let args = Rc::new(args);
+    let status = Rc::new(RefCell::new(0u8));
+    app.connect_activate(clone!(
+        #[strong]
+        args,
+        #[strong]
+        status,
+        move |app| build(app, &args, status.clone())
+    ));
+    // Options are ours; GTK gets none.
+    app.run_with_args::<&str>(&[]);
+    glib::ExitCode::from(*status.borrow())
+}
+
+fn build(app: &gtk::Application, args: &Args, status: Rc<RefCell<u8>>) {
+    let window = gtk::ApplicationWindow::new(app);
+    window.set_title(Some(&format!("{} - vncviewer", args.server)));
+    let header = gtk::HeaderBar::new();
+    let title = gtk::Label::new(Some(&args.server));
+    title.add_css_class("title");
+    let hint = gtk::Label::new(None);
+    hint.add_css_class("subtitle");
+    let titles = gtk::Box::new(gtk::Orientation::Vertical, 0);
+    titles.set_valign(gtk::Align::Center);
+    titles.append(&title);
+    titles.append(&hint);
+    header.set_title_widget(Some(&titles));
+    window.set_titlebar(Some(&header));
+
+    let display = VncDisplay::new();
+    display.set_zoom_level(args.zoom);
+    display.set_scaling(args.scaling);
+    display.set_read_only(args.read_only);
+    display.set_tls_config(args.tls.clone());
+    if let Some(u) = &args.username {
+        display.set_username(u);
+    }
+    if let Some(p) = &args.password {
+        display.set_password(p);
+    }
+    let scroller = gtk::ScrolledWindow::new();
+    scroller.set_child(Some(&display));
+    scroller.set_propagate_natural_width(true);
+    scroller.set_propagate_natural_height(true);
+    window.set_child(Some(&scroller));
+
+    // Send Keys menu.
+    let keys = gio::Menu::new();
+    let combos: &[(&str, &[gdk::Key])] = &[
+        (
+            "Ctrl+Alt+Del",
+            &[gdk::Key::Control_L, gdk::Key::Alt_L, gdk::Key::Delete],
+        ),
+        (
+            "Ctrl+Alt+Backspace",
+            &[gdk::Key::Control_L, gdk::Key::Alt_L, gdk::Key::BackSpace],
+        ),
+        (
+            "Ctrl+Alt+F1",
+            &[gdk::Key::Control_L, gdk::Key::Alt_L, gdk::Key::F1],
+        ),
+        (
+            "Ctrl+Alt+F2",
+            &[gdk::Key::Control_L, gdk::Key::Alt_L, gdk::Key::F2],
+        ),
+        (
+            "Ctrl+Alt+F3",
+            &[gdk::Key::Control_L, gdk::Key::Alt_L, gdk::Key::F3],
+        ),
+        (
+            "Ctrl+Alt+F4",
+            &[gdk::Key::Control_L, gdk::Key::Alt_L, gdk::Key::F4],
+        ),
+        (
+            "Ctrl+Alt+F5",
+            &[gdk::Key::Control_L, gdk::Key::Alt_L, gdk::Key::F5],
+        ),
+        (
+            "Ctrl+Alt+F6",
+            &[gdk::Key::Control_L, gdk::Key::Alt_L, gdk::Key::F6],
+        ),
+        (
+            "Ctrl+Alt+F7",
+            &[gdk::Key::Control_L, gdk::Key::Alt_L, gdk::Key::F7],
+        ),
+        (
+            "Ctrl+Alt+F8",
+            &[gdk::Key::Control_L, gdk::Key::Alt_L, gdk::Key::F8],
+        ),
+    ];
+    for (i, (label, seq)) in combos.iter().enumerate() {
+        let name = format!("send-keys-{i}");
+        let action = gio::SimpleAction::new(&name, None);
+        let seq = seq.to_vec();
+        action.connect_activate(clone!(
+            #[weak]
+            display,
+            move |_, _| display.send_keys(&seq)
+        ));
+        window.add_action(&action);
+        keys.append(Some(label), Some(&format!("win.{name}")));
+    }
+    let keys_button = gtk::MenuButton::new();
+    keys_button.set_label("Send Keys");
+    keys_button.set_menu_model(Some(&keys));
+    header.pack_start(&keys_button);
+
+    // View menu: stateful toggles bound to the display's properties.
+    let view = gio::Menu::new();
+    let fullscreen =
+        gio::SimpleAction::new_stateful("fullscreen", None, &args.fullscreen.to_variant());
+    fullscreen.connect_change_state(clone!(
+        #[weak]
+        window,
+        move |a, v| {
+            let on = v.and_then(|v| v.get::<bool>()).unwrap_or(false);
+            a.set_state(&on.to_variant());
+            if on {
+                window.fullscreen()
+            } else {
+                window.unfullscreen()
+            }
+        }
+    ));
+    window.add_action(&fullscreen);
+    view.append(Some("Full screen"), Some("win.fullscreen"));
+    for (prop, label) in [
+        ("scaling", "Scaled"),
+        ("smoothing", "Smooth"),
+        ("keep-aspect-ratio", "Keep aspect ratio"),
+    ] {
+        let action = gio::PropertyAction::new(prop, &display, prop);
+        window.add_action(&action);
+        view.append(Some(label), Some(&format!("win.{prop}")));
+    }
+    let view_button = gtk::MenuButton::new();
+    view_button.set_label("View");
+    view_button.set_menu_model(Some(&view));
+    header.pack_start(&view_button);
+
+    let shot = gtk::Button::with_label("Screenshot");
+    shot.connect_clicked(clone!(
+        #[weak]
+        display,
+        #[weak]
+        window,
+        move |_| save_screenshot(&window, &display)
+    ));
+    header.pack_end(&shot);
+
+    display.connect_initialized(clone!(
+        #[weak]
+        title,
+        #[weak]
+        window,
+        move |d| {
+            let name = d.name();
+            title.set_text(&name);
+            window.set_title(Some(&format!("{name} - vncviewer")));
+            if let Some(t) = d.security_type() {
+                let what = match t.protection() {
+                    vnc_core::Protection::Clear => "not encrypted",
+                    vnc_core::Protection::EncryptedUnauthenticated => {
+                        "encrypted, server not authenticated"
+                    }
+                    vnc_core::Protection::Authenticated => "encrypted, server authenticated",
+                };
+                title.set_tooltip_text(Some(&format!("{t}: {what}")));
+            }
+            d.grab_focus();
+        }
+    ));
+    display.connect_desktop_rename(clone!(
+        #[weak]
+        title,
+        move |_, name| title.set_text(name)
+    ));
+    display.connect_keyboard_grab(clone!(
+        #[weak]
+        hint,
+        move |_, grabbed| hint.set_text(if grabbed {
+            "Press Ctrl+Alt to release"
+        } else {
+            ""
+        })
+    ));
+    display.connect_auth_credential(clone!(
+        #[weak]
+        window,
+        move |d, needs| ask_credentials(&window, d, needs)
+    ));
+    display.connect_certificate_verification(clone!(
+        #[weak]
+        window,
+        move |d, cert, problem| ask_certificate(&window, d, cert, problem)
+    ));
+    let last_error = Rc::new(RefCell::new(None::<String>));
+    display.connect_error(clone!(
+        #[strong]
+        last_error,
+        move |_, msg| {
+            eprintln!("vncviewer: {msg}");
+            last_error.replace(Some(msg.to_owned()));
+        }
+    ));
+    display.connect_disconnected(clone!(
+        #[weak]
+        window,
+        #[strong]
+        last_error,
+        move |_| {
+            let msg = last_error.borrow().clone();
+            *status.borrow_mut() = if msg.is_some() { 1 } else { 0 };
+            let text = msg.unwrap_or_else(|| "The server closed the connection.".into());
+            let dialog = gtk::MessageDialog::builder()
+                .transient_for(&window)
+                .modal(true)
+                .message_type(gtk::MessageType::Info)
+                .buttons(gtk::ButtonsType::Close)
+                .text("Disconnected")
+                .secondary_text(&text)
+                .build();
+            dialog.connect_response(clone!(
+                #[weak]
+                window,
+                move |d, _| {
+                    d.close();
+                    window.close();
+                }
+            ));
+            dialog.present();
+        }
+    ));
+    if args.fullscreen {
+        window.fullscreen();
+    }
+    window.set_default_size(1024, 768);
+    window.present();
+    if let Err(e) = display.open_address(&args.server) {
+        eprintln!("vncviewer: {e}");
+    }
+}
+
+fn ask_credentials(
+    window: &gtk::ApplicationWindow,
+    display: &VncDisplay,
+    needs: vnc_core::CredentialsNeeded,
+) {
+    let dialog = gtk::Window::builder()
+        .transient_for(window)
+        .modal(true)
+        .title("Authentication")
+        .build();
+    let grid = gtk::Grid::builder()
+        .row_spacing(6)
+        .column_spacing(6)
+        .margin_top(12)
+        .margin_bottom(12)
+        .margin_start(12)
+        .margin_end(12)
+        .build();
+    let user = gtk::Entry::new();
+    let pass = gtk::PasswordEntry::new();
+    pass.set_show_peek_icon(true);
+    let mut row = 0;
+    if needs.username {
+        grid.attach(&gtk::Label::new(Some("User name")), 0, row, 1, 1);
+        grid.attach(&user, 1, row, 1, 1);
+        row += 1;
+    }
+    if needs.password {
+        grid.attach(&gtk::Label::new(Some("Password")), 0, row, 1, 1);
+        grid.attach(&pass, 1, row, 1, 1);
+        row += 1;
+    }
+    let ok = gtk::Button::with_label("Log in");
+    ok.add_css_class("suggested-action");
+    grid.attach(&ok, 1, row, 1, 1);
+    dialog.set_child(Some(&grid));
+    let answer = clone!(
+        #[weak]
+        display,
+        #[weak]
+        dialog,
+        #[weak]
+        user,
+        #[weak]
+        pass,
+        move || {
+            if needs.username {
+                display.set_username(&user.text());
+            }
+            if needs.password {
+                display.set_password(&pass.text());
+            }
+            dialog.close();
+        }
+    );
+    let a = answer.clone();
+    ok.connect_clicked(move |_| a());
+    pass.connect_activate(move |_| answer());
+    dialog.present();
+}
+
+fn ask_certificate(
+    window: &gtk::ApplicationWindow,
+    display: &VncDisplay,
+    cert: &vnc_core::CertificateInfo,
+    problem: &str,
+) {
+    let dialog = gtk::MessageDialog::builder()
+        .transient_for(window)
+        .modal(true)
+        .message_type(gtk::MessageType::Warning)
+        .buttons(gtk::ButtonsType::None)
+        .text("The server's certificate is not trusted")
+        .secondary_text(format!(
+            "{problem}\n\nSubject: {}\nIssuer: {}\nSHA-256: {}\n\nAccept it for this session?",
+            cert.subject,
+            cert.issuer,
+            cert.sha256_hex()
+        ))
+        .build();
+    dialog.add_button("Refuse", gtk::ResponseType::Reject);
+    dialog.add_button("Accept", gtk::ResponseType::Accept);
+    dialog.connect_response(clone!(
+        #[weak]
+        display,
+        move |d, r| {
+            display.accept_certificate(r == gtk::ResponseType::Accept);
+            d.close();
+        }
+    ));
+    dialog.present();
+}
+
+fn save_screenshot(window: &gtk::ApplicationWindow, display: &VncDisplay) {
+    let Some(tex) = display.screenshot() else {
+        return;
+    };
+    let chooser = gtk::FileChooserNative::new(
+        Some("Save screenshot"),
+        Some(window),
+        gtk::FileChooserAction::Save,
+        Some("Save"),
+        Some("Cancel"),
+    );
+    chooser.set_current_name("screenshot.png");
+    chooser.connect_response(move |c, r| {
+        if r == gtk::ResponseType::Accept {
+            if let Some(path) = c.file().and_then(|f| f.path()) {
+                if let Err(e) = tex.save_to_png(&path) {
+                    eprintln!("vncviewer: cannot save {}: {e}", path.display());
+                }
+            }
+        }
+    });
+    chooser.show();
+}

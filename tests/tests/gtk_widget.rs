@@ -1,0 +1,197 @@
+//! The VncDisplay widget against a real Xvnc, in this process, on an Xvfb display of its own:
+//! what it draws is the server's screen pixel for pixel; scaled, it keeps the aspect ratio;
+//! the credential signal can be answered later; a server that goes away gives one
+//! `vnc-disconnected`. One test function: GTK lives on the thread that initialised it.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+use gtk::glib;
+use gtk::prelude::*;
+use gtk::{gdk, graphene};
+use vnc_gtk::VncDisplay;
+use vnc_tests::{Rgb, XServer, XvncOptions, assert_same};
+
+/// Runs the main loop until `cond` holds (or fails after `limit`).
+fn run_until(what: &str, limit: Duration, mut cond: impl FnMut() -> bool) {
+    let ctx = glib::MainContext::default();
+    let start = Instant::now();
+    while !cond() {
+        assert!(
+            start.elapsed() < limit,
+            "timed out after {limit:?} waiting for {what}"
+        );
+        // Wakes at least every 50 ms so that `cond` is checked even with no events.
+        let _tick = glib::timeout_add_local_once(Duration::from_millis(50), || {});
+        ctx.iteration(true);
+    }
+}
+
+/// Renders the widget as GTK would draw it.
+fn render(widget: &VncDisplay) -> Rgb {
+    // (`width()` is the remote desktop's width, a property as in gtk-vnc.)
+    let (w, h) = (WidgetExt::width(widget), WidgetExt::height(widget));
+    let paintable = gtk::WidgetPaintable::new(Some(widget));
+    let snapshot = gtk::Snapshot::new();
+    paintable.snapshot(&snapshot, f64::from(w), f64::from(h));
+    let node = snapshot.to_node().expect("the widget drew something");
+    let renderer = widget
+        .native()
+        .expect("realized")
+        .renderer()
+        .expect("a renderer");
+    let tex = renderer.render_texture(
+        &node,
+        Some(&graphene::Rect::new(0.0, 0.0, w as f32, h as f32)),
+    );
+    let (tw, th) = (tex.width() as usize, tex.height() as usize);
+    let mut bgra = vec![0u8; tw * th * 4];
+    tex.download(&mut bgra, tw * 4);
+    Rgb {
+        width: tw as u32,
+        height: th as u32,
+        data: bgra
+            .chunks_exact(4)
+            .flat_map(|p| [p[2], p[1], p[0]])
+            .collect(),
+    }
+}
+
+fn screenshot(widget: &VncDisplay) -> Option<Rgb> {
+    let tex = widget.screenshot()?;
+    let (w, h) = (tex.width() as usize, tex.height() as usize);
+    let mut bgra = vec![0u8; w * h * 4];
+    tex.download(&mut bgra, w * 4);
+    Some(Rgb {
+        width: w as u32,
+        height: h as u32,
+        data: bgra
+            .chunks_exact(4)
+            .flat_map(|p| [p[2], p[1], p[0]])
+            .collect(),
+    })
+}
+
+#[test]
+fn vnc_display_widget_against_xvnc() {
+    let server = XServer::xvnc(XvncOptions::default());
+    let truth = server.settle();
+    let local = XServer::xvfb("1024x768");
+    // SAFETY: set before GTK starts and before any other thread of this test binary runs
+    // (it has this one test).
+    unsafe {
+        std::env::set_var("DISPLAY", &local.display);
+        std::env::set_var("GDK_BACKEND", "x11");
+        std::env::set_var("GSK_RENDERER", "cairo");
+        std::env::set_var("GTK_A11Y", "none");
+        std::env::remove_var("WAYLAND_DISPLAY");
+    }
+    gtk::init().expect("GTK on the test's Xvfb");
+
+    let log: Rc<RefCell<Vec<String>>> = Rc::default();
+    let window = gtk::Window::new();
+    let display = VncDisplay::new();
+    window.set_child(Some(&display));
+    for name in ["vnc-connected", "vnc-initialized", "vnc-disconnected"] {
+        let log = log.clone();
+        display.connect_local(name, false, move |_| {
+            log.borrow_mut().push(name.to_owned());
+            None
+        });
+    }
+    window.present();
+    display.open_host("127.0.0.1", server.port);
+    run_until("the first frame", Duration::from_secs(30), || {
+        screenshot(&display).is_some_and(|s| s == truth)
+    });
+    assert_eq!(*log.borrow(), ["vnc-connected", "vnc-initialized"]);
+    assert_eq!(
+        (display.width(), display.height()),
+        (400, 300),
+        "the widget asks for the desktop's size"
+    );
+    assert_eq!(display.property::<i32>("width"), 400);
+    run_until(
+        "the widget to be allocated",
+        Duration::from_secs(10),
+        || WidgetExt::width(&display) == 400,
+    );
+    assert_same(&render(&display), &truth, "the widget's rendering at 100%");
+
+    // Scaled into a 200x200 window: 200x150, centred, the rest black.
+    display.set_scaling(true);
+    window.set_default_size(200, 200);
+    window.set_size_request(200, 200);
+    display.set_size_request(200, 200);
+    run_until("the smaller size", Duration::from_secs(10), || {
+        WidgetExt::width(&display) == 200 && WidgetExt::height(&display) == 200
+    });
+    let scaled = render(&display);
+    let rows: Vec<u32> = (0..scaled.height)
+        .filter(|&y| (0..scaled.width).any(|x| scaled.get(x, y) != [0, 0, 0]))
+        .collect();
+    assert_eq!(rows.len(), 150, "4:3 in a square keeps its aspect ratio");
+    assert_eq!(rows[0], 25, "centred");
+    assert!(
+        (0..scaled.width).all(|x| scaled.get(x, 100) != [0, 0, 0]),
+        "full width"
+    );
+
+    // The server goes away: one vnc-disconnected.
+    drop(server);
+    run_until("vnc-disconnected", Duration::from_secs(30), || {
+        log.borrow().iter().any(|e| e == "vnc-disconnected")
+    });
+    // Whatever else is pending runs now; no second signal may come of it.
+    while glib::MainContext::default().iteration(false) {}
+    assert_eq!(
+        log.borrow()
+            .iter()
+            .filter(|e| *e == "vnc-disconnected")
+            .count(),
+        1
+    );
+    assert!(!display.is_open());
+
+    // A password asked for and answered later, from the main loop, as a dialog would.
+    let server = XServer::xvnc(XvncOptions {
+        security: Some("VncAuth"),
+        password: Some("gtkpass1"),
+        ..Default::default()
+    });
+    let truth = server.settle();
+    let asked = Rc::new(RefCell::new(0));
+    display.connect_auth_credential({
+        let asked = asked.clone();
+        move |d, needs| {
+            assert!(needs.password && !needs.username);
+            *asked.borrow_mut() += 1;
+            let d = d.clone();
+            glib::timeout_add_local_once(Duration::from_millis(100), move || {
+                d.set_password("gtkpass1")
+            });
+        }
+    });
+    display.set_scaling(false);
+    display
+        .open_address(&format!("localhost::{}", server.port))
+        .unwrap();
+    run_until("the second initialisation", Duration::from_secs(30), || {
+        log.borrow()
+            .iter()
+            .filter(|e| *e == "vnc-initialized")
+            .count()
+            == 2
+    });
+    assert_eq!(*asked.borrow(), 1);
+    run_until(
+        "the frame after authentication",
+        Duration::from_secs(30),
+        || screenshot(&display).is_some_and(|s| s == truth),
+    );
+    let _ = gdk::Display::default();
+    display.close();
+    assert!(!display.is_open());
+    window.destroy();
+}
