@@ -6,10 +6,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 out=$(realpath -m "${1:-vnc-demo.png}")
+# The display the user is on, if any (the demo's own X server replaces DISPLAY below).
+USER_DISPLAY=${DISPLAY:-}
+USER_WAYLAND=${WAYLAND_DISPLAY:-}
 
 ensure_packages tigervnc-standalone-server x11-xserver-utils x11-apps xterm xfonts-base imagemagick \
   libssl-dev pkg-config libgtk-4-dev
-cargo build --release --quiet --bin vnccapture
+cargo build --release --quiet --bin vnccapture --bin vncviewer
 
 state=$(mktemp -d)
 pids=()
@@ -34,5 +37,13 @@ xterm -geometry 70x16+60+120 -fa 'DejaVu Sans Mono' -fs 12 -T demo -e sh -c \
 pids+=($!)
 sleep 1  # let the clients draw their first frame
 
+# A desktop to show the viewer on: open it (until its window is closed).
+if [[ -n $USER_DISPLAY ]]; then
+  echo "opening vncviewer (close its window to finish)"
+  DISPLAY=$USER_DISPLAY target/release/vncviewer "127.0.0.1::$port" || true
+elif [[ -n $USER_WAYLAND ]]; then
+  echo "opening vncviewer (close its window to finish)"
+  env -u DISPLAY target/release/vncviewer "127.0.0.1::$port" || true
+fi
 target/release/vnccapture "127.0.0.1::$port" "$out"
 echo "screenshot: $out"

@@ -894,10 +894,13 @@ impl VncDisplay {
     fn to_framebuffer(&self, x: f64, y: f64) -> Option<(u16, u16)> {
         let l = self.layout()?;
         let (w, h) = self.tiles.borrow().as_ref()?.size();
-        let fx = ((x - l.x) / l.sx)
+        // GTK's widget coordinates carry float error from the transforms between surface and
+        // widget (a pointer on pixel row 60 can arrive as 59.99998): nudge before flooring.
+        const NUDGE: f64 = 1e-3;
+        let fx = ((x - l.x) / l.sx + NUDGE)
             .floor()
             .clamp(0.0, f64::from(w.saturating_sub(1)));
-        let fy = ((y - l.y) / l.sy)
+        let fy = ((y - l.y) / l.sy + NUDGE)
             .floor()
             .clamp(0.0, f64::from(h.saturating_sub(1)));
         Some((fx as u16, fy as u16))

@@ -1,0 +1,192 @@
+//! vncviewer as a person uses it: real X input events typed into its window on one X server
+//! (xdotool) arrive at an xterm on the Xvnc server, shifted characters and Return included,
+//! and a click lands on the remote coordinate. With `VNC_RS_SCREENSHOT=path` it also saves a
+//! picture of the session (the README's screenshot is made this way).
+
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use vnc_tests::{Rgb, TempDir, XServer, XvncOptions, require, wait_for, workspace_bin};
+
+/// Runs xdotool on `display`; returns its standard output.
+fn xdotool(display: &str, args: &[&str]) -> String {
+    let out = Command::new("xdotool")
+        .args(args)
+        .env("DISPLAY", display)
+        .output()
+        .expect("xdotool");
+    assert!(
+        out.status.success(),
+        "xdotool {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The pointer position on `display`.
+fn pointer(display: &str) -> (i32, i32) {
+    let out = xdotool(display, &["getmouselocation", "--shell"]);
+    let get = |k: &str| -> i32 {
+        out.lines()
+            .find_map(|l| l.strip_prefix(k).and_then(|v| v.strip_prefix('=')))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(-1)
+    };
+    (get("X"), get("Y"))
+}
+
+struct Viewer(Child);
+
+impl Drop for Viewer {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn save_png(img: &Rgb, path: &str) {
+    let file = std::fs::File::create(path).unwrap();
+    let mut enc = png::Encoder::new(std::io::BufWriter::new(file), img.width, img.height);
+    enc.set_color(png::ColorType::Rgb);
+    enc.set_depth(png::BitDepth::Eight);
+    enc.write_header()
+        .unwrap()
+        .write_image_data(&img.data)
+        .unwrap();
+}
+
+#[test]
+fn typing_and_clicking_in_vncviewer_reach_the_server() {
+    require("xdotool", "xdotool");
+    let out = TempDir::new("typed");
+    let file = out.path().join("typed.txt");
+    let mut server = XServer::xvnc(XvncOptions {
+        geometry: Some("640x400"),
+        ..Default::default()
+    });
+    // An xterm at a known place that writes what it receives into a file.
+    server.spawn_client(
+        "xterm",
+        &[
+            "-geometry",
+            "50x6+40+200",
+            "-fn",
+            "fixed",
+            "-T",
+            "sink",
+            "-e",
+            "sh",
+            "-c",
+            &format!("cat > '{}'", file.display()),
+        ],
+    );
+    wait_for("the xterm", Duration::from_secs(20), || {
+        Command::new("xdotool")
+            .args(["search", "--onlyvisible", "--name", "sink"])
+            .env("DISPLAY", &server.display)
+            .output()
+            .map(|o| o.status.success())
+            .unwrap_or(false)
+    });
+    server.settle();
+
+    let local = XServer::xvfb("1024x768");
+    let viewer = Viewer(
+        Command::new(workspace_bin("vncviewer"))
+            .arg(format!("127.0.0.1::{}", server.port))
+            .env("DISPLAY", &local.display)
+            .env("GDK_BACKEND", "x11")
+            .env("GTK_A11Y", "none")
+            .env_remove("WAYLAND_DISPLAY")
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("start vncviewer"),
+    );
+    let wid = xdotool(
+        &local.display,
+        &["search", "--sync", "--onlyvisible", "--name", "vncviewer"],
+    );
+    let wid = wid.lines().next().unwrap().to_owned();
+    xdotool(&local.display, &["windowfocus", "--sync", &wid]);
+    let geo = xdotool(&local.display, &["getwindowgeometry", "--shell", &wid]);
+    let g = |k: &str| -> i32 {
+        geo.lines()
+            .find_map(|l| l.strip_prefix(k).and_then(|v| v.strip_prefix('=')))
+            .and_then(|v| v.parse().ok())
+            .unwrap()
+    };
+    let (wx, wy) = (g("X"), g("Y"));
+
+    // Where the remote desktop is in the window: move the local pointer inside it and see
+    // where the server's pointer goes.
+    let before = pointer(&server.display);
+    // The desktop is centred in the window (letterboxed), so the window's centre is on it.
+    let probe = (wx + g("WIDTH") / 2, wy + g("HEIGHT") / 2);
+    xdotool(
+        &local.display,
+        &["mousemove", &probe.0.to_string(), &probe.1.to_string()],
+    );
+    // The pointer may enter the window elsewhere first: wait until the remote position has
+    // moved and then stays put.
+    let mut last = before;
+    wait_for(
+        "the remote pointer to follow and settle",
+        Duration::from_secs(20),
+        || {
+            let p = pointer(&server.display);
+            let settled = p != before && p == last;
+            last = p;
+            settled
+        },
+    );
+    let remote = pointer(&server.display);
+    let offset = (probe.0 - remote.0, probe.1 - remote.1);
+    let to_local = |x: i32, y: i32| ((x + offset.0).to_string(), (y + offset.1).to_string());
+
+    // Point at the xterm (focus follows the pointer on a server without a window manager)
+    // and type.
+    let (lx, ly) = to_local(120, 240);
+    xdotool(&local.display, &["mousemove", &lx, &ly]);
+    wait_for(
+        "the remote pointer over the xterm",
+        Duration::from_secs(20),
+        || pointer(&server.display) == (120, 240),
+    );
+    let text = "Hello, World! ~|{}<>?\"#";
+    xdotool(&local.display, &["type", "--delay", "30", text]);
+    xdotool(&local.display, &["key", "Return"]);
+    wait_for(
+        "the typed text in the file",
+        Duration::from_secs(20),
+        || {
+            std::fs::read_to_string(&file)
+                .map(|s| s == format!("{text}\n"))
+                .unwrap_or(false)
+        },
+    );
+
+    // A click at a remote coordinate lands there.
+    let (lx, ly) = to_local(500, 60);
+    xdotool(&local.display, &["mousemove", &lx, &ly, "click", "1"]);
+    wait_for(
+        "the remote pointer at the click",
+        Duration::from_secs(20),
+        || {
+            let p = pointer(&server.display);
+            eprintln!(
+                "click: now {p:?} local {:?} offset {offset:?}",
+                pointer(&local.display)
+            );
+            p == (500, 60)
+        },
+    );
+
+    if let Ok(path) = std::env::var("VNC_RS_SCREENSHOT") {
+        // Let the viewer show the last update, then take the local screen.
+        let truth = server.settle();
+        let _ = truth;
+        let shot = local.screen();
+        save_png(&shot, &path);
+    }
+    drop(viewer);
+}
