@@ -239,3 +239,50 @@ fn unix_socket() {
         "Unix socket",
     );
 }
+
+#[test]
+fn client_asks_xvnc_for_a_new_size() {
+    let s = XServer::xvnc(XvncOptions::default());
+    s.settle();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let address: Address = addr(&s).parse().unwrap();
+        let mut conn = Connection::connect(&address, Config::default(), &ConnectOptions::default())
+            .await
+            .unwrap();
+        // Xvnc announces its layout with ExtendedDesktopSize in the first update.
+        loop {
+            if let Event::DesktopLayout { .. } = conn.next_event().await.unwrap().unwrap() {
+                break;
+            }
+        }
+        assert!(conn.session().can_resize_desktop());
+        conn.session_mut().set_desktop_size(640, 480);
+        let answer = tokio::time::timeout(Duration::from_secs(30), async {
+            loop {
+                if let Event::DesktopLayout {
+                    reason: vnc_core::ResizeReason::ThisClient,
+                    status,
+                    ..
+                } = conn.next_event().await.unwrap().unwrap()
+                {
+                    return status;
+                }
+            }
+        })
+        .await
+        .expect("an answer to SetDesktopSize");
+        assert_eq!(answer, vnc_core::ResizeStatus::Ok);
+        assert_eq!(
+            (
+                conn.session().framebuffer().width(),
+                conn.session().framebuffer().height()
+            ),
+            (640, 480)
+        );
+    });
+    assert_eq!(s.size(), (640, 480), "the X server itself was resized");
+}

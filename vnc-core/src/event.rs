@@ -1,6 +1,7 @@
 //! Events the session hands to the application through
 //! [`Session::poll_event`](crate::Session::poll_event).
 
+use crate::encoding::desktop_size::{ResizeReason, ResizeStatus, Screen};
 use crate::error::{CertificateInfo, CertificateProblem};
 use crate::framebuffer::Rect;
 use crate::handshake::version::ProtocolVersion;
@@ -49,6 +50,17 @@ pub enum Event {
         width: u16,
         /// New height.
         height: u16,
+    },
+    /// An ExtendedDesktopSize rectangle: the screen layout, why it was sent, and for an answer
+    /// to [`Session::set_desktop_size`](crate::Session::set_desktop_size) whether it worked.
+    /// A size change also gives [`Event::DesktopResized`].
+    DesktopLayout {
+        /// Why the server sent it.
+        reason: ResizeReason,
+        /// The outcome (meaningful for [`ResizeReason::ThisClient`]).
+        status: ResizeStatus,
+        /// The screens.
+        screens: Vec<Screen>,
     },
     /// The desktop has a new name (DesktopName).
     DesktopRenamed(String),

@@ -60,6 +60,7 @@ pub mod tokio;
 
 pub use address::{Address, AddressError};
 pub use config::{Config, Limits, PixelFormatRequest, TlsConfig, Trust, parse_sha256_fingerprint};
+pub use encoding::desktop_size::{ResizeReason, ResizeStatus, Screen};
 pub use encoding::{Encoding, UnknownEncoding};
 pub use error::{CertificateInfo, CertificateProblem, Error, ProtocolError, Step};
 pub use event::{Cursor, Event};

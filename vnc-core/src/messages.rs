@@ -37,6 +37,26 @@ pub(crate) fn pointer_event(out: &mut Vec<u8>, buttons: u8, x: u16, y: u16) {
     out.extend_from_slice(&y.to_be_bytes());
 }
 
+/// SetDesktopSize (rfbproto, 251) with the given screen layout.
+pub(crate) fn set_desktop_size(
+    out: &mut Vec<u8>,
+    width: u16,
+    height: u16,
+    screens: &[crate::Screen],
+) {
+    out.extend_from_slice(&[251, 0]);
+    out.extend_from_slice(&width.to_be_bytes());
+    out.extend_from_slice(&height.to_be_bytes());
+    out.extend_from_slice(&[screens.len().min(255) as u8, 0]);
+    for s in screens.iter().take(255) {
+        out.extend_from_slice(&s.id.to_be_bytes());
+        for v in [s.x, s.y, s.width, s.height] {
+            out.extend_from_slice(&v.to_be_bytes());
+        }
+        out.extend_from_slice(&s.flags.to_be_bytes());
+    }
+}
+
 /// ClientCutText with `text` in Latin-1: characters outside it become `?`, and CR LF line
 /// ends become LF, as RFC 6143 §7.5.6 asks.
 pub(crate) fn client_cut_text(out: &mut Vec<u8>, text: &str) {

@@ -108,6 +108,7 @@ enum RectDecoder {
     Zrle(Rect, Zrle),
     Cursor(Rect),
     DesktopName(Option<u32>),
+    ExtendedDesktopSize(Rect),
 }
 
 /// The handshake deadline. While the application is asked for credentials it is paused; after
@@ -169,6 +170,10 @@ pub struct Session {
     plain_in: Vec<u8>,
     /// Inside anonymous TLS (type 18): the second security negotiation.
     inner_negotiation: bool,
+    /// The server has sent ExtendedDesktopSize, so it takes SetDesktopSize.
+    extended_desktop_size: bool,
+    /// The last screen layout the server sent.
+    screens: Vec<crate::Screen>,
     /// A password (VNC response or Plain) has been sent.
     credentials_sent: bool,
     events: VecDeque<Event>,
@@ -206,6 +211,8 @@ impl Session {
             tls: None,
             plain_in: Vec::new(),
             inner_negotiation: false,
+            extended_desktop_size: false,
+            screens: Vec::new(),
             credentials_sent: false,
             events: VecDeque::new(),
             fb: Framebuffer::new(0, 0),
@@ -985,6 +992,7 @@ impl Session {
                     Some(Encoding::Zrle) => RectDecoder::Zrle(rect, Zrle::new(rect)),
                     Some(Encoding::Cursor) => RectDecoder::Cursor(rect),
                     Some(Encoding::DesktopName) => RectDecoder::DesktopName(None),
+                    Some(Encoding::ExtendedDesktopSize) => RectDecoder::ExtendedDesktopSize(rect),
                     Some(Encoding::DesktopSize) => {
                         check_size(w, h, &self.config.limits, Step::FramebufferUpdate)?;
                         tracing::debug!(w, h, "DesktopSize");
@@ -1036,6 +1044,15 @@ impl Session {
                     }
                 }
             }
+            RectDecoder::ExtendedDesktopSize(rect) => {
+                match crate::encoding::desktop_size::parse_screens(r) {
+                    None => false,
+                    Some(screens) => {
+                        self.on_extended_desktop_size(*rect, screens)?;
+                        true
+                    }
+                }
+            }
             RectDecoder::DesktopName(len) => {
                 let n = match *len {
                     Some(n) => n,
@@ -1078,9 +1095,49 @@ impl Session {
                     self.events.push_back(Event::FramebufferUpdated(rect));
                 }
             }
-            RectDecoder::Cursor(_) | RectDecoder::DesktopName(_) => {}
+            RectDecoder::Cursor(_)
+            | RectDecoder::DesktopName(_)
+            | RectDecoder::ExtendedDesktopSize(_) => {}
         }
         Ok((self.rect_done(), true))
+    }
+
+    fn on_extended_desktop_size(
+        &mut self,
+        rect: Rect,
+        screens: Vec<crate::Screen>,
+    ) -> Result<(), Error> {
+        let reason = crate::ResizeReason::from_wire(rect.x);
+        let status = crate::ResizeStatus::from_wire(rect.y);
+        self.screens = screens.clone();
+        self.extended_desktop_size = true;
+        let ok = status == crate::ResizeStatus::Ok;
+        if ok && (rect.width != self.fb.width() || rect.height != self.fb.height()) {
+            check_size(
+                rect.width,
+                rect.height,
+                &self.config.limits,
+                Step::FramebufferUpdate,
+            )?;
+            tracing::debug!(
+                w = rect.width,
+                h = rect.height,
+                ?reason,
+                "ExtendedDesktopSize"
+            );
+            self.fb.resize(rect.width, rect.height);
+            self.updates.want_full = true;
+            self.events.push_back(Event::DesktopResized {
+                width: rect.width,
+                height: rect.height,
+            });
+        }
+        self.events.push_back(Event::DesktopLayout {
+            reason,
+            status,
+            screens,
+        });
+        Ok(())
     }
 
     /// One rectangle finished; returns the parser's next state.
@@ -1353,6 +1410,34 @@ impl Session {
                 self.send_next_request();
             }
         }
+        self.pump_or_close();
+    }
+
+    /// True once the server has shown it supports ExtendedDesktopSize, so that
+    /// [`set_desktop_size`](Self::set_desktop_size) can work.
+    pub fn can_resize_desktop(&self) -> bool {
+        self.extended_desktop_size
+    }
+
+    /// Asks the server to resize the desktop (SetDesktopSize) to one screen of `width` x
+    /// `height`, keeping the id of the server's first screen. Ignored if the server does not
+    /// support it; the answer comes as [`Event::DesktopLayout`] with
+    /// [`ResizeReason::ThisClient`](crate::ResizeReason).
+    pub fn set_desktop_size(&mut self, width: u16, height: u16) {
+        if !self.running() || !self.extended_desktop_size || width == 0 || height == 0 {
+            return;
+        }
+        let id = self.screens.first().map_or(0, |s| s.id);
+        let flags = self.screens.first().map_or(0, |s| s.flags);
+        let screen = crate::Screen {
+            id,
+            x: 0,
+            y: 0,
+            width,
+            height,
+            flags,
+        };
+        messages::set_desktop_size(&mut self.out, width, height, &[screen]);
         self.pump_or_close();
     }
 

@@ -1244,3 +1244,94 @@ fn vnc_auth_listed_inside_vencrypt() {
         assert_eq!(&run.output[..want.len()], &want[..]);
     }
 }
+
+// ----- ExtendedDesktopSize -----
+
+fn extended_desktop_size(
+    reason: u16,
+    status: u16,
+    w: u16,
+    h: u16,
+    screens: &[(u32, u16, u16, u16, u16)],
+) -> Vec<u8> {
+    let mut v = vnc_core::testing::rect_header(Rect::new(reason, status, w, h), -308);
+    v.extend_from_slice(&[screens.len() as u8, 0, 0, 0]);
+    for &(id, x, y, sw, sh) in screens {
+        v.extend_from_slice(&id.to_be_bytes());
+        for f in [x, y, sw, sh] {
+            v.extend_from_slice(&f.to_be_bytes());
+        }
+        v.extend_from_slice(&0u32.to_be_bytes());
+    }
+    v
+}
+
+#[test]
+fn extended_desktop_size_resizes_and_reports_the_layout() {
+    use vnc_core::{ResizeReason, ResizeStatus, Screen};
+    let script = connected(4, 4).update(&[extended_desktop_size(0, 0, 6, 5, &[(7, 0, 0, 6, 5)])]);
+    let run = play_all(&Config::default(), &script);
+    assert!(run.error.is_none(), "{:?}", run.error);
+    assert_eq!((run.framebuffer.width(), run.framebuffer.height()), (6, 5));
+    let screen = Screen {
+        id: 7,
+        x: 0,
+        y: 0,
+        width: 6,
+        height: 5,
+        flags: 0,
+    };
+    let ev = run.events_without_damage();
+    assert!(ev.contains(&&Event::DesktopResized {
+        width: 6,
+        height: 5
+    }));
+    assert!(ev.contains(&&Event::DesktopLayout {
+        reason: ResizeReason::Server,
+        status: ResizeStatus::Ok,
+        screens: vec![screen]
+    }));
+
+    // Now the client may ask for a size; a refusal changes nothing.
+    let mut s = Session::new(Config::default(), std::time::Instant::now());
+    s.set_desktop_size(8, 8);
+    s.feed(script.bytes()).unwrap();
+    s.take_output();
+    while s.poll_event().is_some() {}
+    assert!(s.can_resize_desktop());
+    s.set_desktop_size(800, 600);
+    let mut want = vec![251, 0, 3, 32, 2, 88, 1, 0];
+    want.extend_from_slice(&[0, 0, 0, 7, 0, 0, 0, 0, 3, 32, 2, 88, 0, 0, 0, 0]);
+    assert_eq!(s.take_output(), want);
+    s.feed(
+        Script::new()
+            .update(&[extended_desktop_size(1, 1, 800, 600, &[(7, 0, 0, 6, 5)])])
+            .bytes(),
+    )
+    .unwrap();
+    let events: Vec<Event> = std::iter::from_fn(|| s.poll_event()).collect();
+    assert!(events.iter().any(|e| matches!(
+        e,
+        Event::DesktopLayout {
+            reason: ResizeReason::ThisClient,
+            status: ResizeStatus::Prohibited,
+            ..
+        }
+    )));
+    assert!(
+        !events
+            .iter()
+            .any(|e| matches!(e, Event::DesktopResized { .. }))
+    );
+    assert_eq!(s.framebuffer().width(), 6);
+}
+
+#[test]
+fn set_desktop_size_needs_server_support() {
+    let mut s = Session::new(Config::default(), std::time::Instant::now());
+    s.feed(connected(4, 4).bytes()).unwrap();
+    s.take_output();
+    assert!(!s.can_resize_desktop());
+    s.set_desktop_size(100, 100);
+    assert!(!s.wants_write());
+}

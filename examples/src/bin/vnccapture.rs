@@ -381,7 +381,16 @@ async fn capture(args: &Args, step: &mut &'static str) -> Result<Framebuffer, Fa
             Event::FramebufferUpdateEnd if initialized && pixels_in_update => {
                 return Ok(conn.session().framebuffer().clone());
             }
-            Event::FramebufferUpdateEnd => pixels_in_update = false,
+            Event::FramebufferUpdateEnd => {
+                // A full request must be answered with pixels. TigerVNC answers a full request
+                // from an ExtendedDesktopSize client with just the screen layout and keeps the
+                // whole screen marked as changed for the next request: ask incrementally (a
+                // full request would only bring the layout again).
+                if initialized {
+                    conn.session_mut().request_update(true);
+                }
+                pixels_in_update = false;
+            }
             _ => {}
         }
     }

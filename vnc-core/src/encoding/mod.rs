@@ -3,6 +3,7 @@
 
 pub(crate) mod copy_rect;
 pub(crate) mod cursor;
+pub(crate) mod desktop_size;
 pub(crate) mod hextile;
 pub(crate) mod inflate;
 pub(crate) mod raw;
@@ -34,6 +35,9 @@ pub enum Encoding {
     Cursor,
     /// Pseudo-encoding: the server may rename the desktop (-307).
     DesktopName,
+    /// Pseudo-encoding: desktop size with a screen layout, and client-requested resizing
+    /// with SetDesktopSize (-308).
+    ExtendedDesktopSize,
 }
 
 impl Encoding {
@@ -49,6 +53,7 @@ impl Encoding {
         Encoding::LastRect,
         Encoding::Cursor,
         Encoding::DesktopName,
+        Encoding::ExtendedDesktopSize,
     ];
 
     /// The number on the wire.
@@ -63,6 +68,7 @@ impl Encoding {
             Encoding::LastRect => -224,
             Encoding::Cursor => -239,
             Encoding::DesktopName => -307,
+            Encoding::ExtendedDesktopSize => -308,
         }
     }
 
@@ -78,6 +84,7 @@ impl Encoding {
             -224 => Encoding::LastRect,
             -239 => Encoding::Cursor,
             -307 => Encoding::DesktopName,
+            -308 => Encoding::ExtendedDesktopSize,
             _ => return None,
         })
     }
@@ -99,6 +106,7 @@ impl Encoding {
             Encoding::LastRect => "last-rect",
             Encoding::Cursor => "cursor",
             Encoding::DesktopName => "desktop-name",
+            Encoding::ExtendedDesktopSize => "extended-desktop-size",
         }
     }
 }
@@ -112,7 +120,7 @@ impl fmt::Display for Encoding {
 /// The error of parsing an [`Encoding`] name.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "unknown encoding {0:?}; known: zrle, hextile, rre, copyrect, raw, desktop-size, last-rect, cursor, desktop-name"
+    "unknown encoding {0:?}; known: zrle, hextile, rre, copyrect, raw, desktop-size, last-rect, cursor, desktop-name, extended-desktop-size"
 )]
 pub struct UnknownEncoding(pub String);
 
