@@ -138,6 +138,38 @@ fn vnc_display_widget_against_xvnc() {
         "full width"
     );
 
+    // allow-resize: the server's desktop follows the widget's size.
+    display.set_allow_resize(true);
+    run_until(
+        "Xvnc resized to the widget",
+        Duration::from_secs(30),
+        || server.size() == (200, 200),
+    );
+    run_until(
+        "the widget to show the new size",
+        Duration::from_secs(30),
+        || display.width() == 200,
+    );
+    display.set_allow_resize(false);
+
+    // Grab: the signal pair and the configurable sequence.
+    let grabs: Rc<RefCell<Vec<bool>>> = Rc::default();
+    display.connect_keyboard_grab({
+        let grabs = grabs.clone();
+        move |_, g| grabs.borrow_mut().push(g)
+    });
+    display.force_grab(true);
+    display.force_grab(false);
+    assert_eq!(*grabs.borrow(), [true, false]);
+    display.set_grab_keys("Control_R+Shift_R");
+    assert_eq!(display.grab_keys(), "Control_R+Shift_R");
+    display.set_grab_keys("NoSuchKey");
+    assert_eq!(
+        display.grab_keys(),
+        "Control_R+Shift_R",
+        "unknown names keep the old sequence"
+    );
+
     // The server goes away: one vnc-disconnected.
     drop(server);
     run_until("vnc-disconnected", Duration::from_secs(30), || {

@@ -62,6 +62,16 @@ pub struct VncDisplay {
     /// Pointer grabbed (the local pointer is hidden).
     #[property(get, set = Self::set_grab_pointer)]
     grab_pointer: Cell<bool>,
+    /// Ask the server to resize its desktop to the widget's size (ExtendedDesktopSize servers).
+    #[property(get, set = Self::set_allow_resize)]
+    allow_resize: Cell<bool>,
+    /// Request the remote desktop's size (at the zoom level) as the widget's minimum size.
+    #[property(get, set = Self::set_force_size, default = true)]
+    force_size: Cell<bool>,
+    /// The key combination that grabs and releases keyboard and pointer, as GDK key names
+    /// joined by `+`.
+    #[property(get, set = Self::set_grab_keys)]
+    grab_keys: RefCell<String>,
     /// Remote desktop width.
     #[property(get = Self::fb_width, type = i32)]
     width: std::marker::PhantomData<i32>,
@@ -85,6 +95,8 @@ pub struct VncDisplay {
     scroll: Cell<(f64, f64)>,
     last_server_text: RefCell<Option<String>>,
     disconnected_emitted: Cell<bool>,
+    grab_syms: RefCell<Vec<u32>>,
+    resize_timer: RefCell<Option<glib::SourceId>>,
 }
 
 impl Default for VncDisplay {
@@ -114,6 +126,11 @@ impl Default for VncDisplay {
             scroll: Cell::new((0.0, 0.0)),
             last_server_text: RefCell::new(None),
             disconnected_emitted: Cell::new(true),
+            allow_resize: Cell::new(false),
+            force_size: Cell::new(true),
+            grab_keys: RefCell::new("Control_L+Alt_L".to_owned()),
+            grab_syms: RefCell::new(vec![0xFFE3, 0xFFE9]),
+            resize_timer: RefCell::new(None),
         }
     }
 }
@@ -243,6 +260,9 @@ impl ObjectImpl for VncDisplay {
     }
 
     fn dispose(&self) {
+        if let Some(t) = self.resize_timer.take() {
+            t.remove();
+        }
         self.disconnect(None);
     }
 }
@@ -258,10 +278,17 @@ impl WidgetImpl for VncDisplay {
             h
         });
         let natural = (size * self.unscaled_factor()).round() as i32;
-        if self.scaling.get() {
+        if self.scaling.get() || !self.force_size.get() {
             (1, natural, -1, -1)
         } else {
             (natural, natural, -1, -1)
+        }
+    }
+
+    fn size_allocate(&self, width: i32, height: i32, baseline: i32) {
+        self.parent_size_allocate(width, height, baseline);
+        if self.allow_resize.get() {
+            self.schedule_remote_resize();
         }
     }
 
@@ -305,6 +332,68 @@ impl VncDisplay {
         if cell.replace(v) != v {
             self.obj().queue_resize();
         }
+    }
+
+    fn set_allow_resize(&self, v: bool) {
+        self.allow_resize.set(v);
+        if v {
+            self.schedule_remote_resize();
+        }
+    }
+
+    fn set_force_size(&self, v: bool) {
+        if self.force_size.replace(v) != v {
+            self.obj().queue_resize();
+        }
+    }
+
+    fn set_grab_keys(&self, keys: String) {
+        let syms: Vec<u32> = keys
+            .split('+')
+            .filter_map(|name| gdk::Key::from_name(name.trim()))
+            .filter_map(crate::keys::keysym)
+            .collect();
+        if syms.is_empty() {
+            tracing::warn!(
+                keys,
+                "no known key names in grab-keys; keeping the old sequence"
+            );
+            return;
+        }
+        self.grab_syms.replace(syms);
+        self.grab_keys.replace(keys);
+    }
+
+    /// Asks the server for the widget's size in device pixels, once the size has stayed put for
+    /// a moment (a window being dragged larger sends one request, not hundreds).
+    fn schedule_remote_resize(&self) {
+        if let Some(t) = self.resize_timer.take() {
+            t.remove();
+        }
+        let obj = self.obj();
+        let timer = glib::timeout_add_local_once(
+            std::time::Duration::from_millis(300),
+            clone!(
+                #[weak]
+                obj,
+                move || {
+                    let this = obj.imp();
+                    this.resize_timer.take();
+                    let sf = obj.scale_factor().max(1);
+                    let w = (WidgetExt::width(&obj) * sf).clamp(1, 16384) as u16;
+                    let h = (WidgetExt::height(&obj) * sf).clamp(1, 16384) as u16;
+                    let current = this.tiles.borrow().as_ref().map(|t| t.size());
+                    if current.is_some() && current != Some((w, h)) {
+                        this.with_session(|s| {
+                            if s.can_resize_desktop() {
+                                s.set_desktop_size(w, h);
+                            }
+                        });
+                    }
+                }
+            ),
+        );
+        self.resize_timer.replace(Some(timer));
     }
 
     fn set_zoom_level(&self, v: u32) {
@@ -848,12 +937,12 @@ impl VncDisplay {
         let Some(sym) = crate::keys::keysym(key) else {
             return glib::Propagation::Proceed;
         };
-        // The grab sequence, Control_L + Alt_L: toggles the grab.
+        // The grab sequence (grab-keys, Control_L+Alt_L by default) toggles the grab when its
+        // last key goes down.
         if down {
             let held: Vec<u32> = self.pressed.borrow().values().copied().collect();
-            let combo =
-                |a: u32, b: u32| (sym == a && held.contains(&b)) || (sym == b && held.contains(&a));
-            if combo(0xFFE3, 0xFFE9) {
+            let seq = self.grab_syms.borrow().clone();
+            if seq.contains(&sym) && seq.iter().all(|k| *k == sym || held.contains(k)) {
                 self.set_grab(!self.grab_keyboard.get());
             }
         }
