@@ -119,6 +119,25 @@ fn vnc_display_widget_against_xvnc() {
     );
     assert_same(&render(&display), &truth, "the widget's rendering at 100%");
 
+    // Zoom 200 % without smoothing: every remote pixel is a sharp 2x2 block.
+    display.set_smoothing(false);
+    display.set_zoom_level(200);
+    run_until("the zoomed size", Duration::from_secs(10), || {
+        WidgetExt::width(&display) == 800
+    });
+    let zoomed = render(&display);
+    for y in 0..600 {
+        for x in 0..800 {
+            assert_eq!(
+                zoomed.get(x, y),
+                truth.get(x / 2, y / 2),
+                "zoomed pixel ({x},{y})"
+            );
+        }
+    }
+    display.set_zoom_level(100);
+    display.set_smoothing(true);
+
     // Scaled into a 200x200 window: 200x150, centred, the rest black.
     display.set_scaling(true);
     window.set_default_size(200, 200);

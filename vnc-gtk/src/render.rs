@@ -14,6 +14,8 @@ pub(crate) struct Tiles {
     across: usize,
     textures: Vec<Option<gdk::Texture>>,
     dirty: Vec<bool>,
+    /// For nearest-neighbour drawing: the device-pixel scale the textures were made at.
+    nearest: Option<(f64, f64)>,
 }
 
 impl Tiles {
@@ -26,6 +28,7 @@ impl Tiles {
             across,
             textures: vec![None; across * down],
             dirty: vec![true; across * down],
+            nearest: None,
         }
     }
 
@@ -58,36 +61,17 @@ impl Tiles {
     }
 
     /// Re-uploads dirty tiles from `fb` and appends every tile to `snapshot` in framebuffer
-    /// coordinates (the caller sets up scaling and translation).
+    /// coordinates (the caller sets up scaling and translation). GTK filters scaled textures
+    /// linearly (smooth).
     pub(crate) fn snapshot(&mut self, fb: &Framebuffer, snapshot: &gtk::Snapshot) {
-        if fb.width() != self.width || fb.height() != self.height {
-            *self = Tiles::new(fb.width(), fb.height());
-        }
-        let stride = fb.stride();
-        let data = fb.data();
-        for (i, tex) in self.textures.iter_mut().enumerate() {
-            let tx = (i % self.across) as u16 * TILE;
-            let ty = (i / self.across) as u16 * TILE;
-            let tw = (self.width - tx).min(TILE);
-            let th = (self.height - ty).min(TILE);
-            if self.dirty[i] || tex.is_none() {
-                let mut bytes = Vec::with_capacity(usize::from(tw) * usize::from(th) * 4);
-                for row in 0..usize::from(th) {
-                    let start = (usize::from(ty) + row) * stride + usize::from(tx) * 4;
-                    bytes.extend_from_slice(&data[start..start + usize::from(tw) * 4]);
-                }
-                let t = gdk::MemoryTexture::new(
-                    i32::from(tw),
-                    i32::from(th),
-                    // B, G, R, A bytes with A = 255: the framebuffer's own layout.
-                    gdk::MemoryFormat::B8g8r8a8Premultiplied,
-                    &glib::Bytes::from_owned(bytes),
-                    usize::from(tw) * 4,
-                );
-                *tex = Some(t.upcast());
+        self.fit(fb, None);
+        for i in 0..self.textures.len() {
+            let (tx, ty, tw, th) = self.tile(i);
+            if self.dirty[i] || self.textures[i].is_none() {
+                self.textures[i] = Some(texture(fb, tx, ty, tw, th, None));
                 self.dirty[i] = false;
             }
-            if let Some(t) = tex {
+            if let Some(t) = &self.textures[i] {
                 snapshot.append_texture(
                     t,
                     &graphene::Rect::new(
@@ -100,4 +84,122 @@ impl Tiles {
             }
         }
     }
+
+    /// Like [`Self::snapshot`] with nearest-neighbour scaling: GTK 4.8 has no filter choice
+    /// for textures, so each tile is scaled here to device pixels and drawn unscaled. The
+    /// snapshot is in widget coordinates with the desktop's origin at (0, 0); `sx`, `sy` are
+    /// device pixels per framebuffer pixel and `device` device pixels per logical pixel.
+    pub(crate) fn snapshot_nearest(
+        &mut self,
+        fb: &Framebuffer,
+        snapshot: &gtk::Snapshot,
+        sx: f64,
+        sy: f64,
+        device: f64,
+    ) {
+        self.fit(fb, Some((sx, sy)));
+        for i in 0..self.textures.len() {
+            let (tx, ty, tw, th) = self.tile(i);
+            let x0 = (f64::from(tx) * sx).round();
+            let y0 = (f64::from(ty) * sy).round();
+            let x1 = (f64::from(tx + tw) * sx).round();
+            let y1 = (f64::from(ty + th) * sy).round();
+            if x1 <= x0 || y1 <= y0 {
+                continue;
+            }
+            if self.dirty[i] || self.textures[i].is_none() {
+                let dest = (
+                    x0 as usize,
+                    y0 as usize,
+                    (x1 - x0) as usize,
+                    (y1 - y0) as usize,
+                );
+                self.textures[i] = Some(texture(fb, tx, ty, tw, th, Some((dest, sx, sy))));
+                self.dirty[i] = false;
+            }
+            if let Some(t) = &self.textures[i] {
+                let d = device as f32;
+                snapshot.append_texture(
+                    t,
+                    &graphene::Rect::new(
+                        x0 as f32 / d,
+                        y0 as f32 / d,
+                        (x1 - x0) as f32 / d,
+                        (y1 - y0) as f32 / d,
+                    ),
+                );
+            }
+        }
+    }
+
+    /// Starts over when the framebuffer's size or the nearest-neighbour scale changed.
+    fn fit(&mut self, fb: &Framebuffer, nearest: Option<(f64, f64)>) {
+        if fb.width() != self.width || fb.height() != self.height {
+            *self = Tiles::new(fb.width(), fb.height());
+        }
+        if self.nearest != nearest {
+            self.nearest = nearest;
+            self.dirty.iter_mut().for_each(|d| *d = true);
+        }
+    }
+
+    fn tile(&self, i: usize) -> (u16, u16, u16, u16) {
+        let tx = (i % self.across) as u16 * TILE;
+        let ty = (i / self.across) as u16 * TILE;
+        (
+            tx,
+            ty,
+            (self.width - tx).min(TILE),
+            (self.height - ty).min(TILE),
+        )
+    }
+}
+
+/// A texture of one tile: its pixels as they are, or scaled by nearest neighbour to the
+/// device-pixel rectangle `dest` (x, y, width, height) of a desktop scaled by `sx`, `sy`.
+fn texture(
+    fb: &Framebuffer,
+    tx: u16,
+    ty: u16,
+    tw: u16,
+    th: u16,
+    scaled: Option<((usize, usize, usize, usize), f64, f64)>,
+) -> gdk::Texture {
+    let stride = fb.stride();
+    let data = fb.data();
+    let (w, h, bytes) = match scaled {
+        None => {
+            let mut bytes = Vec::with_capacity(usize::from(tw) * usize::from(th) * 4);
+            for row in 0..usize::from(th) {
+                let start = (usize::from(ty) + row) * stride + usize::from(tx) * 4;
+                bytes.extend_from_slice(&data[start..start + usize::from(tw) * 4]);
+            }
+            (usize::from(tw), usize::from(th), bytes)
+        }
+        Some(((dx, dy, dw, dh), sx, sy)) => {
+            // The source pixel under the centre of each device pixel, clamped to the tile.
+            let src = |d: usize, s: f64, t: u16, n: u16| -> usize {
+                let v = ((d as f64 + 0.5) / s).floor() as i64;
+                v.clamp(i64::from(t), i64::from(t) + i64::from(n) - 1) as usize
+            };
+            let cols: Vec<usize> = (0..dw).map(|c| src(dx + c, sx, tx, tw)).collect();
+            let mut bytes = Vec::with_capacity(dw * dh * 4);
+            for r in 0..dh {
+                let row = src(dy + r, sy, ty, th) * stride;
+                for &c in &cols {
+                    bytes.extend_from_slice(&data[row + c * 4..row + c * 4 + 4]);
+                }
+            }
+            (dw, dh, bytes)
+        }
+    };
+    gdk::MemoryTexture::new(
+        w as i32,
+        h as i32,
+        // B, G, R, A bytes with A = 255: the framebuffer's own layout.
+        gdk::MemoryFormat::B8g8r8a8Premultiplied,
+        &glib::Bytes::from_owned(bytes),
+        w * 4,
+    )
+    .upcast()
 }

@@ -306,8 +306,20 @@ impl WidgetImpl for VncDisplay {
         let Some(tiles) = tiles.as_mut() else { return };
         snapshot.save();
         snapshot.translate(&graphene::Point::new(l.x as f32, l.y as f32));
-        snapshot.scale(l.sx as f32, l.sy as f32);
-        tiles.snapshot(s.framebuffer(), snapshot);
+        let device = f64::from(obj.scale_factor().max(1));
+        let one_to_one = (l.sx * device - 1.0).abs() < 1e-9 && (l.sy * device - 1.0).abs() < 1e-9;
+        if self.smoothing.get() || one_to_one {
+            snapshot.scale(l.sx as f32, l.sy as f32);
+            tiles.snapshot(s.framebuffer(), snapshot);
+        } else {
+            tiles.snapshot_nearest(
+                s.framebuffer(),
+                snapshot,
+                l.sx * device,
+                l.sy * device,
+                device,
+            );
+        }
         snapshot.restore();
     }
 }
@@ -706,6 +718,19 @@ impl VncDisplay {
             };
             self.obj()
                 .emit_by_name::<()>("vnc-auth-failure", &[&reason]);
+        }
+        // No security type both sides accept (or one this build cannot do): gtk-vnc's
+        // auth-unsupported, with the first type the server offered (0 if unknown).
+        let unsupported = match &e {
+            VncError::NoCommonSecurityType { offered, .. } => {
+                Some(offered.first().copied().unwrap_or(0))
+            }
+            VncError::EncryptionRequired { .. } => Some(0),
+            VncError::AnonTlsUnavailable => Some(18),
+            _ => None,
+        };
+        if let Some(t) = unsupported {
+            self.obj().emit_by_name::<()>("vnc-auth-unsupported", &[&t]);
         }
         self.disconnect(Some(format!("{server}: {e}")));
     }

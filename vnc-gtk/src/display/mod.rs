@@ -214,6 +214,19 @@ impl VncDisplay {
         )
     }
 
+    /// `vnc-auth-unsupported`: no security type both sides accept (the first type the server
+    /// offered, or 0).
+    pub fn connect_auth_unsupported<F: Fn(&Self, u32) + 'static>(
+        &self,
+        f: F,
+    ) -> glib::SignalHandlerId {
+        self.connect_closure(
+            "vnc-auth-unsupported",
+            false,
+            closure_local!(move |d: &Self, t: u32| f(d, t)),
+        )
+    }
+
     /// `vnc-certificate-verification`: (subject, issuer, SHA-256, problem); answer with
     /// [`accept_certificate`](Self::accept_certificate).
     pub fn connect_certificate_verification<
