@@ -155,6 +155,10 @@ impl Tiles {
     }
 }
 
+/// Nearest-neighbour scaling of a tile: its device-pixel rectangle (x, y, width, height)
+/// and the desktop's scale.
+type Nearest = ((usize, usize, usize, usize), f64, f64);
+
 /// A texture of one tile: its pixels as they are, or scaled by nearest neighbour to the
 /// device-pixel rectangle `dest` (x, y, width, height) of a desktop scaled by `sx`, `sy`.
 fn texture(
@@ -163,7 +167,7 @@ fn texture(
     ty: u16,
     tw: u16,
     th: u16,
-    scaled: Option<((usize, usize, usize, usize), f64, f64)>,
+    scaled: Option<Nearest>,
 ) -> gdk::Texture {
     let stride = fb.stride();
     let data = fb.data();
