@@ -157,6 +157,52 @@ fn vnc_display_widget_against_xvnc() {
         "full width"
     );
 
+    // Clipboard, both ways, through the X selections of the two X servers.
+    vnc_tests::require("xclip", "xclip");
+    display.clipboard().set_text("from the client: café");
+    run_until("the server's clipboard", Duration::from_secs(30), || {
+        std::process::Command::new("xclip")
+            .args(["-selection", "clipboard", "-o"])
+            .env("DISPLAY", &server.display)
+            .output()
+            .map(|o| o.stdout == "from the client: café".as_bytes())
+            .unwrap_or(false)
+    });
+    let got: Rc<RefCell<Option<String>>> = Rc::default();
+    display.connect_server_cut_text({
+        let got = got.clone();
+        move |_, t| *got.borrow_mut() = Some(t.to_owned())
+    });
+    let mut xclip = std::process::Command::new("xclip")
+        .args(["-selection", "clipboard", "-i"])
+        .env("DISPLAY", &server.display)
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(
+        &mut xclip.stdin.take().unwrap(),
+        "from the server: naïve".as_bytes(),
+    )
+    .unwrap();
+    xclip.wait().unwrap();
+    run_until("ServerCutText", Duration::from_secs(30), || {
+        got.borrow().as_deref() == Some("from the server: naïve")
+    });
+    let local_text: Rc<RefCell<Option<String>>> = Rc::default();
+    display
+        .clipboard()
+        .read_text_async(gtk::gio::Cancellable::NONE, {
+            let local_text = local_text.clone();
+            move |r| *local_text.borrow_mut() = r.ok().flatten().map(|s| s.to_string())
+        });
+    run_until("the local clipboard", Duration::from_secs(10), || {
+        local_text.borrow().is_some()
+    });
+    assert_eq!(
+        local_text.borrow().as_deref(),
+        Some("from the server: naïve")
+    );
+
     // allow-resize: the server's desktop follows the widget's size.
     display.set_allow_resize(true);
     run_until(

@@ -1096,7 +1096,7 @@ impl VncDisplay {
     }
 
     fn on_local_clipboard(&self, cb: &gdk::Clipboard) {
-        if self.read_only.get() || cb.is_local() && self.last_server_text.borrow().is_some() {
+        if self.read_only.get() {
             return;
         }
         let obj = self.obj();
@@ -1108,6 +1108,7 @@ impl VncDisplay {
                 move |r| {
                     if let Ok(Some(text)) = r {
                         let this = obj.imp();
+                        // What the server itself sent comes back here: do not echo it.
                         if this.last_server_text.borrow().as_deref() == Some(text.as_str()) {
                             return;
                         }
