@@ -88,10 +88,13 @@ fn problem_of(e: &rustls::Error) -> CertificateProblem {
     }
 }
 
-/// Checks the chain with webpki, then applies the user's pins and trust-on-first-use policy.
+/// Applies the user's pins, else checks the chain with webpki (when there are trust anchors),
+/// then the trust-on-first-use policy.
 #[derive(Debug)]
 struct Verifier {
-    inner: Arc<WebPkiServerVerifier>,
+    /// None when no trust anchor is known: then only pins or the application can trust.
+    inner: Option<Arc<WebPkiServerVerifier>>,
+    provider: Arc<CryptoProvider>,
     pins: Vec<[u8; 32]>,
     ask: bool,
     verdict: Arc<Mutex<Verdict>>,
@@ -127,10 +130,15 @@ impl ServerCertVerifier for Verifier {
                 "certificate fingerprint mismatch".into(),
             ));
         }
-        match self
-            .inner
-            .verify_server_cert(end_entity, intermediates, server_name, ocsp, now)
-        {
+        let checked = match &self.inner {
+            Some(inner) => {
+                inner.verify_server_cert(end_entity, intermediates, server_name, ocsp, now)
+            }
+            None => Err(rustls::Error::InvalidCertificate(
+                rustls::CertificateError::UnknownIssuer,
+            )),
+        };
+        match checked {
             Ok(v) => Ok(v),
             Err(e) if self.ask => {
                 // Finish the handshake, but send nothing until the application has decided.
@@ -150,7 +158,12 @@ impl ServerCertVerifier for Verifier {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.inner.verify_tls12_signature(message, cert, dss)
+        rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
     }
 
     fn verify_tls13_signature(
@@ -159,11 +172,18 @@ impl ServerCertVerifier for Verifier {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.inner.verify_tls13_signature(message, cert, dss)
+        rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.inner.supported_verify_schemes()
+        self.provider
+            .signature_verification_algorithms
+            .supported_schemes()
     }
 }
 
@@ -208,8 +228,7 @@ impl TlsLayer {
             crls.push(crl.map_err(|e| config_error("reading the CRL", e))?);
         }
         let webpki = if roots.is_empty() {
-            // Only pins or the application's decision can make such a certificate trusted;
-            // webpki still needs an anchor, so give it one that matches nothing.
+            // Only pins or the application's decision can make a certificate trusted.
             None
         } else {
             Some(
@@ -225,24 +244,15 @@ impl TlsLayer {
         let builder = ClientConfig::builder_with_provider(provider.clone())
             .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
             .map_err(|e| config_error("TLS versions", e))?;
-        let builder = match webpki {
-            Some(inner) => builder
-                .dangerous()
-                .with_custom_certificate_verifier(Arc::new(Verifier {
-                    inner,
-                    pins: cfg.pinned_sha256.clone(),
-                    ask: cfg.ask_on_untrusted,
-                    verdict: verdict.clone(),
-                })),
-            None => builder
-                .dangerous()
-                .with_custom_certificate_verifier(Arc::new(PinOnly {
-                    provider: provider.clone(),
-                    pins: cfg.pinned_sha256.clone(),
-                    ask: cfg.ask_on_untrusted,
-                    verdict: verdict.clone(),
-                })),
-        };
+        let builder = builder
+            .dangerous()
+            .with_custom_certificate_verifier(Arc::new(Verifier {
+                inner: webpki,
+                provider: provider.clone(),
+                pins: cfg.pinned_sha256.clone(),
+                ask: cfg.ask_on_untrusted,
+                verdict: verdict.clone(),
+            }));
         let config = match &cfg.client_cert_pem {
             Some((chain, key)) => {
                 let chain: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(chain)
@@ -370,77 +380,5 @@ impl TlsLayer {
             #[cfg(feature = "anon-tls")]
             TlsLayer::Anon(a) => a.describe(),
         }
-    }
-}
-
-/// The verifier when there are no trust anchors at all: only pins or the application can trust.
-#[derive(Debug)]
-struct PinOnly {
-    provider: Arc<CryptoProvider>,
-    pins: Vec<[u8; 32]>,
-    ask: bool,
-    verdict: Arc<Mutex<Verdict>>,
-}
-
-impl ServerCertVerifier for PinOnly {
-    fn verify_server_cert(
-        &self,
-        end_entity: &CertificateDer<'_>,
-        _intermediates: &[CertificateDer<'_>],
-        _server_name: &ServerName<'_>,
-        _ocsp: &[u8],
-        _now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        let mut verdict = self.verdict.lock().unwrap_or_else(|p| p.into_inner());
-        if self.pins.contains(&fingerprint(end_entity)) {
-            return Ok(ServerCertVerified::assertion());
-        }
-        let problem = if self.pins.is_empty() {
-            CertificateProblem::UnknownIssuer
-        } else {
-            CertificateProblem::FingerprintMismatch
-        };
-        if self.ask && self.pins.is_empty() {
-            verdict.unverified = Some((describe(end_entity), problem));
-            return Ok(ServerCertVerified::assertion());
-        }
-        verdict.rejected = Some((describe(end_entity), problem));
-        Err(rustls::Error::InvalidCertificate(
-            rustls::CertificateError::UnknownIssuer,
-        ))
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(
-            message,
-            cert,
-            dss,
-            &self.provider.signature_verification_algorithms,
-        )
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(
-            message,
-            cert,
-            dss,
-            &self.provider.signature_verification_algorithms,
-        )
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.provider
-            .signature_verification_algorithms
-            .supported_schemes()
     }
 }
