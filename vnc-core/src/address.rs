@@ -168,6 +168,10 @@ impl fmt::Display for Address {
         match self {
             Address::Tcp { host, port } if host.contains(':') => write!(f, "[{host}]::{port}"),
             Address::Tcp { host, port } => write!(f, "{host}::{port}"),
+            // A path without '/' needs its prefix to read back as a socket path.
+            Address::Unix(p) if !p.to_string_lossy().contains('/') => {
+                write!(f, "unix:{}", p.display())
+            }
             Address::Unix(p) => write!(f, "{}", p.display()),
         }
     }
@@ -280,9 +284,23 @@ mod tests {
 
     #[test]
     fn display_round_trips() {
-        for a in [tcp("h", 5901), tcp("::1", 5900), tcp("127.0.0.1", 6000)] {
+        for a in [
+            tcp("h", 5901),
+            tcp("::1", 5900),
+            tcp("127.0.0.1", 6000),
+            Address::Unix("sock".into()),
+            Address::Unix("/run/vnc.sock".into()),
+        ] {
             assert_eq!(Address::parse(&a.to_string()), Ok(a));
         }
+    }
+
+    /// Found by the address fuzzer: a Unix path without '/' printed without its `unix:`
+    /// prefix read back as a TCP address.
+    #[test]
+    fn unix_path_without_slash_round_trips() {
+        let a = Address::parse("unix:]::6\u{c}@0").unwrap();
+        assert_eq!(Address::parse(&a.to_string()), Ok(a));
     }
 
     #[test]

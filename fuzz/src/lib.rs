@@ -1,0 +1,65 @@
+//! Shared set-up for the fuzz targets: configurations chosen by a byte, and the handshake that
+//! puts a session in its message phase.
+
+use vnc_core::testing::Script;
+use vnc_core::{Config, Credential, Limits, PixelFormat, PixelFormatRequest, SecurityType, Session};
+
+/// Pixel formats the update fuzzer decodes in.
+pub const FORMATS: [PixelFormat; 6] = [
+    PixelFormat::RGB888,
+    PixelFormat { big_endian: true, ..PixelFormat::RGB888 },
+    PixelFormat { depth: 32, ..PixelFormat::RGB888 },
+    PixelFormat::RGB565,
+    PixelFormat::BGR233,
+    PixelFormat { true_colour: false, ..PixelFormat::BGR233 },
+];
+
+/// A configuration with small limits (so that limit paths are reachable) and no TLS types
+/// (TLS would make the client's output random).
+pub fn config(selector: u8) -> Config {
+    let pf = FORMATS[usize::from(selector) % FORMATS.len()];
+    Config {
+        security_types: if selector & 0x80 != 0 {
+            vec![SecurityType::VncAuth, SecurityType::Plain, SecurityType::None]
+        } else {
+            vec![SecurityType::None, SecurityType::VncAuth]
+        },
+        pixel_format: if selector & 0x40 != 0 {
+            PixelFormatRequest::ServerNative
+        } else {
+            PixelFormatRequest::Exact(if pf.true_colour { pf } else { PixelFormat::RGB888 })
+        },
+        continuous_updates: selector & 0x20 != 0,
+        limits: Limits {
+            max_width: 512,
+            max_height: 512,
+            max_framebuffer_bytes: 512 * 512 * 4,
+            max_cut_text: 256,
+            max_name: 256,
+            max_reason: 256,
+            max_cursor_size: 64,
+        },
+        ..Config::default()
+    }
+}
+
+/// A new session with credentials, so that authentication paths go on.
+pub fn session(selector: u8) -> Session {
+    let mut s = Session::new(config(selector), std::time::Instant::now());
+    s.set_credential(Credential::Username, "user");
+    s.set_credential(Credential::Password, "password");
+    s
+}
+
+/// Version, security None and ServerInit of a `w` x `h` desktop in the format `selector`
+/// picks (native, so colour-map mode is reached too).
+pub fn handshake(selector: u8, w: u16, h: u16) -> Vec<u8> {
+    let pf = FORMATS[usize::from(selector) % FORMATS.len()];
+    Script::new()
+        .version("RFB 003.008\n")
+        .security_types(&[1])
+        .security_result(0)
+        .server_init(w, h, &pf, "fuzz")
+        .bytes()
+        .to_vec()
+}

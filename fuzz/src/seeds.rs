@@ -1,0 +1,70 @@
+//! Writes the seed corpora: valid streams made with vnc-core's test encoders, one per kind of
+//! message and encoding, so that the fuzzers start deep inside the protocol.
+//! Usage (from fuzz/): cargo run --bin seeds
+
+use vnc_core::testing::{Image, Script, ZrleEncoder, ZrleTile, rect_header};
+use vnc_core::{PixelFormat, Rect};
+
+fn main() {
+    let img = Image::pattern(32, 24);
+    let pf = PixelFormat::RGB888;
+    let r = Rect::new(0, 0, 32, 24);
+    let mut updates: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut push = |name: &str, s: Script| updates.push((name.to_owned(), s.bytes().to_vec()));
+    push("raw", Script::new().update(&[Script::raw_rect(&pf, &img, r)]));
+    push("rre", Script::new().update(&[Script::rre_rect(&pf, &img, r)]));
+    push("hextile", Script::new().update(&[Script::hextile_rect(&pf, &img, r)]));
+    push("copyrect", Script::new().update(&[Script::copy_rect(Rect::new(4, 4, 8, 8), 0, 0)]));
+    for (name, mode) in [("zrle-raw", ZrleTile::Raw), ("zrle-packed", ZrleTile::PackedPalette), ("zrle-rle", ZrleTile::PlainRle), ("zrle-palrle", ZrleTile::PaletteRle)] {
+        let mut enc = ZrleEncoder::default();
+        push(name, Script::new().update(&[enc.rect(&pf, &img, r, mode)]).update(&[enc.rect(&pf, &img, Rect::new(8, 8, 16, 8), mode)]));
+    }
+    let mut cursor = rect_header(Rect::new(1, 1, 4, 4), -239);
+    cursor.extend(std::iter::repeat_n(0x7F, 4 * 4 * 4));
+    cursor.extend([0xF0, 0x90, 0x90, 0xF0]);
+    push("cursor", Script::new().update(&[cursor]));
+    let mut name = rect_header(Rect::default(), -307);
+    name.extend_from_slice(&4u32.to_be_bytes());
+    name.extend_from_slice(b"desk");
+    push("pseudo", Script::new().update_with_count(0xFFFF, &[Script::pseudo_rect(Rect::new(0, 0, 40, 30), -223), name, Script::pseudo_rect(Rect::default(), -224)]));
+    let mut eds = rect_header(Rect::new(0, 0, 48, 32), -308);
+    eds.extend_from_slice(&[1, 0, 0, 0, 0, 0, 0, 9, 0, 0, 0, 0, 0, 48, 0, 32, 0, 0, 0, 0]);
+    push("extended-desktop-size", Script::new().update(&[eds]));
+    push("messages", Script::new().bell().cut_text(b"clipboard \xe9").colour_map(0, &[[65535, 0, 0], [0, 65535, 0]]));
+
+    let write = |target: &str, name: &str, bytes: &[u8]| {
+        let dir = format!("corpus/{target}");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(format!("{dir}/seed-{name}"), bytes).unwrap();
+    };
+    for (name, body) in &updates {
+        // updates: selector (RGB888 index 0), size byte (32x24 -> w 4*8+1.. close enough), body
+        write("updates", name, &[[0u8, 0x23].as_slice(), body].concat());
+        let mut split = vec![0u8, 7];
+        split.extend_from_slice(body);
+        write("split", name, &split);
+        let mut full = vec![0u8];
+        full.extend(vnc_fuzz::handshake(0, 32, 24));
+        full.extend_from_slice(body);
+        write("session", name, &full);
+    }
+    // Handshakes of every kind for the session target.
+    let challenge = [7u8; 16];
+    let hs = [
+        ("v33-vnc", Script::new().version("RFB 003.003\n").security_type_33(2).raw(&challenge).security_result(0)),
+        ("v37-none", Script::new().version("RFB 003.007\n").security_types(&[1])),
+        ("v38-fail", Script::new().version("RFB 003.008\n").security_types(&[2]).raw(&challenge).security_result(1).string(b"nope")),
+        ("refused", Script::new().version("RFB 003.008\n").security_types(&[]).string(b"busy")),
+        ("vencrypt-plain", Script::new().version("RFB 003.008\n").security_types(&[19]).raw(&[0, 2, 0, 1, 0, 0, 1, 0]).security_result(0)),
+        ("vencrypt-vnc", Script::new().version("RFB 003.008\n").security_types(&[19]).raw(&[0, 2, 0, 1, 0, 0, 0, 2]).raw(&challenge).security_result(0)),
+    ];
+    for (name, s) in hs {
+        let mut v = vec![0x80u8];
+        v.extend_from_slice(s.server_init(16, 16, &PixelFormat::RGB565, "seed").bytes());
+        write("session", name, &v);
+    }
+    for a in ["host", "host:1", "host::5999", "[::1]:2", "[::1]::6000", "fe80::1", "vnc://h:5901", "/tmp/s", ":3", "::5905"] {
+        write("address", &a.replace(['/', ':'], "_"), a.as_bytes());
+    }
+    println!("seed corpora written under corpus/");
+}
