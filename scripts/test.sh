@@ -9,7 +9,7 @@ source scripts/lib.sh
 ensure_packages \
   tigervnc-standalone-server tigervnc-tools x11vnc xvfb qemu-system-x86 \
   x11-apps x11-utils x11-xserver-utils xterm xfonts-base xauth imagemagick \
-  gnutls-bin libssl-dev pkg-config libgtk-4-dev xdotool xclip dbus
+  gnutls-bin libssl-dev pkg-config libgtk-4-dev xdotool xclip dbus time
 
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --all-features -- -D warnings
