@@ -251,6 +251,54 @@ fn vnc_display_widget_against_xvnc() {
     );
     assert!(!display.is_open());
 
+    // A malicious server: the widget reports the error, disconnects, and lives on (the
+    // reconnection below works).
+    let errors: Rc<RefCell<Vec<String>>> = Rc::default();
+    display.connect_error({
+        let errors = errors.clone();
+        move |_, m| errors.borrow_mut().push(m.to_owned())
+    });
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let evil_port = listener.local_addr().unwrap().port();
+    let evil = std::thread::spawn(move || {
+        use std::io::{Read, Write};
+        let (mut s, _) = listener.accept().unwrap();
+        let mut bad = vnc_core::testing::rect_header(vnc_core::Rect::new(60, 60, 10, 10), 0);
+        bad.extend(vec![0u8; 400]);
+        let script = vnc_core::testing::Script::new()
+            .version("RFB 003.008\n")
+            .security_types(&[1])
+            .security_result(0)
+            .server_init(64, 64, &vnc_core::PixelFormat::RGB888, "evil")
+            .update(&[bad]);
+        let _ = s.write_all(script.bytes());
+        let mut sink = [0u8; 1024];
+        while s.read(&mut sink).map(|n| n > 0).unwrap_or(false) {}
+    });
+    let before = log
+        .borrow()
+        .iter()
+        .filter(|e| *e == "vnc-disconnected")
+        .count();
+    display.open_host("127.0.0.1", evil_port);
+    run_until(
+        "the error from the malicious server",
+        Duration::from_secs(30),
+        || {
+            log.borrow()
+                .iter()
+                .filter(|e| *e == "vnc-disconnected")
+                .count()
+                == before + 1
+        },
+    );
+    evil.join().unwrap();
+    assert!(
+        errors.borrow().iter().any(|e| e.contains("outside")),
+        "{:?}",
+        errors.borrow()
+    );
+
     // A password asked for and answered later, from the main loop, as a dialog would.
     let server = XServer::xvnc(XvncOptions {
         security: Some("VncAuth"),
@@ -274,12 +322,13 @@ fn vnc_display_widget_against_xvnc() {
     display
         .open_address(&format!("localhost::{}", server.port))
         .unwrap();
-    run_until("the second initialisation", Duration::from_secs(30), || {
+    // The first server, the malicious one, and now this one.
+    run_until("the third initialisation", Duration::from_secs(30), || {
         log.borrow()
             .iter()
             .filter(|e| *e == "vnc-initialized")
             .count()
-            == 2
+            == 3
     });
     assert_eq!(*asked.borrow(), 1);
     run_until(

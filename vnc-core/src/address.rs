@@ -164,10 +164,23 @@ impl FromStr for Address {
 }
 
 impl fmt::Display for Address {
+    /// Prints `host::port` (`[v6]::port`), which reads back as the same address; where that
+    /// form would read back as something else (a host named `unix`, or one that with the port
+    /// looks like an IPv6 address) it prints `vnc://host:port`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Address::Tcp { host, port } if host.contains(':') => write!(f, "[{host}]::{port}"),
-            Address::Tcp { host, port } => write!(f, "{host}::{port}"),
+            Address::Tcp { host, port } => {
+                let plain = if host.contains(':') {
+                    format!("[{host}]::{port}")
+                } else {
+                    format!("{host}::{port}")
+                };
+                if Address::parse(&plain).as_ref() == Ok(self) {
+                    f.write_str(&plain)
+                } else {
+                    write!(f, "vnc://{host}:{port}")
+                }
+            }
             // A path without '/' needs its prefix to read back as a socket path.
             Address::Unix(p) if !p.to_string_lossy().contains('/') => {
                 write!(f, "unix:{}", p.display())
@@ -301,6 +314,15 @@ mod tests {
     fn unix_path_without_slash_round_trips() {
         let a = Address::parse("unix:]::6\u{c}@0").unwrap();
         assert_eq!(Address::parse(&a.to_string()), Ok(a));
+    }
+
+    /// Found by the address fuzzer: host `3`, port 5900 printed as `3::5900`, an IPv6 address.
+    #[test]
+    fn hosts_that_look_like_ipv6_halves_round_trip() {
+        for h in ["3", "ab", "ffff", "unix"] {
+            let a = tcp(h, 5900);
+            assert_eq!(Address::parse(&a.to_string()), Ok(a));
+        }
     }
 
     #[test]
