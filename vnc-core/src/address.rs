@@ -112,6 +112,9 @@ impl Address {
         if host.chars().any(|c| c.is_whitespace()) {
             return Err(err("a host cannot contain spaces"));
         }
+        if host.contains(['[', ']']) {
+            return Err(err("a host cannot contain brackets"));
+        }
         Ok(tcp(host, port))
     }
 }
@@ -123,13 +126,19 @@ fn parse_uri(rest: &str) -> Result<Address, &'static str> {
     let authority = authority.rsplit('@').next().unwrap_or("");
     let (host, port) = if let Some(inner) = authority.strip_prefix('[') {
         let end = inner.find(']').ok_or("missing ']' after an IPv6 address")?;
-        (&inner[..end], &inner[end + 1..])
+        let host = &inner[..end];
+        host.parse::<Ipv6Addr>()
+            .map_err(|_| "the part in brackets is not an IPv6 address")?;
+        (host, &inner[end + 1..])
     } else {
         match authority.rfind(':') {
             Some(i) => (&authority[..i], &authority[i..]),
             None => (authority, ""),
         }
     };
+    if host.contains(['[', ']']) || host.chars().any(char::is_whitespace) {
+        return Err("the host contains brackets or spaces");
+    }
     let port = match port {
         "" => BASE_PORT,
         p => p
@@ -177,15 +186,22 @@ impl fmt::Display for Address {
                 };
                 if Address::parse(&plain).as_ref() == Ok(self) {
                     f.write_str(&plain)
+                } else if host.contains(':') {
+                    write!(f, "vnc://[{host}]:{port}")
                 } else {
                     write!(f, "vnc://{host}:{port}")
                 }
             }
-            // A path without '/' needs its prefix to read back as a socket path.
-            Address::Unix(p) if !p.to_string_lossy().contains('/') => {
-                write!(f, "unix:{}", p.display())
+            // A path reads back as itself when it has a '/' and no other meaning (such as
+            // `vnc://...`); else it needs the `unix:` prefix.
+            Address::Unix(p) => {
+                let plain = p.display().to_string();
+                if Address::parse(&plain).as_ref() == Ok(self) {
+                    f.write_str(&plain)
+                } else {
+                    write!(f, "unix:{plain}")
+                }
             }
-            Address::Unix(p) => write!(f, "{}", p.display()),
         }
     }
 }
@@ -289,6 +305,9 @@ mod tests {
             "host:-1",
             "vnc://h:x",
             "[::1]x",
+            "vnc://[[]",
+            "vnc://[x]:1",
+            "a]b",
         ] {
             let e = Address::parse(s).unwrap_err();
             assert!(e.to_string().contains("accepted forms"), "{s}: {e}");
@@ -312,8 +331,10 @@ mod tests {
     /// prefix read back as a TCP address.
     #[test]
     fn unix_path_without_slash_round_trips() {
-        let a = Address::parse("unix:]::6\u{c}@0").unwrap();
-        assert_eq!(Address::parse(&a.to_string()), Ok(a));
+        for s in ["unix:]::6\u{c}@0", "unix:vnc://:"] {
+            let a = Address::parse(s).unwrap();
+            assert_eq!(Address::parse(&a.to_string()), Ok(a));
+        }
     }
 
     /// Found by the address fuzzer: host `3`, port 5900 printed as `3::5900`, an IPv6 address.
