@@ -139,6 +139,9 @@ fn parse_uri(rest: &str) -> Result<Address, &'static str> {
     if host.contains(['[', ']']) || host.chars().any(char::is_whitespace) {
         return Err("the host contains brackets or spaces");
     }
+    if host.contains(':') && !authority.starts_with('[') {
+        return Err("an IPv6 address in a URI goes in brackets");
+    }
     let port = match port {
         "" => BASE_PORT,
         p => p
@@ -307,6 +310,7 @@ mod tests {
             "[::1]x",
             "vnc://[[]",
             "vnc://[x]:1",
+            "vnc://::51990",
             "a]b",
         ] {
             let e = Address::parse(s).unwrap_err();
