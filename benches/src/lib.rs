@@ -1,0 +1,1 @@
+//! Benchmarks live in benches/decoders.rs (cargo bench -p vnc-benches).
