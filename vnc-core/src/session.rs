@@ -277,24 +277,46 @@ impl Session {
     }
 
     /// Feeds protocol bytes; returns what is left unparsed if TLS started on the way.
-    fn feed_plain(&mut self, data: &[u8]) -> Result<Option<Vec<u8>>, Error> {
+    fn feed_plain(&mut self, mut data: &[u8]) -> Result<Option<Vec<u8>>, Error> {
         let had_tls = self.tls.is_some();
-        if self.inbuf.is_empty() {
-            // Common case: parse straight from the caller's slice, keep only the tail.
-            let used = self.process(data)?;
-            self.inbuf.extend_from_slice(&data[used..]);
-        } else {
-            self.inbuf.extend_from_slice(data);
+        loop {
+            if self.inbuf.is_empty() {
+                // Common case: parse straight from the caller's slice, keep only the tail.
+                let used = self.process(data)?;
+                if !had_tls && self.tls.is_some() {
+                    return Ok(Some(data[used..].to_vec()));
+                }
+                self.inbuf.extend_from_slice(&data[used..]);
+                return Ok(None);
+            }
+            // A message began in earlier input. Add only a head of the new input (at least as
+            // much as is pending, so a large message still grows geometrically): once the
+            // pending bytes are consumed, the rest is parsed from the caller's slice again
+            // instead of being copied.
+            let old = self.inbuf.len();
+            let head = data.len().min(old.max(64 << 10));
+            self.inbuf.extend_from_slice(&data[..head]);
             let buf = mem::take(&mut self.inbuf);
             let result = self.process(&buf);
             self.inbuf = buf;
             let used = result?;
+            if !had_tls && self.tls.is_some() {
+                let mut rest = self.inbuf.split_off(used);
+                rest.extend_from_slice(&data[head..]);
+                self.inbuf.clear();
+                return Ok(Some(rest));
+            }
+            if used >= old {
+                self.inbuf.clear();
+                data = &data[used - old..];
+                continue;
+            }
             self.inbuf.drain(..used);
+            data = &data[head..];
+            if data.is_empty() {
+                return Ok(None);
+            }
         }
-        if !had_tls && self.tls.is_some() {
-            return Ok(Some(mem::take(&mut self.inbuf)));
-        }
-        Ok(None)
     }
 
     /// Moves protocol output to the socket buffer, through TLS when it runs.
