@@ -616,6 +616,42 @@ impl Run {
     }
 }
 
+/// The error of a run as tests compare it across chunkings: zlib's own wording for corrupt
+/// data depends on how much input it saw at once, so only the kind and the step count there.
+pub fn outcome(e: &Option<Error>) -> String {
+    match e {
+        Some(Error::Protocol {
+            step,
+            error: crate::ProtocolError::Zlib { encoding, .. },
+        }) => format!("Zlib {{ step: {step:?}, encoding: {encoding:?} }}"),
+        e => format!("{e:?}"),
+    }
+}
+
+/// Plays `server` with every [`Chunking::ALL`] splitting, asserts that the runs agree (error
+/// by [`outcome`], events, output and framebuffer), and returns the whole-stream run.
+pub fn play_all(config: &Config, server: &[u8]) -> Run {
+    let runs: Vec<Run> = Chunking::ALL
+        .iter()
+        .map(|&c| play(config.clone(), server, c))
+        .collect();
+    for (c, r) in Chunking::ALL.iter().zip(&runs).skip(1) {
+        assert_eq!(
+            outcome(&r.error),
+            outcome(&runs[0].error),
+            "error differs with {c:?}"
+        );
+        assert_eq!(r.events, runs[0].events, "events differ with {c:?}");
+        assert_eq!(r.output, runs[0].output, "output differs with {c:?}");
+        assert_eq!(
+            r.framebuffer.data(),
+            runs[0].framebuffer.data(),
+            "framebuffer differs with {c:?}"
+        );
+    }
+    runs.into_iter().next().expect("Chunking::ALL is not empty")
+}
+
 /// Plays `server` into a new session configured with `config`, split as `chunking` says,
 /// collecting events and output after every chunk. Stops at the first error.
 pub fn play(config: Config, server: &[u8], chunking: Chunking) -> Run {

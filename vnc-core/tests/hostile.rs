@@ -7,7 +7,8 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
 use vnc_core::testing::{
-    Chunking, Image, Run, Script, ZrleEncoder, ZrleTile, cpixel, pixel, play, rect_header,
+    Chunking, Image, Run, Script, ZrleEncoder, ZrleTile, cpixel, outcome, pixel, play, play_all,
+    rect_header,
 };
 use vnc_core::{
     Config, Error, Event, Limits, PixelFormat, PixelFormatRequest, ProtocolError, Rect,
@@ -95,43 +96,6 @@ fn connected_with(w: u16, h: u16) -> Script {
         .security_types(&[1])
         .security_result(0)
         .server_init(w, h, &PF, "hostile")
-}
-
-/// The error as compared between splittings. zlib's message is left out: zlib-rs words the
-/// same corruption differently depending on how much input it has at once (its fast path
-/// reports "repeated call with bad state"), and that message only ever ends up in a log.
-fn outcome(e: &Option<Error>) -> String {
-    match e {
-        Some(Error::Protocol {
-            step,
-            error: ProtocolError::Zlib { encoding, .. },
-        }) => format!("Zlib {{ step: {step:?}, encoding: {encoding:?} }}"),
-        e => format!("{e:?}"),
-    }
-}
-
-/// Plays `bytes` with every chunking, asserts that the runs agree (error, events, output and
-/// framebuffer), and returns the whole run.
-fn play_all(config: &Config, bytes: &[u8]) -> Run {
-    let runs: Vec<Run> = Chunking::ALL
-        .iter()
-        .map(|&c| play(config.clone(), bytes, c))
-        .collect();
-    for (c, r) in Chunking::ALL.iter().zip(&runs).skip(1) {
-        assert_eq!(
-            outcome(&r.error),
-            outcome(&runs[0].error),
-            "error differs with {c:?}"
-        );
-        assert_eq!(r.events, runs[0].events, "events differ with {c:?}");
-        assert_eq!(r.output, runs[0].output, "output differs with {c:?}");
-        assert_eq!(
-            r.framebuffer.data(),
-            runs[0].framebuffer.data(),
-            "framebuffer differs with {c:?}"
-        );
-    }
-    runs.into_iter().next().unwrap()
 }
 
 /// Plays `bytes` with every chunking and returns the error all of them ended with.

@@ -2,34 +2,16 @@
 //! one of them whole, one byte at a time and in random chunks, with identical results.
 
 use vnc_core::testing::{
-    Chunking, Image, Run, Script, ZrleEncoder, ZrleTile, cpixel, pixel, play, play_with,
+    Chunking, Image, Run, Script, ZrleEncoder, ZrleTile, cpixel, pixel, play_with,
 };
 use vnc_core::{
     Config, Credential, CredentialsNeeded, Encoding, Error, Event, PixelFormat, PixelFormatRequest,
     ProtocolVersion, Rect, SecurityType, Session,
 };
 
-/// Plays `script` with every chunking, asserts the runs agree, and returns the first.
+/// Plays `script` with every chunking, asserts the runs agree, and returns the whole run.
 fn play_all(config: &Config, script: &Script) -> Run {
-    let runs: Vec<Run> = Chunking::ALL
-        .iter()
-        .map(|&c| play(config.clone(), script.bytes(), c))
-        .collect();
-    for (c, r) in Chunking::ALL.iter().zip(&runs).skip(1) {
-        assert_eq!(r.events, runs[0].events, "events differ with {c:?}");
-        assert_eq!(r.output, runs[0].output, "output differs with {c:?}");
-        assert_eq!(
-            r.framebuffer.data(),
-            runs[0].framebuffer.data(),
-            "framebuffer differs with {c:?}"
-        );
-        assert_eq!(
-            r.error.as_ref().map(|e| e.to_string()),
-            runs[0].error.as_ref().map(|e| e.to_string()),
-            "error differs with {c:?}"
-        );
-    }
-    runs.into_iter().next().unwrap()
+    vnc_core::testing::play_all(config, script.bytes())
 }
 
 /// A 3.8 handshake with security None and a ServerInit of `w` x `h` in RGB888.
