@@ -6,6 +6,7 @@
 //! Part 2 (when `REC` names a directory of `../shared/perf` recordings, `rec/*.rfb`) replays
 //! the recorded Xvnc streams through the session the same way.
 //! Figures are Mpixel/s of decoded screen and MB/s of encoded input; median of 5 runs.
+//! `BENCH_FILTER=hextile` runs only the matching lines.
 
 use std::time::Instant;
 
@@ -85,6 +86,10 @@ fn median(mut v: Vec<f64>) -> f64 {
 }
 
 fn report(name: &str, hello: &[u8], stream: &[u8]) {
+    // BENCH_FILTER=text runs only the lines whose name contains it (for profiling one).
+    if std::env::var("BENCH_FILTER").is_ok_and(|f| !name.contains(&f)) {
+        return;
+    }
     let mut times = Vec::new();
     let mut pixels = 0;
     for _ in 0..5 {
@@ -199,7 +204,9 @@ fn recorded(dir: &str) {
 
 fn main() {
     // `cargo bench` passes --bench; a filter argument is not supported by this plain harness.
-    synthetic();
+    if !std::env::var("BENCH_FILTER").is_ok_and(|f| f.starts_with("recorded")) {
+        synthetic();
+    }
     if let Ok(dir) = std::env::var("REC") {
         recorded(&dir);
     }

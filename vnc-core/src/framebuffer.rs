@@ -170,6 +170,11 @@ impl Framebuffer {
         let stride = self.stride();
         let first = self.span(r.x, r.y, r.width);
         let len = first.len();
+        if r.width == 1 && r.height == 1 {
+            // Single pixels are what Hextile subrectangles often are.
+            self.data[first].copy_from_slice(&px);
+            return;
+        }
         // Row by row with wide stores: for the small rectangles of Hextile and RRE this beats
         // copying the first row, which costs a memmove call per row.
         let end = first.start + (usize::from(r.height) - 1) * stride + len;

@@ -361,9 +361,14 @@ impl Converter {
     }
 
     /// Converts one wire pixel; `src` holds at least [`Self::bpp`] bytes.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn pixel(&self, src: &[u8]) -> Bgra {
         match &self.kind {
+            // The framebuffer's own layout: the common case, kept first and cheap.
+            Kind::Shift32 {
+                big_endian: false,
+                shifts: [0, 8, 16],
+            } => [src[0], src[1], src[2], 255],
             Kind::Shift32 { big_endian, .. } | Kind::Table32 { big_endian, .. } => {
                 let b = [src[0], src[1], src[2], src[3]];
                 let v = if *big_endian {
