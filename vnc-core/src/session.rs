@@ -88,6 +88,16 @@ enum ReasonFor {
     AuthFailed,
 }
 
+impl ReasonFor {
+    /// The step a failure reason belongs to.
+    fn step(self) -> Step {
+        match self {
+            ReasonFor::Refused => Step::Security,
+            ReasonFor::AuthFailed => Step::Authentication,
+        }
+    }
+}
+
 /// Where the message parser is after initialisation.
 enum Msg {
     /// Between messages.
@@ -413,7 +423,7 @@ impl Session {
             State::SecurityTypeCount | State::SecurityTypeList(_) | State::SecurityType33 => {
                 Step::Security
             }
-            State::Reason(ReasonFor::Refused) => Step::Security,
+            State::Reason(why) => why.step(),
             State::VencryptVersion
             | State::VencryptVersionAck
             | State::VencryptSubtypeCount
@@ -421,10 +431,9 @@ impl Session {
             | State::VencryptSubtypeAck(_)
             | State::TlsHandshake(_)
             | State::AwaitCertificate { .. } => Step::Security,
-            State::Reason(ReasonFor::AuthFailed)
-            | State::VncAuthChallenge
-            | State::AwaitCredentials { .. }
-            | State::SecurityResult => Step::Authentication,
+            State::VncAuthChallenge | State::AwaitCredentials { .. } | State::SecurityResult => {
+                Step::Authentication
+            }
             State::ServerInit => Step::Initialization,
             State::Running(Msg::RectHeader | Msg::Rect(_)) => Step::FramebufferUpdate,
             State::Running(_) | State::Closed => Step::ServerMessage,
@@ -477,7 +486,7 @@ impl Session {
                 let limit = self.config.limits.max_reason;
                 if len > limit {
                     return Err(Error::LimitExceeded {
-                        step: self.step_of(&State::Reason(why)),
+                        step: why.step(),
                         what: "a failure reason length",
                         value: len.into(),
                         limit: limit.into(),
@@ -600,13 +609,6 @@ impl Session {
         };
         self.state = next;
         Ok(progressed)
-    }
-
-    fn step_of(&self, s: &State) -> Step {
-        match s {
-            State::Reason(ReasonFor::Refused) => Step::Security,
-            _ => Step::Authentication,
-        }
     }
 
     // ----- handshake -----
