@@ -119,6 +119,47 @@ fn port_open(port: u16) -> bool {
     .is_ok()
 }
 
+/// A one-connection scripted server on 127.0.0.1: sends `script` (all at once, or one byte
+/// at a time with `trickle` between bytes, like a slowloris server), then reads until the
+/// client closes. Returns the port and the thread to join.
+pub fn serve_once(
+    script: Vec<u8>,
+    trickle: Option<Duration>,
+) -> (u16, std::thread::JoinHandle<()>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let t = std::thread::spawn(move || {
+        let (mut s, _) = listener.accept().unwrap();
+        let mut sink = [0u8; 4096];
+        match trickle {
+            None => {
+                let _ = s.write_all(&script);
+            }
+            Some(pause) => {
+                s.set_read_timeout(Some(Duration::from_millis(100)))
+                    .unwrap();
+                for b in &script {
+                    if s.write_all(&[*b]).is_err() {
+                        return;
+                    }
+                    // The client may give up meanwhile.
+                    if let Ok(0) = s.read(&mut sink) {
+                        return;
+                    }
+                    std::thread::sleep(pause);
+                }
+            }
+        }
+        s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+        while let Ok(n) = s.read(&mut sink) {
+            if n == 0 {
+                break;
+            }
+        }
+    });
+    (port, t)
+}
+
 /// Processes that die with the guard.
 struct Procs(Vec<Child>);
 

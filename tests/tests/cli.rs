@@ -97,15 +97,8 @@ fn nobody_listening_exits_3_without_waiting_for_the_timeout() {
 
 #[test]
 fn something_that_is_not_vnc_exits_6() {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let server = std::thread::spawn(move || {
-        let (mut s, _) = listener.accept().unwrap();
-        s.write_all(b"SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n").unwrap();
-        // Keep the socket open until the client gives up.
-        let mut buf = [0; 64];
-        let _ = std::io::Read::read(&mut s, &mut buf);
-    });
+    let (port, server) =
+        vnc_tests::serve_once(b"SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n".to_vec(), None);
     let dir = TempDir::new("cli");
     let out = vnccapture(
         &[
@@ -130,13 +123,7 @@ fn something_that_is_not_vnc_exits_6() {
 
 #[test]
 fn a_silent_server_times_out_with_exit_7() {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let server = std::thread::spawn(move || {
-        let (mut s, _) = listener.accept().unwrap();
-        let mut buf = [0; 64];
-        let _ = std::io::Read::read(&mut s, &mut buf);
-    });
+    let (port, server) = vnc_tests::serve_once(Vec::new(), None);
     let dir = TempDir::new("cli");
     let out = vnccapture(
         &[

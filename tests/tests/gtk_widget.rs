@@ -258,23 +258,15 @@ fn vnc_display_widget_against_xvnc() {
         let errors = errors.clone();
         move |_, m| errors.borrow_mut().push(m.to_owned())
     });
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let evil_port = listener.local_addr().unwrap().port();
-    let evil = std::thread::spawn(move || {
-        use std::io::{Read, Write};
-        let (mut s, _) = listener.accept().unwrap();
-        let mut bad = vnc_core::testing::rect_header(vnc_core::Rect::new(60, 60, 10, 10), 0);
-        bad.extend(vec![0u8; 400]);
-        let script = vnc_core::testing::Script::new()
-            .version("RFB 003.008\n")
-            .security_types(&[1])
-            .security_result(0)
-            .server_init(64, 64, &vnc_core::PixelFormat::RGB888, "evil")
-            .update(&[bad]);
-        let _ = s.write_all(script.bytes());
-        let mut sink = [0u8; 1024];
-        while s.read(&mut sink).map(|n| n > 0).unwrap_or(false) {}
-    });
+    let mut bad = vnc_core::testing::rect_header(vnc_core::Rect::new(60, 60, 10, 10), 0);
+    bad.extend(vec![0u8; 400]);
+    let script = vnc_core::testing::Script::new()
+        .version("RFB 003.008\n")
+        .security_types(&[1])
+        .security_result(0)
+        .server_init(64, 64, &vnc_core::PixelFormat::RGB888, "evil")
+        .update(&[bad]);
+    let (evil_port, evil) = vnc_tests::serve_once(script.bytes().to_vec(), None);
     let before = log
         .borrow()
         .iter()

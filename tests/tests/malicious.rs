@@ -2,51 +2,12 @@
 //! and the right exit code, within its time limit, with a bounded peak memory (measured with
 //! GNU time), and the client never panics.
 
-use std::io::{Read, Write};
-use std::net::TcpListener;
 use std::process::Command;
 use std::time::Duration;
 
 use vnc_core::testing::{Script, ZrleEncoder, rect_header};
 use vnc_core::{PixelFormat, Rect};
-use vnc_tests::{TempDir, require, workspace_bin};
-
-/// Serves `script` to one client, then keeps the connection open (reading) until the client
-/// goes; `trickle` sends it one byte at a time with a pause, like a slowloris server.
-fn serve(script: Vec<u8>, trickle: Option<Duration>) -> (u16, std::thread::JoinHandle<()>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let t = std::thread::spawn(move || {
-        let (mut s, _) = listener.accept().unwrap();
-        s.set_read_timeout(Some(Duration::from_millis(100)))
-            .unwrap();
-        let mut sink = [0u8; 4096];
-        match trickle {
-            None => {
-                let _ = s.write_all(&script);
-            }
-            Some(pause) => {
-                for b in &script {
-                    if s.write_all(&[*b]).is_err() {
-                        return;
-                    }
-                    // The client may give up meanwhile.
-                    if let Ok(0) = s.read(&mut sink) {
-                        return;
-                    }
-                    std::thread::sleep(pause);
-                }
-            }
-        }
-        s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
-        while let Ok(n) = s.read(&mut sink) {
-            if n == 0 {
-                break;
-            }
-        }
-    });
-    (port, t)
-}
+use vnc_tests::{TempDir, require, serve_once, workspace_bin};
 
 /// Runs vnccapture under GNU time; returns (exit code, last stderr line, peak RSS in KiB).
 fn attack(
@@ -55,7 +16,7 @@ fn attack(
     timeout_s: &str,
 ) -> (Option<i32>, String, u64) {
     require("time", "time");
-    let (port, server) = serve(script, trickle);
+    let (port, server) = serve_once(script, trickle);
     let dir = TempDir::new("attack");
     let rss = dir.path().join("rss");
     let out = Command::new("/usr/bin/time")
