@@ -111,8 +111,7 @@ fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Option<Args>, 
     let mut pixel_format = PixelFormatRequest::FULL;
     let mut timeout = Duration::from_secs(30);
     let mut verbosity = 0;
-    let (mut ca, mut crl, mut client_cert, mut client_key) = (None, None, None, None);
-    let mut pins = Vec::new();
+    let mut tls_args = vnc_examples::TlsArgs::default();
     let (mut require_encryption, mut allow_insecure, mut tofu) = (false, false, false);
     while let Some(arg) = p.next().map_err(usage)? {
         match arg {
@@ -165,15 +164,11 @@ fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Option<Args>, 
                     })?;
                 timeout = Duration::from_secs_f64(secs);
             }
-            Long("ca-file") => ca = Some(PathBuf::from(p.value().map_err(usage)?)),
-            Long("crl-file") => crl = Some(PathBuf::from(p.value().map_err(usage)?)),
-            Long("client-cert") => client_cert = Some(PathBuf::from(p.value().map_err(usage)?)),
-            Long("client-key") => client_key = Some(PathBuf::from(p.value().map_err(usage)?)),
-            Long("pin-sha256") => {
-                let v = p.value().map_err(usage)?.string().map_err(usage)?;
-                pins.push(vnc_core::parse_sha256_fingerprint(&v).ok_or_else(|| {
-                    usage(format!("--pin-sha256 needs 64 hex digits, not {v:?}"))
-                })?);
+            Long(name) if vnc_examples::TlsArgs::OPTIONS.contains(&name) => {
+                let name = name.to_owned();
+                tls_args
+                    .set(&name, p.value().map_err(usage)?)
+                    .map_err(usage)?;
             }
             Long("trust-on-first-use") => tofu = true,
             Long("require-encryption") => require_encryption = true,
@@ -199,15 +194,11 @@ fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Option<Args>, 
             .collect()
     });
     all.extend(Encoding::DEFAULT.iter().copied().filter(|e| e.is_pseudo()));
-    let client = match (&client_cert, &client_key) {
-        (Some(c), Some(k)) => Some((c.as_path(), k.as_path())),
-        (None, None) => None,
-        _ => return Err(usage("--client-cert and --client-key go together")),
-    };
-    let any_tls = ca.is_some() || crl.is_some() || client.is_some() || !pins.is_empty() || tofu;
-    let mut tls = vnc_core::TlsConfig::from_files(ca.as_deref(), crl.as_deref(), client)
-        .map_err(|e| Failure(exit::TLS, format!("cannot read a TLS file: {e}")))?;
-    tls.pinned_sha256 = pins;
+    let any_tls = tls_args.any() || tofu;
+    let mut tls = tls_args.build().map_err(|e| match e {
+        vnc_examples::TlsArgsError::Usage(m) => usage(m),
+        vnc_examples::TlsArgsError::File(m) => Failure(exit::TLS, m),
+    })?;
     tls.ask_on_untrusted = tofu;
     Ok(Some(Args {
         tls,

@@ -51,13 +51,7 @@ fn parse_args() -> Result<Option<Args>, String> {
         zoom: 100,
         ..Args::default()
     };
-    let (mut ca, mut crl, mut cc, mut ck) = (
-        None::<PathBuf>,
-        None::<PathBuf>,
-        None::<PathBuf>,
-        None::<PathBuf>,
-    );
-    let mut pins = Vec::new();
+    let mut tls_args = vnc_examples::TlsArgs::default();
     let mut server = None;
     let err = |e: lexopt::Error| e.to_string();
     while let Some(arg) = p.next().map_err(err)? {
@@ -81,16 +75,11 @@ fn parse_args() -> Result<Option<Args>, String> {
             Long("scaling") => a.scaling = true,
             Long("read-only") => a.read_only = true,
             Long("fullscreen") => a.fullscreen = true,
-            Long("ca-file") => ca = Some(p.value().map_err(err)?.into()),
-            Long("crl-file") => crl = Some(p.value().map_err(err)?.into()),
-            Long("client-cert") => cc = Some(p.value().map_err(err)?.into()),
-            Long("client-key") => ck = Some(p.value().map_err(err)?.into()),
-            Long("pin-sha256") => {
-                let v = p.value().map_err(err)?.string().map_err(err)?;
-                pins.push(
-                    vnc_core::parse_sha256_fingerprint(&v)
-                        .ok_or(format!("--pin-sha256 needs 64 hex digits, not {v:?}"))?,
-                );
+            Long(name) if vnc_examples::TlsArgs::OPTIONS.contains(&name) => {
+                let name = name.to_owned();
+                tls_args
+                    .set(&name, p.value().map_err(err)?)
+                    .map_err(|e| e.to_string())?;
             }
             Value(v) if server.is_none() => server = Some(v.string().map_err(err)?),
             _ => return Err(arg.unexpected().to_string()),
@@ -100,14 +89,7 @@ fn parse_args() -> Result<Option<Args>, String> {
     a.server
         .parse::<vnc_core::Address>()
         .map_err(|e| e.to_string())?;
-    let client = match (&cc, &ck) {
-        (Some(c), Some(k)) => Some((c.as_path(), k.as_path())),
-        (None, None) => None,
-        _ => return Err("--client-cert and --client-key go together".into()),
-    };
-    a.tls = vnc_core::TlsConfig::from_files(ca.as_deref(), crl.as_deref(), client)
-        .map_err(|e| e.to_string())?;
-    a.tls.pinned_sha256 = pins;
+    a.tls = tls_args.build().map_err(|e| e.to_string())?;
     a.tls.ask_on_untrusted = true;
     a.password = a.password.or_else(|| std::env::var("VNC_PASSWORD").ok());
     a.username = a.username.or_else(|| std::env::var("VNC_USERNAME").ok());

@@ -1,0 +1,93 @@
+//! What the example programs share: the TLS options of their command lines.
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+/// `--ca-file`, `--crl-file`, `--client-cert`, `--client-key` and `--pin-sha256`, collected
+/// while parsing and turned into a [`vnc_core::TlsConfig`] at the end.
+#[derive(Debug, Default)]
+pub struct TlsArgs {
+    ca: Option<PathBuf>,
+    crl: Option<PathBuf>,
+    client_cert: Option<PathBuf>,
+    client_key: Option<PathBuf>,
+    pins: Vec<[u8; 32]>,
+}
+
+/// Why the TLS options cannot be used.
+#[derive(Debug)]
+pub enum TlsArgsError {
+    /// A malformed option (a usage error).
+    Usage(String),
+    /// A file that cannot be read.
+    File(String),
+}
+
+impl TlsArgs {
+    /// The long option names this takes.
+    pub const OPTIONS: [&'static str; 5] = [
+        "ca-file",
+        "crl-file",
+        "client-cert",
+        "client-key",
+        "pin-sha256",
+    ];
+
+    /// Records `--name value` (a name from [`Self::OPTIONS`]).
+    pub fn set(&mut self, name: &str, value: OsString) -> Result<(), TlsArgsError> {
+        match name {
+            "ca-file" => self.ca = Some(value.into()),
+            "crl-file" => self.crl = Some(value.into()),
+            "client-cert" => self.client_cert = Some(value.into()),
+            "client-key" => self.client_key = Some(value.into()),
+            "pin-sha256" => {
+                let v = value.to_string_lossy();
+                let pin = vnc_core::parse_sha256_fingerprint(&v).ok_or_else(|| {
+                    TlsArgsError::Usage(format!("--pin-sha256 needs 64 hex digits, not {v:?}"))
+                })?;
+                self.pins.push(pin);
+            }
+            other => {
+                return Err(TlsArgsError::Usage(format!(
+                    "--{other} is not a TLS option"
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// True when any TLS option was given.
+    pub fn any(&self) -> bool {
+        self.ca.is_some()
+            || self.crl.is_some()
+            || self.client_cert.is_some()
+            || self.client_key.is_some()
+            || !self.pins.is_empty()
+    }
+
+    /// Reads the files and builds the configuration.
+    pub fn build(&self) -> Result<vnc_core::TlsConfig, TlsArgsError> {
+        let client = match (&self.client_cert, &self.client_key) {
+            (Some(c), Some(k)) => Some((c.as_path(), k.as_path())),
+            (None, None) => None,
+            _ => {
+                return Err(TlsArgsError::Usage(
+                    "--client-cert and --client-key go together".into(),
+                ));
+            }
+        };
+        let mut tls =
+            vnc_core::TlsConfig::from_files(self.ca.as_deref(), self.crl.as_deref(), client)
+                .map_err(|e| TlsArgsError::File(format!("cannot read a TLS file: {e}")))?;
+        tls.pinned_sha256 = self.pins.clone();
+        Ok(tls)
+    }
+}
+
+impl std::fmt::Display for TlsArgsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TlsArgsError::Usage(m) | TlsArgsError::File(m) => f.write_str(m),
+        }
+    }
+}
