@@ -27,6 +27,10 @@ pub struct Limits {
     pub max_reason: u32,
     /// Largest cursor width or height; larger is an error.
     pub max_cursor_size: u16,
+    /// Most rectangles (pseudo-rectangles included) in one FramebufferUpdate; more is an
+    /// error. The count field allows 65535, and with LastRect a server could otherwise keep
+    /// one update going without end.
+    pub max_rects_per_update: u32,
 }
 
 impl Default for Limits {
@@ -39,6 +43,7 @@ impl Default for Limits {
             max_name: 64 << 10,
             max_reason: 64 << 10,
             max_cursor_size: 1024,
+            max_rects_per_update: 65535,
         }
     }
 }

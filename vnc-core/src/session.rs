@@ -198,6 +198,8 @@ pub struct Session {
     password: Option<Zeroizing<String>>,
     name: String,
     rects_left: u16,
+    /// Rectangle headers read in the current update.
+    rects_seen: u32,
     updates: UpdateFlow,
     deadline: Deadline,
     last_now: Instant,
@@ -236,6 +238,7 @@ impl Session {
             password: None,
             name: String::new(),
             rects_left: 0,
+            rects_seen: 0,
             updates: UpdateFlow::default(),
             deadline,
             last_now: now,
@@ -926,6 +929,7 @@ impl Session {
                         *r = t;
                         self.updates.in_flight = false;
                         self.rects_left = n;
+                        self.rects_seen = 0;
                         if n == 0 {
                             self.end_update();
                             return Ok((Msg::Idle, true));
@@ -997,6 +1001,16 @@ impl Session {
                     return Ok((Msg::RectHeader, false));
                 };
                 *r = t;
+                self.rects_seen += 1;
+                let limit = self.config.limits.max_rects_per_update;
+                if self.rects_seen > limit {
+                    return Err(Error::LimitExceeded {
+                        step: Step::FramebufferUpdate,
+                        what: "a number of rectangles in one update",
+                        value: self.rects_seen.into(),
+                        limit: limit.into(),
+                    });
+                }
                 let rect = Rect::new(x, y, w, h);
                 let encoding = Encoding::from_number(enc);
                 if encoding.is_some_and(|e| !e.is_pseudo())

@@ -813,6 +813,39 @@ fn zrle_huge_length_field_waits_without_allocating() {
     assert!(largest < SMALL_ALLOCATION, "allocated {largest} bytes");
 }
 
+#[test]
+fn rectangles_per_update_are_bounded() {
+    let config = Config {
+        limits: Limits {
+            max_rects_per_update: 10,
+            ..Limits::default()
+        },
+        ..Config::default()
+    };
+    let copy = || Script::copy_rect(Rect::new(0, 0, 1, 1), 1, 1);
+    // Ten rectangles, counted or ended by LastRect (which counts too), are fine...
+    let ten = connected().update(&vec![copy(); 10]);
+    let mut nine_and_last = vec![copy(); 9];
+    nine_and_last.push(Script::pseudo_rect(Rect::default(), -224));
+    let lastrect = connected().update_with_count(0xFFFF, &nine_and_last);
+    for s in [ten, lastrect] {
+        let run = play_all(&config, s.bytes());
+        assert!(run.error.is_none(), "{:?}", run.error);
+        assert!(run.events.contains(&Event::FramebufferUpdateEnd));
+    }
+    // ...the eleventh is an error, whatever the count field said.
+    let many = connected().update_with_count(0xFFFF, &vec![copy(); 11]);
+    let run = play_all(&config, many.bytes());
+    assert_eq!(
+        run.error.map(|e| e.to_string()),
+        Some(
+            "during framebuffer update: the server sent a number of rectangles in one \
+             update of 11, above this client's limit of 10"
+                .to_owned()
+        )
+    );
+}
+
 // ----- length fields near 2^32 -----
 
 #[test]
@@ -1517,6 +1550,7 @@ fn garbage_config() -> Config {
             max_name: 64,
             max_reason: 64,
             max_cursor_size: 16,
+            max_rects_per_update: 100,
         },
         // TLS handshakes start with random bytes, so the client's output would differ from
         // run to run; VeNCrypt negotiation without TLS (Plain, and None and VncAuth inside

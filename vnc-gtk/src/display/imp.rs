@@ -5,7 +5,7 @@
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::sync::OnceLock;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use gtk::glib::subclass::Signal;
 use gtk::glib::{self, clone};
@@ -14,7 +14,7 @@ use gtk::subclass::prelude::*;
 use gtk::{gdk, gio, graphene};
 
 use vnc_core::{
-    Address, Config, Credential, Encoding, Error as VncError, Event, PixelFormatRequest,
+    Address, Config, Credential, Encoding, Error as VncError, Event, Limits, PixelFormatRequest,
     SecurityType, Session, TlsConfig,
 };
 
@@ -25,7 +25,8 @@ use crate::render::Tiles;
 struct Conn {
     stream: gio::IOStream,
     reader: Option<glib::JoinHandle<()>>,
-    writing: bool,
+    /// The task writing the session's output, while one runs.
+    writer: Option<glib::JoinHandle<()>>,
     timer: Option<glib::SourceId>,
 }
 
@@ -86,6 +87,8 @@ pub struct VncDisplay {
     conn: RefCell<Option<Conn>>,
     tiles: RefCell<Option<Tiles>>,
     pub(super) tls: RefCell<TlsConfig>,
+    pub(super) limits: RefCell<Limits>,
+    pub(super) handshake_timeout: Cell<Option<Duration>>,
     /// Credentials given before the session asked.
     early_credentials: RefCell<Vec<(Credential, String)>>,
     server: RefCell<String>,
@@ -95,6 +98,9 @@ pub struct VncDisplay {
     scroll: Cell<(f64, f64)>,
     last_server_text: RefCell<Option<String>>,
     disconnected_emitted: Cell<bool>,
+    /// Counts connection attempts: a task of an earlier attempt (a connect, a write) that
+    /// completes late finds a different number and does nothing.
+    attempt: Cell<u64>,
     grab_syms: RefCell<Vec<u32>>,
     resize_timer: RefCell<Option<glib::SourceId>>,
 }
@@ -119,6 +125,8 @@ impl Default for VncDisplay {
             conn: RefCell::new(None),
             tiles: RefCell::new(None),
             tls: RefCell::new(TlsConfig::default()),
+            limits: RefCell::new(Limits::default()),
+            handshake_timeout: Cell::new(Config::default().handshake_timeout),
             early_credentials: RefCell::new(Vec::new()),
             server: RefCell::new(String::new()),
             pressed: RefCell::new(HashMap::new()),
@@ -126,6 +134,7 @@ impl Default for VncDisplay {
             scroll: Cell::new((0.0, 0.0)),
             last_server_text: RefCell::new(None),
             disconnected_emitted: Cell::new(true),
+            attempt: Cell::new(0),
             allow_resize: Cell::new(false),
             force_size: Cell::new(true),
             grab_keys: RefCell::new("Control_L+Alt_L".to_owned()),
@@ -562,12 +571,18 @@ impl VncDisplay {
             Address::Unix(_) => None,
         };
         let obj = self.obj();
+        let attempt = self.attempt.get();
         glib::spawn_future_local(clone!(
             #[weak]
             obj,
             async move {
                 let client = gio::SocketClient::new();
-                match client.connect_future(&connectable).await {
+                let res = client.connect_future(&connectable).await;
+                if obj.imp().attempt.get() != attempt {
+                    // Closed or opened again meanwhile.
+                    return;
+                }
+                match res {
                     Ok(conn) => obj.imp().start(conn.upcast(), server, host),
                     Err(e) => obj
                         .imp()
@@ -591,6 +606,8 @@ impl VncDisplay {
             server_name: host,
             tls: self.tls.borrow().clone(),
             encodings: Encoding::DEFAULT.to_vec(),
+            limits: self.limits.borrow().clone(),
+            handshake_timeout: self.handshake_timeout.get(),
             ..Config::default()
         }
     }
@@ -604,6 +621,7 @@ impl VncDisplay {
         self.tiles.replace(None);
         let input = stream.input_stream();
         let obj = self.obj();
+        let attempt = self.attempt.get();
         let reader = glib::spawn_future_local(clone!(
             #[weak]
             obj,
@@ -612,6 +630,9 @@ impl VncDisplay {
                 loop {
                     let res = input.read_future(buf, glib::Priority::DEFAULT).await;
                     let this = obj.imp();
+                    if this.attempt.get() != attempt {
+                        break;
+                    }
                     match res {
                         Ok((b, 0)) => {
                             drop(b);
@@ -636,7 +657,7 @@ impl VncDisplay {
         self.conn.replace(Some(Conn {
             stream,
             reader: Some(reader),
-            writing: false,
+            writer: None,
             timer: None,
         }));
         tracing::debug!(server, "connected");
@@ -647,9 +668,10 @@ impl VncDisplay {
     /// Ends the connection (with an error message, or quietly) and emits `vnc-disconnected`
     /// once.
     pub(super) fn disconnect(&self, error: Option<String>) {
+        self.attempt.set(self.attempt.get() + 1);
         if let Some(conn) = self.conn.take() {
-            if let Some(r) = conn.reader {
-                r.abort();
+            for task in [conn.reader, conn.writer].into_iter().flatten() {
+                task.abort();
             }
             if let Some(t) = conn.timer {
                 t.remove();
@@ -772,21 +794,25 @@ impl VncDisplay {
     /// Writes what the session has for the server; one write task at a time.
     fn flush(&self) {
         let stream = {
-            let mut conn = self.conn.borrow_mut();
-            let Some(conn) = conn.as_mut() else { return };
-            if conn.writing {
+            let conn = self.conn.borrow();
+            let Some(conn) = conn.as_ref() else { return };
+            if conn.writer.is_some() {
                 return;
             }
-            conn.writing = true;
             conn.stream.output_stream()
         };
         let obj = self.obj();
-        glib::spawn_future_local(clone!(
+        let attempt = self.attempt.get();
+        let writer = glib::spawn_future_local(clone!(
             #[weak]
             obj,
             async move {
                 loop {
                     let this = obj.imp();
+                    if this.attempt.get() != attempt {
+                        // The connection this task wrote for is over.
+                        return;
+                    }
                     let bytes = this
                         .session
                         .borrow_mut()
@@ -795,13 +821,15 @@ impl VncDisplay {
                         .unwrap_or_default();
                     if bytes.is_empty() {
                         if let Some(c) = this.conn.borrow_mut().as_mut() {
-                            c.writing = false;
+                            c.writer = None;
                         }
                         return;
                     }
-                    if let Err((_, e)) = stream
+                    let res = stream
                         .write_all_future(bytes, glib::Priority::DEFAULT)
-                        .await
+                        .await;
+                    if let Err((_, e)) = res
+                        && this.attempt.get() == attempt
                     {
                         let server = this.server.borrow().clone();
                         this.disconnect(Some(format!("{server}: connection error: {e}")));
@@ -810,6 +838,9 @@ impl VncDisplay {
                 }
             }
         ));
+        if let Some(c) = self.conn.borrow_mut().as_mut() {
+            c.writer = Some(writer);
+        }
     }
 
     fn schedule_timer(&self) {

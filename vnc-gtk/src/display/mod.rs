@@ -3,12 +3,14 @@
 
 mod imp;
 
+use std::time::Duration;
+
 use gtk::glib::{self, closure_local};
 use gtk::prelude::*;
 use gtk::subclass::prelude::*;
 use gtk::{gdk, gio};
 
-use vnc_core::{Address, AddressError, CredentialsNeeded, TlsConfig};
+use vnc_core::{Address, AddressError, CredentialsNeeded, Limits, TlsConfig};
 
 glib::wrapper! {
     /// A widget showing a remote VNC desktop.
@@ -86,6 +88,28 @@ impl VncDisplay {
     /// Sets the TLS settings used by the next connection.
     pub fn set_tls_config(&self, tls: TlsConfig) {
         self.imp().tls.replace(tls);
+    }
+
+    /// Sets the bounds on what a server may make the next connection allocate (framebuffer
+    /// size, cut text, cursor, desktop name, rectangles per update). See [`Limits`].
+    ///
+    /// ```no_run
+    /// # let display = vnc_gtk::VncDisplay::new();
+    /// display.set_limits(vnc_core::Limits {
+    ///     max_width: 4096,
+    ///     max_height: 4096,
+    ///     ..vnc_core::Limits::default()
+    /// });
+    /// ```
+    pub fn set_limits(&self, limits: Limits) {
+        self.imp().limits.replace(limits);
+    }
+
+    /// How long the next connection's handshake may take before it fails with a timeout
+    /// (30 s by default; `None` waits forever). Time spent waiting for a password from the
+    /// application does not count.
+    pub fn set_handshake_timeout(&self, timeout: Option<Duration>) {
+        self.imp().handshake_timeout.set(timeout);
     }
 
     /// Answers `vnc-auth-credential` (or sets it in advance).
