@@ -3,6 +3,8 @@
 //! QMP `screendump`), run `vnccapture`, and compare images. Every process started here is
 //! killed when its guard is dropped.
 
+pub mod attacks;
+pub mod gtk_support;
 pub mod pki;
 
 use std::io::{BufRead, BufReader, Read, Write};

@@ -3,43 +3,26 @@
 //! doubles it instead, and the picture is blurred.) A process of its own: GDK_SCALE is read
 //! when GTK starts.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use gtk::glib;
 use gtk::prelude::*;
 use vnc_gtk::VncDisplay;
+use vnc_tests::gtk_support::{run_until, start_gtk};
 use vnc_tests::{XServer, XvncOptions};
 
 #[test]
 fn one_remote_pixel_per_device_pixel_at_scale_2() {
     let server = XServer::xvnc(XvncOptions::default());
     server.settle();
-    let local = XServer::xvfb("1024x768");
-    // SAFETY: before GTK starts, and this binary has this one test.
-    unsafe {
-        std::env::set_var("DISPLAY", &local.display);
-        std::env::set_var("GDK_BACKEND", "x11");
-        std::env::set_var("GDK_SCALE", "2");
-        std::env::set_var("GSK_RENDERER", "cairo");
-        std::env::set_var("GTK_A11Y", "none");
-    }
-    gtk::init().unwrap();
+    let _local = start_gtk("1024x768", &[("GDK_SCALE", "2")]);
     let window = gtk::Window::new();
     let display = VncDisplay::new();
     window.set_child(Some(&display));
     window.present();
     display.open_host("127.0.0.1", server.port);
-    let ctx = glib::MainContext::default();
-    let start = Instant::now();
-    while display.width() != 400 || WidgetExt::width(&display) != 200 {
-        assert!(
-            start.elapsed() < Duration::from_secs(30),
-            "widget width {}",
-            WidgetExt::width(&display)
-        );
-        let _tick = glib::timeout_add_local_once(Duration::from_millis(50), || {});
-        ctx.iteration(true);
-    }
+    run_until("the widget's size", Duration::from_secs(30), || {
+        display.width() == 400 && WidgetExt::width(&display) == 200
+    });
     assert_eq!(display.scale_factor(), 2);
     assert_eq!(
         (display.width(), display.height()),
@@ -55,12 +38,9 @@ fn one_remote_pixel_per_device_pixel_at_scale_2() {
     );
     // At 200 % zoom it is the remote size in logical pixels.
     display.set_zoom_level(200);
-    let start = Instant::now();
-    while display.measure(gtk::Orientation::Horizontal, -1).1 != 400 {
-        assert!(start.elapsed() < Duration::from_secs(30));
-        let _tick = glib::timeout_add_local_once(Duration::from_millis(50), || {});
-        ctx.iteration(true);
-    }
+    run_until("the zoomed size", Duration::from_secs(30), || {
+        display.measure(gtk::Orientation::Horizontal, -1).1 == 400
+    });
     display.close();
     window.destroy();
 }

@@ -5,89 +5,20 @@
 
 use std::cell::RefCell;
 use std::rc::Rc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use gtk::gdk;
 use gtk::glib;
 use gtk::prelude::*;
-use gtk::{gdk, graphene};
 use vnc_gtk::VncDisplay;
-use vnc_tests::{Rgb, XServer, XvncOptions, assert_same};
-
-/// Runs the main loop until `cond` holds (or fails after `limit`).
-fn run_until(what: &str, limit: Duration, mut cond: impl FnMut() -> bool) {
-    let ctx = glib::MainContext::default();
-    let start = Instant::now();
-    while !cond() {
-        assert!(
-            start.elapsed() < limit,
-            "timed out after {limit:?} waiting for {what}"
-        );
-        // Wakes at least every 50 ms so that `cond` is checked even with no events.
-        let _tick = glib::timeout_add_local_once(Duration::from_millis(50), || {});
-        ctx.iteration(true);
-    }
-}
-
-/// Renders the widget as GTK would draw it.
-fn render(widget: &VncDisplay) -> Rgb {
-    // (`width()` is the remote desktop's width, a property as in gtk-vnc.)
-    let (w, h) = (WidgetExt::width(widget), WidgetExt::height(widget));
-    let paintable = gtk::WidgetPaintable::new(Some(widget));
-    let snapshot = gtk::Snapshot::new();
-    paintable.snapshot(&snapshot, f64::from(w), f64::from(h));
-    let node = snapshot.to_node().expect("the widget drew something");
-    let renderer = widget
-        .native()
-        .expect("realized")
-        .renderer()
-        .expect("a renderer");
-    let tex = renderer.render_texture(
-        &node,
-        Some(&graphene::Rect::new(0.0, 0.0, w as f32, h as f32)),
-    );
-    let (tw, th) = (tex.width() as usize, tex.height() as usize);
-    let mut bgra = vec![0u8; tw * th * 4];
-    tex.download(&mut bgra, tw * 4);
-    Rgb {
-        width: tw as u32,
-        height: th as u32,
-        data: bgra
-            .chunks_exact(4)
-            .flat_map(|p| [p[2], p[1], p[0]])
-            .collect(),
-    }
-}
-
-fn screenshot(widget: &VncDisplay) -> Option<Rgb> {
-    let tex = widget.screenshot()?;
-    let (w, h) = (tex.width() as usize, tex.height() as usize);
-    let mut bgra = vec![0u8; w * h * 4];
-    tex.download(&mut bgra, w * 4);
-    Some(Rgb {
-        width: w as u32,
-        height: h as u32,
-        data: bgra
-            .chunks_exact(4)
-            .flat_map(|p| [p[2], p[1], p[0]])
-            .collect(),
-    })
-}
+use vnc_tests::gtk_support::{render, run_until, screenshot, start_gtk};
+use vnc_tests::{XServer, XvncOptions, assert_same};
 
 #[test]
 fn vnc_display_widget_against_xvnc() {
     let server = XServer::xvnc(XvncOptions::default());
     let truth = server.settle();
-    let local = XServer::xvfb("1024x768");
-    // SAFETY: set before GTK starts and before any other thread of this test binary runs
-    // (it has this one test).
-    unsafe {
-        std::env::set_var("DISPLAY", &local.display);
-        std::env::set_var("GDK_BACKEND", "x11");
-        std::env::set_var("GSK_RENDERER", "cairo");
-        std::env::set_var("GTK_A11Y", "none");
-        std::env::remove_var("WAYLAND_DISPLAY");
-    }
-    gtk::init().expect("GTK on the test's Xvfb");
+    let _local = start_gtk("1024x768", &[]);
 
     let log: Rc<RefCell<Vec<String>>> = Rc::default();
     let window = gtk::Window::new();

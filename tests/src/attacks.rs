@@ -1,0 +1,167 @@
+//! The malicious-server attacks that both front ends face (vnccapture in `malicious.rs`, the
+//! GTK widget in `gtk_malicious.rs`): the classic attacks on VNC clients and corrupt streams,
+//! each with what the client must end with.
+
+use std::time::Duration;
+
+use vnc_core::testing::{Image, Script, ZrleEncoder, rect_header};
+use vnc_core::{PixelFormat, Rect};
+
+/// How a client must come out of an attack.
+#[derive(Clone, Copy, Debug)]
+pub enum Expect {
+    /// A clear error: the message contains `text`; vnccapture exits with `exit_code`.
+    Error { text: &'static str, exit_code: i32 },
+    /// The attack is survived: the session goes on and a frame arrives after it.
+    Frame,
+}
+
+/// One attack: what the server sends, how fast, and the expected outcome.
+pub struct Attack {
+    pub name: &'static str,
+    pub script: Vec<u8>,
+    /// One byte at a time with this pause (a "slowloris" server).
+    pub trickle: Option<Duration>,
+    pub expect: Expect,
+}
+
+/// Version, security None and ServerInit of a `w` x `h` RGB888 desktop.
+pub fn hello(w: u16, h: u16) -> Script {
+    Script::new()
+        .version("RFB 003.008\n")
+        .security_types(&[1])
+        .security_result(0)
+        .server_init(w, h, &PixelFormat::RGB888, "evil")
+}
+
+const PROTOCOL: i32 = 6;
+const TIMEOUT: i32 = 7;
+
+fn error(text: &'static str, exit_code: i32) -> Expect {
+    Expect::Error { text, exit_code }
+}
+
+/// The picture of the frame sent after attacks that a client survives ([`Expect::Frame`]).
+pub fn frame_picture() -> crate::Rgb {
+    let img = Image::pattern(64, 64);
+    crate::Rgb {
+        width: 64,
+        height: 64,
+        data: img.pixels.concat(),
+    }
+}
+
+/// A valid full update of the 64x64 desktop that [`hello`] announces.
+fn frame() -> Vec<u8> {
+    let img = Image::pattern(64, 64);
+    Script::raw_rect(&PixelFormat::RGB888, &img, Rect::new(0, 0, 64, 64))
+}
+
+/// Every attack. Each handshake-time attack is refused before anything large is allocated;
+/// a slow server is cut off by a 2 s handshake timeout (the front ends set it).
+pub fn attacks() -> Vec<Attack> {
+    let mut list = Vec::new();
+    let mut add = |name, script: Script, expect| {
+        list.push(Attack {
+            name,
+            script: script.bytes().to_vec(),
+            trickle: None,
+            expect,
+        })
+    };
+    add(
+        "a 65535x65535 framebuffer",
+        hello(65535, 65535),
+        error("framebuffer", PROTOCOL),
+    );
+    // 16 MiB of zeros compress to a few KiB; the rectangle is 4x4.
+    let mut enc = ZrleEncoder::default();
+    add(
+        "a zlib bomb in ZRLE",
+        hello(64, 64)
+            .update(&[enc.rect_from_tile_data(Rect::new(0, 0, 4, 4), &vec![0u8; 16 << 20])]),
+        error("inflates to more", PROTOCOL),
+    );
+    add(
+        "a desktop name of 4 GiB",
+        Script::new()
+            .version("RFB 003.008\n")
+            .security_types(&[1])
+            .security_result(0)
+            .raw(&64u16.to_be_bytes())
+            .raw(&64u16.to_be_bytes())
+            .raw(&PixelFormat::RGB888.to_bytes())
+            .raw(&u32::MAX.to_be_bytes()),
+        error("desktop name", PROTOCOL),
+    );
+    add(
+        "a refusal reason of 4 GiB",
+        Script::new()
+            .version("RFB 003.008\n")
+            .security_types(&[])
+            .raw(&u32::MAX.to_be_bytes()),
+        error("failure reason", PROTOCOL),
+    );
+    let mut outside = rect_header(Rect::new(60, 60, 10, 10), 0);
+    outside.extend(vec![0; 400]);
+    add(
+        "a rectangle outside the framebuffer",
+        hello(64, 64).update(&[outside]),
+        error("outside", PROTOCOL),
+    );
+    add(
+        "CopyRect from outside the framebuffer",
+        hello(64, 64).update(&[Script::copy_rect(Rect::new(0, 0, 32, 32), 60, 60)]),
+        error("outside", PROTOCOL),
+    );
+    // RRE that claims 2^32-1 subrectangles for a 4x4 rectangle.
+    let mut rre = rect_header(Rect::new(0, 0, 4, 4), 2);
+    rre.extend_from_slice(&u32::MAX.to_be_bytes());
+    rre.extend_from_slice(&[0; 4]);
+    add(
+        "RRE with 4 billion subrectangles",
+        hello(64, 64).update(&[rre]),
+        error("subrectangles", PROTOCOL),
+    );
+    // Hextile: one subrectangle reaching past its 16x16 tile.
+    let mut hextile = rect_header(Rect::new(0, 0, 16, 16), 5);
+    // Background, coloured subrectangles: one, 16x16 at (8, 8).
+    hextile.extend_from_slice(&[0x02 | 0x08 | 0x10, 1, 2, 3, 0, 1]);
+    hextile.extend_from_slice(&[0xF8, 0x0F, 0, 0, 0x88, 0xFF]);
+    add(
+        "a Hextile subrectangle past its tile",
+        hello(64, 64).update(&[hextile]),
+        error("tile", PROTOCOL),
+    );
+    let mut cursor = rect_header(Rect::new(0, 0, 65535, 65535), -239);
+    cursor.extend_from_slice(&[0; 64]);
+    add(
+        "a 65535x65535 cursor",
+        hello(64, 64).update(&[cursor]),
+        error("cursor", PROTOCOL),
+    );
+    add(
+        "a colour map entry past 255",
+        hello(64, 64).colour_map(250, &[[0, 0, 0]; 10]),
+        error("colour", PROTOCOL),
+    );
+    add(
+        "an unknown message type",
+        hello(64, 64).raw(&[0xEE; 16]),
+        error("message type", PROTOCOL),
+    );
+    // 8 MiB of cut text (8 times the default limit) full of bytes that would be messages if
+    // they were parsed: read and dropped, and the frame after it arrives.
+    add(
+        "8 MiB of cut text",
+        hello(64, 64).cut_text(&[2u8; 8 << 20]).update(&[frame()]),
+        Expect::Frame,
+    );
+    list.push(Attack {
+        name: "a slowloris handshake",
+        script: b"RFB 003.008\n\x01\x01\0\0\0\0".to_vec(),
+        trickle: Some(Duration::from_millis(300)),
+        expect: error("timed out", TIMEOUT),
+    });
+    list
+}

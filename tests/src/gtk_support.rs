@@ -1,0 +1,87 @@
+//! What the GTK tests share: GTK started on an Xvfb of the test's own, a main loop run until
+//! a condition holds, and the widget's pixels read back.
+
+use std::time::{Duration, Instant};
+
+use gtk::glib;
+use gtk::graphene;
+use gtk::prelude::*;
+use vnc_gtk::VncDisplay;
+
+use crate::{Rgb, XServer};
+
+/// Starts an Xvfb of `geometry` and GTK on it (X11 backend, cairo renderer, no
+/// accessibility bus), with `env` set too (for example `GDK_SCALE`). Call it once, first
+/// thing, from a test binary's only test: GTK stays on the thread that started it, and the
+/// environment is changed before any other thread runs.
+pub fn start_gtk(geometry: &str, env: &[(&str, &str)]) -> XServer {
+    let local = XServer::xvfb(geometry);
+    // SAFETY: set before GTK starts and before any other thread of the test binary runs
+    // (see above).
+    unsafe {
+        std::env::set_var("DISPLAY", &local.display);
+        std::env::set_var("GDK_BACKEND", "x11");
+        std::env::set_var("GSK_RENDERER", "cairo");
+        std::env::set_var("GTK_A11Y", "none");
+        std::env::remove_var("WAYLAND_DISPLAY");
+        for (k, v) in env {
+            std::env::set_var(k, v);
+        }
+    }
+    gtk::init().expect("GTK on the test's Xvfb");
+    local
+}
+
+/// Runs the main loop until `cond` holds (or fails after `limit`).
+pub fn run_until(what: &str, limit: Duration, mut cond: impl FnMut() -> bool) {
+    let ctx = glib::MainContext::default();
+    let start = Instant::now();
+    while !cond() {
+        assert!(
+            start.elapsed() < limit,
+            "timed out after {limit:?} waiting for {what}"
+        );
+        // Wakes at least every 50 ms so that `cond` is checked even with no events.
+        let _tick = glib::timeout_add_local_once(Duration::from_millis(50), || {});
+        ctx.iteration(true);
+    }
+}
+
+fn rgb_of(tex: &impl IsA<gtk::gdk::Texture>) -> Rgb {
+    let tex = tex.as_ref();
+    let (w, h) = (tex.width() as usize, tex.height() as usize);
+    let mut bgra = vec![0u8; w * h * 4];
+    tex.download(&mut bgra, w * 4);
+    Rgb {
+        width: w as u32,
+        height: h as u32,
+        data: bgra
+            .chunks_exact(4)
+            .flat_map(|p| [p[2], p[1], p[0]])
+            .collect(),
+    }
+}
+
+/// The remote framebuffer as the widget holds it.
+pub fn screenshot(widget: &VncDisplay) -> Option<Rgb> {
+    widget.screenshot().map(|t| rgb_of(&t))
+}
+
+/// Renders the widget as GTK would draw it.
+pub fn render(widget: &VncDisplay) -> Rgb {
+    // (`width()` is the remote desktop's width, a property as in gtk-vnc.)
+    let (w, h) = (WidgetExt::width(widget), WidgetExt::height(widget));
+    let paintable = gtk::WidgetPaintable::new(Some(widget));
+    let snapshot = gtk::Snapshot::new();
+    paintable.snapshot(&snapshot, f64::from(w), f64::from(h));
+    let node = snapshot.to_node().expect("the widget drew something");
+    let renderer = widget
+        .native()
+        .expect("realized")
+        .renderer()
+        .expect("a renderer");
+    rgb_of(&renderer.render_texture(
+        &node,
+        Some(&graphene::Rect::new(0.0, 0.0, w as f32, h as f32)),
+    ))
+}

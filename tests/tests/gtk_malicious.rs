@@ -1,0 +1,96 @@
+//! The malicious-server attacks of `vnc_tests::attacks` against the VncDisplay widget, in a
+//! process of its own so that its peak memory can be measured: each attack ends with the
+//! error shown through `vnc-error` and one `vnc-disconnected` (or, for attacks a client
+//! survives, with the frame that follows), the application lives on and connects again, and
+//! the process's peak resident memory grows by less than 64 MiB over all of them.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::time::Duration;
+
+use gtk::prelude::*;
+use vnc_gtk::VncDisplay;
+use vnc_tests::attacks::{Expect, attacks, frame_picture};
+use vnc_tests::gtk_support::{run_until, screenshot, start_gtk};
+use vnc_tests::serve_once;
+
+/// A line of /proc/self/status, in KiB.
+fn status_kib(field: &str) -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .unwrap()
+        .lines()
+        .find_map(|l| l.strip_prefix(field))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .unwrap()
+}
+
+#[test]
+fn every_attack_against_the_widget() {
+    let _local = start_gtk("640x480", &[]);
+    // Built before the baseline: some scripts are large themselves (8 MiB of cut text).
+    let only = std::env::var("ATTACK").unwrap_or_default();
+    let attacks: Vec<_> = attacks()
+        .into_iter()
+        .filter(|a| a.name.contains(&only))
+        .collect();
+    let window = gtk::Window::new();
+    let display = VncDisplay::new();
+    display.set_handshake_timeout(Some(Duration::from_secs(2)));
+    window.set_child(Some(&display));
+    window.present();
+    let errors: Rc<RefCell<Vec<String>>> = Rc::default();
+    let disconnects = Rc::new(RefCell::new(0));
+    display.connect_error({
+        let errors = errors.clone();
+        move |_, m| errors.borrow_mut().push(m.to_owned())
+    });
+    display.connect_disconnected({
+        let disconnects = disconnects.clone();
+        move |_| *disconnects.borrow_mut() += 1
+    });
+    run_until("the window", Duration::from_secs(10), || {
+        display.is_mapped()
+    });
+
+    // Peak RSS from here on: writing 5 to clear_refs resets VmHWM to the current RSS.
+    std::fs::write("/proc/self/clear_refs", "5").unwrap();
+    let baseline = status_kib("VmRSS:");
+    for a in attacks {
+        errors.borrow_mut().clear();
+        let before = *disconnects.borrow();
+        let (port, server) = serve_once(a.script, a.trickle);
+        display.open_host("127.0.0.1", port);
+        match a.expect {
+            Expect::Error { text, .. } => {
+                run_until(a.name, Duration::from_secs(30), || {
+                    *disconnects.borrow() > before
+                });
+                let errors = errors.borrow();
+                assert!(
+                    errors.len() == 1 && errors[0].contains(text),
+                    "{}: {errors:?} lacks {text:?}",
+                    a.name
+                );
+            }
+            Expect::Frame => {
+                run_until(a.name, Duration::from_secs(30), || {
+                    screenshot(&display).is_some_and(|s| s == frame_picture())
+                });
+                assert!(errors.borrow().is_empty(), "{}: {:?}", a.name, errors);
+                display.close();
+            }
+        }
+        server.join().unwrap();
+        assert_eq!(*disconnects.borrow(), before + 1, "{}", a.name);
+        assert!(!display.is_open());
+    }
+    let peak = status_kib("VmHWM:");
+    println!("baseline RSS {baseline} KiB, peak {peak} KiB");
+    assert!(
+        peak < baseline + (64 << 10),
+        "peak RSS {peak} KiB, {} KiB above the baseline",
+        peak - baseline
+    );
+    window.destroy();
+}
