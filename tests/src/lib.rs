@@ -6,6 +6,7 @@
 pub mod attacks;
 pub mod gtk_support;
 pub mod pki;
+pub mod soak;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Ipv6Addr, SocketAddr, TcpListener, TcpStream};

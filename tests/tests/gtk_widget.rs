@@ -31,11 +31,21 @@ fn vnc_display_widget_against_xvnc() {
             None
         });
     }
+    let updates: Rc<RefCell<Vec<vnc_core::Rect>>> = Rc::default();
+    display.connect_framebuffer_update({
+        let updates = updates.clone();
+        move |_, r| updates.borrow_mut().push(r)
+    });
     window.present();
     display.open_host("127.0.0.1", server.port);
     run_until("the first frame", Duration::from_secs(30), || {
         screenshot(&display).is_some_and(|s| s == truth)
     });
+    assert_eq!(
+        updates.borrow().first(),
+        Some(&vnc_core::Rect::new(0, 0, 400, 300)),
+        "vnc-framebuffer-update for the first, full, update"
+    );
     assert_eq!(*log.borrow(), ["vnc-connected", "vnc-initialized"]);
     assert_eq!(
         (display.width(), display.height()),

@@ -32,6 +32,36 @@ impl Rect {
         usize::from(self.width) * usize::from(self.height)
     }
 
+    /// The smallest rectangle that holds both (an empty rectangle adds nothing).
+    ///
+    /// ```
+    /// # use vnc_core::Rect;
+    /// let a = Rect::new(10, 10, 5, 5);
+    /// assert_eq!(a.union(&Rect::new(0, 20, 2, 2)), Rect::new(0, 10, 15, 12));
+    /// assert_eq!(a.union(&Rect::default()), a);
+    /// ```
+    pub fn union(&self, other: &Rect) -> Rect {
+        if other.area() == 0 {
+            return *self;
+        }
+        if self.area() == 0 {
+            return *other;
+        }
+        let x = self.x.min(other.x);
+        let y = self.y.min(other.y);
+        let right = (u32::from(self.x) + u32::from(self.width))
+            .max(u32::from(other.x) + u32::from(other.width));
+        let bottom = (u32::from(self.y) + u32::from(self.height))
+            .max(u32::from(other.y) + u32::from(other.height));
+        let clamp = |v: u32| v.min(u32::from(u16::MAX)) as u16;
+        Rect::new(
+            x,
+            y,
+            clamp(right - u32::from(x)),
+            clamp(bottom - u32::from(y)),
+        )
+    }
+
     /// True if the rectangle lies inside a `width` x `height` area (computed without overflow).
     pub fn fits_in(&self, width: u16, height: u16) -> bool {
         u32::from(self.x) + u32::from(self.width) <= u32::from(width)

@@ -15,7 +15,7 @@ use gtk::{gdk, gio, graphene};
 
 use vnc_core::{
     Address, Config, Credential, Encoding, Error as VncError, Event, Limits, PixelFormatRequest,
-    SecurityType, Session, TlsConfig,
+    Rect, SecurityType, Session, TlsConfig,
 };
 
 use super::Depth;
@@ -101,6 +101,8 @@ pub struct VncDisplay {
     /// Counts connection attempts: a task of an earlier attempt (a connect, a write) that
     /// completes late finds a different number and does nothing.
     attempt: Cell<u64>,
+    /// What the update under way has drawn so far.
+    update_damage: Cell<Rect>,
     grab_syms: RefCell<Vec<u32>>,
     resize_timer: RefCell<Option<glib::SourceId>>,
 }
@@ -135,6 +137,7 @@ impl Default for VncDisplay {
             last_server_text: RefCell::new(None),
             disconnected_emitted: Cell::new(true),
             attempt: Cell::new(0),
+            update_damage: Cell::new(Rect::default()),
             allow_resize: Cell::new(false),
             force_size: Cell::new(true),
             grab_keys: RefCell::new("Control_L+Alt_L".to_owned()),
@@ -182,6 +185,9 @@ impl ObjectImpl for VncDisplay {
                     .param_types([s])
                     .build(),
                 Signal::builder("vnc-bell").build(),
+                Signal::builder("vnc-framebuffer-update")
+                    .param_types([i32::static_type(); 4])
+                    .build(),
                 Signal::builder("vnc-keyboard-grab").build(),
                 Signal::builder("vnc-keyboard-ungrab").build(),
                 Signal::builder("vnc-pointer-grab").build(),
@@ -619,6 +625,7 @@ impl VncDisplay {
         }
         self.session.replace(Some(session));
         self.tiles.replace(None);
+        self.update_damage.take();
         let input = stream.input_stream();
         let obj = self.obj();
         let attempt = self.attempt.get();
@@ -895,7 +902,22 @@ impl VncDisplay {
                     if let Some(t) = self.tiles.borrow_mut().as_mut() {
                         t.damage(r);
                     }
+                    self.update_damage.set(self.update_damage.get().union(&r));
                     redraw = true;
+                }
+                Event::FramebufferUpdateEnd => {
+                    let r = self.update_damage.take();
+                    if r.area() > 0 {
+                        obj.emit_by_name::<()>(
+                            "vnc-framebuffer-update",
+                            &[
+                                &i32::from(r.x),
+                                &i32::from(r.y),
+                                &i32::from(r.width),
+                                &i32::from(r.height),
+                            ],
+                        );
+                    }
                 }
                 Event::DesktopResized { width, height } => {
                     self.tiles.replace(Some(Tiles::new(width, height)));

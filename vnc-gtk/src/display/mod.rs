@@ -21,7 +21,7 @@ glib::wrapper! {
     /// Signals: `vnc-connected`, `vnc-initialized`, `vnc-disconnected`, `vnc-error`,
     /// `vnc-auth-credential`, `vnc-auth-failure`, `vnc-certificate-verification`,
     /// `vnc-desktop-resize`, `vnc-desktop-rename`, `vnc-server-cut-text`, `vnc-bell`,
-    /// `vnc-keyboard-grab`/`-ungrab`, `vnc-pointer-grab`/`-ungrab`.
+    /// `vnc-framebuffer-update`, `vnc-keyboard-grab`/`-ungrab`, `vnc-pointer-grab`/`-ungrab`.
     pub struct VncDisplay(ObjectSubclass<imp::VncDisplay>)
         @extends gtk::Widget,
         @implements gtk::Buildable, gtk::ConstraintTarget;
@@ -312,6 +312,24 @@ impl VncDisplay {
             "vnc-server-cut-text",
             false,
             closure_local!(move |d: &Self, t: &str| f(d, t)),
+        )
+    }
+
+    /// `vnc-framebuffer-update`: an update from the server has ended; the arguments are the
+    /// x, y, width and height of the area it changed (updates that change no pixels, such as
+    /// a cursor shape alone, emit nothing). The widget redraws on its own; this is for
+    /// applications that record or wait for the screen.
+    pub fn connect_framebuffer_update<F: Fn(&Self, vnc_core::Rect) + 'static>(
+        &self,
+        f: F,
+    ) -> glib::SignalHandlerId {
+        self.connect_closure(
+            "vnc-framebuffer-update",
+            false,
+            closure_local!(move |d: &Self, x: i32, y: i32, w: i32, h: i32| {
+                let c = |v: i32| u16::try_from(v).unwrap_or(0);
+                f(d, vnc_core::Rect::new(c(x), c(y), c(w), c(h)))
+            }),
         )
     }
 
