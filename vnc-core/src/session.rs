@@ -1486,6 +1486,19 @@ impl Session {
         &self.fb
     }
 
+    /// Ends the session and keeps its framebuffer, without copying it (a screenshot tool's
+    /// last step).
+    ///
+    /// ```
+    /// # use vnc_core::{Config, Session};
+    /// let session = Session::new(Config::default(), std::time::Instant::now());
+    /// let fb = session.into_framebuffer();
+    /// assert_eq!((fb.width(), fb.height()), (0, 0));
+    /// ```
+    pub fn into_framebuffer(self) -> Framebuffer {
+        self.fb
+    }
+
     /// True once ServerInit has been received and until the session closes.
     pub fn is_initialized(&self) -> bool {
         self.running()

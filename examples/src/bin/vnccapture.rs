@@ -370,7 +370,7 @@ async fn capture(args: &Args, step: &mut &'static str) -> Result<Framebuffer, Fa
             // first update with pixels is that answer; updates without pixels can come
             // unasked (QEMU sends the cursor shape as soon as it sees SetEncodings).
             Event::FramebufferUpdateEnd if initialized && pixels_in_update => {
-                return Ok(conn.session().framebuffer().clone());
+                return Ok(conn.into_parts().1.into_framebuffer());
             }
             Event::FramebufferUpdateEnd => {
                 // A full request must be answered with pixels. TigerVNC answers a full request
@@ -454,24 +454,40 @@ fn write_png(fb: &Framebuffer, output: &PathBuf) -> Result<(), Failure> {
             format!("cannot write {}: {e}", output.display()),
         )
     };
-    let mut rgb = Vec::with_capacity(usize::from(fb.width()) * usize::from(fb.height()) * 3);
-    for p in fb.data().chunks_exact(4) {
-        rgb.extend_from_slice(&[p[2], p[1], p[0]]);
-    }
-    let mut bytes = Vec::new();
-    {
-        let mut enc = png::Encoder::new(&mut bytes, fb.width().into(), fb.height().into());
-        enc.set_color(png::ColorType::Rgb);
-        enc.set_depth(png::BitDepth::Eight);
-        enc.set_compression(png::Compression::Fast);
-        let mut w = enc.write_header().map_err(|e| fail(&e))?;
-        w.write_image_data(&rgb).map_err(|e| fail(&e))?;
-    }
     if output.as_os_str() == "-" {
-        std::io::stdout().write_all(&bytes).map_err(|e| fail(&e))
-    } else {
-        std::fs::write(output, &bytes).map_err(|e| fail(&e))
+        return encode_png(fb, std::io::stdout().lock()).map_err(|e| fail(&e));
     }
+    let file = std::fs::File::create(output).map_err(|e| fail(&e))?;
+    encode_png(fb, file).map_err(|e| {
+        // No half-written picture left behind.
+        let _ = std::fs::remove_file(output);
+        fail(&e)
+    })
+}
+
+/// Streams the framebuffer as an RGB PNG, one row at a time: no copy of the whole picture is
+/// made, so a capture needs little more memory than the framebuffer itself.
+fn encode_png(fb: &Framebuffer, out: impl Write) -> std::io::Result<()> {
+    let mut enc = png::Encoder::new(
+        std::io::BufWriter::with_capacity(64 << 10, out),
+        fb.width().into(),
+        fb.height().into(),
+    );
+    enc.set_color(png::ColorType::Rgb);
+    enc.set_depth(png::BitDepth::Eight);
+    enc.set_compression(png::Compression::Fast);
+    let mut writer = enc.write_header()?;
+    let mut stream = writer.stream_writer()?;
+    let mut row = vec![0u8; usize::from(fb.width()) * 3];
+    for line in fb.data().chunks_exact(fb.stride()) {
+        for (rgb, bgra) in row.chunks_exact_mut(3).zip(line.chunks_exact(4)) {
+            rgb.copy_from_slice(&[bgra[2], bgra[1], bgra[0]]);
+        }
+        stream.write_all(&row)?;
+    }
+    stream.finish()?;
+    writer.finish()?;
+    Ok(())
 }
 
 fn main() -> ExitCode {
