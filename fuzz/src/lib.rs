@@ -38,6 +38,7 @@ pub fn config(selector: u8) -> Config {
             max_name: 256,
             max_reason: 256,
             max_cursor_size: 64,
+            max_rects_per_update: 300,
         },
         ..Config::default()
     }
