@@ -200,6 +200,51 @@ fn recorded(dir: &str) {
         h.extend_from_slice(init);
         report(&format!("recorded {enc}"), &h, stream);
     }
+    inflate_only(dir);
+}
+
+/// The floor for ZRLE: inflating the recording's zlib payloads (the lab's `zrle.zlib`: u8
+/// stream, u8 reset mask, u32 length, data) with the same zlib as the decoder and a window of
+/// the decoder's size, and nothing else.
+fn inflate_only(dir: &str) {
+    let name = "recorded zrle inflate only";
+    if std::env::var("BENCH_FILTER").is_ok_and(|f| !name.contains(&f)) {
+        return;
+    }
+    let Ok(data) = std::fs::read(format!("{dir}/zrle.zlib")) else {
+        return;
+    };
+    let mut times = Vec::new();
+    let mut produced = 0u64;
+    for _ in 0..5 {
+        let start = Instant::now();
+        let mut z = flate2::Decompress::new(true);
+        let mut out = vec![0u8; 64 << 10];
+        produced = 0;
+        let mut rest = data.as_slice();
+        while rest.len() >= 6 {
+            let len = u32::from_be_bytes([rest[2], rest[3], rest[4], rest[5]]) as usize;
+            let mut input = &rest[6..6 + len];
+            rest = &rest[6 + len..];
+            while !input.is_empty() {
+                let before = (z.total_in(), z.total_out());
+                z.decompress(input, &mut out, flate2::FlushDecompress::Sync)
+                    .expect("inflate");
+                input = &input[(z.total_in() - before.0) as usize..];
+                produced += z.total_out() - before.1;
+            }
+        }
+        times.push(start.elapsed().as_secs_f64());
+    }
+    let t = median(times);
+    println!(
+        "{name:<28} {:>9.1} MB/s out {:>7.1} MB/s in   ({:.1} MB -> {:.1} MB, {:.3} s)",
+        produced as f64 / t / 1e6,
+        data.len() as f64 / t / 1e6,
+        data.len() as f64 / 1e6,
+        produced as f64 / 1e6,
+        t
+    );
 }
 
 fn main() {

@@ -91,3 +91,22 @@ impl std::fmt::Display for TlsArgsError {
         }
     }
 }
+
+/// The performance lab's framebuffer checksum (`../shared/perf`, "Adapter contract"): zlib's
+/// CRC-32 over B, G, R, A pixels, row after row without padding, with every A byte taken as 0.
+///
+/// ```
+/// // One blue pixel with its alpha byte: A does not count.
+/// assert_eq!(vnc_examples::frame_crc(&[255, 0, 0, 255]), vnc_examples::frame_crc(&[255, 0, 0, 0]));
+/// ```
+pub fn frame_crc(bgra: &[u8]) -> u32 {
+    let mut crc = flate2::Crc::new();
+    let mut chunk = [0u8; 4096];
+    for part in bgra.chunks(chunk.len()) {
+        let c = &mut chunk[..part.len()];
+        c.copy_from_slice(part);
+        c.iter_mut().skip(3).step_by(4).for_each(|a| *a = 0);
+        crc.update(c);
+    }
+    crc.sum()
+}

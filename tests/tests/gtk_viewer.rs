@@ -190,3 +190,61 @@ fn typing_and_clicking_in_vncviewer_reach_the_server() {
     }
     drop(viewer);
 }
+
+/// The benchmark mode (benches/lab-viewer.sh): a server that sends one frame and closes ends
+/// the viewer with status 0, and the CRC it prints is the frame's.
+#[test]
+fn exit_on_disconnect_prints_the_frame_crc() {
+    use std::io::{Read, Write};
+    use vnc_tests::attacks::{frame_picture, hello};
+
+    let local = XServer::xvfb("640x480");
+    let frame = frame_picture();
+    let img = vnc_core::testing::Image {
+        width: 64,
+        height: 64,
+        pixels: frame
+            .data
+            .chunks_exact(3)
+            .map(|p| [p[0], p[1], p[2]])
+            .collect(),
+    };
+    let script = hello(64, 64).update(&[vnc_core::testing::Script::raw_rect(
+        &vnc_core::PixelFormat::RGB888,
+        &img,
+        vnc_core::Rect::new(0, 0, 64, 64),
+    )]);
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let server = std::thread::spawn(move || {
+        let (mut s, _) = listener.accept().unwrap();
+        s.write_all(script.bytes()).unwrap();
+        s.shutdown(std::net::Shutdown::Write).unwrap();
+        // Whatever the client sends, until it closes.
+        let _ = s.read_to_end(&mut Vec::new());
+    });
+    let out = Command::new(workspace_bin("vncviewer"))
+        .args(["--exit-on-disconnect", "--print-crc"])
+        .arg(format!("127.0.0.1::{port}"))
+        .env("DISPLAY", &local.display)
+        .env("GDK_BACKEND", "x11")
+        .env("GTK_A11Y", "none")
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .unwrap();
+    server.join().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let bgra: Vec<u8> = frame
+        .data
+        .chunks_exact(3)
+        .flat_map(|p| [p[2], p[1], p[0], 255])
+        .collect();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        format!("updates=1 crc={:08x}", vnc_examples::frame_crc(&bgra))
+    );
+}

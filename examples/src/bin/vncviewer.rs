@@ -26,6 +26,12 @@ Options:
   --scaling          scale the desktop to the window
   --read-only        send no keyboard or pointer input
   --fullscreen       start full screen
+  --exit-on-disconnect
+                     quit when the connection ends (status 0 when the server closed it, 1 on
+                     an error) instead of showing a dialog
+  --print-crc        with --exit-on-disconnect: print `updates=N crc=XXXXXXXX` on the way out,
+                     the update count and the CRC-32 of the final picture as the performance
+                     lab in ../shared/perf checks them
   --ca-file PEM, --client-cert PEM, --client-key PEM, --crl-file PEM, --pin-sha256 HEX
                      TLS settings, as for vnccapture; an unknown certificate is shown in a
                      dialog for you to accept or refuse
@@ -41,6 +47,8 @@ struct Args {
     scaling: bool,
     read_only: bool,
     fullscreen: bool,
+    exit_on_disconnect: bool,
+    print_crc: bool,
     tls: vnc_core::TlsConfig,
 }
 
@@ -75,6 +83,8 @@ fn parse_args() -> Result<Option<Args>, String> {
             Long("scaling") => a.scaling = true,
             Long("read-only") => a.read_only = true,
             Long("fullscreen") => a.fullscreen = true,
+            Long("exit-on-disconnect") => a.exit_on_disconnect = true,
+            Long("print-crc") => a.print_crc = true,
             Long(name) if vnc_examples::TlsArgs::OPTIONS.contains(&name) => {
                 let name = name.to_owned();
                 tls_args
@@ -84,6 +94,9 @@ fn parse_args() -> Result<Option<Args>, String> {
             Value(v) if server.is_none() => server = Some(v.string().map_err(err)?),
             _ => return Err(arg.unexpected().to_string()),
         }
+    }
+    if a.print_crc && !a.exit_on_disconnect {
+        return Err("--print-crc needs --exit-on-disconnect".into());
     }
     a.server = server.ok_or("expected a SERVER")?;
     a.server
@@ -306,6 +319,15 @@ fn build(app: &gtk::Application, args: &Args, status: Rc<RefCell<u8>>) {
         move |d, cert, problem| ask_certificate(&window, d, cert, problem)
     ));
     let last_error = Rc::new(RefCell::new(None::<String>));
+    let (exit_on_disconnect, print_crc) = (args.exit_on_disconnect, args.print_crc);
+    let updates = Rc::new(std::cell::Cell::new(0u64));
+    if print_crc {
+        display.connect_framebuffer_update(clone!(
+            #[strong]
+            updates,
+            move |_, _| updates.set(updates.get() + 1)
+        ));
+    }
     display.connect_error(clone!(
         #[strong]
         last_error,
@@ -319,9 +341,21 @@ fn build(app: &gtk::Application, args: &Args, status: Rc<RefCell<u8>>) {
         window,
         #[strong]
         last_error,
-        move |_| {
+        move |d| {
             let msg = last_error.borrow().clone();
             *status.borrow_mut() = if msg.is_some() { 1 } else { 0 };
+            if exit_on_disconnect {
+                if print_crc {
+                    let crc = d.screenshot().map_or(0, |t| {
+                        let mut bgra = vec![0u8; t.width() as usize * t.height() as usize * 4];
+                        t.download(&mut bgra, t.width() as usize * 4);
+                        vnc_examples::frame_crc(&bgra)
+                    });
+                    println!("updates={} crc={crc:08x}", updates.get());
+                }
+                window.close();
+                return;
+            }
             let text = msg.unwrap_or_else(|| "The server closed the connection.".into());
             let dialog = gtk::MessageDialog::builder()
                 .transient_for(&window)
