@@ -263,6 +263,13 @@ fn true_colour_pixel(pf: &PixelFormat, v: u32) -> Bgra {
     ]
 }
 
+/// A pixel in the framebuffer's own layout, as [`Converter::pixel`] gives it for a
+/// [`Converter::is_native`] format.
+#[inline(always)]
+pub(crate) fn native_pixel(src: &[u8]) -> Bgra {
+    [src[0], src[1], src[2], 255]
+}
+
 impl Converter {
     /// Builds the converter for a format that passed [`PixelFormat::validate`].
     pub(crate) fn new(pf: &PixelFormat) -> Converter {
@@ -358,6 +365,18 @@ impl Converter {
             Kind::Table16 { table, .. } => table[(v & 0xFFFF) as usize],
             Kind::Table8 { table } => table[(v & 0xFF) as usize],
         }
+    }
+
+    /// True when pixels arrive in the framebuffer's own layout (32 bits, little-endian, B G R
+    /// x): decoders then pick [`native_pixel`] once instead of [`pixel`](Self::pixel) per pixel.
+    pub(crate) fn is_native(&self) -> bool {
+        matches!(
+            self.kind,
+            Kind::Shift32 {
+                big_endian: false,
+                shifts: [0, 8, 16],
+            }
+        )
     }
 
     /// Converts one wire pixel; `src` holds at least [`Self::bpp`] bytes.

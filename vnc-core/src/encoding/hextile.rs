@@ -4,8 +4,8 @@
 //! A tile is decoded once all of its bytes have arrived.
 
 use crate::error::ProtocolError;
-use crate::framebuffer::{Framebuffer, Rect};
-use crate::pixel_format::{Bgra, Converter};
+use crate::framebuffer::{Framebuffer, Rect, fill};
+use crate::pixel_format::{Bgra, Converter, native_pixel};
 use crate::reader::Reader;
 
 const RAW: u8 = 1;
@@ -13,6 +13,11 @@ const BACKGROUND_SPECIFIED: u8 = 2;
 const FOREGROUND_SPECIFIED: u8 = 4;
 const ANY_SUBRECTS: u8 = 8;
 const SUBRECTS_COLOURED: u8 = 16;
+
+/// From this many subrectangles on, a tile is drawn in a 16x16 buffer of its own (one cache
+/// line a row, no framebuffer arithmetic per subrectangle) and then copied row by row: text
+/// tiles have dozens of small subrectangles.
+const LOCAL_TILE_MIN_SUBRECTS: usize = 4;
 
 pub(crate) struct Hextile {
     rect: Rect,
@@ -37,6 +42,22 @@ impl Hextile {
         r: &mut Reader,
         fb: &mut Framebuffer,
         conv: &Converter,
+    ) -> Result<bool, ProtocolError> {
+        // The pixel reader is chosen once per call, so that the tile loop is compiled with
+        // the common native format inlined.
+        if conv.is_native() {
+            self.decode_with(r, fb, conv, native_pixel)
+        } else {
+            self.decode_with(r, fb, conv, |p| conv.pixel(p))
+        }
+    }
+
+    fn decode_with(
+        &mut self,
+        r: &mut Reader,
+        fb: &mut Framebuffer,
+        conv: &Converter,
+        pixel: impl Fn(&[u8]) -> Bgra + Copy,
     ) -> Result<bool, ProtocolError> {
         let rect = self.rect;
         let tiles_x = u32::from(rect.width).div_ceil(16);
@@ -67,13 +88,13 @@ impl Hextile {
                     let Some(p) = t.take(bpp) else {
                         return Ok(false);
                     };
-                    bg = conv.pixel(p);
+                    bg = pixel(p);
                 }
                 if flags & FOREGROUND_SPECIFIED != 0 {
                     let Some(p) = t.take(bpp) else {
                         return Ok(false);
                     };
-                    fg = conv.pixel(p);
+                    fg = pixel(p);
                 }
                 let mut subrects: &[u8] = &[];
                 let coloured = flags & SUBRECTS_COLOURED != 0;
@@ -88,37 +109,25 @@ impl Hextile {
                     subrects = s;
                 }
                 // The whole tile is here: draw it.
-                fb.fill_rect(tile, bg);
-                for s in subrects.chunks_exact(sub_len) {
-                    let (px, geom) = if coloured {
-                        (conv.pixel(s), &s[bpp..])
-                    } else {
-                        (fg, s)
-                    };
-                    let sub = Rect::new(
-                        u16::from(geom[0] >> 4),
-                        u16::from(geom[0] & 15),
-                        u16::from(geom[1] >> 4) + 1,
-                        u16::from(geom[1] & 15) + 1,
-                    );
-                    if !sub.fits_in(tw, th) {
-                        return Err(ProtocolError::SubrectOutOfBounds {
-                            encoding: "Hextile",
-                            sub,
-                            outer: Rect::new(0, 0, tw, th),
-                        });
+                let count = subrects.len() / sub_len;
+                if count >= LOCAL_TILE_MIN_SUBRECTS {
+                    draw_in_tile_buffer(fb, tile, bg, fg, subrects, sub_len, pixel)?;
+                } else {
+                    fb.fill_rect(tile, bg);
+                    for s in subrects.chunks_exact(sub_len) {
+                        let (px, sub) = subrect(s, coloured, fg, pixel, tw, th)?;
+                        fb.fill_rect(
+                            Rect::new(tile.x + sub.x, tile.y + sub.y, sub.width, sub.height),
+                            px,
+                        );
                     }
-                    fb.fill_rect(
-                        Rect::new(tile.x + sub.x, tile.y + sub.y, sub.width, sub.height),
-                        px,
-                    );
                 }
                 // After coloured subrectangles the foreground is the last one's colour, as
                 // TigerVNC and libvncclient leave it (RFC 6143 tells encoders not to rely on
                 // it either way).
                 if coloured {
                     if let Some(last) = subrects.chunks_exact(sub_len).last() {
-                        fg = conv.pixel(last);
+                        fg = pixel(last);
                     }
                 }
                 self.bg = bg;
@@ -129,4 +138,76 @@ impl Hextile {
         }
         Ok(true)
     }
+}
+
+/// One subrectangle's colour and place in its `tw` x `th` tile, checked to fit.
+#[inline(always)]
+fn subrect(
+    s: &[u8],
+    coloured: bool,
+    fg: Bgra,
+    pixel: impl Fn(&[u8]) -> Bgra,
+    tw: u16,
+    th: u16,
+) -> Result<(Bgra, Rect), ProtocolError> {
+    let (px, geom) = if coloured {
+        (pixel(s), &s[s.len() - 2..])
+    } else {
+        (fg, s)
+    };
+    let sub = Rect::new(
+        u16::from(geom[0] >> 4),
+        u16::from(geom[0] & 15),
+        u16::from(geom[1] >> 4) + 1,
+        u16::from(geom[1] & 15) + 1,
+    );
+    if !sub.fits_in(tw, th) {
+        return Err(ProtocolError::SubrectOutOfBounds {
+            encoding: "Hextile",
+            sub,
+            outer: Rect::new(0, 0, tw, th),
+        });
+    }
+    Ok((px, sub))
+}
+
+/// Draws background and subrectangles into a tile-sized buffer, then copies it out.
+fn draw_in_tile_buffer(
+    fb: &mut Framebuffer,
+    tile: Rect,
+    bg: Bgra,
+    fg: Bgra,
+    subrects: &[u8],
+    sub_len: usize,
+    pixel: impl Fn(&[u8]) -> Bgra + Copy,
+) -> Result<(), ProtocolError> {
+    const ROW: usize = 16 * 4;
+    let mut buf = [0u8; 16 * ROW];
+    let (tw, th) = (tile.width, tile.height);
+    let row_bytes = usize::from(tw) * 4;
+    for row in buf.chunks_exact_mut(ROW).take(usize::from(th)) {
+        fill(&mut row[..row_bytes], bg);
+    }
+    let coloured = sub_len > 2;
+    for s in subrects.chunks_exact(sub_len) {
+        let (px, sub) = subrect(s, coloured, fg, pixel, tw, th)?;
+        let (x, w) = (usize::from(sub.x) * 4, usize::from(sub.width) * 4);
+        if w == 4 && sub.height == 1 {
+            let o = usize::from(sub.y) * ROW + x;
+            buf[o..o + 4].copy_from_slice(&px);
+            continue;
+        }
+        for row in buf
+            .chunks_exact_mut(ROW)
+            .skip(usize::from(sub.y))
+            .take(usize::from(sub.height))
+        {
+            fill(&mut row[x..x + w], px);
+        }
+    }
+    for (y, row) in buf.chunks_exact(ROW).take(usize::from(th)).enumerate() {
+        fb.row_mut(tile.x, tile.y + y as u16, tw)
+            .copy_from_slice(&row[..row_bytes]);
+    }
+    Ok(())
 }
