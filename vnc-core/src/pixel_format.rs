@@ -472,11 +472,7 @@ impl Converter {
                 Kind::Shift32 {
                     shifts: [0, 8, 16], ..
                 },
-            ) => {
-                for (d, s) in dst.chunks_exact_mut(4).zip(src.chunks_exact(3)) {
-                    d.copy_from_slice(&[s[0], s[1], s[2], 255]);
-                }
-            }
+            ) => expand_bgr(src, dst),
             (Some(layout), _) => {
                 for (d, s) in dst.chunks_exact_mut(4).zip(src.chunks_exact(3)) {
                     d.copy_from_slice(&self.value(cpixel3_value(layout, [s[0], s[1], s[2]])));
@@ -489,6 +485,32 @@ impl Converter {
     pub(crate) fn rgba(&self, src: &[u8]) -> [u8; 4] {
         let [b, g, r, a] = self.pixel(src);
         [r, g, b, a]
+    }
+}
+
+/// Three-byte B, G, R pixels (ZRLE's compact pixels of the framebuffer's own layout) to four
+/// bytes with alpha 255, sixteen pixels a step through fixed-size arrays (no bounds checks
+/// inside a step). Measured with callgrind on the lab's ZRLE recording, this beat both
+/// per-pixel copies and 32- or 64-bit word shifting.
+fn expand_bgr(src: &[u8], dst: &mut [u8]) {
+    let mut out = dst.chunks_exact_mut(64);
+    let mut input = src.chunks_exact(48);
+    for (d, s) in (&mut out).zip(&mut input) {
+        let d: &mut [u8; 64] = d.try_into().expect("64-byte chunk");
+        let s: &[u8; 48] = s.try_into().expect("48-byte chunk");
+        for i in 0..16 {
+            d[4 * i] = s[3 * i];
+            d[4 * i + 1] = s[3 * i + 1];
+            d[4 * i + 2] = s[3 * i + 2];
+            d[4 * i + 3] = 255;
+        }
+    }
+    for (d, s) in out
+        .into_remainder()
+        .chunks_exact_mut(4)
+        .zip(input.remainder().chunks_exact(3))
+    {
+        d.copy_from_slice(&[s[0], s[1], s[2], 255]);
     }
 }
 
@@ -526,6 +548,20 @@ fn cpixel3_value(layout: Cpixel3, [a, b, c]: [u8; 3]) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn expanding_compact_pixels_matches_one_at_a_time() {
+        for n in 0..40 {
+            let src: Vec<u8> = (0..n * 3).map(|i| (i * 37 + 5) as u8).collect();
+            let mut fast = vec![0u8; n * 4];
+            expand_bgr(&src, &mut fast);
+            let slow: Vec<u8> = src
+                .chunks_exact(3)
+                .flat_map(|p| [p[0], p[1], p[2], 255])
+                .collect();
+            assert_eq!(fast, slow, "{n} pixels");
+        }
+    }
 
     fn encode(pf: &PixelFormat, r: u32, g: u32, b: u32) -> Vec<u8> {
         pf.wire_bytes((r << pf.red_shift) | (g << pf.green_shift) | (b << pf.blue_shift))
