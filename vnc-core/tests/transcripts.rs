@@ -758,6 +758,89 @@ fn zrle_stream_spans_rectangles_and_updates() {
     );
 }
 
+/// Feeds `bytes` in pieces of `chunk` bytes.
+fn play_in_pieces(config: &Config, bytes: &[u8], chunk: usize) -> Run {
+    let mut s = Session::new(config.clone(), std::time::Instant::now());
+    let mut events = Vec::new();
+    let mut error = None;
+    for piece in bytes.chunks(chunk) {
+        if let Err(e) = s.feed(piece) {
+            error = Some(e);
+            break;
+        }
+        events.extend(std::iter::from_fn(|| s.poll_event()));
+    }
+    events.extend(std::iter::from_fn(|| s.poll_event()));
+    Run {
+        events,
+        output: s.take_output(),
+        error,
+        framebuffer: s.framebuffer().clone(),
+    }
+}
+
+#[test]
+fn zrle_large_rectangles_in_pieces_of_any_size() {
+    // Noise does not compress: each rectangle is hundreds of KiB, many windows of inflated
+    // data, fed whole or in large pieces (the transcript chunkings are small ones).
+    let (w, h) = (640u16, 480u16);
+    let mut img = Image::solid(w, h, [0, 0, 0]);
+    let mut seed = 0x2545_f491_u32;
+    for y in 0..h {
+        for x in 0..w {
+            seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            let v = seed.to_le_bytes();
+            img.set(x, y, [v[1], v[2], v[3]]);
+        }
+    }
+    let pf = PixelFormat::RGB888;
+    let mut enc = ZrleEncoder::default();
+    let script = connected(w, h)
+        .update(&[enc.rect(&pf, &img, Rect::new(0, 0, w, 300), ZrleTile::Raw)])
+        .update(&[
+            enc.rect(&pf, &img, Rect::new(0, 300, 333, 180), ZrleTile::Raw),
+            enc.rect(&pf, &img, Rect::new(333, 300, 307, 180), ZrleTile::PlainRle),
+        ]);
+    let bytes = script.bytes();
+    let want = play_in_pieces(&Config::default(), bytes, bytes.len());
+    assert_screen(&want, &img);
+    for chunk in [40 << 10, 100_003, 256 << 10] {
+        let run = play_in_pieces(&Config::default(), bytes, chunk);
+        assert_screen(&run, &img);
+        assert_eq!(run.events, want.events, "pieces of {chunk}");
+        assert_eq!(run.output, want.output, "pieces of {chunk}");
+    }
+
+    // A bad tile deep inside a large rectangle (the 31st of 50 has subencoding 17, which
+    // does not exist): the tiles before it are drawn, and the error names ZRLE, whatever
+    // the pieces.
+    let mut tiles = Vec::new();
+    for t in 0..50u32 {
+        tiles.push(if t == 30 { 17 } else { 0 });
+        tiles.extend((0..64 * 64 * 3).map(|i: u32| (i.wrapping_mul(2_654_435_761) >> 13) as u8));
+    }
+    let mut enc = ZrleEncoder::default();
+    let bad = connected(w, h)
+        .update(&[enc.rect_from_tile_data(Rect::new(0, 0, w, 320), &tiles)])
+        .bytes()
+        .to_vec();
+    let whole = play_in_pieces(&Config::default(), &bad, bad.len());
+    let error = |r: &Run| r.error.as_ref().map(|e| e.to_string());
+    assert!(
+        error(&whole).is_some_and(|e| e.contains("ZRLE")),
+        "{:?}",
+        error(&whole)
+    );
+    for chunk in [40 << 10, 100_003] {
+        let run = play_in_pieces(&Config::default(), &bad, chunk);
+        assert_eq!(error(&run), error(&whole), "pieces of {chunk}");
+        assert_eq!(run.events, whole.events, "pieces of {chunk}");
+    }
+    // Tiles 0 to 29 (rows 0 to 191 in full, and row 192's first 8 tiles) are drawn.
+    let fb = whole.framebuffer.to_rgba();
+    assert_ne!(&fb[..4], &[0, 0, 0, 255], "the first tile is drawn");
+}
+
 // ----- pseudo-encodings and other messages -----
 
 #[test]
