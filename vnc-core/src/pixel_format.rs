@@ -489,29 +489,34 @@ impl Converter {
 }
 
 /// Three-byte B, G, R pixels (ZRLE's compact pixels of the framebuffer's own layout) to four
-/// bytes with alpha 255, sixteen pixels a step through fixed-size arrays (no bounds checks
-/// inside a step). Measured with callgrind on the lab's ZRLE recording, this beat both
-/// per-pixel copies and 32- or 64-bit word shifting.
+/// bytes with alpha 255, four pixels a step: two overlapping 64-bit loads hold two pixels
+/// each, moved into place with a shift and masks (baseline x86-64 has no byte shuffle). On
+/// the lab's ZRLE recording this decodes 10 % faster than byte-by-byte copies, although
+/// callgrind counts more instructions.
 fn expand_bgr(src: &[u8], dst: &mut [u8]) {
-    let mut out = dst.chunks_exact_mut(64);
-    let mut input = src.chunks_exact(48);
-    for (d, s) in (&mut out).zip(&mut input) {
-        let d: &mut [u8; 64] = d.try_into().expect("64-byte chunk");
-        let s: &[u8; 48] = s.try_into().expect("48-byte chunk");
-        for i in 0..16 {
-            d[4 * i] = s[3 * i];
-            d[4 * i + 1] = s[3 * i + 1];
-            d[4 * i + 2] = s[3 * i + 2];
-            d[4 * i + 3] = 255;
-        }
+    let n = (src.len() / 3).min(dst.len() / 4);
+    // A step reads 14 bytes (its 12 and the next 2), so the last group goes one by one.
+    let steps = if n * 3 >= 14 { (n * 3 - 2) / 12 } else { 0 };
+    for (i, d) in dst.chunks_exact_mut(16).take(steps).enumerate() {
+        let s = &src[i * 12..i * 12 + 14];
+        let a = u64::from_le_bytes(s[..8].try_into().expect("8 bytes"));
+        let b = u64::from_le_bytes(s[6..].try_into().expect("8 bytes"));
+        let v = u128::from(expand_two(a)) | u128::from(expand_two(b)) << 64;
+        d.copy_from_slice(&v.to_le_bytes());
     }
-    for (d, s) in out
-        .into_remainder()
+    let done = steps * 4;
+    for (d, s) in dst[done * 4..n * 4]
         .chunks_exact_mut(4)
-        .zip(input.remainder().chunks_exact(3))
+        .zip(src[done * 3..n * 3].chunks_exact(3))
     {
         d.copy_from_slice(&[s[0], s[1], s[2], 255]);
     }
+}
+
+/// The first six bytes of `v` (two B, G, R pixels) as two B, G, R, 255 pixels.
+#[inline(always)]
+fn expand_two(v: u64) -> u64 {
+    (v & 0x00FF_FFFF) | ((v << 8) & 0x00FF_FFFF_0000_0000) | 0xFF00_0000_FF00_0000
 }
 
 /// The framebuffer's own layout coming in: copy, forcing the alpha byte, four pixels at a time
