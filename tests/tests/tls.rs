@@ -434,3 +434,41 @@ fn qemu_x509_with_and_without_client_certificates() {
         "TLS",
     );
 }
+
+#[test]
+fn credentials_never_reach_the_log() {
+    // The most verbose logging of a whole VNC-authentication and Plain session: the
+    // passwords are nowhere in it (the user name may be).
+    let pki = Pki::new();
+    let ca = pki.s("ca-cert.pem");
+    for security in ["X509Vnc", "X509Plain"] {
+        let s = xvnc_tls(&pki, security, "server");
+        let dir = vnc_tests::TempDir::new("log");
+        let png = dir.path().join("x.png");
+        let out = vnc_tests::vnccapture(
+            &[
+                "-vvv",
+                "--ca-file",
+                &ca,
+                &format!("localhost::{}", s.port),
+                png.to_str().unwrap(),
+            ],
+            &credentials(security),
+        );
+        let log = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{security}: {log}");
+        assert!(
+            log.contains(" DEBUG vnc_core::session: security handshake succeeded"),
+            "{security}: verbose, uncoloured logging: {log}"
+        );
+        for (_, secret) in credentials(security)
+            .iter()
+            .filter(|(k, _)| *k == "VNC_PASSWORD")
+        {
+            assert!(
+                !log.contains(secret),
+                "{security}: the password is in the log"
+            );
+        }
+    }
+}
