@@ -207,3 +207,25 @@ fn texture(
     )
     .upcast()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dirty_after(r: Rect) -> Vec<usize> {
+        let mut t = Tiles::new(1024, 768);
+        t.dirty.iter_mut().for_each(|d| *d = false);
+        t.damage(r);
+        (0..t.dirty.len()).filter(|&i| t.dirty[i]).collect()
+    }
+
+    #[test]
+    fn a_small_update_re_uploads_only_the_tiles_it_touches() {
+        // 1024x768 is 4 x 3 tiles of 256.
+        assert_eq!(dirty_after(Rect::new(300, 300, 1, 1)), [5]);
+        assert_eq!(dirty_after(Rect::new(250, 10, 10, 1)), [0, 1]);
+        assert_eq!(dirty_after(Rect::new(1023, 767, 1, 1)), [11]);
+        assert_eq!(dirty_after(Rect::new(0, 0, 1024, 768)).len(), 12);
+        assert!(dirty_after(Rect::new(10, 10, 0, 5)).is_empty());
+    }
+}
