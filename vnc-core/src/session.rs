@@ -930,6 +930,17 @@ impl Session {
                         self.updates.in_flight = false;
                         self.rects_left = n;
                         self.rects_seen = 0;
+                        // Ask for the next update at once, so that the server prepares it
+                        // while this one is decoded (as TigerVNC's viewer does); not while
+                        // a pixel format change or a full update after a resize waits.
+                        if n > 0
+                            && self.config.continuous_updates
+                            && !self.updates.paused
+                            && self.updates.pending_format.is_none()
+                            && !self.updates.want_full
+                        {
+                            self.send_next_request();
+                        }
                         if n == 0 {
                             self.end_update();
                             return Ok((Msg::Idle, true));
@@ -1191,12 +1202,22 @@ impl Session {
 
     fn end_update(&mut self) {
         self.events.push_back(Event::FramebufferUpdateEnd);
+        let automatic = self.config.continuous_updates && !self.updates.paused;
         if !self.updates.in_flight {
             self.apply_pending_format();
-            if self.config.continuous_updates && !self.updates.paused {
+            if automatic {
                 self.send_next_request();
             }
+        } else if automatic && self.updates.want_full {
+            // The desktop was resized during this update, after the early (incremental)
+            // request went out: ask for all of it.
+            self.send_next_request();
         }
+    }
+
+    /// True between a FramebufferUpdate's header and its last rectangle.
+    fn receiving_update(&self) -> bool {
+        self.rects_left > 0
     }
 
     fn apply_pending_format(&mut self) {
@@ -1408,6 +1429,7 @@ impl Session {
             && !paused
             && self.running()
             && !self.updates.in_flight
+            && !self.receiving_update()
             && self.config.continuous_updates
         {
             self.apply_pending_format();
@@ -1442,7 +1464,8 @@ impl Session {
             return;
         }
         self.updates.pending_format = Some(pf);
-        if !self.updates.in_flight {
+        // Never in the middle of an update: its remaining rectangles are in the old format.
+        if !self.updates.in_flight && !self.receiving_update() {
             self.apply_pending_format();
             if self.config.continuous_updates && !self.updates.paused {
                 self.send_next_request();

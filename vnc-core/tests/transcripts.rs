@@ -981,6 +981,76 @@ fn manual_update_requests_only() {
 }
 
 #[test]
+fn the_next_request_goes_out_when_an_update_begins() {
+    // As TigerVNC's viewer does: the server can prepare the next update while this one is
+    // decoded. One request per update, whether it has begun or ended.
+    let img = Image::pattern(8, 8);
+    let mut s = Session::new(Config::default(), std::time::Instant::now());
+    s.feed(connected(8, 8).bytes()).unwrap();
+    s.take_output();
+    let update = connected_update(&PixelFormat::RGB888, &img);
+    let (header, rest) = update.bytes().split_at(4 + 12 + 10);
+    s.feed(header).unwrap();
+    assert_eq!(
+        s.take_output(),
+        [3, 1, 0, 0, 0, 0, 0, 8, 0, 8],
+        "an incremental request before the first rectangle is complete"
+    );
+    s.feed(rest).unwrap();
+    assert!(s.take_output().is_empty(), "and none again at the end");
+    assert!(std::iter::from_fn(|| s.poll_event()).any(|e| e == Event::FramebufferUpdateEnd));
+}
+
+#[test]
+fn a_format_change_asked_for_during_an_update_waits_for_its_end() {
+    let img = Image::pattern(8, 8);
+    let mut s = Session::new(Config::default(), std::time::Instant::now());
+    s.feed(connected(8, 8).bytes()).unwrap();
+    s.take_output();
+    // The first update's header and half of its rectangle, then the switch.
+    let update = connected_update(&PixelFormat::RGB888, &img);
+    let (first, rest) = update.bytes().split_at(4 + 12 + 100);
+    s.feed(first).unwrap();
+    s.take_output();
+    s.set_pixel_format(PixelFormatRequest::MEDIUM);
+    assert!(!s.wants_write(), "nothing in the middle of an update");
+    assert_eq!(s.pixel_format(), &PixelFormat::RGB888);
+    s.feed(rest).unwrap();
+    // The rest of the rectangle was decoded as RGB888.
+    assert_eq!(s.framebuffer().to_rgba(), img.to_rgba());
+    // The early request is answered in RGB888 too; then the switch and a full request.
+    s.feed(connected_update(&PixelFormat::RGB888, &img).bytes())
+        .unwrap();
+    let mut want = vec![0, 0, 0, 0];
+    want.extend_from_slice(&PixelFormat::RGB565.to_bytes());
+    want.extend_from_slice(&[3, 0, 0, 0, 0, 0, 0, 8, 0, 8]);
+    assert_eq!(s.take_output(), want, "SetPixelFormat, then a full request");
+    assert_eq!(s.pixel_format(), &PixelFormat::RGB565);
+
+    // The same with requests left to the application: no request is in flight during the
+    // update, and still the switch waits for its end.
+    let manual = Config {
+        continuous_updates: false,
+        ..Config::default()
+    };
+    let mut s = Session::new(manual, std::time::Instant::now());
+    s.feed(connected(8, 8).bytes()).unwrap();
+    s.take_output();
+    s.feed(first).unwrap();
+    s.set_pixel_format(PixelFormatRequest::MEDIUM);
+    assert!(!s.wants_write(), "nothing in the middle of an update");
+    s.feed(rest).unwrap();
+    assert_eq!(s.framebuffer().to_rgba(), img.to_rgba());
+    let mut want = vec![0, 0, 0, 0];
+    want.extend_from_slice(&PixelFormat::RGB565.to_bytes());
+    assert_eq!(
+        s.take_output(),
+        want,
+        "SetPixelFormat once the update is over"
+    );
+}
+
+#[test]
 fn pixel_format_switch_waits_for_the_update_in_flight() {
     let img = Image::pattern(8, 8);
     let mut s = Session::new(Config::default(), std::time::Instant::now());
