@@ -23,6 +23,14 @@ fn connected(w: u16, h: u16) -> Script {
         .server_init(w, h, &PixelFormat::RGB888, "desk")
 }
 
+/// A session past ServerInit of a `w` x `h` desktop, its output so far taken.
+fn initialised(config: Config, w: u16, h: u16) -> Session {
+    let mut s = Session::new(config, std::time::Instant::now());
+    s.feed(connected(w, h).bytes()).unwrap();
+    s.take_output();
+    s
+}
+
 /// The configuration that asks the server for `pf`.
 fn config_for(pf: &PixelFormat) -> Config {
     Config {
@@ -985,9 +993,7 @@ fn the_next_request_goes_out_when_an_update_begins() {
     // As TigerVNC's viewer does: the server can prepare the next update while this one is
     // decoded. One request per update, whether it has begun or ended.
     let img = Image::pattern(8, 8);
-    let mut s = Session::new(Config::default(), std::time::Instant::now());
-    s.feed(connected(8, 8).bytes()).unwrap();
-    s.take_output();
+    let mut s = initialised(Config::default(), 8, 8);
     let update = connected_update(&PixelFormat::RGB888, &img);
     let (header, rest) = update.bytes().split_at(4 + 12 + 10);
     s.feed(header).unwrap();
@@ -1004,9 +1010,7 @@ fn the_next_request_goes_out_when_an_update_begins() {
 #[test]
 fn a_format_change_asked_for_during_an_update_waits_for_its_end() {
     let img = Image::pattern(8, 8);
-    let mut s = Session::new(Config::default(), std::time::Instant::now());
-    s.feed(connected(8, 8).bytes()).unwrap();
-    s.take_output();
+    let mut s = initialised(Config::default(), 8, 8);
     // The first update's header and half of its rectangle, then the switch.
     let update = connected_update(&PixelFormat::RGB888, &img);
     let (first, rest) = update.bytes().split_at(4 + 12 + 100);
@@ -1033,9 +1037,7 @@ fn a_format_change_asked_for_during_an_update_waits_for_its_end() {
         continuous_updates: false,
         ..Config::default()
     };
-    let mut s = Session::new(manual, std::time::Instant::now());
-    s.feed(connected(8, 8).bytes()).unwrap();
-    s.take_output();
+    let mut s = initialised(manual, 8, 8);
     s.feed(first).unwrap();
     s.set_pixel_format(PixelFormatRequest::MEDIUM);
     assert!(!s.wants_write(), "nothing in the middle of an update");
@@ -1053,9 +1055,7 @@ fn a_format_change_asked_for_during_an_update_waits_for_its_end() {
 #[test]
 fn pixel_format_switch_waits_for_the_update_in_flight() {
     let img = Image::pattern(8, 8);
-    let mut s = Session::new(Config::default(), std::time::Instant::now());
-    s.feed(connected(8, 8).bytes()).unwrap();
-    s.take_output();
+    let mut s = initialised(Config::default(), 8, 8);
     // The first full request is in flight: the switch must wait.
     s.set_pixel_format(PixelFormatRequest::MEDIUM);
     assert!(!s.wants_write());
