@@ -128,6 +128,20 @@ pub enum PixelFormatRequest {
     ServerNative,
     /// Ask for this format with SetPixelFormat.
     Exact(PixelFormat),
+    /// Full colour without making the server convert when it need not: keep the server's own
+    /// format if it is 32-bit true colour with 8-bit channels (in any order and byte order;
+    /// the client converts those as fast as its own layout), and ask for
+    /// [`PixelFormat::RGB888`] otherwise. What a viewer wants; the GTK widget uses it.
+    ///
+    /// ```
+    /// use vnc_core::{Config, PixelFormatRequest};
+    /// let config = Config {
+    ///     pixel_format: PixelFormatRequest::Full32,
+    ///     ..Config::default()
+    /// };
+    /// # let _ = config;
+    /// ```
+    Full32,
 }
 
 impl PixelFormatRequest {

@@ -167,6 +167,16 @@ impl PixelFormat {
         Ok(())
     }
 
+    /// True colour in 32 bits with 8-bit channels: a format worth keeping as it is for
+    /// [`PixelFormatRequest::Full32`](crate::PixelFormatRequest::Full32).
+    pub(crate) fn is_full_colour_32(&self) -> bool {
+        self.true_colour
+            && self.bits_per_pixel == 32
+            && self.depth >= 24
+            && [self.red_max, self.green_max, self.blue_max] == [255; 3]
+            && self.validate().is_ok()
+    }
+
     /// How the compact pixel (ZRLE's CPIXEL) is stored: three bytes for 32-bit true-colour
     /// formats of depth 24 or less whose channels fit in the low or the high three bytes.
     pub(crate) fn cpixel3(&self) -> Option<Cpixel3> {

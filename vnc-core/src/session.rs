@@ -875,23 +875,29 @@ impl Session {
         self.server_pixel_format = si.pixel_format;
         self.name = si.name.clone();
         // The server's own format matters only if rectangles will come in it.
-        let pf = match self.config.pixel_format {
-            PixelFormatRequest::ServerNative => {
-                si.pixel_format
-                    .validate()
-                    .map_err(|e| Error::protocol(Step::Initialization, e))?;
-                si.pixel_format
-            }
-            PixelFormatRequest::Exact(pf) => {
-                let pf = if let Err(e) = pf.validate() {
-                    tracing::warn!(pixel_format = ?pf, error = %e, "the configured pixel format cannot be decoded; using RGB888");
-                    PixelFormat::RGB888
-                } else {
-                    pf
-                };
-                messages::set_pixel_format(&mut self.out, &pf);
-                pf
-            }
+        let keep_native = match self.config.pixel_format {
+            PixelFormatRequest::ServerNative => true,
+            PixelFormatRequest::Full32 => si.pixel_format.is_full_colour_32(),
+            PixelFormatRequest::Exact(_) => false,
+        };
+        let pf = if keep_native {
+            si.pixel_format
+                .validate()
+                .map_err(|e| Error::protocol(Step::Initialization, e))?;
+            si.pixel_format
+        } else {
+            let wanted = match self.config.pixel_format {
+                PixelFormatRequest::Exact(pf) => pf,
+                _ => PixelFormat::RGB888,
+            };
+            let pf = if let Err(e) = wanted.validate() {
+                tracing::warn!(pixel_format = ?wanted, error = %e, "the configured pixel format cannot be decoded; using RGB888");
+                PixelFormat::RGB888
+            } else {
+                wanted
+            };
+            messages::set_pixel_format(&mut self.out, &pf);
+            pf
         };
         self.use_pixel_format(pf);
         messages::set_encodings(&mut self.out, &self.config.encodings);
@@ -1455,8 +1461,11 @@ impl Session {
         if !self.running() {
             return;
         }
+        let server = self.server_pixel_format;
         let pf = match request {
-            PixelFormatRequest::ServerNative => self.server_pixel_format,
+            PixelFormatRequest::ServerNative => server,
+            PixelFormatRequest::Full32 if server.is_full_colour_32() => server,
+            PixelFormatRequest::Full32 => PixelFormat::RGB888,
             PixelFormatRequest::Exact(pf) => pf,
         };
         if let Err(e) = pf.validate() {

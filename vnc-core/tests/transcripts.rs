@@ -380,6 +380,55 @@ fn exclusive_client_init_and_native_pixel_format() {
 }
 
 #[test]
+fn full32_keeps_a_32_bit_server_format_and_asks_for_rgb888_otherwise() {
+    let img = Image::pattern(20, 18);
+    let config = Config {
+        pixel_format: PixelFormatRequest::Full32,
+        encodings: vec![Encoding::Zrle, Encoding::Hextile, Encoding::Raw],
+        ..Config::default()
+    };
+    let bgr = PixelFormat {
+        red_shift: 0,
+        blue_shift: 16,
+        ..PixelFormat::RGB888
+    };
+    let big = PixelFormat {
+        big_endian: true,
+        ..PixelFormat::RGB888
+    };
+    for (server, kept) in [
+        (PixelFormat::RGB888, true),
+        (bgr, true),
+        (big, true),
+        (PixelFormat { depth: 32, ..bgr }, true),
+        (PixelFormat::RGB565, false),
+        (PixelFormat::BGR233, false),
+    ] {
+        // Rectangles come in the format the session ends up with.
+        let pf = if kept { server } else { PixelFormat::RGB888 };
+        let r = Rect::new(0, 0, 20, 18);
+        let mut enc = ZrleEncoder::default();
+        let script = Script::new()
+            .version("RFB 003.008\n")
+            .security_types(&[1])
+            .security_result(0)
+            .server_init(20, 18, &server, "desk")
+            .update(&[Script::raw_rect(&pf, &img, r)])
+            .update(&[Script::hextile_rect(&pf, &img, r)])
+            .update(&[enc.rect(&pf, &img, r, ZrleTile::PaletteRle)]);
+        let run = play_all(&config, &script);
+        assert_screen(&run, &img);
+        let mut set_pixel_format = vec![0, 0, 0, 0];
+        set_pixel_format.extend_from_slice(&PixelFormat::RGB888.to_bytes());
+        let sent = run
+            .output
+            .windows(set_pixel_format.len())
+            .any(|w| w == set_pixel_format.as_slice());
+        assert_eq!(sent, !kept, "{server:?}");
+    }
+}
+
+#[test]
 fn handshake_timeout() {
     let t0 = std::time::Instant::now();
     let mut s = Session::new(Config::default(), t0);

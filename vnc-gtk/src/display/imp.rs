@@ -1175,7 +1175,7 @@ impl VncDisplay {
 
 fn depth_format(d: Depth) -> PixelFormatRequest {
     match d {
-        Depth::Full => PixelFormatRequest::FULL,
+        Depth::Full => PixelFormatRequest::Full32,
         Depth::Medium => PixelFormatRequest::MEDIUM,
         Depth::Low => PixelFormatRequest::LOW,
     }

@@ -31,7 +31,8 @@ glib::wrapper! {
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, glib::Enum)]
 #[enum_type(name = "VncDisplayDepth")]
 pub enum Depth {
-    /// 24-bit colour (32 bits per pixel).
+    /// Full colour: the server's own format when it is 32-bit true colour with 8-bit channels
+    /// (nothing for the server to convert), RGB888 otherwise.
     #[default]
     Full,
     /// 16-bit colour.
