@@ -14,6 +14,38 @@ fn addr(s: &XServer) -> String {
     format!("127.0.0.1::{}", s.port)
 }
 
+/// Runs `test` on a connection of the tokio adapter to `s`.
+fn with_connection(s: &XServer, test: impl AsyncFnOnce(&mut Connection)) {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let address: Address = addr(s).parse().unwrap();
+        let mut conn = Connection::connect(&address, Config::default(), &ConnectOptions::default())
+            .await
+            .unwrap();
+        test(&mut conn).await;
+    });
+}
+
+/// The first event that `pick` turns into a value (the others are skipped), within 30 s.
+async fn wait_for<T>(
+    conn: &mut Connection,
+    what: &str,
+    mut pick: impl FnMut(Event) -> Option<T>,
+) -> T {
+    tokio::time::timeout(Duration::from_secs(30), async {
+        loop {
+            if let Some(t) = pick(conn.next_event().await.unwrap().unwrap()) {
+                return t;
+            }
+        }
+    })
+    .await
+    .unwrap_or_else(|_| panic!("no {what} within 30 s"))
+}
+
 #[test]
 fn every_encoding_alone_and_the_default_list_are_pixel_exact() {
     let s = XServer::xvnc(XvncOptions::default());
@@ -175,34 +207,19 @@ fn desktop_resize_arrives_as_desktop_size() {
         ..Default::default()
     });
     s.settle();
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(async {
-        let address: Address = addr(&s).parse().unwrap();
-        let mut conn = Connection::connect(&address, Config::default(), &ConnectOptions::default())
-            .await
-            .unwrap();
-        // The first full frame.
-        loop {
-            if conn.next_event().await.unwrap().unwrap() == Event::FramebufferUpdateEnd {
-                break;
-            }
-        }
+    with_connection(&s, async |conn| {
+        wait_for(conn, "first frame", |e| {
+            (e == Event::FramebufferUpdateEnd).then_some(())
+        })
+        .await;
         assert_eq!(conn.session().framebuffer().width(), 400);
         // xrandr modes of Xvnc include the common sizes.
         s.run("xrandr", &["-s", "640x480"]);
-        let resized = tokio::time::timeout(Duration::from_secs(30), async {
-            loop {
-                match conn.next_event().await.unwrap().unwrap() {
-                    Event::DesktopResized { width, height } => return (width, height),
-                    _ => continue,
-                }
-            }
+        let resized = wait_for(conn, "DesktopSize", |e| match e {
+            Event::DesktopResized { width, height } => Some((width, height)),
+            _ => None,
         })
-        .await
-        .expect("no DesktopSize within 30 s");
+        .await;
         assert_eq!(resized, (640, 480));
         // Keep receiving updates until the picture matches the server's screen.
         let truth = s.settle();
@@ -244,37 +261,23 @@ fn unix_socket() {
 fn client_asks_xvnc_for_a_new_size() {
     let s = XServer::xvnc(XvncOptions::default());
     s.settle();
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(async {
-        let address: Address = addr(&s).parse().unwrap();
-        let mut conn = Connection::connect(&address, Config::default(), &ConnectOptions::default())
-            .await
-            .unwrap();
+    with_connection(&s, async |conn| {
         // Xvnc announces its layout with ExtendedDesktopSize in the first update.
-        loop {
-            if let Event::DesktopLayout { .. } = conn.next_event().await.unwrap().unwrap() {
-                break;
-            }
-        }
+        wait_for(conn, "DesktopLayout", |e| {
+            matches!(e, Event::DesktopLayout { .. }).then_some(())
+        })
+        .await;
         assert!(conn.session().can_resize_desktop());
         conn.session_mut().set_desktop_size(640, 480);
-        let answer = tokio::time::timeout(Duration::from_secs(30), async {
-            loop {
-                if let Event::DesktopLayout {
-                    reason: vnc_core::ResizeReason::ThisClient,
-                    status,
-                    ..
-                } = conn.next_event().await.unwrap().unwrap()
-                {
-                    return status;
-                }
-            }
+        let answer = wait_for(conn, "an answer to SetDesktopSize", |e| match e {
+            Event::DesktopLayout {
+                reason: vnc_core::ResizeReason::ThisClient,
+                status,
+                ..
+            } => Some(status),
+            _ => None,
         })
-        .await
-        .expect("an answer to SetDesktopSize");
+        .await;
         assert_eq!(answer, vnc_core::ResizeStatus::Ok);
         assert_eq!(
             (
