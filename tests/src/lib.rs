@@ -87,6 +87,18 @@ pub fn require(program: &str, package: &str) {
     );
 }
 
+/// A memory figure of this process from /proc/self/status, in KiB (`field` is for example
+/// `"VmRSS:"` or `"VmHWM:"`, the peak).
+pub fn status_kib(field: &str) -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .unwrap()
+        .lines()
+        .find_map(|l| l.strip_prefix(field))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("no {field} in /proc/self/status"))
+}
+
 /// A TCP port free on both 127.0.0.1 and ::1, from 5900 up so that it is also a display.
 pub fn free_port() -> u16 {
     static NEXT: AtomicU32 = AtomicU32::new(0);

@@ -35,17 +35,6 @@ pub fn busy_xvnc() -> XServer {
     server
 }
 
-/// This process's resident memory in KiB.
-pub fn rss_kib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .unwrap()
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.split_whitespace().next())
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0)
-}
-
 /// Counts updates and samples memory.
 pub struct Meter {
     start: Instant,
@@ -91,7 +80,7 @@ impl Meter {
         if self.last_report.elapsed() < Duration::from_secs(10) {
             return;
         }
-        let rss = rss_kib();
+        let rss = crate::status_kib("VmRSS:");
         let secs = self.last_report.elapsed().as_secs_f64();
         println!(
             "t={:>5.0}s updates/s={:>6.1} rss={} KiB",

@@ -12,18 +12,7 @@ use gtk::prelude::*;
 use vnc_gtk::VncDisplay;
 use vnc_tests::attacks::{Expect, attacks, frame_picture};
 use vnc_tests::gtk_support::{run_until, screenshot, start_gtk};
-use vnc_tests::serve_once;
-
-/// A line of /proc/self/status, in KiB.
-fn status_kib(field: &str) -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .unwrap()
-        .lines()
-        .find_map(|l| l.strip_prefix(field))
-        .and_then(|v| v.split_whitespace().next())
-        .and_then(|v| v.parse().ok())
-        .unwrap()
-}
+use vnc_tests::{serve_once, status_kib};
 
 #[test]
 fn every_attack_against_the_widget() {
