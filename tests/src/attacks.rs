@@ -25,13 +25,17 @@ pub struct Attack {
     pub expect: Expect,
 }
 
-/// Version, security None and ServerInit of a `w` x `h` RGB888 desktop.
-pub fn hello(w: u16, h: u16) -> Script {
+/// Version and security None, up to ServerInit.
+fn until_init() -> Script {
     Script::new()
         .version("RFB 003.008\n")
         .security_types(&[1])
         .security_result(0)
-        .server_init(w, h, &PixelFormat::RGB888, "evil")
+}
+
+/// Version, security None and ServerInit of a `w` x `h` RGB888 desktop.
+pub fn hello(w: u16, h: u16) -> Script {
+    until_init().server_init(w, h, &PixelFormat::RGB888, "evil")
 }
 
 const PROTOCOL: i32 = 6;
@@ -51,8 +55,9 @@ pub fn frame_picture() -> crate::Rgb {
     }
 }
 
-/// A valid full update of the 64x64 desktop that [`hello`] announces.
-fn frame() -> Vec<u8> {
+/// A valid full rectangle of the 64x64 desktop that [`hello`] announces: the picture of
+/// [`frame_picture`].
+pub fn frame() -> Vec<u8> {
     let img = Image::pattern(64, 64);
     Script::raw_rect(&PixelFormat::RGB888, &img, Rect::new(0, 0, 64, 64))
 }
@@ -84,10 +89,7 @@ pub fn attacks() -> Vec<Attack> {
     );
     add(
         "a desktop name of 4 GiB",
-        Script::new()
-            .version("RFB 003.008\n")
-            .security_types(&[1])
-            .security_result(0)
+        until_init()
             .raw(&64u16.to_be_bytes())
             .raw(&64u16.to_be_bytes())
             .raw(&PixelFormat::RGB888.to_bytes())

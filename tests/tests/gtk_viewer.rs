@@ -196,24 +196,10 @@ fn typing_and_clicking_in_vncviewer_reach_the_server() {
 #[test]
 fn exit_on_disconnect_prints_the_frame_crc() {
     use std::io::{Read, Write};
-    use vnc_tests::attacks::{frame_picture, hello};
+    use vnc_tests::attacks::{frame, frame_picture, hello};
 
     let local = XServer::xvfb("640x480");
-    let frame = frame_picture();
-    let img = vnc_core::testing::Image {
-        width: 64,
-        height: 64,
-        pixels: frame
-            .data
-            .chunks_exact(3)
-            .map(|p| [p[0], p[1], p[2]])
-            .collect(),
-    };
-    let script = hello(64, 64).update(&[vnc_core::testing::Script::raw_rect(
-        &vnc_core::PixelFormat::RGB888,
-        &img,
-        vnc_core::Rect::new(0, 0, 64, 64),
-    )]);
+    let script = hello(64, 64).update(&[frame()]);
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let server = std::thread::spawn(move || {
@@ -238,7 +224,7 @@ fn exit_on_disconnect_prints_the_frame_crc() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let bgra: Vec<u8> = frame
+    let bgra: Vec<u8> = frame_picture()
         .data
         .chunks_exact(3)
         .flat_map(|p| [p[2], p[1], p[0], 255])
