@@ -151,6 +151,17 @@ impl PixelFormatRequest {
     pub const MEDIUM: PixelFormatRequest = PixelFormatRequest::Exact(PixelFormat::RGB565);
     /// Low colour, 8 bits per pixel ([`PixelFormat::BGR233`]).
     pub const LOW: PixelFormatRequest = PixelFormatRequest::Exact(PixelFormat::BGR233);
+
+    /// The format this request means with a server whose own format is `server`, and whether
+    /// that is the server's own (so that no SetPixelFormat is needed at initialisation).
+    pub(crate) fn resolve(&self, server: PixelFormat) -> (PixelFormat, bool) {
+        match *self {
+            PixelFormatRequest::ServerNative => (server, true),
+            PixelFormatRequest::Full32 if server.is_full_colour_32() => (server, true),
+            PixelFormatRequest::Full32 => (PixelFormat::RGB888, false),
+            PixelFormatRequest::Exact(pf) => (pf, false),
+        }
+    }
 }
 
 impl Default for PixelFormatRequest {

@@ -875,21 +875,13 @@ impl Session {
         self.server_pixel_format = si.pixel_format;
         self.name = si.name.clone();
         // The server's own format matters only if rectangles will come in it.
-        let keep_native = match self.config.pixel_format {
-            PixelFormatRequest::ServerNative => true,
-            PixelFormatRequest::Full32 => si.pixel_format.is_full_colour_32(),
-            PixelFormatRequest::Exact(_) => false,
-        };
-        let pf = if keep_native {
-            si.pixel_format
+        let (wanted, native) = self.config.pixel_format.resolve(si.pixel_format);
+        let pf = if native {
+            wanted
                 .validate()
                 .map_err(|e| Error::protocol(Step::Initialization, e))?;
-            si.pixel_format
+            wanted
         } else {
-            let wanted = match self.config.pixel_format {
-                PixelFormatRequest::Exact(pf) => pf,
-                _ => PixelFormat::RGB888,
-            };
             let pf = if let Err(e) = wanted.validate() {
                 tracing::warn!(pixel_format = ?wanted, error = %e, "the configured pixel format cannot be decoded; using RGB888");
                 PixelFormat::RGB888
@@ -1461,13 +1453,7 @@ impl Session {
         if !self.running() {
             return;
         }
-        let server = self.server_pixel_format;
-        let pf = match request {
-            PixelFormatRequest::ServerNative => server,
-            PixelFormatRequest::Full32 if server.is_full_colour_32() => server,
-            PixelFormatRequest::Full32 => PixelFormat::RGB888,
-            PixelFormatRequest::Exact(pf) => pf,
-        };
+        let (pf, _) = request.resolve(self.server_pixel_format);
         if let Err(e) = pf.validate() {
             tracing::warn!(pixel_format = ?pf, error = %e, "ignoring a pixel format that cannot be decoded");
             return;
