@@ -115,7 +115,7 @@ impl Hextile {
                 } else {
                     fb.fill_rect(tile, bg);
                     for s in subrects.chunks_exact(sub_len) {
-                        let (px, sub) = subrect(s, coloured, fg, pixel, tw, th)?;
+                        let (px, sub) = subrect(s, fg, pixel, tw, th)?;
                         fb.fill_rect(
                             Rect::new(tile.x + sub.x, tile.y + sub.y, sub.width, sub.height),
                             px,
@@ -140,20 +140,19 @@ impl Hextile {
     }
 }
 
-/// One subrectangle's colour and place in its `tw` x `th` tile, checked to fit.
+/// One subrectangle's colour and place in its `tw` x `th` tile, checked to fit. `s` is its
+/// two geometry bytes, after its pixel when subrectangles are coloured.
 #[inline(always)]
 fn subrect(
     s: &[u8],
-    coloured: bool,
     fg: Bgra,
     pixel: impl Fn(&[u8]) -> Bgra,
     tw: u16,
     th: u16,
 ) -> Result<(Bgra, Rect), ProtocolError> {
-    let (px, geom) = if coloured {
-        (pixel(s), &s[s.len() - 2..])
-    } else {
-        (fg, s)
+    let (px, geom) = match s.len() {
+        2 => (fg, s),
+        n => (pixel(s), &s[n - 2..]),
     };
     let sub = Rect::new(
         u16::from(geom[0] >> 4),
@@ -188,9 +187,8 @@ fn draw_in_tile_buffer(
     for row in buf.chunks_exact_mut(ROW).take(usize::from(th)) {
         fill(&mut row[..row_bytes], bg);
     }
-    let coloured = sub_len > 2;
     for s in subrects.chunks_exact(sub_len) {
-        let (px, sub) = subrect(s, coloured, fg, pixel, tw, th)?;
+        let (px, sub) = subrect(s, fg, pixel, tw, th)?;
         let (x, w) = (usize::from(sub.x) * 4, usize::from(sub.width) * 4);
         if w == 4 && sub.height == 1 {
             let o = usize::from(sub.y) * ROW + x;
