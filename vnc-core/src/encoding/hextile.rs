@@ -180,32 +180,72 @@ fn draw_in_tile_buffer(
     sub_len: usize,
     pixel: impl Fn(&[u8]) -> Bgra + Copy,
 ) -> Result<(), ProtocolError> {
-    const ROW: usize = 16 * 4;
-    let mut buf = [0u8; 16 * ROW];
     let (tw, th) = (tile.width, tile.height);
     let row_bytes = usize::from(tw) * 4;
-    for row in buf.chunks_exact_mut(ROW).take(usize::from(th)) {
-        fill(&mut row[..row_bytes], bg);
-    }
-    for s in subrects.chunks_exact(sub_len) {
-        let (px, sub) = subrect(s, fg, pixel, tw, th)?;
-        let (x, w) = (usize::from(sub.x) * 4, usize::from(sub.width) * 4);
-        if w == 4 && sub.height == 1 {
-            let o = usize::from(sub.y) * ROW + x;
-            buf[o..o + 4].copy_from_slice(&px);
-            continue;
-        }
-        for row in buf
-            .chunks_exact_mut(ROW)
-            .skip(usize::from(sub.y))
-            .take(usize::from(sub.height))
-        {
-            fill(&mut row[x..x + w], px);
+    let mut buf = [0u8; 16 * ROW];
+    fill(&mut buf, bg);
+    // One loop per subrectangle size, so that each reads its records at fixed offsets.
+    let (w, h) = (usize::from(tw), usize::from(th));
+    let fits = match sub_len {
+        2 => paint::<2>(&mut buf, subrects, w, h, |_| fg),
+        3 => paint::<3>(&mut buf, subrects, w, h, |s| pixel(&s[..1])),
+        4 => paint::<4>(&mut buf, subrects, w, h, |s| pixel(&s[..2])),
+        _ => paint::<6>(&mut buf, subrects, w, h, |s| pixel(&s[..4])),
+    };
+    if !fits {
+        // Find the culprit again for the error (the slow path runs only on bad input).
+        for s in subrects.chunks_exact(sub_len) {
+            subrect(s, fg, pixel, tw, th)?;
         }
     }
     for (y, row) in buf.chunks_exact(ROW).take(usize::from(th)).enumerate() {
-        fb.row_mut(tile.x, tile.y + y as u16, tw)
-            .copy_from_slice(&row[..row_bytes]);
+        let dst = fb.row_mut(tile.x, tile.y + y as u16, tw);
+        match (
+            <&mut [u8; ROW]>::try_from(&mut *dst),
+            <&[u8; ROW]>::try_from(row),
+        ) {
+            // Whole rows (all tiles but the right edge's) as fixed-size moves, not memcpy calls.
+            (Ok(dst), Ok(row)) => *dst = *row,
+            _ => dst.copy_from_slice(&row[..row_bytes]),
+        }
     }
     Ok(())
+}
+
+/// Bytes per row of the tile buffer.
+const ROW: usize = 16 * 4;
+
+/// Paints subrectangle records of `N` bytes (colour, if any, then geometry) into a tile
+/// buffer of `tw` x `th` pixels; false at the first one that does not fit.
+#[inline(always)]
+fn paint<const N: usize>(
+    buf: &mut [u8; 16 * ROW],
+    subrects: &[u8],
+    tw: usize,
+    th: usize,
+    colour: impl Fn(&[u8; N]) -> Bgra,
+) -> bool {
+    for s in subrects.chunks_exact(N) {
+        // Always N bytes: the fixed-size view lets the reads below go unchecked.
+        let Ok(s) = <&[u8; N]>::try_from(s) else {
+            continue;
+        };
+        let px = colour(s);
+        let (xy, wh) = (s[N - 2], s[N - 1]);
+        let (x, y) = (usize::from(xy >> 4), usize::from(xy & 15));
+        let (w, h) = (usize::from(wh >> 4) + 1, usize::from(wh & 15) + 1);
+        if x + w > tw || y + h > th {
+            return false;
+        }
+        let at = y * ROW + x * 4;
+        if w == 1 && h == 1 {
+            // Most subrectangles of photos and anti-aliased text are single pixels.
+            buf[at..at + 4].copy_from_slice(&px);
+            continue;
+        }
+        for row in buf[at..].chunks_mut(ROW).take(h) {
+            fill(&mut row[..w * 4], px);
+        }
+    }
+    true
 }
