@@ -209,6 +209,11 @@ pub struct Config {
     pub handshake_timeout: Option<Duration>,
     /// Bounds on what the server can make the session allocate.
     pub limits: Limits,
+    /// Inflate ZRLE's zlib stream on a helper thread (one per session, started at the first
+    /// ZRLE rectangle), so that drawing tiles overlaps with inflating. The events and the
+    /// framebuffer after each `feed` are the same either way. The default is true when the
+    /// machine has more than one CPU.
+    pub inflate_thread: bool,
 }
 
 impl Default for Config {
@@ -224,6 +229,7 @@ impl Default for Config {
             continuous_updates: true,
             handshake_timeout: Some(Duration::from_secs(30)),
             limits: Limits::default(),
+            inflate_thread: std::thread::available_parallelism().is_ok_and(|n| n.get() > 1),
         }
     }
 }

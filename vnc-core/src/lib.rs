@@ -5,7 +5,9 @@
 //! the server go in through [`Session::feed`], bytes for the server come out of
 //! [`Session::pending_output`], things that happened come out of [`Session::poll_event`], and
 //! time is passed in through [`Session::handle_timeout`]. The same engine runs under tokio,
-//! the glib main loop or a plain blocking loop.
+//! the glib main loop or a plain blocking loop. One thing runs beside the caller's thread:
+//! ZRLE's zlib stream is inflated on a helper thread of the session's own (see
+//! [`Config::inflate_thread`]), which changes nothing the caller sees but the time it takes.
 //!
 //! What it does:
 //! - the handshake for RFB 3.3, 3.7 and 3.8, security types None and VNC authentication, with

@@ -16,6 +16,7 @@ use crate::encoding::hextile::Hextile;
 use crate::encoding::raw::Raw;
 use crate::encoding::rre::Rre;
 use crate::encoding::zrle::{Zrle, ZrleStream};
+use crate::encoding::zrle_thread::ZrleThread;
 use crate::error::{CertificateInfo, CertificateProblem};
 use crate::error::{Error, ProtocolError, Step};
 use crate::event::Event;
@@ -116,6 +117,8 @@ enum RectDecoder {
     Rre(Rect, Rre),
     Hextile(Rect, Hextile),
     Zrle(Rect, Zrle),
+    /// ZRLE through the inflating thread; true until the rectangle is queued there.
+    ZrleThreaded(Rect, bool),
     Cursor(Rect),
     DesktopName(Option<u32>),
     ExtendedDesktopSize(Rect),
@@ -192,6 +195,10 @@ pub struct Session {
     server_pixel_format: PixelFormat,
     conv: Converter,
     zrle: Option<ZrleStream>,
+    /// ZRLE's helper thread, once a ZRLE rectangle came (when the config allows one).
+    zrle_thread: Option<ZrleThread>,
+    /// Set when starting the helper thread failed: ZRLE is then inflated inline.
+    zrle_thread_failed: bool,
     version: Option<ProtocolVersion>,
     security: Option<SecurityType>,
     username: Option<Zeroizing<String>>,
@@ -232,6 +239,8 @@ impl Session {
             server_pixel_format: pf,
             conv: Converter::new(&pf),
             zrle: None,
+            zrle_thread: None,
+            zrle_thread_failed: false,
             version: None,
             security: None,
             username: None,
@@ -257,6 +266,9 @@ impl Session {
         // What the protocol wrote before an error still goes out, as without the error.
         let result = self.feed_inner(data);
         let pumped = self.pump();
+        if let Some(t) = self.zrle_thread.as_mut() {
+            t.output_sent();
+        }
         let result = result.and(pumped);
         if let Err(e) = &result {
             tracing::debug!(error = %e, "session failed");
@@ -447,12 +459,21 @@ impl Session {
     fn process(&mut self, input: &[u8]) -> Result<usize, Error> {
         let mut r = Reader::new(input);
         let had_tls = self.tls.is_some();
-        while self.advance(&mut r)? {
+        loop {
+            match self.advance(&mut r) {
+                Ok(true) => {}
+                Ok(false) => break,
+                // A ZRLE rectangle that came before what failed, and fails itself, is the
+                // error to report: it is the first in the stream.
+                Err(e) => return Err(self.draw_zrle(true).err().unwrap_or(e)),
+            }
             if !had_tls && self.tls.is_some() {
                 // What follows is TLS, not protocol bytes.
                 break;
             }
         }
+        // The application sees every rectangle that has fully arrived drawn.
+        self.draw_zrle(true)?;
         Ok(r.pos())
     }
 
@@ -919,6 +940,10 @@ impl Session {
                 let Some(kind) = t.u8() else {
                     return Ok((Msg::Idle, false));
                 };
+                if kind != 0 {
+                    // Other messages' events come after the updates before them.
+                    self.draw_zrle(true)?;
+                }
                 match kind {
                     0 => {
                         let (Some(_), Some(n)) = (t.u8(), t.u16()) else {
@@ -940,6 +965,10 @@ impl Session {
                             self.send_next_request();
                         }
                         if n == 0 {
+                            if self.updates.pending_format.is_some() {
+                                // The switch below needs earlier ZRLE rectangles drawn.
+                                self.draw_zrle(true)?;
+                            }
                             self.end_update();
                             return Ok((Msg::Idle, true));
                         }
@@ -1022,6 +1051,10 @@ impl Session {
                 }
                 let rect = Rect::new(x, y, w, h);
                 let encoding = Encoding::from_number(enc);
+                if encoding != Some(Encoding::Zrle) {
+                    // Other rectangles draw over (or copy from) what ZRLE drew before them.
+                    self.draw_zrle(true)?;
+                }
                 if encoding.is_some_and(|e| !e.is_pseudo())
                     && !rect.fits_in(self.fb.width(), self.fb.height())
                 {
@@ -1036,6 +1069,9 @@ impl Session {
                     Some(Encoding::CopyRect) => RectDecoder::CopyRect(rect),
                     Some(Encoding::Rre) => RectDecoder::Rre(rect, Rre::new(rect)),
                     Some(Encoding::Hextile) => RectDecoder::Hextile(rect, Hextile::new(rect)),
+                    Some(Encoding::Zrle) if self.use_zrle_thread() => {
+                        RectDecoder::ZrleThreaded(rect, true)
+                    }
                     Some(Encoding::Zrle) => RectDecoder::Zrle(rect, Zrle::new(rect)),
                     Some(Encoding::Cursor) => RectDecoder::Cursor(rect),
                     Some(Encoding::DesktopName) => RectDecoder::DesktopName(None),
@@ -1082,6 +1118,20 @@ impl Session {
                 let z = self.zrle.get_or_insert_with(ZrleStream::new);
                 d.decode(r, z, fb, conv).map_err(fail)?
             }
+            RectDecoder::ZrleThreaded(rect, new) => match self.zrle_thread.as_mut() {
+                Some(t) => {
+                    let out_mark = self.out.len();
+                    let queued = t.take_input(r, mem::take(new).then_some((*rect, out_mark)));
+                    if queued {
+                        // A new pixel format applies after the update: draw it all first.
+                        let switch = self.rects_left == 1 && self.updates.pending_format.is_some();
+                        self.draw_zrle(switch)?;
+                        return Ok((self.rect_done(), true));
+                    }
+                    false
+                }
+                None => false,
+            },
             RectDecoder::Cursor(rect) => {
                 match cursor::parse(r, *rect, conv, self.config.limits.max_cursor_size)? {
                     None => false,
@@ -1142,7 +1192,8 @@ impl Session {
                     self.events.push_back(Event::FramebufferUpdated(rect));
                 }
             }
-            RectDecoder::Cursor(_)
+            RectDecoder::ZrleThreaded(..)
+            | RectDecoder::Cursor(_)
             | RectDecoder::DesktopName(_)
             | RectDecoder::ExtendedDesktopSize(_) => {}
         }
@@ -1187,6 +1238,51 @@ impl Session {
         Ok(())
     }
 
+    /// Whether ZRLE goes through the helper thread, starting it on first use.
+    fn use_zrle_thread(&mut self) -> bool {
+        if self.zrle_thread.is_none() && self.config.inflate_thread && !self.zrle_thread_failed {
+            self.zrle_thread = ZrleThread::start();
+            if self.zrle_thread.is_none() {
+                tracing::debug!("cannot start the ZRLE inflating thread; inflating inline");
+                self.zrle_thread_failed = true;
+            }
+        }
+        self.zrle_thread.is_some()
+    }
+
+    /// Draws the ZRLE rectangles whose bytes are back from the helper; with `settle`, waits
+    /// for all whose input is complete.
+    fn draw_zrle(&mut self, settle: bool) -> Result<(), Error> {
+        let Some(t) = self.zrle_thread.as_mut() else {
+            return Ok(());
+        };
+        if !t.busy() {
+            return Ok(());
+        }
+        let events = &mut self.events;
+        let drawn = t.draw(
+            &mut self.fb,
+            &self.conv,
+            settle,
+            &mut |rect, update_ends| {
+                if rect.area() > 0 {
+                    events.push_back(Event::FramebufferUpdated(rect));
+                }
+                for _ in 0..update_ends {
+                    events.push_back(Event::FramebufferUpdateEnd);
+                }
+            },
+        );
+        drawn.map_err(|e| {
+            // The session went on parsing while the rectangle was inflated: what it would
+            // not have written had the error been found at once is withdrawn.
+            if let Some(mark) = t.failed_out_mark() {
+                self.out.truncate(mark);
+            }
+            Error::protocol(Step::FramebufferUpdate, e)
+        })
+    }
+
     /// One rectangle finished; returns the parser's next state.
     fn rect_done(&mut self) -> Msg {
         self.rects_left = self.rects_left.saturating_sub(1);
@@ -1199,7 +1295,14 @@ impl Session {
     }
 
     fn end_update(&mut self) {
-        self.events.push_back(Event::FramebufferUpdateEnd);
+        // With ZRLE rectangles still being inflated, the end is reported after them.
+        let deferred = self
+            .zrle_thread
+            .as_mut()
+            .is_some_and(ZrleThread::end_update_after_last);
+        if !deferred {
+            self.events.push_back(Event::FramebufferUpdateEnd);
+        }
         let automatic = self.config.continuous_updates && !self.updates.paused;
         if !self.updates.in_flight {
             self.apply_pending_format();

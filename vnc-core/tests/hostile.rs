@@ -1567,7 +1567,14 @@ fn garbage_config() -> Config {
 #[test]
 fn garbage_never_panics_and_is_split_independent() {
     const STREAMS: u64 = 3000;
-    let config = garbage_config();
+    let config = Config {
+        inflate_thread: true,
+        ..garbage_config()
+    };
+    let inline = Config {
+        inflate_thread: false,
+        ..garbage_config()
+    };
     let handshake = connected().bytes().to_vec();
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let (mut errors, mut clean) = (0, 0);
@@ -1604,19 +1611,25 @@ fn garbage_never_panics_and_is_split_independent() {
             Chunking::Random(i),
             Chunking::Random(rng.next()),
         ];
-        let runs: Vec<Run> = chunkings
+        // ZRLE inflated on the helper thread (the default here) and inline must agree too.
+        let modes = chunkings
             .iter()
-            .map(|&c| {
+            .map(|&c| (c, &config))
+            .chain([(Chunking::Whole, &inline), (Chunking::OneByte, &inline)]);
+        let runs: Vec<(String, Run)> = modes
+            .map(|(c, config)| {
+                let name = format!("{c:?}, inflate_thread {}", config.inflate_thread);
                 // Name the stream that panicked, so it can be replayed.
-                std::panic::catch_unwind(|| play(config.clone(), &stream, c))
-                    .unwrap_or_else(|_| panic!("stream {i} panicked with {c:?}: {stream:02x?}"))
+                let run = std::panic::catch_unwind(|| play(config.clone(), &stream, c))
+                    .unwrap_or_else(|_| panic!("stream {i} panicked with {name}: {stream:02x?}"));
+                (name, run)
             })
             .collect();
-        let whole = &runs[0];
-        for (c, r) in chunkings.iter().zip(&runs).skip(1) {
+        let whole = &runs[0].1;
+        for (c, r) in runs.iter().skip(1) {
             let ctx = || {
                 format!(
-                    "stream {i} ({} bytes) with {c:?}: {stream:02x?}",
+                    "stream {i} ({} bytes) with {c}: {stream:02x?}",
                     stream.len()
                 )
             };

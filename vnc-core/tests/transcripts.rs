@@ -804,7 +804,8 @@ fn zrle_stream_spans_rectangles_and_updates() {
             enc.rect(&pf, &img, Rect::new(32, y, 32, 8), ZrleTile::Raw),
         ]);
     }
-    let run = play_all(&Config::default(), &script);
+    let [threaded, inline] = inflate_modes();
+    let run = play_all(&threaded, &script);
     assert_screen(&run, &img);
     assert_eq!(
         run.events
@@ -813,6 +814,20 @@ fn zrle_stream_spans_rectangles_and_updates() {
             .count(),
         8
     );
+    // Inflated on the helper thread, the eight updates in one piece were drawn while the
+    // session parsed ahead; the events come in the same order as when inflated inline.
+    let serial = play_all(&inline, &script);
+    assert_eq!(run.events, serial.events);
+    assert_eq!(run.output, serial.output);
+    assert_eq!(run.framebuffer.data(), serial.framebuffer.data());
+}
+
+/// The configuration with ZRLE inflated on the helper thread, and inline.
+fn inflate_modes() -> [Config; 2] {
+    [true, false].map(|inflate_thread| Config {
+        inflate_thread,
+        ..Config::default()
+    })
 }
 
 /// Feeds `bytes` in pieces of `chunk` bytes.
@@ -861,11 +876,17 @@ fn zrle_large_rectangles_in_pieces_of_any_size() {
     let bytes = script.bytes();
     let want = play_in_pieces(&Config::default(), bytes, bytes.len());
     assert_screen(&want, &img);
-    for chunk in [40 << 10, 100_003, 256 << 10] {
-        let run = play_in_pieces(&Config::default(), bytes, chunk);
-        assert_screen(&run, &img);
-        assert_eq!(run.events, want.events, "pieces of {chunk}");
-        assert_eq!(run.output, want.output, "pieces of {chunk}");
+    for config in inflate_modes() {
+        for chunk in [40 << 10, 100_003, 256 << 10, bytes.len()] {
+            let run = play_in_pieces(&config, bytes, chunk);
+            let what = format!(
+                "pieces of {chunk}, inflate_thread {}",
+                config.inflate_thread
+            );
+            assert_screen(&run, &img);
+            assert_eq!(run.events, want.events, "{what}");
+            assert_eq!(run.output, want.output, "{what}");
+        }
     }
 
     // A bad tile deep inside a large rectangle (the 31st of 50 has subencoding 17, which
@@ -888,10 +909,16 @@ fn zrle_large_rectangles_in_pieces_of_any_size() {
         "{:?}",
         error(&whole)
     );
-    for chunk in [40 << 10, 100_003] {
-        let run = play_in_pieces(&Config::default(), &bad, chunk);
-        assert_eq!(error(&run), error(&whole), "pieces of {chunk}");
-        assert_eq!(run.events, whole.events, "pieces of {chunk}");
+    for config in inflate_modes() {
+        for chunk in [40 << 10, 100_003, bad.len()] {
+            let run = play_in_pieces(&config, &bad, chunk);
+            let what = format!(
+                "pieces of {chunk}, inflate_thread {}",
+                config.inflate_thread
+            );
+            assert_eq!(error(&run), error(&whole), "{what}");
+            assert_eq!(run.events, whole.events, "{what}");
+        }
     }
     // Tiles 0 to 29 (rows 0 to 191 in full, and row 192's first 8 tiles) are drawn.
     let fb = whole.framebuffer.to_rgba();

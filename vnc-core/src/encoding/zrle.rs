@@ -38,17 +38,17 @@ impl ZrleStream {
 
 /// The most bytes one tile can take: a palette of 127 compact pixels, then per pixel a
 /// compact pixel and a run byte (plain RLE with runs of one).
-fn max_tile_bytes(cpp: usize) -> usize {
+pub(crate) fn max_tile_bytes(cpp: usize) -> usize {
     1 + 127 * cpp + usize::from(TILE) * usize::from(TILE) * (cpp + 1)
 }
 
 /// One ZRLE rectangle being decoded.
 pub(crate) struct Zrle {
-    rect: Rect,
+    pub(crate) rect: Rect,
     /// Compressed bytes still to come; `None` before the length field.
-    left: Option<u32>,
+    pub(crate) left: Option<u32>,
     /// Index of the next tile, row-major.
-    tile: u32,
+    pub(crate) tile: u32,
 }
 
 impl Zrle {
@@ -60,7 +60,7 @@ impl Zrle {
         }
     }
 
-    fn tiles(&self) -> (u32, u32) {
+    pub(crate) fn tiles(&self) -> (u32, u32) {
         let across = u32::from(self.rect.width).div_ceil(TILE.into());
         (
             across,
@@ -68,7 +68,7 @@ impl Zrle {
         )
     }
 
-    fn tile_rect(&self, i: u32, across: u32) -> Rect {
+    pub(crate) fn tile_rect(&self, i: u32, across: u32) -> Rect {
         let tx = (i % across) as u16 * TILE;
         let ty = (i / across) as u16 * TILE;
         let r = self.rect;
@@ -166,7 +166,7 @@ impl Zrle {
 
 /// Decodes one tile; `Ok(None)` if its bytes are not all there yet (it is decoded again, from
 /// its start, once they are; drawing is idempotent).
-fn decode_tile(
+pub(crate) fn decode_tile(
     r: &mut Reader,
     tile: Rect,
     fb: &mut Framebuffer,
