@@ -190,6 +190,16 @@ impl Framebuffer {
         &mut self.data[r]
     }
 
+    /// The bytes from the top-left to the bottom-right pixel of `r` (already checked to fit
+    /// and not empty), and the stride between its rows.
+    #[inline]
+    pub(crate) fn area_mut(&mut self, r: Rect) -> (&mut [u8], usize) {
+        let stride = self.stride();
+        let first = self.span(r.x, r.y, r.width);
+        let end = first.end + (usize::from(r.height) - 1) * stride;
+        (&mut self.data[first.start..end], stride)
+    }
+
     /// Fills a rectangle (already checked to fit) with one pixel.
     pub(crate) fn fill_rect(&mut self, r: Rect, px: [u8; 4]) {
         // An empty rectangle covers nothing, even when it lies on the last row or column

@@ -14,10 +14,10 @@ const FOREGROUND_SPECIFIED: u8 = 4;
 const ANY_SUBRECTS: u8 = 8;
 const SUBRECTS_COLOURED: u8 = 16;
 
-/// From this many subrectangles on, a tile is drawn in a 16x16 buffer of its own (one cache
-/// line a row, no framebuffer arithmetic per subrectangle) and then copied row by row: text
-/// tiles have dozens of small subrectangles.
-const LOCAL_TILE_MIN_SUBRECTS: usize = 4;
+/// From this many subrectangles on, a tile is painted by one loop over its records, with
+/// only an offset computed per subrectangle: photo and text tiles have dozens of small ones.
+/// Below, each goes through the framebuffer's general rectangle fill.
+const PAINT_LOOP_MIN_SUBRECTS: usize = 4;
 
 pub(crate) struct Hextile {
     rect: Rect,
@@ -110,8 +110,8 @@ impl Hextile {
                 }
                 // The whole tile is here: draw it.
                 let count = subrects.len() / sub_len;
-                if count >= LOCAL_TILE_MIN_SUBRECTS {
-                    draw_in_tile_buffer(fb, tile, bg, fg, subrects, sub_len, pixel)?;
+                if count >= PAINT_LOOP_MIN_SUBRECTS {
+                    draw_tile(fb, tile, bg, fg, subrects, sub_len, pixel)?;
                 } else {
                     fb.fill_rect(tile, bg);
                     for s in subrects.chunks_exact(sub_len) {
@@ -170,8 +170,9 @@ fn subrect(
     Ok((px, sub))
 }
 
-/// Draws background and subrectangles into a tile-sized buffer, then copies it out.
-fn draw_in_tile_buffer(
+/// Draws background and subrectangles straight into the framebuffer: the background rows
+/// just written are in the cache when the subrectangles land on them.
+fn draw_tile(
     fb: &mut Framebuffer,
     tile: Rect,
     bg: Bgra,
@@ -182,15 +183,17 @@ fn draw_in_tile_buffer(
 ) -> Result<(), ProtocolError> {
     let (tw, th) = (tile.width, tile.height);
     let row_bytes = usize::from(tw) * 4;
-    let mut buf = [0u8; 16 * ROW];
-    fill(&mut buf, bg);
+    let (area, stride) = fb.area_mut(tile);
+    for row in area.chunks_mut(stride) {
+        fill(&mut row[..row_bytes], bg);
+    }
     // One loop per subrectangle size, so that each reads its records at fixed offsets.
     let (w, h) = (usize::from(tw), usize::from(th));
     let fits = match sub_len {
-        2 => paint::<2>(&mut buf, subrects, w, h, |_| fg),
-        3 => paint::<3>(&mut buf, subrects, w, h, |s| pixel(&s[..1])),
-        4 => paint::<4>(&mut buf, subrects, w, h, |s| pixel(&s[..2])),
-        _ => paint::<6>(&mut buf, subrects, w, h, |s| pixel(&s[..4])),
+        2 => paint::<2>(area, stride, subrects, w, h, |_| fg),
+        3 => paint::<3>(area, stride, subrects, w, h, |s| pixel(&s[..1])),
+        4 => paint::<4>(area, stride, subrects, w, h, |s| pixel(&s[..2])),
+        _ => paint::<6>(area, stride, subrects, w, h, |s| pixel(&s[..4])),
     };
     if !fits {
         // Find the culprit again for the error (the slow path runs only on bad input).
@@ -198,28 +201,16 @@ fn draw_in_tile_buffer(
             subrect(s, fg, pixel, tw, th)?;
         }
     }
-    for (y, row) in buf.chunks_exact(ROW).take(usize::from(th)).enumerate() {
-        let dst = fb.row_mut(tile.x, tile.y + y as u16, tw);
-        match (
-            <&mut [u8; ROW]>::try_from(&mut *dst),
-            <&[u8; ROW]>::try_from(row),
-        ) {
-            // Whole rows (all tiles but the right edge's) as fixed-size moves, not memcpy calls.
-            (Ok(dst), Ok(row)) => *dst = *row,
-            _ => dst.copy_from_slice(&row[..row_bytes]),
-        }
-    }
     Ok(())
 }
 
-/// Bytes per row of the tile buffer.
-const ROW: usize = 16 * 4;
-
-/// Paints subrectangle records of `N` bytes (colour, if any, then geometry) into a tile
-/// buffer of `tw` x `th` pixels; false at the first one that does not fit.
+/// Paints subrectangle records of `N` bytes (colour, if any, then geometry) into the tile
+/// `buf` of `tw` x `th` pixels whose rows are `stride` bytes apart; false at the first one
+/// that does not fit.
 #[inline(always)]
 fn paint<const N: usize>(
-    buf: &mut [u8; 16 * ROW],
+    buf: &mut [u8],
+    stride: usize,
     subrects: &[u8],
     tw: usize,
     th: usize,
@@ -237,13 +228,13 @@ fn paint<const N: usize>(
         if x + w > tw || y + h > th {
             return false;
         }
-        let at = y * ROW + x * 4;
+        let at = y * stride + x * 4;
         if w == 1 && h == 1 {
             // Most subrectangles of photos and anti-aliased text are single pixels.
             buf[at..at + 4].copy_from_slice(&px);
             continue;
         }
-        for row in buf[at..].chunks_mut(ROW).take(h) {
+        for row in buf[at..].chunks_mut(stride).take(h) {
             fill(&mut row[..w * 4], px);
         }
     }
