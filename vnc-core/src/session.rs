@@ -428,6 +428,8 @@ impl Session {
     fn close(&mut self) {
         self.state = State::Closed;
         self.inbuf = Vec::new();
+        // Ends the ZRLE helper thread (its rectangles can no longer matter).
+        self.zrle_thread = None;
         self.deadline = Deadline::None;
     }
 

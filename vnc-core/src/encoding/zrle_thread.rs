@@ -229,8 +229,9 @@ impl ZrleThread {
     }
 
     /// Draws the rectangles whose bytes are back, in order, calling `done` for each one
-    /// finished (with the number of updates that end with it). With `settle`, waits for every rectangle whose input is complete; without,
-    /// waits only while too much is on its way.
+    /// finished (with the number of updates that end with it). With `settle`, sends all input
+    /// gathered and waits until the helper has inflated it and every rectangle whose input is
+    /// complete is drawn; without, waits only while too much is on its way.
     pub(crate) fn draw(
         &mut self,
         fb: &mut Framebuffer,
@@ -286,9 +287,9 @@ impl ZrleThread {
                 done(rect, update_ends);
                 continue;
             }
-            // More inflated bytes are needed for this rectangle.
-            // Settling waits for all that was sent, so that what `feed` finds (errors
-            // included) never depends on how fast the helper was.
+            // More inflated bytes are needed for this rectangle. Settling waits for all that
+            // was sent, so that what `feed` finds (errors included) never depends on how fast
+            // the helper was.
             let must_wait = (settle && (p.input_done || self.jobs_done < self.jobs_sent))
                 || self.jobs_sent - self.jobs_done > MAX_JOBS
                 || self.pending.len() > MAX_PENDING;
