@@ -199,6 +199,8 @@ pub struct Session {
     zrle_thread: Option<ZrleThread>,
     /// Set when starting the helper thread failed: ZRLE is then inflated inline.
     zrle_thread_failed: bool,
+    /// How many bytes the input being processed has.
+    feed_len: usize,
     version: Option<ProtocolVersion>,
     security: Option<SecurityType>,
     username: Option<Zeroizing<String>>,
@@ -241,6 +243,7 @@ impl Session {
             zrle: None,
             zrle_thread: None,
             zrle_thread_failed: false,
+            feed_len: 0,
             version: None,
             security: None,
             username: None,
@@ -459,6 +462,7 @@ impl Session {
 
     /// Runs the state machine over `input`; returns how many bytes it consumed.
     fn process(&mut self, input: &[u8]) -> Result<usize, Error> {
+        self.feed_len = input.len();
         let mut r = Reader::new(input);
         let had_tls = self.tls.is_some();
         loop {
@@ -1053,8 +1057,10 @@ impl Session {
                 }
                 let rect = Rect::new(x, y, w, h);
                 let encoding = Encoding::from_number(enc);
-                if encoding != Some(Encoding::Zrle) {
-                    // Other rectangles draw over (or copy from) what ZRLE drew before them.
+                let threaded = encoding == Some(Encoding::Zrle) && self.zrle_to_thread(r);
+                if !threaded {
+                    // Other rectangles draw over (or copy from) what ZRLE drew before them,
+                    // and ZRLE inflated here continues the helper's zlib stream.
                     self.draw_zrle(true)?;
                 }
                 if encoding.is_some_and(|e| !e.is_pseudo())
@@ -1071,9 +1077,7 @@ impl Session {
                     Some(Encoding::CopyRect) => RectDecoder::CopyRect(rect),
                     Some(Encoding::Rre) => RectDecoder::Rre(rect, Rre::new(rect)),
                     Some(Encoding::Hextile) => RectDecoder::Hextile(rect, Hextile::new(rect)),
-                    Some(Encoding::Zrle) if self.use_zrle_thread() => {
-                        RectDecoder::ZrleThreaded(rect, true)
-                    }
+                    Some(Encoding::Zrle) if threaded => RectDecoder::ZrleThreaded(rect, true),
                     Some(Encoding::Zrle) => RectDecoder::Zrle(rect, Zrle::new(rect)),
                     Some(Encoding::Cursor) => RectDecoder::Cursor(rect),
                     Some(Encoding::DesktopName) => RectDecoder::DesktopName(None),
@@ -1240,10 +1244,24 @@ impl Session {
         Ok(())
     }
 
-    /// Whether ZRLE goes through the helper thread, starting it on first use.
-    fn use_zrle_thread(&mut self) -> bool {
-        if self.zrle_thread.is_none() && self.config.inflate_thread && !self.zrle_thread_failed {
-            self.zrle_thread = ZrleThread::start();
+    /// Whether the ZRLE rectangle whose data starts at `r` goes to the helper thread (starting
+    /// it on first use): when the thread is wanted, the feed is large, and all of the
+    /// rectangle's compressed bytes are in it.
+    fn zrle_to_thread(&mut self, r: &Reader) -> bool {
+        if !self.config.inflate_thread
+            || self.zrle_thread_failed
+            || self.feed_len < self.config.inflate_thread_min_input
+        {
+            return false;
+        }
+        let mut t = *r;
+        let Some(len) = t.u32() else { return false };
+        if t.take(len as usize).is_none() {
+            return false;
+        }
+        if self.zrle_thread.is_none() {
+            let zs = self.zrle.get_or_insert_with(ZrleStream::new);
+            self.zrle_thread = ZrleThread::start(zs.z.clone());
             if self.zrle_thread.is_none() {
                 tracing::debug!("cannot start the ZRLE inflating thread; inflating inline");
                 self.zrle_thread_failed = true;

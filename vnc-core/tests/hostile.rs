@@ -1569,6 +1569,7 @@ fn garbage_never_panics_and_is_split_independent() {
     const STREAMS: u64 = 3000;
     let config = Config {
         inflate_thread: true,
+        inflate_thread_min_input: 0,
         ..garbage_config()
     };
     let inline = Config {

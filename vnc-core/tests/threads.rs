@@ -24,10 +24,19 @@ fn helper_threads_end_with_their_sessions() {
             .security_result(0)
             .server_init(64, 64, &pf, "threads")
     };
+    let whole = Rect::new(0, 0, 64, 64);
     let good = connected()
-        .update(&[ZrleEncoder::default().rect(&pf, &img, Rect::new(0, 0, 64, 64), ZrleTile::Raw)])
+        .update(&[ZrleEncoder::default().rect(&pf, &img, whole, ZrleTile::Raw)])
         .bytes()
         .to_vec();
+    // An update, then a second one on the same zlib stream, cut short.
+    let mut enc = ZrleEncoder::default();
+    let mut unfinished = connected()
+        .update(&[enc.rect(&pf, &img, whole, ZrleTile::Raw)])
+        .update(&[enc.rect(&pf, &img, whole, ZrleTile::PlainRle)])
+        .bytes()
+        .to_vec();
+    unfinished.truncate(unfinished.len() - 100);
     // A zlib header and then a block type that does not exist.
     let mut corrupt = connected().update(&[]).bytes().to_vec();
     corrupt.truncate(corrupt.len() - 2);
@@ -35,10 +44,10 @@ fn helper_threads_end_with_their_sessions() {
     corrupt.extend_from_slice(&vnc_core::testing::rect_header(Rect::new(0, 0, 8, 8), 16));
     corrupt.extend_from_slice(&4u32.to_be_bytes());
     corrupt.extend_from_slice(&[0x78, 0x9c, 0xff, 0xff]);
-    let unfinished = &good[..good.len() - 100];
 
     let config = Config {
         inflate_thread: true,
+        inflate_thread_min_input: 0,
         ..Config::default()
     };
     let before = threads();
@@ -47,7 +56,7 @@ fn helper_threads_end_with_their_sessions() {
         for (name, bytes, ok) in [
             ("good", &good[..], true),
             ("corrupt", &corrupt[..], false),
-            ("unfinished", unfinished, true),
+            ("unfinished", &unfinished[..], true),
         ] {
             let mut s = Session::new(config.clone(), Instant::now());
             assert_eq!(s.feed(bytes).is_ok(), ok, "{name}, round {round}");

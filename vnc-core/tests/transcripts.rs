@@ -826,6 +826,7 @@ fn zrle_stream_spans_rectangles_and_updates() {
 fn inflate_modes() -> [Config; 2] {
     [true, false].map(|inflate_thread| Config {
         inflate_thread,
+        inflate_thread_min_input: 0,
         ..Config::default()
     })
 }

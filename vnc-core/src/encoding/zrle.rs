@@ -9,6 +9,8 @@ use crate::framebuffer::{Framebuffer, Rect, fill};
 use crate::pixel_format::{Bgra, Converter};
 use crate::reader::Reader;
 
+use std::sync::{Arc, Mutex, PoisonError};
+
 use super::inflate::Inflater;
 
 const TILE: u16 = 64;
@@ -17,9 +19,11 @@ const TILE: u16 = 64;
 /// entries + 4096 pixels of 4 bytes and a run byte each is about 21 KiB).
 const WINDOW: usize = 64 << 10;
 
-/// The connection's ZRLE state: the zlib stream and the window it inflates into.
+/// The connection's ZRLE state: the zlib stream and the window it inflates into. The stream
+/// is shared with the helper thread, which inflates the rectangles given to it; the session
+/// only inflates here once the helper has finished all it was given.
 pub(crate) struct ZrleStream {
-    z: Inflater,
+    pub(crate) z: Arc<Mutex<Inflater>>,
     window: Box<[u8]>,
     start: usize,
     end: usize,
@@ -28,7 +32,7 @@ pub(crate) struct ZrleStream {
 impl ZrleStream {
     pub(crate) fn new() -> ZrleStream {
         ZrleStream {
-            z: Inflater::new(),
+            z: Arc::new(Mutex::new(Inflater::new())),
             window: vec![0; WINDOW].into_boxed_slice(),
             start: 0,
             end: 0,
@@ -142,7 +146,10 @@ impl Zrle {
                 return Err(overflow);
             }
             let input = r.take_up_to(left as usize);
-            let done = zs.z.inflate(input, &mut zs.window[zs.end..]);
+            let done =
+                zs.z.lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .inflate(input, &mut zs.window[zs.end..]);
             // Give back what zlib did not take (only when the window filled up).
             *r = r.rewound(input.len() - done.consumed);
             left -= done.consumed as u32;
