@@ -14,8 +14,8 @@ pub const FORMATS: [PixelFormat; 6] = [
     PixelFormat { true_colour: false, ..PixelFormat::BGR233 },
 ];
 
-/// A configuration with small limits (so that limit paths are reachable) and no TLS types
-/// (TLS would make the client's output random).
+/// A configuration with small limits (so that limit paths are reachable), no TLS types
+/// (TLS would make the client's output random), and ZRLE's helper thread on or off.
 pub fn config(selector: u8) -> Config {
     let pf = FORMATS[usize::from(selector) % FORMATS.len()];
     Config {
@@ -40,6 +40,10 @@ pub fn config(selector: u8) -> Config {
             max_cursor_size: 64,
             max_rects_per_update: 300,
         },
+        // Half the inputs hand every ZRLE rectangle that arrived whole to the helper thread,
+        // the others inflate inline.
+        inflate_thread: selector & 0x08 != 0,
+        inflate_thread_min_input: 0,
         ..Config::default()
     }
 }
