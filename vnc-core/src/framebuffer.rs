@@ -247,8 +247,9 @@ impl Framebuffer {
 /// Writes `px` into every 4-byte pixel of `buf`.
 #[inline]
 pub(crate) fn fill(buf: &mut [u8], px: [u8; 4]) {
-    let w = u128::from(u32::from_le_bytes(px));
-    let wide = (w | w << 32 | w << 64 | w << 96).to_le_bytes();
+    // Built as bytes (not as an integer wider than a register) so that it lives in one
+    // vector register and each chunk is a single 16-byte store.
+    let wide: [u8; 16] = std::array::from_fn(|i| px[i % 4]);
     let mut chunks = buf.chunks_exact_mut(16);
     for c in &mut chunks {
         c.copy_from_slice(&wide);

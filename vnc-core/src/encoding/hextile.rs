@@ -14,11 +14,6 @@ const FOREGROUND_SPECIFIED: u8 = 4;
 const ANY_SUBRECTS: u8 = 8;
 const SUBRECTS_COLOURED: u8 = 16;
 
-/// From this many subrectangles on, a tile is painted by one loop over its records, with
-/// only an offset computed per subrectangle: photo and text tiles have dozens of small ones.
-/// Below, each goes through the framebuffer's general rectangle fill.
-const PAINT_LOOP_MIN_SUBRECTS: usize = 4;
-
 pub(crate) struct Hextile {
     rect: Rect,
     /// Index of the next tile, row-major.
@@ -109,19 +104,7 @@ impl Hextile {
                     subrects = s;
                 }
                 // The whole tile is here: draw it.
-                let count = subrects.len() / sub_len;
-                if count >= PAINT_LOOP_MIN_SUBRECTS {
-                    draw_tile(fb, tile, bg, fg, subrects, sub_len, pixel)?;
-                } else {
-                    fb.fill_rect(tile, bg);
-                    for s in subrects.chunks_exact(sub_len) {
-                        let (px, sub) = subrect(s, fg, pixel, tw, th)?;
-                        fb.fill_rect(
-                            Rect::new(tile.x + sub.x, tile.y + sub.y, sub.width, sub.height),
-                            px,
-                        );
-                    }
-                }
+                draw_tile(fb, tile, bg, fg, subrects, sub_len, pixel)?;
                 // After coloured subrectangles the foreground is the last one's colour, as
                 // TigerVNC and libvncclient leave it (RFC 6143 tells encoders not to rely on
                 // it either way).
@@ -224,19 +207,45 @@ fn paint<const N: usize>(
         let px = colour(s);
         let (xy, wh) = (s[N - 2], s[N - 1]);
         let (x, y) = (usize::from(xy >> 4), usize::from(xy & 15));
-        let (w, h) = (usize::from(wh >> 4) + 1, usize::from(wh & 15) + 1);
-        if x + w > tw || y + h > th {
+        if wh == 0 {
+            // Most subrectangles of photos and anti-aliased text are single pixels: this
+            // loop stays small enough to keep its state in registers.
+            if x >= tw || y >= th {
+                return false;
+            }
+            let at = y * stride + x * 4;
+            match buf.get_mut(at..at + 4) {
+                Some(dst) => dst.copy_from_slice(&px),
+                None => return false,
+            }
+        } else if !fill_subrect(buf, stride, x, y, wh, tw, th, px) {
             return false;
         }
-        let at = y * stride + x * 4;
-        if w == 1 && h == 1 {
-            // Most subrectangles of photos and anti-aliased text are single pixels.
-            buf[at..at + 4].copy_from_slice(&px);
-            continue;
-        }
-        for row in buf[at..].chunks_mut(stride).take(h) {
-            fill(&mut row[..w * 4], px);
-        }
+    }
+    true
+}
+
+/// Fills the subrectangle at `x`, `y` whose size byte is `wh` (width - 1, height - 1, four
+/// bits each); false if it does not fit in the `tw` x `th` tile. Kept out of line so that the
+/// single-pixel loop in [`paint`] does not carry its registers.
+#[inline(never)]
+#[allow(clippy::too_many_arguments)]
+fn fill_subrect(
+    buf: &mut [u8],
+    stride: usize,
+    x: usize,
+    y: usize,
+    wh: u8,
+    tw: usize,
+    th: usize,
+    px: Bgra,
+) -> bool {
+    let (w, h) = (usize::from(wh >> 4) + 1, usize::from(wh & 15) + 1);
+    if x + w > tw || y + h > th {
+        return false;
+    }
+    for row in buf[y * stride + x * 4..].chunks_mut(stride).take(h) {
+        fill(&mut row[..w * 4], px);
     }
     true
 }
