@@ -27,6 +27,10 @@ use std::time::Duration;
 
 use std::future::Future;
 
+mod read_ahead;
+pub use read_ahead::ReadAhead;
+use read_ahead::{BUFFER, Reader, Watch};
+
 use ::tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, ReadBuf};
 use ::tokio::net::{TcpStream, UnixStream};
 use ::tokio::sync::{mpsc, oneshot};
@@ -98,12 +102,15 @@ pub struct ConnectOptions {
     /// Limit for resolving and connecting (not the handshake: see
     /// [`Config::handshake_timeout`]).
     pub connect_timeout: Duration,
+    /// When to read the socket on a helper thread while the session decodes.
+    pub read_ahead: ReadAhead,
 }
 
 impl Default for ConnectOptions {
     fn default() -> Self {
         ConnectOptions {
             connect_timeout: Duration::from_secs(15),
+            read_ahead: ReadAhead::default(),
         }
     }
 }
@@ -248,6 +255,20 @@ pub struct Connection<S = Stream> {
     session: Session,
     server: String,
     buf: Box<[u8]>,
+    ahead: Ahead<S>,
+}
+
+/// Where the connection stands with reading ahead.
+enum Ahead<S> {
+    /// Reads on the connection's task for good.
+    Off,
+    /// Reads on the connection's task and watches whether decoding holds it back.
+    Watching {
+        start: fn(&S) -> io::Result<Reader>,
+        watch: Watch,
+    },
+    /// A helper thread reads.
+    On(Reader),
 }
 
 impl Connection<Stream> {
@@ -263,7 +284,40 @@ impl Connection<Stream> {
         }
         let stream = connect_stream(address, options).await?;
         let session = Session::new(config, Instant::now().into_std());
-        Ok(Connection::new(stream, session, address.to_string()))
+        let mut conn = Connection::new(stream, session, address.to_string());
+        conn.set_read_ahead(options.read_ahead);
+        Ok(conn)
+    }
+
+    /// Sets when this connection reads the socket on a helper thread (see [`ReadAhead`];
+    /// [`connect`](Self::connect) sets it from [`ConnectOptions::read_ahead`]). Streams made
+    /// with [`new`](Connection::new) read on the connection's task until this is called.
+    /// Once the helper runs it stays.
+    pub fn set_read_ahead(&mut self, policy: ReadAhead) {
+        if matches!(self.ahead, Ahead::On(_)) {
+            return;
+        }
+        let parallel = std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
+        self.ahead = match policy {
+            ReadAhead::Never => Ahead::Off,
+            ReadAhead::WhenDecodeBound if !parallel => Ahead::Off,
+            ReadAhead::WhenDecodeBound => Ahead::Watching {
+                start: Reader::start,
+                watch: Watch::default(),
+            },
+            ReadAhead::Always => match Reader::start(&self.stream) {
+                Ok(r) => Ahead::On(r),
+                Err(e) => {
+                    tracing::debug!(error = %e, "cannot read ahead; reading on the task");
+                    Ahead::Off
+                }
+            },
+        };
+    }
+
+    /// True while a helper thread reads the socket.
+    pub fn is_reading_ahead(&self) -> bool {
+        matches!(self.ahead, Ahead::On(_))
     }
 }
 
@@ -275,7 +329,8 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             stream,
             session,
             server: server.into(),
-            buf: vec![0; 256 << 10].into_boxed_slice(),
+            buf: vec![0; BUFFER].into_boxed_slice(),
+            ahead: Ahead::Off,
         }
     }
 
@@ -295,8 +350,19 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
         &self.server
     }
 
-    /// Gives back the session and the stream.
-    pub fn into_parts(self) -> (S, Session) {
+    /// Gives back the session and the stream. Bytes a read-ahead thread took from the
+    /// stream are fed to the session first, so none are lost.
+    pub fn into_parts(mut self) -> (S, Session) {
+        if let Ahead::On(reader) = std::mem::replace(&mut self.ahead, Ahead::Off) {
+            for chunk in reader.stop() {
+                // A failure is the session's state now, as after any feed.
+                let _ = match chunk {
+                    Ok((_, 0)) => self.session.feed_eof(),
+                    Ok((buf, n)) => self.session.feed(&buf[..n]),
+                    Err(_) => break,
+                };
+            }
+        }
         (self.stream, self.session)
     }
 
@@ -348,9 +414,17 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
                         return Poll::Ready(Ready::Wrote(r));
                     }
                 }
-                let mut rb = ReadBuf::new(&mut self.buf);
-                if let Poll::Ready(r) = Pin::new(&mut self.stream).poll_read(cx, &mut rb) {
-                    return Poll::Ready(Ready::Read(r.map(|()| rb.filled().len())));
+                if let Ahead::On(reader) = &mut self.ahead {
+                    if let Poll::Ready(c) = reader.poll_chunk(cx) {
+                        return Poll::Ready(Ready::Chunk(c));
+                    }
+                } else {
+                    let mut rb = ReadBuf::new(&mut self.buf);
+                    let t0 = std::time::Instant::now();
+                    if let Poll::Ready(r) = Pin::new(&mut self.stream).poll_read(cx, &mut rb) {
+                        let n = r.map(|()| rb.filled().len());
+                        return Poll::Ready(Ready::Read(n, t0.elapsed()));
+                    }
                 }
                 if let Some(s) = sleep.as_mut() {
                     if s.as_mut().poll(cx).is_ready() {
@@ -361,14 +435,42 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             })
             .await;
             let result = match ready {
-                Ready::Read(Ok(0)) => self.session.feed_eof(),
-                Ready::Read(Ok(n)) => self.session.feed(&self.buf[..n]),
+                Ready::Read(Ok(0), _) => self.session.feed_eof(),
+                Ready::Read(Ok(n), took) => {
+                    let fed_from = std::time::Instant::now();
+                    let r = self.session.feed(&self.buf[..n]);
+                    if let Ahead::Watching { start, watch } = &mut self.ahead {
+                        let feed = fed_from.elapsed();
+                        if n == self.buf.len() && watch.full_read(took, feed) {
+                            self.ahead = match start(&self.stream) {
+                                Ok(reader) => Ahead::On(reader),
+                                Err(e) => {
+                                    tracing::debug!(error = %e, "cannot read ahead");
+                                    Ahead::Off
+                                }
+                            };
+                        }
+                    }
+                    r
+                }
+                Ready::Chunk(Ok((buf, n))) => {
+                    let r = match n {
+                        0 => self.session.feed_eof(),
+                        n => self.session.feed(&buf[..n]),
+                    };
+                    if let Ahead::On(reader) = &self.ahead {
+                        reader.recycle(buf);
+                    }
+                    r
+                }
                 Ready::Wrote(Ok(0)) => return Err(self.io_error(io::ErrorKind::WriteZero.into())),
                 Ready::Wrote(Ok(n)) => {
                     self.session.consume_output(n);
                     Ok(())
                 }
-                Ready::Read(Err(e)) | Ready::Wrote(Err(e)) => return Err(self.io_error(e)),
+                Ready::Read(Err(e), _) | Ready::Chunk(Err(e)) | Ready::Wrote(Err(e)) => {
+                    return Err(self.io_error(e));
+                }
                 Ready::Timeout => self.session.handle_timeout(Instant::now().into_std()),
             };
             result.map_err(|e| self.session_error(e))?;
@@ -412,7 +514,10 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
 }
 
 enum Ready {
-    Read(io::Result<usize>),
+    /// Bytes read on the task, and how long the read took.
+    Read(io::Result<usize>, Duration),
+    /// Bytes the read-ahead thread read.
+    Chunk(io::Result<(Vec<u8>, usize)>),
     Wrote(io::Result<usize>),
     Timeout,
 }

@@ -6,11 +6,13 @@
 //! update into the framebuffer, asks for the next update after each one, and exits 0 when the
 //! server closes the connection. Last line: `updates=N rects=N pixels=N crc=XXXXXXXX` (CRC-32
 //! of the final framebuffer as 0x00RRGGBB little-endian words), preceded by the throughput.
+//! `BENCH_READ_AHEAD=never|always` overrides the adapter's default read-ahead policy
+//! (`ReadAhead::WhenDecodeBound`), to measure each side by side.
 
 use std::process::ExitCode;
 use std::time::Instant;
 
-use vnc_core::tokio::{ConnectOptions, Connection};
+use vnc_core::tokio::{ConnectOptions, Connection, ReadAhead};
 use vnc_core::{Address, Config, Encoding, Event, PixelFormatRequest, SecurityType};
 
 fn main() -> ExitCode {
@@ -42,6 +44,19 @@ fn main() -> ExitCode {
         continuous_updates: true,
         ..Config::default()
     };
+    let read_ahead = match std::env::var("BENCH_READ_AHEAD").as_deref() {
+        Err(_) | Ok("auto") => ReadAhead::WhenDecodeBound,
+        Ok("never") => ReadAhead::Never,
+        Ok("always") => ReadAhead::Always,
+        Ok(other) => {
+            eprintln!("vncbench: BENCH_READ_AHEAD={other:?}: expected never, auto or always");
+            return ExitCode::from(2);
+        }
+    };
+    let options = ConnectOptions {
+        read_ahead,
+        ..ConnectOptions::default()
+    };
     let rt = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -54,8 +69,7 @@ fn main() -> ExitCode {
     };
     rt.block_on(async {
         let start = Instant::now();
-        let mut conn = match Connection::connect(&address, config, &ConnectOptions::default()).await
-        {
+        let mut conn = match Connection::connect(&address, config, &options).await {
             Ok(c) => c,
             Err(e) => {
                 eprintln!("vncbench: {e}");

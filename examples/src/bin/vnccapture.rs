@@ -296,6 +296,7 @@ async fn capture(args: &Args, step: &mut &'static str) -> Result<Framebuffer, Fa
         config,
         &ConnectOptions {
             connect_timeout: args.timeout,
+            ..ConnectOptions::default()
         },
     )
     .await

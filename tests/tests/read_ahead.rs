@@ -1,0 +1,126 @@
+//! The tokio adapter reading the socket on a helper thread, against TigerVNC's Xvnc: the
+//! framebuffer stays pixel-exact through a stream of updates, the helper is one thread that
+//! ends with its connection, and `into_parts` hands on every byte it had read.
+//! (Its own test binary, so that the thread count sees no other test's connections.)
+
+use std::time::Duration;
+
+use vnc_core::tokio::{ConnectOptions, Connection, ReadAhead};
+use vnc_core::{Address, Config, Encoding, Event};
+use vnc_tests::{Rgb, XServer, XvncOptions, assert_same};
+
+/// Threads of this process named `vnc-read-ahead`.
+fn read_ahead_threads() -> usize {
+    std::fs::read_dir("/proc/self/task")
+        .unwrap()
+        .filter(|t| {
+            let comm = t.as_ref().unwrap().path().join("comm");
+            std::fs::read_to_string(comm).is_ok_and(|c| c.trim() == "vnc-read-ahead")
+        })
+        .count()
+}
+
+/// Drives `conn` until its framebuffer equals the server's settled screen.
+async fn until_same(conn: &mut Connection, s: &XServer, what: &str) {
+    let truth = s.settle();
+    let matched = tokio::time::timeout(Duration::from_secs(30), async {
+        loop {
+            if Rgb::from_framebuffer(conn.session().framebuffer()) == truth {
+                return;
+            }
+            conn.next_event().await.unwrap().unwrap();
+        }
+    })
+    .await;
+    if matched.is_err() {
+        assert_same(
+            &Rgb::from_framebuffer(conn.session().framebuffer()),
+            &truth,
+            what,
+        );
+    }
+}
+
+#[test]
+fn reading_ahead_is_pixel_exact_and_hands_on_every_byte() {
+    let s = XServer::xvnc(XvncOptions {
+        geometry: Some("800x600"),
+        ..Default::default()
+    });
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let address: Address = format!("127.0.0.1::{}", s.port).parse().unwrap();
+        for encoding in [Encoding::Hextile, Encoding::Zrle] {
+            let config = Config {
+                encodings: vec![encoding, Encoding::CopyRect, Encoding::DesktopSize],
+                ..Config::default()
+            };
+            let options = ConnectOptions {
+                read_ahead: ReadAhead::Always,
+                ..ConnectOptions::default()
+            };
+            let mut conn = Connection::connect(&address, config, &options)
+                .await
+                .unwrap();
+            assert!(conn.is_reading_ahead());
+            assert_eq!(read_ahead_threads(), 1);
+            until_same(&mut conn, &s, &format!("{encoding:?}, first screen")).await;
+
+            // Every pixel changes while the helper reads: the new size repaints the screen.
+            s.run("xrandr", &["-s", "1024x768"]);
+            until_same(&mut conn, &s, &format!("{encoding:?}, resized")).await;
+
+            // The helper stops within into_parts, and what it had read goes to the session:
+            // taken in the middle of a repaint, the stream goes on on the caller's task.
+            s.run("xrandr", &["-s", "800x600"]);
+            let first = tokio::time::timeout(Duration::from_secs(30), async {
+                loop {
+                    if let Some(Event::FramebufferUpdated(_)) = conn.next_event().await.unwrap() {
+                        return;
+                    }
+                }
+            })
+            .await;
+            assert!(first.is_ok(), "{encoding:?}: no update after resizing");
+            let (stream, session) = conn.into_parts();
+            assert_eq!(read_ahead_threads(), 0);
+            let mut conn = Connection::new(stream, session, "again");
+            assert!(!conn.is_reading_ahead());
+            until_same(&mut conn, &s, &format!("{encoding:?}, after into_parts")).await;
+            conn.session_mut().request_update(false);
+            let end = tokio::time::timeout(Duration::from_secs(30), async {
+                while conn.next_event().await.unwrap() != Some(Event::FramebufferUpdateEnd) {}
+            })
+            .await;
+            assert!(end.is_ok(), "{encoding:?}: no full update after into_parts");
+            assert_same(
+                &Rgb::from_framebuffer(conn.session().framebuffer()),
+                &s.settle(),
+                &format!("{encoding:?}, full update after into_parts"),
+            );
+        }
+    });
+
+    // A connection dropped while its helper waits on an idle socket: the helper ends too.
+    rt.block_on(async {
+        let address: Address = format!("127.0.0.1::{}", s.port).parse().unwrap();
+        let options = ConnectOptions {
+            read_ahead: ReadAhead::Always,
+            ..ConnectOptions::default()
+        };
+        let mut conn = Connection::connect(&address, Config::default(), &options)
+            .await
+            .unwrap();
+        until_same(&mut conn, &s, "before drop").await;
+        assert_eq!(read_ahead_threads(), 1);
+        drop(conn);
+    });
+    vnc_tests::wait_for(
+        "the read-ahead thread to end",
+        Duration::from_secs(10),
+        || read_ahead_threads() == 0,
+    );
+}
