@@ -1,6 +1,7 @@
 //! The tokio adapter reading the socket on a helper thread, against TigerVNC's Xvnc: the
-//! framebuffer stays pixel-exact through a stream of updates, the helper is one thread that
-//! ends with its connection, and `into_parts` hands on every byte it had read.
+//! framebuffer stays pixel-exact through a stream of updates, also when the helper starts in
+//! the middle of one, the helper is one thread that ends with its connection, and
+//! `into_parts` hands on every byte it had read.
 //! (Its own test binary, so that the thread count sees no other test's connections.)
 
 use std::time::Duration;
@@ -104,17 +105,33 @@ fn reading_ahead_is_pixel_exact_and_hands_on_every_byte() {
         }
     });
 
-    // A connection dropped while its helper waits on an idle socket: the helper ends too.
+    // Switched on in the middle of a repaint (as WhenDecodeBound does), the helper goes on
+    // where the task stopped reading; dropped while the helper waits on an idle socket, the
+    // connection takes the helper with it.
     rt.block_on(async {
         let address: Address = format!("127.0.0.1::{}", s.port).parse().unwrap();
         let options = ConnectOptions {
-            read_ahead: ReadAhead::Always,
+            read_ahead: ReadAhead::Never,
             ..ConnectOptions::default()
         };
         let mut conn = Connection::connect(&address, Config::default(), &options)
             .await
             .unwrap();
-        until_same(&mut conn, &s, "before drop").await;
+        until_same(&mut conn, &s, "read on the task").await;
+        assert!(!conn.is_reading_ahead());
+        s.run("xrandr", &["-s", "1024x768"]);
+        let first = tokio::time::timeout(Duration::from_secs(30), async {
+            loop {
+                if let Some(Event::FramebufferUpdated(_)) = conn.next_event().await.unwrap() {
+                    return;
+                }
+            }
+        })
+        .await;
+        assert!(first.is_ok(), "no update after resizing");
+        conn.set_read_ahead(ReadAhead::Always);
+        assert!(conn.is_reading_ahead());
+        until_same(&mut conn, &s, "switched to reading ahead").await;
         assert_eq!(read_ahead_threads(), 1);
         drop(conn);
     });
