@@ -244,8 +244,16 @@ fn fill_subrect(
     if x + w > tw || y + h > th {
         return false;
     }
-    for row in buf[y * stride + x * 4..].chunks_mut(stride).take(h) {
-        fill(&mut row[..w * 4], px);
+    let rows = buf[y * stride + x * 4..].chunks_mut(stride).take(h);
+    if w == 1 {
+        // Vertical runs (one pixel wide) are the next most common shape after single pixels.
+        for row in rows {
+            row[..4].copy_from_slice(&px);
+        }
+    } else {
+        for row in rows {
+            fill(&mut row[..w * 4], px);
+        }
     }
     true
 }
