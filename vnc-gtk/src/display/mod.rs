@@ -22,6 +22,13 @@ glib::wrapper! {
     /// `vnc-auth-credential`, `vnc-auth-failure`, `vnc-certificate-verification`,
     /// `vnc-desktop-resize`, `vnc-desktop-rename`, `vnc-server-cut-text`, `vnc-bell`,
     /// `vnc-framebuffer-update`, `vnc-keyboard-grab`/`-ungrab`, `vnc-pointer-grab`/`-ungrab`.
+    ///
+    /// Size: until it knows the desktop the widget asks for nothing; then for the desktop at
+    /// the zoom level (as its minimum too, with `force-size` and without `scaling`). A window
+    /// that should fit the desktop is best shown after `vnc-initialized`, or sized by the
+    /// application on `vnc-desktop-resize`: under GTK 4.8 on X11, a window shown while the
+    /// connection was being set up was seen to keep the 200x200 it was mapped at, below the
+    /// widget's new minimum, until something queued another resize of the window.
     pub struct VncDisplay(ObjectSubclass<imp::VncDisplay>)
         @extends gtk::Widget,
         @implements gtk::Buildable, gtk::ConstraintTarget;
