@@ -42,6 +42,19 @@ async fn until_same(conn: &mut Connection, s: &XServer, what: &str) {
     }
 }
 
+/// Drives `conn` until the first rectangle of an update has been decoded.
+async fn first_rectangle(conn: &mut Connection, what: &str) {
+    let first = tokio::time::timeout(Duration::from_secs(30), async {
+        loop {
+            if let Some(Event::FramebufferUpdated(_)) = conn.next_event().await.unwrap() {
+                return;
+            }
+        }
+    })
+    .await;
+    assert!(first.is_ok(), "{what}: no update within 30 s");
+}
+
 #[test]
 fn reading_ahead_is_pixel_exact_and_hands_on_every_byte() {
     let s = XServer::xvnc(XvncOptions {
@@ -77,15 +90,7 @@ fn reading_ahead_is_pixel_exact_and_hands_on_every_byte() {
             // The helper stops within into_parts, and what it had read goes to the session:
             // taken in the middle of a repaint, the stream goes on on the caller's task.
             s.run("xrandr", &["-s", "800x600"]);
-            let first = tokio::time::timeout(Duration::from_secs(30), async {
-                loop {
-                    if let Some(Event::FramebufferUpdated(_)) = conn.next_event().await.unwrap() {
-                        return;
-                    }
-                }
-            })
-            .await;
-            assert!(first.is_ok(), "{encoding:?}: no update after resizing");
+            first_rectangle(&mut conn, &format!("{encoding:?}, resized")).await;
             let (stream, session) = conn.into_parts();
             assert_eq!(read_ahead_threads(), 0);
             let mut conn = Connection::new(stream, session, "again");
@@ -120,15 +125,7 @@ fn reading_ahead_is_pixel_exact_and_hands_on_every_byte() {
         until_same(&mut conn, &s, "read on the task").await;
         assert!(!conn.is_reading_ahead());
         s.run("xrandr", &["-s", "1024x768"]);
-        let first = tokio::time::timeout(Duration::from_secs(30), async {
-            loop {
-                if let Some(Event::FramebufferUpdated(_)) = conn.next_event().await.unwrap() {
-                    return;
-                }
-            }
-        })
-        .await;
-        assert!(first.is_ok(), "no update after resizing");
+        first_rectangle(&mut conn, "resized").await;
         conn.set_read_ahead(ReadAhead::Always);
         assert!(conn.is_reading_ahead());
         until_same(&mut conn, &s, "switched to reading ahead").await;
