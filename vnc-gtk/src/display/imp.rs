@@ -69,6 +69,10 @@ pub struct VncDisplay {
     /// Request the remote desktop's size (at the zoom level) as the widget's minimum size.
     #[property(get, set = Self::set_force_size, default = true)]
     force_size: Cell<bool>,
+    /// The minimum size for which the window's resize was queued again (see
+    /// `check_below_minimum`): once per minimum, so that a window that cannot grow (a smaller
+    /// screen) does not make the widget ask for ever.
+    resize_retried_for: Cell<Option<(i32, i32)>>,
     /// The key combination that grabs and releases keyboard and pointer, as GDK key names
     /// joined by `+`.
     #[property(get, set = Self::set_grab_keys)]
@@ -140,6 +144,7 @@ impl Default for VncDisplay {
             update_damage: Cell::new(Rect::default()),
             allow_resize: Cell::new(false),
             force_size: Cell::new(true),
+            resize_retried_for: Cell::new(None),
             grab_keys: RefCell::new("Control_L+Alt_L".to_owned()),
             grab_syms: RefCell::new(vec![0xFFE3, 0xFFE9]),
             resize_timer: RefCell::new(None),
@@ -305,6 +310,7 @@ impl WidgetImpl for VncDisplay {
         if self.allow_resize.get() {
             self.schedule_remote_resize();
         }
+        self.check_below_minimum(width, height);
     }
 
     fn snapshot(&self, snapshot: &gtk::Snapshot) {
@@ -522,6 +528,34 @@ impl VncDisplay {
 
     /// Framebuffer pixels per logical pixel when not scaling: the zoom, and one remote pixel
     /// per device pixel on HiDPI monitors.
+    /// GTK 4.8 on X11 can lose the window's resize when the widget's minimum grows while the
+    /// window is first being mapped: the window stays at its first size and the widget is
+    /// allocated below its minimum. Queueing the window's resize again (from the main loop,
+    /// once per minimum size) gets it laid out anew.
+    fn check_below_minimum(&self, width: i32, height: i32) {
+        let obj = self.obj();
+        let (min_w, ..) = self.measure(gtk::Orientation::Horizontal, -1);
+        let (min_h, ..) = self.measure(gtk::Orientation::Vertical, -1);
+        if (width >= min_w && height >= min_h)
+            || self.resize_retried_for.replace(Some((min_w, min_h))) == Some((min_w, min_h))
+        {
+            return;
+        }
+        tracing::debug!(
+            width,
+            height,
+            min_w,
+            min_h,
+            "allocated below the minimum size"
+        );
+        let weak = obj.downgrade();
+        glib::idle_add_local_once(move || {
+            if let Some(root) = weak.upgrade().and_then(|o| o.root()) {
+                root.queue_resize();
+            }
+        });
+    }
+
     fn unscaled_factor(&self) -> f64 {
         f64::from(self.zoom_level.get()) / 100.0 / f64::from(self.obj().scale_factor().max(1))
     }

@@ -24,11 +24,10 @@ glib::wrapper! {
     /// `vnc-framebuffer-update`, `vnc-keyboard-grab`/`-ungrab`, `vnc-pointer-grab`/`-ungrab`.
     ///
     /// Size: until it knows the desktop the widget asks for nothing; then for the desktop at
-    /// the zoom level (as its minimum too, with `force-size` and without `scaling`). A window
-    /// that should fit the desktop is best shown after `vnc-initialized`, or sized by the
-    /// application on `vnc-desktop-resize`: under GTK 4.8 on X11, a window shown while the
-    /// connection was being set up was seen to keep the 200x200 it was mapped at, below the
-    /// widget's new minimum, until something queued another resize of the window.
+    /// the zoom level, as its natural size and, with `force-size` and without `scaling`, as
+    /// its minimum, which a window already shown grows to. With `scaling` the minimum is one
+    /// pixel: an application that wants its window to fit the desktop then sizes it on
+    /// `vnc-desktop-resize` (`set_default_size`) or shows it after `vnc-initialized`.
     pub struct VncDisplay(ObjectSubclass<imp::VncDisplay>)
         @extends gtk::Widget,
         @implements gtk::Buildable, gtk::ConstraintTarget;
