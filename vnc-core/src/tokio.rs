@@ -355,12 +355,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
     pub fn into_parts(mut self) -> (S, Session) {
         if let Ahead::On(reader) = std::mem::replace(&mut self.ahead, Ahead::Off) {
             for chunk in reader.stop() {
+                let Ok((buf, n)) = chunk else { break };
                 // A failure is the session's state now, as after any feed.
-                let _ = match chunk {
-                    Ok((_, 0)) => self.session.feed_eof(),
-                    Ok((buf, n)) => self.session.feed(&buf[..n]),
-                    Err(_) => break,
-                };
+                let _ = feed_read(&mut self.session, &buf[..n]);
             }
         }
         (self.stream, self.session)
@@ -419,11 +416,13 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
                         return Poll::Ready(Ready::Chunk(c));
                     }
                 } else {
+                    // Reads are timed only while the read-ahead policy watches them.
+                    let t0 =
+                        matches!(self.ahead, Ahead::Watching { .. }).then(std::time::Instant::now);
                     let mut rb = ReadBuf::new(&mut self.buf);
-                    let t0 = std::time::Instant::now();
                     if let Poll::Ready(r) = Pin::new(&mut self.stream).poll_read(cx, &mut rb) {
                         let n = r.map(|()| rb.filled().len());
-                        return Poll::Ready(Ready::Read(n, t0.elapsed()));
+                        return Poll::Ready(Ready::Read(n, t0.map(|t| t.elapsed())));
                     }
                 }
                 if let Some(s) = sleep.as_mut() {
@@ -435,10 +434,10 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             })
             .await;
             let result = match ready {
-                Ready::Read(Ok(0), _) => self.session.feed_eof(),
-                Ready::Read(Ok(n), took) => {
+                Ready::Read(Ok(n), None) => feed_read(&mut self.session, &self.buf[..n]),
+                Ready::Read(Ok(n), Some(took)) => {
                     let fed_from = std::time::Instant::now();
-                    let r = self.session.feed(&self.buf[..n]);
+                    let r = feed_read(&mut self.session, &self.buf[..n]);
                     if let Ahead::Watching { start, watch } = &mut self.ahead {
                         let feed = fed_from.elapsed();
                         if n == self.buf.len() && watch.full_read(took, feed) {
@@ -454,10 +453,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
                     r
                 }
                 Ready::Chunk(Ok((buf, n))) => {
-                    let r = match n {
-                        0 => self.session.feed_eof(),
-                        n => self.session.feed(&buf[..n]),
-                    };
+                    let r = feed_read(&mut self.session, &buf[..n]);
                     if let Ahead::On(reader) = &self.ahead {
                         reader.recycle(buf);
                     }
@@ -513,9 +509,18 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
     }
 }
 
+/// Gives the session what one read returned: bytes, or the end of the stream when empty.
+fn feed_read(session: &mut Session, data: &[u8]) -> Result<(), crate::Error> {
+    if data.is_empty() {
+        session.feed_eof()
+    } else {
+        session.feed(data)
+    }
+}
+
 enum Ready {
-    /// Bytes read on the task, and how long the read took.
-    Read(io::Result<usize>, Duration),
+    /// Bytes read on the task, and how long the read took when the read-ahead policy watches.
+    Read(io::Result<usize>, Option<Duration>),
     /// Bytes the read-ahead thread read.
     Chunk(io::Result<(Vec<u8>, usize)>),
     Wrote(io::Result<usize>),

@@ -46,13 +46,13 @@ pub enum ReadAhead {
 }
 
 /// A duplicate of a [`Stream`]'s descriptor, for the helper thread's own runtime.
-pub(super) enum Duplicate {
+enum Duplicate {
     Tcp(std::net::TcpStream),
     Unix(std::os::unix::net::UnixStream),
 }
 
 impl Duplicate {
-    pub(super) fn of(stream: &Stream) -> io::Result<Duplicate> {
+    fn of(stream: &Stream) -> io::Result<Duplicate> {
         Ok(match stream {
             Stream::Tcp(s) => Duplicate::Tcp(s.as_fd().try_clone_to_owned()?.into()),
             Stream::Unix(s) => Duplicate::Unix(s.as_fd().try_clone_to_owned()?.into()),
