@@ -211,7 +211,7 @@ impl Framebuffer {
         let first = self.span(r.x, r.y, r.width);
         let len = first.len();
         if r.width == 1 && r.height == 1 {
-            // Single pixels are what Hextile subrectangles often are.
+            // Single pixels are what RRE subrectangles often are.
             self.data[first].copy_from_slice(&px);
             return;
         }

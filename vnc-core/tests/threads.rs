@@ -1,6 +1,7 @@
 //! The ZRLE helper thread ends with its session: a session that failed has none left, and
 //! after sessions that decoded ZRLE or stopped in the middle of a rectangle are dropped, the
-//! process has the threads it had before. (A test binary of its own, so that no other test's threads count.)
+//! process has the threads it had before. (A test binary of its own, so that no other test's
+//! threads count.)
 
 use std::time::Instant;
 

@@ -124,8 +124,8 @@ impl Hextile {
 }
 
 /// One subrectangle's colour and place in its `tw` x `th` tile, checked to fit. `s` is its
-/// two geometry bytes, after its pixel when subrectangles are coloured.
-#[inline(always)]
+/// two geometry bytes, after its pixel when subrectangles are coloured. Only for naming the
+/// subrectangle that does not fit: [`paint`] draws them.
 fn subrect(
     s: &[u8],
     fg: Bgra,

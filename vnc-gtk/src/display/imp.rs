@@ -526,8 +526,6 @@ impl VncDisplay {
             .and_then(|s| s.security_type())
     }
 
-    /// Framebuffer pixels per logical pixel when not scaling: the zoom, and one remote pixel
-    /// per device pixel on HiDPI monitors.
     /// GTK 4.8 on X11 can lose the window's resize when the widget's minimum grows while the
     /// window is first being mapped: the window stays at its first size and the widget is
     /// allocated below its minimum. Queueing the window's resize again (from the main loop,
@@ -556,6 +554,8 @@ impl VncDisplay {
         });
     }
 
+    /// Framebuffer pixels per logical pixel when not scaling: the zoom, and one remote pixel
+    /// per device pixel on HiDPI monitors.
     fn unscaled_factor(&self) -> f64 {
         f64::from(self.zoom_level.get()) / 100.0 / f64::from(self.obj().scale_factor().max(1))
     }
