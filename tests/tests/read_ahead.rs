@@ -61,10 +61,7 @@ fn reading_ahead_is_pixel_exact_and_hands_on_every_byte() {
         geometry: Some("800x600"),
         ..Default::default()
     });
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let rt = vnc_tests::runtime();
     rt.block_on(async {
         let address: Address = format!("127.0.0.1::{}", s.port).parse().unwrap();
         for encoding in [Encoding::Hextile, Encoding::Zrle] {

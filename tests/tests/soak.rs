@@ -15,10 +15,7 @@ use vnc_tests::soak::{Meter, busy_xvnc};
 #[ignore = "runs for minutes; see the module documentation"]
 fn soak_tokio_client_against_a_busy_xvnc() {
     let server = busy_xvnc();
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let rt = vnc_tests::runtime();
     rt.block_on(async {
         let address: Address = format!("127.0.0.1::{}", server.port).parse().unwrap();
         let mut conn = Connection::connect(&address, Config::default(), &ConnectOptions::default())

@@ -16,10 +16,7 @@ fn addr(s: &XServer) -> String {
 
 /// Runs `test` on a connection of the tokio adapter to `s`.
 fn with_connection(s: &XServer, test: impl AsyncFnOnce(&mut Connection)) {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let rt = vnc_tests::runtime();
     rt.block_on(async {
         let address: Address = addr(s).parse().unwrap();
         let mut conn = Connection::connect(&address, Config::default(), &ConnectOptions::default())
