@@ -23,7 +23,9 @@ Options:
                      dialog when the server asks)
   --username NAME    user name (else $VNC_USERNAME, else the dialog)
   --zoom PERCENT     zoom when not scaling (10 to 400, default 100)
-  --scaling          scale the desktop to the window
+  --scaling          scale the desktop to the window (without it the window opens at the
+                     desktop's size, one remote pixel per screen pixel, and the desktop is
+                     scaled down only when the screen is too small for it)
   --read-only        send no keyboard or pointer input
   --fullscreen       start full screen
   --exit-on-disconnect
@@ -396,8 +398,9 @@ fn build(app: &gtk::Application, args: &Args, status: Rc<RefCell<u8>>) {
 ///
 /// The desktop's size is the display's natural size: one remote pixel per device pixel at 100 %
 /// zoom, so at scale 2 a 1024x768 desktop takes 512x384 logical pixels and is drawn sharp, not
-/// doubled and resampled (see the widget's `unscaled_factor`). A window narrower than its header
-/// bar cannot be had: a desktop narrower than that is shown 1:1 with bars beside it.
+/// doubled and resampled (as the widget draws it when not scaling; tests/tests/gtk_hidpi.rs).
+/// A window narrower than its header bar cannot be had: a desktop narrower than that is shown
+/// 1:1 with bars beside it.
 struct Fit {
     window: gtk::ApplicationWindow,
     scroller: gtk::ScrolledWindow,
@@ -655,4 +658,23 @@ fn save_screenshot(window: &gtk::ApplicationWindow, display: &VncDisplay) {
         }
     });
     chooser.show();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fit_size;
+
+    #[test]
+    fn a_desktop_that_fits_keeps_its_size() {
+        assert_eq!(fit_size((1024, 768), (1590, 1144)), ((1024, 768), true));
+        assert_eq!(fit_size((1024, 768), (1024, 768)), ((1024, 768), true));
+    }
+
+    #[test]
+    fn a_desktop_too_large_shrinks_to_the_tighter_side_keeping_its_shape() {
+        // 800x600 less the header bar: the height decides.
+        assert_eq!(fit_size((1024, 768), (790, 544)), ((725, 544), false));
+        // One pixel too wide is too wide.
+        assert_eq!(fit_size((1024, 768), (1023, 2000)), ((1023, 767), false));
+    }
 }
