@@ -206,13 +206,12 @@ fn desktop_is_shown_one_to_one_when_the_screen_has_room() {
     wait_for_one_to_one(&local, &truth, "the desktop at 1:1 on a 1600x1200 screen");
 }
 
-/// At scale 2 the desktop takes half its size in logical pixels (see gtk_hidpi.rs). It is wider
-/// here than the header bar, which is as wide at scale 2 as at scale 1 in logical pixels.
+/// At scale 2 the desktop takes half its size in logical pixels (see gtk_hidpi.rs).
 #[test]
 fn desktop_is_shown_one_device_pixel_per_remote_pixel_at_scale_2() {
-    let server = xvnc_marked("1280x960");
+    let server = xvnc_marked("1024x768");
     let truth = server.settle();
-    // 800x600 logical pixels: room for the 640x480 the desktop takes.
+    // 800x600 logical pixels: room for the 512x384 the desktop takes.
     let local = XServer::xvfb("1600x1200");
     let _viewer = Viewer::start(&local, &server, &[("GDK_SCALE", "2")]);
     wait_for_one_to_one(&local, &truth, "the desktop at 1:1 on a screen at scale 2");

@@ -146,6 +146,10 @@ fn build(app: &gtk::Application, args: &Args, status: Rc<RefCell<u8>>) {
     title.add_css_class("title");
     let hint = gtk::Label::new(None);
     hint.add_css_class("subtitle");
+    // Long names and the grab hint shorten rather than widen the window past the desktop.
+    for label in [&title, &hint] {
+        label.set_ellipsize(gtk::pango::EllipsizeMode::End);
+    }
     let titles = gtk::Box::new(gtk::Orientation::Vertical, 0);
     titles.set_valign(gtk::Align::Center);
     titles.append(&title);
