@@ -582,6 +582,10 @@ pub fn parse_xwd(b: &[u8]) -> Rgb {
                 (4, _) => u32::from_be_bytes(p.try_into().unwrap()),
                 (2, 0) => u16::from_le_bytes(p.try_into().unwrap()).into(),
                 (2, _) => u16::from_be_bytes(p.try_into().unwrap()).into(),
+                // Packed 24-bit pixels: xwd writes them for a screen with windows of more
+                // than one visual, such as a GTK window's 32-bit one.
+                (3, 0) => u32::from_le_bytes([p[0], p[1], p[2], 0]),
+                (3, _) => u32::from_be_bytes([0, p[0], p[1], p[2]]),
                 _ => p[0].into(),
             };
             data.extend_from_slice(&[chan(v, rmask), chan(v, gmask), chan(v, bmask)]);

@@ -1,7 +1,7 @@
 //! vncviewer: a small GTK 4 VNC viewer around `VncDisplay`, in the spirit of gtk-vnc's
 //! gvncviewer.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::path::PathBuf;
 use std::rc::Rc;
 
@@ -23,7 +23,9 @@ Options:
                      dialog when the server asks)
   --username NAME    user name (else $VNC_USERNAME, else the dialog)
   --zoom PERCENT     zoom when not scaling (10 to 400, default 100)
-  --scaling          scale the desktop to the window
+  --scaling          scale the desktop to the window (without it the window opens at the
+                     desktop's size, one remote pixel per screen pixel, and the desktop is
+                     scaled down only when the screen is too small for it)
   --read-only        send no keyboard or pointer input
   --fullscreen       start full screen
   --exit-on-disconnect
@@ -144,6 +146,10 @@ fn build(app: &gtk::Application, args: &Args, status: Rc<RefCell<u8>>) {
     title.add_css_class("title");
     let hint = gtk::Label::new(None);
     hint.add_css_class("subtitle");
+    // Long names and the grab hint shorten rather than widen the window past the desktop.
+    for label in [&title, &hint] {
+        label.set_ellipsize(gtk::pango::EllipsizeMode::End);
+    }
     let titles = gtk::Box::new(gtk::Orientation::Vertical, 0);
     titles.set_valign(gtk::Align::Center);
     titles.append(&title);
@@ -379,11 +385,166 @@ fn build(app: &gtk::Application, args: &Args, status: Rc<RefCell<u8>>) {
     if args.fullscreen {
         window.fullscreen();
     }
-    window.set_default_size(1024, 768);
+    Fit::attach(&window, &scroller, &display, args.scaling);
+    // Until the desktop's size is known.
+    window.set_default_size(640, 480);
     window.present();
     if let Err(e) = display.open_address(&args.server) {
         eprintln!("vncviewer: {e}");
     }
+}
+
+/// Sizes the window to the remote desktop, as gvncviewer and TigerVNC's viewer do: the
+/// display's area is the desktop's size when the monitor's work area has room for it and for the
+/// window's own parts (header bar, borders); otherwise the window takes the work area and the
+/// desktop is scaled down into it. Done when the session starts and whenever the server resizes
+/// its desktop.
+///
+/// The desktop's size is the display's natural size: one remote pixel per device pixel at 100 %
+/// zoom, so at scale 2 a 1024x768 desktop takes 512x384 logical pixels and is drawn sharp, not
+/// doubled and resampled (as the widget draws it when not scaling; tests/tests/gtk_hidpi.rs).
+/// A window narrower than its header bar cannot be had: a desktop narrower than that is shown
+/// 1:1 with bars beside it.
+struct Fit {
+    window: gtk::ApplicationWindow,
+    scroller: gtk::ScrolledWindow,
+    display: VncDisplay,
+    /// The largest size the window may take (the monitor's work area on X11), as GDK last gave
+    /// it when it sized the window.
+    work_area: Cell<Option<(i32, i32)>>,
+    /// Scaling as the user chose it (--scaling, the View menu); scaling is also on while the
+    /// desktop does not fit.
+    user_scaling: Cell<bool>,
+    /// Set while this changes the display's scaling, to tell its change from the user's.
+    applying: Cell<bool>,
+    /// A fit waits for the next frame.
+    queued: Cell<bool>,
+}
+
+impl Fit {
+    fn attach(
+        window: &gtk::ApplicationWindow,
+        scroller: &gtk::ScrolledWindow,
+        display: &VncDisplay,
+        scaling: bool,
+    ) {
+        let fit = Rc::new(Fit {
+            window: window.clone(),
+            scroller: scroller.clone(),
+            display: display.clone(),
+            work_area: Cell::new(None),
+            user_scaling: Cell::new(scaling),
+            applying: Cell::new(false),
+            queued: Cell::new(false),
+        });
+        // The handlers hold the Fit, the Fit the widgets: destroying the window (closing it)
+        // disconnects them and ends the cycle.
+        window.connect_realize(clone!(
+            #[strong]
+            fit,
+            move |w| fit.watch_work_area(w)
+        ));
+        display.connect_initialized(clone!(
+            #[strong]
+            fit,
+            move |_| fit.queue()
+        ));
+        display.connect_desktop_resize(clone!(
+            #[strong]
+            fit,
+            move |_, _, _| fit.queue()
+        ));
+        display.connect_scaling_notify(clone!(
+            #[strong]
+            fit,
+            move |d| {
+                if !fit.applying.get() {
+                    fit.user_scaling.set(d.scaling());
+                }
+            }
+        ));
+    }
+
+    /// GDK hands the bounds a toplevel must fit in (on X11 the monitor's work area) to the code
+    /// that computes its size; keep them.
+    fn watch_work_area(self: &Rc<Self>, window: &gtk::ApplicationWindow) {
+        let Some(toplevel) = window
+            .surface()
+            .and_then(|s| s.downcast::<gdk::Toplevel>().ok())
+        else {
+            return;
+        };
+        let this = Rc::downgrade(self);
+        toplevel.connect_compute_size(move |_, size| {
+            if let Some(this) = this.upgrade() {
+                this.work_area.set(Some(size.bounds()));
+            }
+        });
+    }
+
+    /// Fits at the next frame: by then the window has been laid out at least once, so the
+    /// size of its own parts is known.
+    fn queue(self: &Rc<Self>) {
+        if self.queued.replace(true) {
+            return;
+        }
+        let this = Rc::downgrade(self);
+        self.window.add_tick_callback(move |_, _| {
+            let Some(this) = this.upgrade() else {
+                return glib::ControlFlow::Break;
+            };
+            if this.scroller.width() <= 0 || this.scroller.height() <= 0 {
+                return glib::ControlFlow::Continue;
+            }
+            this.queued.set(false);
+            this.apply();
+            glib::ControlFlow::Break
+        });
+    }
+
+    fn apply(&self) {
+        let natural = |o| self.display.measure(o, -1).1;
+        let want = (
+            natural(gtk::Orientation::Horizontal),
+            natural(gtk::Orientation::Vertical),
+        );
+        if want.0 <= 0 || want.1 <= 0 {
+            return;
+        }
+        let view = (self.scroller.width(), self.scroller.height());
+        let (size, fits) = if self.window.is_fullscreen() || self.window.is_maximized() {
+            // The window's size is not ours to choose.
+            (None, want.0 <= view.0 && want.1 <= view.1)
+        } else {
+            // GTK keeps the default size equal to the window's current size; what it has
+            // beyond the display's area is the header bar and the borders.
+            let window = self.window.default_size();
+            let extra = (window.0 - view.0, window.1 - view.1);
+            let room = self
+                .work_area
+                .get()
+                .map_or((i32::MAX, i32::MAX), |(w, h)| (w - extra.0, h - extra.1));
+            let (size, fits) = fit_size(want, room);
+            (Some((size.0 + extra.0, size.1 + extra.1)), fits)
+        };
+        self.applying.set(true);
+        self.display.set_scaling(self.user_scaling.get() || !fits);
+        self.applying.set(false);
+        if let Some((w, h)) = size {
+            self.window.set_default_size(w, h);
+        }
+    }
+}
+
+/// The display's size for a desktop of `want` logical pixels in `room`: the desktop's own size
+/// if it fits (and `true`), else the largest size of the same shape that does.
+fn fit_size(want: (i32, i32), room: (i32, i32)) -> ((i32, i32), bool) {
+    if want.0 <= room.0 && want.1 <= room.1 {
+        return (want, true);
+    }
+    let s = (f64::from(room.0) / f64::from(want.0)).min(f64::from(room.1) / f64::from(want.1));
+    let scaled = |v: i32| ((f64::from(v) * s).floor() as i32).max(1);
+    ((scaled(want.0), scaled(want.1)), false)
 }
 
 fn ask_credentials(
@@ -501,4 +662,23 @@ fn save_screenshot(window: &gtk::ApplicationWindow, display: &VncDisplay) {
         }
     });
     chooser.show();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fit_size;
+
+    #[test]
+    fn a_desktop_that_fits_keeps_its_size() {
+        assert_eq!(fit_size((1024, 768), (1590, 1144)), ((1024, 768), true));
+        assert_eq!(fit_size((1024, 768), (1024, 768)), ((1024, 768), true));
+    }
+
+    #[test]
+    fn a_desktop_too_large_shrinks_to_the_tighter_side_keeping_its_shape() {
+        // 800x600 less the header bar: the height decides.
+        assert_eq!(fit_size((1024, 768), (790, 544)), ((725, 544), false));
+        // One pixel too wide is too wide.
+        assert_eq!(fit_size((1024, 768), (1023, 2000)), ((1023, 767), false));
+    }
 }
