@@ -10,7 +10,15 @@ use crate::security::SecurityType;
 /// Upper bounds on what a server can make the session allocate or wait for.
 ///
 /// Each limit is checked against the length or size field *before* anything is allocated.
+/// New limits may be added: start from [`Limits::default`] and change fields.
+///
+/// ```
+/// let mut limits = vnc_core::Limits::default();
+/// limits.max_width = 4096;
+/// limits.max_height = 4096;
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Limits {
     /// Largest framebuffer width accepted (ServerInit, DesktopSize).
     pub max_width: u16,
@@ -60,6 +68,7 @@ pub enum Trust {
 
 /// How x509 TLS sessions verify the server.
 #[derive(Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct TlsConfig {
     /// Trusted CAs.
     pub trust: Trust,
@@ -135,11 +144,8 @@ pub enum PixelFormatRequest {
     ///
     /// ```
     /// use vnc_core::{Config, PixelFormatRequest};
-    /// let config = Config {
-    ///     pixel_format: PixelFormatRequest::Full32,
-    ///     ..Config::default()
-    /// };
-    /// # let _ = config;
+    /// let mut config = Config::default();
+    /// config.pixel_format = PixelFormatRequest::Full32;
     /// ```
     Full32,
 }
@@ -172,17 +178,19 @@ impl Default for PixelFormatRequest {
 
 /// Configuration of a [`Session`](crate::Session).
 ///
+/// New settings may be added, so a configuration starts from [`Config::default`] and changes
+/// fields:
+///
 /// ```
 /// use vnc_core::{Config, Encoding, PixelFormatRequest, SecurityType};
-/// let config = Config {
-///     security_types: vec![SecurityType::VncAuth],
-///     encodings: vec![Encoding::Hextile, Encoding::Raw],
-///     pixel_format: PixelFormatRequest::MEDIUM,
-///     ..Config::default()
-/// };
+/// let mut config = Config::default();
+/// config.security_types = vec![SecurityType::VncAuth];
+/// config.encodings = vec![Encoding::Hextile, Encoding::Raw];
+/// config.pixel_format = PixelFormatRequest::MEDIUM;
 /// assert!(config.shared);
 /// ```
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct Config {
     /// Accepted security types, most preferred first. Types the server offers that are not in
     /// this list are never chosen.

@@ -33,10 +33,9 @@ fn initialised(config: Config, w: u16, h: u16) -> Session {
 
 /// The configuration that asks the server for `pf`.
 fn config_for(pf: &PixelFormat) -> Config {
-    Config {
-        pixel_format: PixelFormatRequest::Exact(*pf),
-        ..Config::default()
-    }
+    let mut config = Config::default();
+    config.pixel_format = PixelFormatRequest::Exact(*pf);
+    config
 }
 
 fn assert_screen(run: &Run, want: &Image) {
@@ -333,10 +332,8 @@ fn refusals_carry_the_servers_reason() {
 
 #[test]
 fn preference_list_decides_and_unknown_types_are_ignored() {
-    let config = Config {
-        security_types: vec![SecurityType::None],
-        ..Config::default()
-    };
+    let mut config = Config::default();
+    config.security_types = vec![SecurityType::None];
     let script = Script::new()
         .version("RFB 003.008\n")
         .security_types(&[99, 2, 1, 200])
@@ -363,12 +360,10 @@ fn preference_list_decides_and_unknown_types_are_ignored() {
 
 #[test]
 fn exclusive_client_init_and_native_pixel_format() {
-    let config = Config {
-        shared: false,
-        pixel_format: PixelFormatRequest::ServerNative,
-        encodings: vec![Encoding::Raw],
-        ..Config::default()
-    };
+    let mut config = Config::default();
+    config.shared = false;
+    config.pixel_format = PixelFormatRequest::ServerNative;
+    config.encodings = vec![Encoding::Raw];
     let run = play_all(&config, &connected(4, 2));
     let mut want = b"RFB 003.008\n\x01\x00".to_vec();
     want.extend_from_slice(&[2, 0, 0, 1, 0, 0, 0, 0]);
@@ -382,11 +377,9 @@ fn exclusive_client_init_and_native_pixel_format() {
 #[test]
 fn full32_keeps_a_32_bit_server_format_and_asks_for_rgb888_otherwise() {
     let img = Image::pattern(20, 18);
-    let config = Config {
-        pixel_format: PixelFormatRequest::Full32,
-        encodings: vec![Encoding::Zrle, Encoding::Hextile, Encoding::Raw],
-        ..Config::default()
-    };
+    let mut config = Config::default();
+    config.pixel_format = PixelFormatRequest::Full32;
+    config.encodings = vec![Encoding::Zrle, Encoding::Hextile, Encoding::Raw];
     let bgr = PixelFormat {
         red_shift: 0,
         blue_shift: 16,
@@ -519,10 +512,8 @@ fn colour_map_mode() {
         true_colour: false,
         ..PixelFormat::BGR233
     };
-    let config = Config {
-        pixel_format: PixelFormatRequest::ServerNative,
-        ..Config::default()
-    };
+    let mut config = Config::default();
+    config.pixel_format = PixelFormatRequest::ServerNative;
     let mut rect = vnc_core::testing::rect_header(Rect::new(0, 0, 3, 1), 0);
     rect.extend_from_slice(&[5, 6, 7]);
     let script = Script::new()
@@ -824,10 +815,11 @@ fn zrle_stream_spans_rectangles_and_updates() {
 
 /// The configuration with ZRLE inflated on the helper thread, and inline.
 fn inflate_modes() -> [Config; 2] {
-    [true, false].map(|inflate_thread| Config {
-        inflate_thread,
-        inflate_thread_min_input: 0,
-        ..Config::default()
+    [true, false].map(|inflate_thread| {
+        let mut config = Config::default();
+        config.inflate_thread = inflate_thread;
+        config.inflate_thread_min_input = 0;
+        config
     })
 }
 
@@ -1054,10 +1046,8 @@ fn continuous_updates_pause_and_resume() {
 
 #[test]
 fn manual_update_requests_only() {
-    let config = Config {
-        continuous_updates: false,
-        ..Config::default()
-    };
+    let mut config = Config::default();
+    config.continuous_updates = false;
     let mut s = Session::new(config, std::time::Instant::now());
     s.feed(connected(4, 4).bytes()).unwrap();
     s.take_output();
@@ -1110,10 +1100,8 @@ fn a_format_change_asked_for_during_an_update_waits_for_its_end() {
 
     // The same with requests left to the application: no request is in flight during the
     // update, and still the switch waits for its end.
-    let manual = Config {
-        continuous_updates: false,
-        ..Config::default()
-    };
+    let mut manual = Config::default();
+    manual.continuous_updates = false;
     let mut s = initialised(manual, 8, 8);
     s.feed(first).unwrap();
     s.set_pixel_format(PixelFormatRequest::MEDIUM);
@@ -1297,10 +1285,8 @@ fn hanging_up_instead_of_a_failure_reason_is_an_authentication_failure() {
 
 #[test]
 fn vencrypt_plain_sends_user_and_password_without_an_ack() {
-    let config = Config {
-        security_types: vec![SecurityType::Plain],
-        ..Config::default()
-    };
+    let mut config = Config::default();
+    config.security_types = vec![SecurityType::Plain];
     let script = Script::new()
         .version("RFB 003.008\n")
         .security_types(&[19])
@@ -1332,10 +1318,8 @@ fn vencrypt_plain_sends_user_and_password_without_an_ack() {
 
 #[test]
 fn vencrypt_plain_asks_for_user_and_password() {
-    let config = Config {
-        security_types: vec![SecurityType::Plain],
-        ..Config::default()
-    };
+    let mut config = Config::default();
+    config.security_types = vec![SecurityType::Plain];
     let mut s = Session::new(config, std::time::Instant::now());
     s.feed(
         Script::new()
@@ -1418,10 +1402,8 @@ fn vencrypt_refusals_and_bad_versions() {
 
 #[test]
 fn require_encryption_names_what_the_server_offered() {
-    let config = Config {
-        require_encryption: true,
-        ..Config::default()
-    };
+    let mut config = Config::default();
+    config.require_encryption = true;
     let run = play_all(
         &config,
         &Script::new()

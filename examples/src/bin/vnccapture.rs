@@ -280,16 +280,14 @@ async fn capture(args: &Args, step: &mut &'static str) -> Result<Framebuffer, Fa
     if args.allow_insecure {
         security_types.push(vnc_core::SecurityType::Plain);
     }
-    let config = Config {
-        security_types,
-        require_encryption: args.require_encryption,
-        tls: args.tls.clone(),
-        encodings: args.encodings.clone(),
-        pixel_format: args.pixel_format,
-        continuous_updates: false,
-        handshake_timeout: None,
-        ..Config::default()
-    };
+    let mut config = Config::default();
+    config.security_types = security_types;
+    config.require_encryption = args.require_encryption;
+    config.tls = args.tls.clone();
+    config.encodings = args.encodings.clone();
+    config.pixel_format = args.pixel_format;
+    config.continuous_updates = false;
+    config.handshake_timeout = None;
     *step = "connect";
     let mut conn = Connection::connect(
         &args.server,

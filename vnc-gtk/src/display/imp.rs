@@ -640,16 +640,15 @@ impl VncDisplay {
     }
 
     fn config(&self, host: Option<String>) -> Config {
-        Config {
-            shared: self.shared_flag.get(),
-            pixel_format: depth_format(self.depth.get()),
-            server_name: host,
-            tls: self.tls.borrow().clone(),
-            encodings: Encoding::DEFAULT.to_vec(),
-            limits: self.limits.borrow().clone(),
-            handshake_timeout: self.handshake_timeout.get(),
-            ..Config::default()
-        }
+        let mut config = Config::default();
+        config.shared = self.shared_flag.get();
+        config.pixel_format = depth_format(self.depth.get());
+        config.server_name = host;
+        config.tls = self.tls.borrow().clone();
+        config.encodings = Encoding::DEFAULT.to_vec();
+        config.limits = self.limits.borrow().clone();
+        config.handshake_timeout = self.handshake_timeout.get();
+        config
     }
 
     fn start(&self, stream: gio::IOStream, server: String, host: Option<String>) {

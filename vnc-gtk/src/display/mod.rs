@@ -102,11 +102,10 @@ impl VncDisplay {
     ///
     /// ```no_run
     /// # let display = vnc_gtk::VncDisplay::new();
-    /// display.set_limits(vnc_core::Limits {
-    ///     max_width: 4096,
-    ///     max_height: 4096,
-    ///     ..vnc_core::Limits::default()
-    /// });
+    /// let mut limits = vnc_core::Limits::default();
+    /// limits.max_width = 4096;
+    /// limits.max_height = 4096;
+    /// display.set_limits(limits);
     /// ```
     pub fn set_limits(&self, limits: Limits) {
         self.imp().limits.replace(limits);
