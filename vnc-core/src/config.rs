@@ -56,22 +56,25 @@ impl Default for Limits {
     }
 }
 
-/// Where trusted CA certificates come from.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub enum Trust {
-    /// The operating system's store.
-    #[default]
-    System,
-    /// CA certificates in PEM (the contents of a CA file).
-    Pem(Vec<u8>),
-}
-
-/// How x509 TLS sessions verify the server.
+/// How x509 TLS sessions verify the server. Everything here is data: the session reads no
+/// file and no system store. Applications and adapters load those with
+/// [`trust_store`](crate::trust_store) and [`known_certs`](crate::known_certs).
+///
+/// New settings may be added: start from [`TlsConfig::default`] (which trusts nothing but
+/// what is added to it) and change fields.
+///
+/// ```
+/// let mut tls = vnc_core::TlsConfig::default();
+/// tls.pinned_sha256.push([0x5a; 32]);
+/// tls.ask_on_untrusted = true;
+/// ```
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct TlsConfig {
-    /// Trusted CAs.
-    pub trust: Trust,
+    /// Trusted CA certificates, each in DER. Empty: only [`pinned_sha256`](Self::pinned_sha256),
+    /// [`known_sha256`](Self::known_sha256) or the application's answer (with
+    /// [`ask_on_untrusted`](Self::ask_on_untrusted)) can make a certificate trusted.
+    pub root_certificates: Vec<Vec<u8>>,
     /// Certificate revocation lists in PEM (may be empty).
     pub crls_pem: Vec<u8>,
     /// A client certificate chain and its private key, both PEM, for servers that require one
@@ -80,6 +83,14 @@ pub struct TlsConfig {
     /// Trust exactly the certificates with these SHA-256 fingerprints (of the DER form), and
     /// no other, whatever their issuer or name.
     pub pinned_sha256: Vec<[u8; 32]>,
+    /// Fingerprints of certificates the user accepted for this server before (trust on first
+    /// use; see [`known_certs`](crate::known_certs)). A certificate that fails verification is
+    /// still trusted when it is one of these; when it is not but this list is not empty, the
+    /// certificate has changed and is refused as [`CertificateProblem::Changed`]
+    /// (or asked about, with [`ask_on_untrusted`](Self::ask_on_untrusted)).
+    ///
+    /// [`CertificateProblem::Changed`]: crate::CertificateProblem::Changed
+    pub known_sha256: Vec<[u8; 32]>,
     /// When a certificate fails verification, finish the handshake, send nothing, and ask the
     /// application with [`Event::CertificateUnverified`](crate::Event); it answers with
     /// [`Session::accept_certificate`](crate::Session::accept_certificate) (trust on first use).
@@ -88,32 +99,14 @@ pub struct TlsConfig {
 }
 
 impl TlsConfig {
-    /// Reads the files of a typical command line: a CA file, a CRL file, a client certificate
-    /// and key. (The session itself does no file I/O.)
-    pub fn from_files(
-        ca: Option<&std::path::Path>,
-        crl: Option<&std::path::Path>,
-        client: Option<(&std::path::Path, &std::path::Path)>,
-    ) -> std::io::Result<TlsConfig> {
-        let read = |p: &std::path::Path| {
-            std::fs::read(p)
-                .map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", p.display())))
-        };
-        Ok(TlsConfig {
-            trust: match ca {
-                Some(p) => Trust::Pem(read(p)?),
-                None => Trust::System,
-            },
-            crls_pem: match crl {
-                Some(p) => read(p)?,
-                None => Vec::new(),
-            },
-            client_cert_pem: match client {
-                Some((c, k)) => Some((read(c)?, read(k)?)),
-                None => None,
-            },
-            ..TlsConfig::default()
-        })
+    /// Adds the CA certificates of a PEM text (the contents of a CA file) to
+    /// [`root_certificates`](Self::root_certificates); returns how many there were. A text
+    /// with no certificate is an error ([`Error::TlsConfig`](crate::Error::TlsConfig)).
+    pub fn add_root_certificates_pem(&mut self, pem: &[u8]) -> Result<usize, crate::Error> {
+        let certs = crate::tls::pem_certificates(pem)?;
+        let n = certs.len();
+        self.root_certificates.extend(certs);
+        Ok(n)
     }
 }
 

@@ -104,6 +104,9 @@ pub struct ConnectOptions {
     pub connect_timeout: Duration,
     /// When to read the socket on a helper thread while the session decodes.
     pub read_ahead: ReadAhead,
+    /// When the configuration's TLS has no root certificates, trust the operating system's
+    /// ([`trust_store::system_roots`](crate::trust_store::system_roots)). True by default.
+    pub system_roots: bool,
 }
 
 impl Default for ConnectOptions {
@@ -111,6 +114,7 @@ impl Default for ConnectOptions {
         ConnectOptions {
             connect_timeout: Duration::from_secs(15),
             read_ahead: ReadAhead::default(),
+            system_roots: true,
         }
     }
 }
@@ -272,7 +276,9 @@ enum Ahead<S> {
 }
 
 impl Connection<Stream> {
-    /// Connects to `address` and starts a session with `config`.
+    /// Connects to `address` and starts a session with `config`. The certificate of an x509
+    /// TLS server is checked against [`Config::server_name`], or else the TCP address's host
+    /// (a Unix socket has no host: give the name in the configuration).
     pub async fn connect(
         address: &Address,
         mut config: Config,
@@ -281,6 +287,9 @@ impl Connection<Stream> {
         if let (None, Address::Tcp { host, .. }) = (&config.server_name, address) {
             // The server's certificate must be for what the user typed.
             config.server_name = Some(host.clone());
+        }
+        if options.system_roots && config.tls.root_certificates.is_empty() {
+            config.tls.root_certificates = crate::trust_store::system_roots();
         }
         let stream = connect_stream(address, options).await?;
         let session = Session::new(config, Instant::now().into_std());

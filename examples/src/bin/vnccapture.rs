@@ -200,6 +200,9 @@ fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Option<Args>, 
         vnc_examples::TlsArgsError::File(m) => Failure(exit::TLS, m),
     })?;
     tls.ask_on_untrusted = tofu;
+    if tofu {
+        tls.known_sha256 = known_store()?.0.known_sha256(&server.to_string());
+    }
     Ok(Some(Args {
         tls,
         require_encryption: (require_encryption || any_tls) && !allow_insecure,
@@ -395,12 +398,11 @@ fn trust_on_first_use(
     cert: &vnc_core::CertificateInfo,
     problem: &vnc_core::CertificateProblem,
 ) -> Result<bool, Failure> {
-    use vnc_core::known_certs::{Known, KnownCertificates};
+    use vnc_core::known_certs::Known;
     let fail = |msg: String| Failure(exit::TLS, format!("{server}: {msg}"));
-    let path = KnownCertificates::default_path()
-        .ok_or_else(|| fail("no HOME or XDG_DATA_HOME for the known-certificates store".into()))?;
-    let mut store = KnownCertificates::load(&path)
-        .map_err(|e| fail(format!("cannot read {}: {e}", path.display())))?;
+    let (mut store, path) = known_store()?;
+    // The session was given what the store knew about this server, so it asks only about
+    // a certificate seen for the first time or a changed one.
     match store.check(server, &cert.sha256) {
         Known::Match => Ok(true),
         Known::Changed { previous } => Err(fail(format!(
@@ -429,6 +431,17 @@ fn trust_on_first_use(
             Ok(true)
         }
     }
+}
+
+/// The trust-on-first-use store and its path.
+fn known_store() -> Result<(vnc_core::known_certs::KnownCertificates, PathBuf), Failure> {
+    use vnc_core::known_certs::KnownCertificates;
+    let fail = |msg: String| Failure(exit::TLS, msg);
+    let path = KnownCertificates::default_path()
+        .ok_or_else(|| fail("no HOME or XDG_DATA_HOME for the known-certificates store".into()))?;
+    let store = KnownCertificates::load(&path)
+        .map_err(|e| fail(format!("cannot read {}: {e}", path.display())))?;
+    Ok((store, path))
 }
 
 fn failure(e: ConnError) -> Failure {

@@ -645,6 +645,9 @@ impl VncDisplay {
         config.pixel_format = depth_format(self.depth.get());
         config.server_name = host;
         config.tls = self.tls.borrow().clone();
+        if config.tls.root_certificates.is_empty() {
+            config.tls.root_certificates = vnc_core::trust_store::system_roots();
+        }
         config.encodings = Encoding::DEFAULT.to_vec();
         config.limits = self.limits.borrow().clone();
         config.handshake_timeout = self.handshake_timeout.get();

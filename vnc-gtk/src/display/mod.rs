@@ -92,7 +92,9 @@ impl VncDisplay {
         self.imp().is_open()
     }
 
-    /// Sets the TLS settings used by the next connection.
+    /// Sets the TLS settings used by the next connection. Settings without root certificates
+    /// (such as the default) trust the operating system's store
+    /// ([`vnc_core::trust_store::system_roots`]).
     pub fn set_tls_config(&self, tls: TlsConfig) {
         self.imp().tls.replace(tls);
     }
