@@ -191,7 +191,11 @@ pub struct Config {
     /// Refuse every security type that sends the password or the screen in the clear.
     pub require_encryption: bool,
     /// The host name or IP address the user asked for: checked against the server's
-    /// certificate and sent as SNI. Adapters fill it in from the address.
+    /// certificate and sent as SNI. Adapters fill it in from a TCP address; over a stream or
+    /// a Unix socket the application gives it (as gtk-vnc's `open_fd_with_hostname`).
+    /// Without one, x509 TLS fails with
+    /// [`Error::ServerNameMissing`](crate::Error::ServerNameMissing) unless a certificate is
+    /// pinned ([`TlsConfig::pinned_sha256`]).
     pub server_name: Option<String>,
     /// How x509 TLS verifies the server.
     pub tls: TlsConfig,

@@ -146,6 +146,14 @@ pub enum Error {
         /// The certificate.
         certificate: Box<CertificateInfo>,
     },
+    /// An x509 security type was chosen, but no host name was given to check the server's
+    /// certificate against ([`Config::server_name`](crate::Config::server_name); a stream or a
+    /// Unix socket has none of its own) and no certificate is pinned.
+    #[error(
+        "the server's certificate cannot be checked: x509 TLS needs the server's host name, and \
+         none was given (set the TLS host name, or pin the certificate's SHA-256 fingerprint)"
+    )]
+    ServerNameMissing,
     /// An anonymous-TLS security type was chosen but this build has no anonymous TLS.
     #[error(
         "the server wants anonymous TLS, but this client was not built with anonymous TLS (feature anon-tls)"
@@ -177,6 +185,7 @@ impl Error {
                 | Error::TlsConfig { .. }
                 | Error::Certificate { .. }
                 | Error::CertificateRefused { .. }
+                | Error::ServerNameMissing
                 | Error::AnonTlsUnavailable
         )
     }

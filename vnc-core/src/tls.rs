@@ -219,8 +219,18 @@ fn config_error(what: &str, e: impl std::fmt::Display) -> Error {
 }
 
 impl TlsLayer {
-    /// Starts an x509-verified TLS client for `server_name`.
-    pub(crate) fn x509(cfg: &TlsConfig, server_name: &str) -> Result<TlsLayer, Error> {
+    /// Starts an x509-verified TLS client for `server_name`. Without a name only a pinned
+    /// certificate can be trusted, so that needs a pin.
+    pub(crate) fn x509(cfg: &TlsConfig, server_name: Option<&str>) -> Result<TlsLayer, Error> {
+        let name = match server_name {
+            Some(n) => ServerName::try_from(n.to_owned())
+                .map_err(|e| config_error(&format!("the server name {n:?}"), e))?,
+            // A pin trusts one certificate whatever its names; an IP address sends no SNI.
+            None if !cfg.pinned_sha256.is_empty() => {
+                ServerName::IpAddress(std::net::Ipv4Addr::UNSPECIFIED.into())
+            }
+            None => return Err(Error::ServerNameMissing),
+        };
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let mut roots = RootCertStore::empty();
         // Certificates a system store holds but webpki cannot use are skipped, as rustls's
@@ -288,8 +298,6 @@ impl TlsLayer {
             }
             None => builder.with_no_client_auth(),
         };
-        let name = ServerName::try_from(server_name.to_owned())
-            .map_err(|e| config_error(&format!("the server name {server_name:?}"), e))?;
         let conn = ClientConnection::new(Arc::new(config), name)
             .map_err(|e| tls_error("starting TLS", e))?;
         Ok(TlsLayer::Rustls {

@@ -332,7 +332,10 @@ impl Connection<Stream> {
 
 impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
     /// Runs `session` over a stream the caller already has (an accepted socket, an SSH
-    /// tunnel's pipe...). `server` names the peer in errors.
+    /// tunnel's pipe...). `server` names the peer in errors. An x509 TLS server's certificate
+    /// is checked against the session's [`Config::server_name`], which a stream cannot supply:
+    /// give it in the configuration (or pin the certificate), else the handshake fails with
+    /// [`crate::Error::ServerNameMissing`].
     pub fn new(stream: S, session: Session, server: impl Into<String>) -> Self {
         Connection {
             stream,

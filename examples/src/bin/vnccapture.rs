@@ -45,6 +45,9 @@ TLS (VeNCrypt X509*/TLS*, anonymous TLS type 18):
   --crl-file PEM     certificate revocation list
   --pin-sha256 HEX   trust exactly the certificate with this SHA-256 fingerprint (repeatable;
                      64 hex digits, ':' allowed), whatever its issuer or name
+  --tls-hostname NAME
+                     check the certificate against NAME (default: SERVER's host; a Unix
+                     socket has none, so x509 over one needs this or --pin-sha256)
   --trust-on-first-use
                      accept an unverified certificate the first time a server shows it and
                      remember it (in $XDG_DATA_HOME/vnc-rs/known-certificates); refuse it if
@@ -90,6 +93,7 @@ struct Args {
     timeout: Duration,
     verbosity: i32,
     tls: vnc_core::TlsConfig,
+    tls_hostname: Option<String>,
     require_encryption: bool,
     allow_insecure: bool,
 }
@@ -112,6 +116,7 @@ fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Option<Args>, 
     let mut timeout = Duration::from_secs(30);
     let mut verbosity = 0;
     let mut tls_args = vnc_examples::TlsArgs::default();
+    let mut tls_hostname = None;
     let (mut require_encryption, mut allow_insecure, mut tofu) = (false, false, false);
     while let Some(arg) = p.next().map_err(usage)? {
         match arg {
@@ -170,6 +175,9 @@ fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Option<Args>, 
                     .set(&name, p.value().map_err(usage)?)
                     .map_err(usage)?;
             }
+            Long("tls-hostname") => {
+                tls_hostname = Some(p.value().map_err(usage)?.string().map_err(usage)?)
+            }
             Long("trust-on-first-use") => tofu = true,
             Long("require-encryption") => require_encryption = true,
             Long("allow-insecure") => allow_insecure = true,
@@ -194,7 +202,7 @@ fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Option<Args>, 
             .collect()
     });
     all.extend(Encoding::DEFAULT.iter().copied().filter(|e| e.is_pseudo()));
-    let any_tls = tls_args.any() || tofu;
+    let any_tls = tls_args.any() || tofu || tls_hostname.is_some();
     let mut tls = tls_args.build().map_err(|e| match e {
         vnc_examples::TlsArgsError::Usage(m) => usage(m),
         vnc_examples::TlsArgsError::File(m) => Failure(exit::TLS, m),
@@ -205,6 +213,7 @@ fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Option<Args>, 
     }
     Ok(Some(Args {
         tls,
+        tls_hostname,
         require_encryption: (require_encryption || any_tls) && !allow_insecure,
         allow_insecure,
         server,
@@ -287,6 +296,7 @@ async fn capture(args: &Args, step: &mut &'static str) -> Result<Framebuffer, Fa
     config.security_types = security_types;
     config.require_encryption = args.require_encryption;
     config.tls = args.tls.clone();
+    config.server_name = args.tls_hostname.clone();
     config.encodings = args.encodings.clone();
     config.pixel_format = args.pixel_format;
     config.continuous_updates = false;

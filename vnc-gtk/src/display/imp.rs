@@ -632,11 +632,11 @@ impl VncDisplay {
         ));
     }
 
-    pub(super) fn open_stream(&self, stream: gio::IOStream, name: String) {
+    pub(super) fn open_stream(&self, stream: gio::IOStream, name: String, host: Option<String>) {
         self.disconnect(None);
         self.disconnected_emitted.set(false);
         self.server.replace(name.clone());
-        self.start(stream, name, None);
+        self.start(stream, name, host);
     }
 
     fn config(&self, host: Option<String>) -> Config {

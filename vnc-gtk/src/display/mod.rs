@@ -76,10 +76,21 @@ impl VncDisplay {
     }
 
     /// Runs the session over a stream the caller already has (a connected socket, an SSH
-    /// tunnel). `name` is what errors call the server.
-    pub fn open_stream(&self, stream: &impl IsA<gio::IOStream>, name: &str) {
-        self.imp()
-            .open_stream(stream.as_ref().clone(), name.to_owned());
+    /// tunnel). `name` is what errors call the server. `hostname` is what an x509 TLS
+    /// server's certificate is checked against (as gtk-vnc's `open_fd_with_hostname`); a
+    /// stream has no host of its own, so without one x509 TLS fails unless the certificate is
+    /// pinned.
+    pub fn open_stream(
+        &self,
+        stream: &impl IsA<gio::IOStream>,
+        name: &str,
+        hostname: Option<&str>,
+    ) {
+        self.imp().open_stream(
+            stream.as_ref().clone(),
+            name.to_owned(),
+            hostname.map(str::to_owned),
+        );
     }
 
     /// Closes the connection; `vnc-disconnected` follows.
