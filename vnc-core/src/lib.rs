@@ -65,7 +65,7 @@ pub use address::{Address, AddressError};
 pub use config::{Config, Limits, PixelFormatRequest, TlsConfig, parse_sha256_fingerprint};
 pub use encoding::desktop_size::{ResizeReason, ResizeStatus, Screen};
 pub use encoding::{Encoding, UnknownEncoding};
-pub use error::{CertificateInfo, CertificateProblem, Error, ProtocolError, Step};
+pub use error::{CertificateInfo, CertificateProblem, Error, ErrorKind, ProtocolError, Step};
 pub use event::{Cursor, Event};
 pub use framebuffer::{Framebuffer, Rect};
 pub use handshake::version::ProtocolVersion;

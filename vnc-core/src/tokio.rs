@@ -87,6 +87,20 @@ pub enum Error {
 }
 
 impl Error {
+    /// What kind of failure this is: the engine's [`kind`](crate::Error::kind) for a session
+    /// error, else [`Resolve`](crate::ErrorKind::Resolve),
+    /// [`Connect`](crate::ErrorKind::Connect), [`Timeout`](crate::ErrorKind::Timeout) or
+    /// [`Io`](crate::ErrorKind::Io).
+    pub fn kind(&self) -> crate::ErrorKind {
+        match self {
+            Error::Resolve { .. } => crate::ErrorKind::Resolve,
+            Error::Connect { .. } => crate::ErrorKind::Connect,
+            Error::ConnectTimeout { .. } => crate::ErrorKind::Timeout,
+            Error::Io { .. } => crate::ErrorKind::Io,
+            Error::Session { source, .. } => source.kind(),
+        }
+    }
+
     /// The engine's error, if this is one.
     pub fn session_error(&self) -> Option<&crate::Error> {
         match self {

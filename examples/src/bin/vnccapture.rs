@@ -455,17 +455,22 @@ fn known_store() -> Result<(vnc_core::known_certs::KnownCertificates, PathBuf), 
 }
 
 fn failure(e: ConnError) -> Failure {
-    let code = match &e {
-        ConnError::Resolve { .. } | ConnError::Connect { .. } => exit::CONNECT,
-        ConnError::ConnectTimeout { .. } => exit::TIMEOUT,
-        ConnError::Io { .. } => exit::PROTOCOL,
-        ConnError::Session { source, .. } => match source {
-            VncError::AuthenticationFailed { .. } => exit::AUTH,
-            e if e.is_tls_failure() => exit::TLS,
-            VncError::EncryptionRequired { .. } => exit::TLS,
-            VncError::Timeout { .. } => exit::TIMEOUT,
-            _ => exit::PROTOCOL,
-        },
+    use vnc_core::ErrorKind as K;
+    let code = match e.kind() {
+        K::Resolve | K::Connect => exit::CONNECT,
+        K::Timeout => exit::TIMEOUT,
+        K::Authentication => exit::AUTH,
+        K::Tls | K::Certificate | K::Configuration => exit::TLS,
+        // Encryption required but not offered, or anonymous TLS not built in; having no
+        // security type in common at all is the server's incompatibility.
+        K::Security
+            if !matches!(
+                e.session_error(),
+                Some(VncError::NoCommonSecurityType { .. })
+            ) =>
+        {
+            exit::TLS
+        }
         _ => exit::PROTOCOL,
     };
     Failure(code, e.to_string())
