@@ -1,5 +1,6 @@
-//! What a session is configured with before it starts: security preferences, encodings, the
-//! pixel format to ask for, and the limits that bound what a server can make us allocate.
+//! What a session is configured with before it starts: security preferences, TLS trust (as
+//! data), encodings, the pixel format to ask for, and the limits that bound what a server can
+//! make us allocate. Every configuration type is non-exhaustive: start from `default()`.
 
 use std::time::Duration;
 

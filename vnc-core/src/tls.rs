@@ -1,6 +1,8 @@
 //! TLS inside the engine: the only module that names rustls types. When VeNCrypt reaches an
 //! x509 sub-type, the session wraps the rest of the stream in rustls's own sans-IO
 //! `ClientConnection`; for anonymous sub-types it uses [`crate::anon_tls`]. Adapters never know.
+//! Trust comes from [`TlsConfig`] as data (root certificates, pins, certificates accepted
+//! before); this module reads no file and no system store.
 
 use std::io::{Read, Write};
 use std::sync::{Arc, Mutex};

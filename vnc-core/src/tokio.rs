@@ -2,6 +2,12 @@
 //! [`Session`] over any async byte stream. It only moves bytes and time between the socket and
 //! the engine; everything the protocol means lives in the engine.
 //!
+//! Unix sockets ([`Stream::Unix`], [`Address::Unix`](crate::Address::Unix)) and reading ahead
+//! on a helper thread ([`ReadAhead`]) are Unix only; elsewhere a Unix address fails to connect
+//! and the connection always reads on its own task. (`cargo check -p vnc-core
+//! --no-default-features --features tokio --target x86_64-pc-windows-gnu` passes; the default
+//! feature anon-tls needs an OpenSSL built for the target.)
+//!
 //! ```no_run
 //! use vnc_core::{Address, Config, Event};
 //! use vnc_core::tokio::{Connection, ConnectOptions};
@@ -32,7 +38,9 @@ pub use read_ahead::ReadAhead;
 use read_ahead::{BUFFER, Reader, Watch};
 
 use ::tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, ReadBuf};
-use ::tokio::net::{TcpStream, UnixStream};
+use ::tokio::net::TcpStream;
+#[cfg(unix)]
+use ::tokio::net::UnixStream;
 use ::tokio::sync::{mpsc, oneshot};
 use ::tokio::task::JoinSet;
 use ::tokio::time::{Instant, sleep, sleep_until, timeout};
@@ -138,7 +146,8 @@ impl Default for ConnectOptions {
 pub enum Stream {
     /// TCP.
     Tcp(TcpStream),
-    /// A Unix-domain socket.
+    /// A Unix-domain socket (Unix only).
+    #[cfg(unix)]
     Unix(UnixStream),
 }
 
@@ -150,6 +159,7 @@ impl AsyncRead for Stream {
     ) -> Poll<io::Result<()>> {
         match self.get_mut() {
             Stream::Tcp(s) => Pin::new(s).poll_read(cx, buf),
+            #[cfg(unix)]
             Stream::Unix(s) => Pin::new(s).poll_read(cx, buf),
         }
     }
@@ -163,18 +173,21 @@ impl AsyncWrite for Stream {
     ) -> Poll<io::Result<usize>> {
         match self.get_mut() {
             Stream::Tcp(s) => Pin::new(s).poll_write(cx, buf),
+            #[cfg(unix)]
             Stream::Unix(s) => Pin::new(s).poll_write(cx, buf),
         }
     }
     fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         match self.get_mut() {
             Stream::Tcp(s) => Pin::new(s).poll_flush(cx),
+            #[cfg(unix)]
             Stream::Unix(s) => Pin::new(s).poll_flush(cx),
         }
     }
     fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         match self.get_mut() {
             Stream::Tcp(s) => Pin::new(s).poll_shutdown(cx),
+            #[cfg(unix)]
             Stream::Unix(s) => Pin::new(s).poll_shutdown(cx),
         }
     }
@@ -185,6 +198,7 @@ pub async fn connect_stream(address: &Address, options: &ConnectOptions) -> Resu
     let server = address.to_string();
     let attempt = async {
         match address {
+            #[cfg(unix)]
             Address::Unix(path) => {
                 UnixStream::connect(path)
                     .await
@@ -194,6 +208,14 @@ pub async fn connect_stream(address: &Address, options: &ConnectOptions) -> Resu
                         source,
                     })
             }
+            #[cfg(not(unix))]
+            Address::Unix(_) => Err(Error::Connect {
+                server: server.clone(),
+                source: io::Error::new(
+                    io::ErrorKind::Unsupported,
+                    "Unix sockets are not available on this system",
+                ),
+            }),
             Address::Tcp { host, port } => connect_tcp(host, *port).await.map(Stream::Tcp),
         }
     };
