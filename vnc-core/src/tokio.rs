@@ -2,7 +2,7 @@
 //! [`Session`] over any async byte stream. It only moves bytes and time between the socket and
 //! the engine; everything the protocol means lives in the engine.
 //!
-//! Unix sockets ([`Stream::Unix`], [`Address::Unix`](crate::Address::Unix)) and reading ahead
+//! Unix sockets ([`Stream::Unix`], [`Address::Unix`]) and reading ahead
 //! on a helper thread ([`ReadAhead`]) are Unix only; elsewhere a Unix address fails to connect
 //! and the connection always reads on its own task. (`cargo check -p vnc-core
 //! --no-default-features --features tokio --target x86_64-pc-windows-gnu` passes; the default

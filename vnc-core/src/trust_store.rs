@@ -28,9 +28,10 @@ pub fn system_roots() -> Vec<Vec<u8>> {
 
 /// A [`TlsConfig`] trusting the operating system's CA certificates ([`system_roots`]).
 pub fn system_tls_config() -> TlsConfig {
-    let mut tls = TlsConfig::default();
-    tls.root_certificates = system_roots();
-    tls
+    TlsConfig {
+        root_certificates: system_roots(),
+        ..TlsConfig::default()
+    }
 }
 
 /// Reads the files of a typical command line: a CA file (PEM; without one the system store
