@@ -1537,3 +1537,40 @@ fn set_desktop_size_needs_server_support() {
     s.set_desktop_size(100, 100);
     assert!(!s.wants_write());
 }
+
+#[test]
+fn x509_needs_a_host_name_or_a_pin() {
+    // VeNCrypt 0.2 accepted, one sub-type offered (X509None, 260), and the choice acknowledged.
+    let script = Script::new()
+        .version("RFB 003.008\n")
+        .security_types(&[19])
+        .raw(&[0, 2, 0, 1, 0, 0, 1, 4, 1]);
+    // TLS output is random, so these feed a session directly rather than through play_all.
+    let run = |config: Config| {
+        let mut s = Session::new(config, std::time::Instant::now());
+        let result = s.feed(script.bytes());
+        (result, s.take_output())
+    };
+    // No name (a stream or a Unix socket): refused before TLS starts.
+    let (result, _) = run(Config::default());
+    let error = result.unwrap_err();
+    assert!(matches!(error, Error::ServerNameMissing), "{error:?}");
+    assert_eq!(error.kind(), vnc_core::ErrorKind::Certificate);
+    // A pin needs no name: TLS starts, its first record (a handshake, 0x16) follows the
+    // sub-type choice.
+    let mut pinned = Config::default();
+    pinned.tls.pinned_sha256 = vec![[7; 32]];
+    let (result, output) = run(pinned);
+    result.unwrap();
+    let choice = b"RFB 003.008\n\x13\x00\x02\x00\x00\x01\x04";
+    assert_eq!(&output[..choice.len()], choice);
+    assert_eq!(output.get(choice.len()), Some(&0x16));
+    // A name but nothing to trust: the settings cannot be used.
+    let mut named = Config::default();
+    named.server_name = Some("vm1.example".into());
+    let (result, _) = run(named);
+    assert_eq!(
+        result.map_err(|e| e.kind()),
+        Err(vnc_core::ErrorKind::Configuration)
+    );
+}
