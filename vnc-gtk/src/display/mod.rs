@@ -69,7 +69,9 @@ impl VncDisplay {
     }
 
     /// Connects to an address in any form vnc-core parses (`host:display`, `host::port`,
-    /// `[::1]:1`, `vnc://host`, a Unix socket path).
+    /// `[::1]:1`, `vnc://host`, a Unix socket path). A Unix socket has no host name to check
+    /// an x509 certificate against: pin the certificate, or connect the socket yourself and
+    /// use [`open_stream`](Self::open_stream) with the name.
     pub fn open_address(&self, address: &str) -> Result<(), AddressError> {
         self.imp().open(address.parse()?);
         Ok(())
