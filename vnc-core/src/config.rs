@@ -69,7 +69,7 @@ impl Default for Limits {
 /// tls.pinned_sha256.push([0x5a; 32]);
 /// tls.ask_on_untrusted = true;
 /// ```
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TlsConfig {
     /// Trusted CA certificates, each in DER. Empty: only [`pinned_sha256`](Self::pinned_sha256),
@@ -97,6 +97,21 @@ pub struct TlsConfig {
     /// [`Session::accept_certificate`](crate::Session::accept_certificate) (trust on first use).
     /// When false such a certificate is an error.
     pub ask_on_untrusted: bool,
+}
+
+/// Counts instead of bytes: a system store is a hundred certificates, and the client key is
+/// a secret.
+impl std::fmt::Debug for TlsConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TlsConfig")
+            .field("root_certificates", &self.root_certificates.len())
+            .field("crls_pem", &self.crls_pem.len())
+            .field("client_cert", &self.client_cert_pem.is_some())
+            .field("pinned_sha256", &self.pinned_sha256.len())
+            .field("known_sha256", &self.known_sha256.len())
+            .field("ask_on_untrusted", &self.ask_on_untrusted)
+            .finish()
+    }
 }
 
 impl TlsConfig {
