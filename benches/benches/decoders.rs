@@ -54,12 +54,11 @@ fn hello(pf: &PixelFormat) -> Vec<u8> {
 }
 
 fn config() -> Config {
-    Config {
-        security_types: vec![SecurityType::None],
-        pixel_format: PixelFormatRequest::ServerNative,
-        continuous_updates: false,
-        ..Config::default()
-    }
+    let mut config = Config::default();
+    config.security_types = vec![SecurityType::None];
+    config.pixel_format = PixelFormatRequest::ServerNative;
+    config.continuous_updates = false;
+    config
 }
 
 /// Feeds `stream` after `hello` in chunks; returns (seconds for the stream, pixels decoded).

@@ -65,7 +65,8 @@ impl TlsArgs {
             || !self.pins.is_empty()
     }
 
-    /// Reads the files and builds the configuration.
+    /// Reads the files (and the system's trust store when no CA file is given) and builds the
+    /// configuration.
     pub fn build(&self) -> Result<vnc_core::TlsConfig, TlsArgsError> {
         let client = match (&self.client_cert, &self.client_key) {
             (Some(c), Some(k)) => Some((c.as_path(), k.as_path())),
@@ -76,9 +77,12 @@ impl TlsArgs {
                 ));
             }
         };
-        let mut tls =
-            vnc_core::TlsConfig::from_files(self.ca.as_deref(), self.crl.as_deref(), client)
-                .map_err(|e| TlsArgsError::File(format!("cannot read a TLS file: {e}")))?;
+        let mut tls = vnc_core::trust_store::tls_config_from_files(
+            self.ca.as_deref(),
+            self.crl.as_deref(),
+            client,
+        )
+        .map_err(|e| TlsArgsError::File(format!("cannot read a TLS file: {e}")))?;
         tls.pinned_sha256 = self.pins.clone();
         Ok(tls)
     }

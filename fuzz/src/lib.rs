@@ -2,7 +2,7 @@
 //! puts a session in its message phase.
 
 use vnc_core::testing::Script;
-use vnc_core::{Config, Credential, Limits, PixelFormat, PixelFormatRequest, SecurityType, Session};
+use vnc_core::{Config, Credential, PixelFormat, PixelFormatRequest, SecurityType, Session};
 
 /// Pixel formats the update fuzzer decodes in.
 pub const FORMATS: [PixelFormat; 6] = [
@@ -18,34 +18,32 @@ pub const FORMATS: [PixelFormat; 6] = [
 /// (TLS would make the client's output random), and ZRLE's helper thread on or off.
 pub fn config(selector: u8) -> Config {
     let pf = FORMATS[usize::from(selector) % FORMATS.len()];
-    Config {
-        security_types: if selector & 0x80 != 0 {
-            vec![SecurityType::VncAuth, SecurityType::Plain, SecurityType::None]
-        } else {
-            vec![SecurityType::None, SecurityType::VncAuth]
-        },
-        pixel_format: if selector & 0x40 != 0 {
-            PixelFormatRequest::ServerNative
-        } else {
-            PixelFormatRequest::Exact(if pf.true_colour { pf } else { PixelFormat::RGB888 })
-        },
-        continuous_updates: selector & 0x20 != 0,
-        limits: Limits {
-            max_width: 512,
-            max_height: 512,
-            max_framebuffer_bytes: 512 * 512 * 4,
-            max_cut_text: 256,
-            max_name: 256,
-            max_reason: 256,
-            max_cursor_size: 64,
-            max_rects_per_update: 300,
-        },
-        // Half the inputs hand every ZRLE rectangle that arrived whole to the helper thread,
-        // the others inflate inline.
-        inflate_thread: selector & 0x08 != 0,
-        inflate_thread_min_input: 0,
-        ..Config::default()
-    }
+    let mut config = Config::default();
+    config.security_types = if selector & 0x80 != 0 {
+        vec![SecurityType::VncAuth, SecurityType::Plain, SecurityType::None]
+    } else {
+        vec![SecurityType::None, SecurityType::VncAuth]
+    };
+    config.pixel_format = if selector & 0x40 != 0 {
+        PixelFormatRequest::ServerNative
+    } else {
+        PixelFormatRequest::Exact(if pf.true_colour { pf } else { PixelFormat::RGB888 })
+    };
+    config.continuous_updates = selector & 0x20 != 0;
+    let limits = &mut config.limits;
+    limits.max_width = 512;
+    limits.max_height = 512;
+    limits.max_framebuffer_bytes = 512 * 512 * 4;
+    limits.max_cut_text = 256;
+    limits.max_name = 256;
+    limits.max_reason = 256;
+    limits.max_cursor_size = 64;
+    limits.max_rects_per_update = 300;
+    // Half the inputs hand every ZRLE rectangle that arrived whole to the helper thread,
+    // the others inflate inline.
+    config.inflate_thread = selector & 0x08 != 0;
+    config.inflate_thread_min_input = 0;
+    config
 }
 
 /// A new session with credentials, so that authentication paths go on.

@@ -5,13 +5,17 @@
 use std::time::Duration;
 
 use vnc_core::testing::{Image, Script, ZrleEncoder, rect_header};
-use vnc_core::{PixelFormat, Rect};
+use vnc_core::{Error, PixelFormat, ProtocolError, Rect, Step};
 
 /// How a client must come out of an attack.
 #[derive(Clone, Copy, Debug)]
 pub enum Expect {
-    /// A clear error: the message contains `text`; vnccapture exits with `exit_code`.
-    Error { text: &'static str, exit_code: i32 },
+    /// An error: the engine's error is one that `is` accepts (see [`engine_error`]), and
+    /// vnccapture exits with `exit_code`.
+    Error {
+        is: fn(&Error) -> bool,
+        exit_code: i32,
+    },
     /// The attack is survived: the session goes on and a frame arrives after it.
     Frame,
 }
@@ -41,8 +45,26 @@ pub fn hello(w: u16, h: u16) -> Script {
 const PROTOCOL: i32 = 6;
 const TIMEOUT: i32 = 7;
 
-fn error(text: &'static str, exit_code: i32) -> Expect {
-    Expect::Error { text, exit_code }
+fn error(is: fn(&Error) -> bool, exit_code: i32) -> Expect {
+    Expect::Error { is, exit_code }
+}
+
+/// What a session with the front ends' settings (default limits, a 2 s handshake timeout)
+/// ends with when a server sends `script` and then nothing more: the error of the bytes, or
+/// else the handshake timeout's, reached by handing the session a later time (no waiting).
+pub fn engine_error(script: &[u8]) -> Option<Error> {
+    let start = std::time::Instant::now();
+    let mut config = vnc_core::Config::default();
+    config.handshake_timeout = Some(Duration::from_secs(2));
+    let mut session = vnc_core::Session::new(config, start);
+    session
+        .feed(script)
+        .and_then(|()| session.handle_timeout(start + Duration::from_secs(3)))
+        .err()
+}
+
+fn protocol(e: &Error, is: fn(&ProtocolError) -> bool) -> bool {
+    matches!(e, Error::Protocol { error, .. } if is(error))
 }
 
 /// The picture of the frame sent after attacks that a client survives ([`Expect::Frame`]).
@@ -77,7 +99,18 @@ pub fn attacks() -> Vec<Attack> {
     add(
         "a 65535x65535 framebuffer",
         hello(65535, 65535),
-        error("framebuffer", PROTOCOL),
+        error(
+            |e| {
+                matches!(
+                    e,
+                    Error::LimitExceeded {
+                        step: Step::Initialization,
+                        ..
+                    }
+                )
+            },
+            PROTOCOL,
+        ),
     );
     // 16 MiB of zeros compress to a few KiB; the rectangle is 4x4.
     let mut enc = ZrleEncoder::default();
@@ -85,7 +118,10 @@ pub fn attacks() -> Vec<Attack> {
         "a zlib bomb in ZRLE",
         hello(64, 64)
             .update(&[enc.rect_from_tile_data(Rect::new(0, 0, 4, 4), &vec![0u8; 16 << 20])]),
-        error("inflates to more", PROTOCOL),
+        error(
+            |e| protocol(e, |p| matches!(p, ProtocolError::ZlibOverflow { .. })),
+            PROTOCOL,
+        ),
     );
     add(
         "a desktop name of 4 GiB",
@@ -94,7 +130,18 @@ pub fn attacks() -> Vec<Attack> {
             .raw(&64u16.to_be_bytes())
             .raw(&PixelFormat::RGB888.to_bytes())
             .raw(&u32::MAX.to_be_bytes()),
-        error("desktop name", PROTOCOL),
+        error(
+            |e| {
+                matches!(
+                    e,
+                    Error::LimitExceeded {
+                        step: Step::Initialization,
+                        ..
+                    }
+                )
+            },
+            PROTOCOL,
+        ),
     );
     add(
         "a refusal reason of 4 GiB",
@@ -102,19 +149,40 @@ pub fn attacks() -> Vec<Attack> {
             .version("RFB 003.008\n")
             .security_types(&[])
             .raw(&u32::MAX.to_be_bytes()),
-        error("failure reason", PROTOCOL),
+        error(
+            |e| {
+                matches!(
+                    e,
+                    Error::LimitExceeded {
+                        step: Step::Security,
+                        ..
+                    }
+                )
+            },
+            PROTOCOL,
+        ),
     );
     let mut outside = rect_header(Rect::new(60, 60, 10, 10), 0);
     outside.extend(vec![0; 400]);
     add(
         "a rectangle outside the framebuffer",
         hello(64, 64).update(&[outside]),
-        error("outside", PROTOCOL),
+        error(
+            |e| protocol(e, |p| matches!(p, ProtocolError::RectOutOfBounds { .. })),
+            PROTOCOL,
+        ),
     );
     add(
         "CopyRect from outside the framebuffer",
         hello(64, 64).update(&[Script::copy_rect(Rect::new(0, 0, 32, 32), 60, 60)]),
-        error("outside", PROTOCOL),
+        error(
+            |e| {
+                protocol(e, |p| {
+                    matches!(p, ProtocolError::CopyRectSourceOutOfBounds { .. })
+                })
+            },
+            PROTOCOL,
+        ),
     );
     // RRE that claims 2^32-1 subrectangles for a 4x4 rectangle.
     let mut rre = rect_header(Rect::new(0, 0, 4, 4), 2);
@@ -123,7 +191,10 @@ pub fn attacks() -> Vec<Attack> {
     add(
         "RRE with 4 billion subrectangles",
         hello(64, 64).update(&[rre]),
-        error("subrectangles", PROTOCOL),
+        error(
+            |e| protocol(e, |p| matches!(p, ProtocolError::TooManySubrects { .. })),
+            PROTOCOL,
+        ),
     );
     // Hextile: one subrectangle reaching past its 16x16 tile.
     let mut hextile = rect_header(Rect::new(0, 0, 16, 16), 5);
@@ -133,24 +204,53 @@ pub fn attacks() -> Vec<Attack> {
     add(
         "a Hextile subrectangle past its tile",
         hello(64, 64).update(&[hextile]),
-        error("tile", PROTOCOL),
+        error(
+            |e| protocol(e, |p| matches!(p, ProtocolError::SubrectOutOfBounds { .. })),
+            PROTOCOL,
+        ),
     );
     let mut cursor = rect_header(Rect::new(0, 0, 65535, 65535), -239);
     cursor.extend_from_slice(&[0; 64]);
     add(
         "a 65535x65535 cursor",
         hello(64, 64).update(&[cursor]),
-        error("cursor", PROTOCOL),
+        error(
+            |e| {
+                matches!(
+                    e,
+                    Error::LimitExceeded {
+                        step: Step::FramebufferUpdate,
+                        ..
+                    }
+                )
+            },
+            PROTOCOL,
+        ),
     );
     add(
         "a colour map entry past 255",
         hello(64, 64).colour_map(250, &[[0, 0, 0]; 10]),
-        error("colour", PROTOCOL),
+        error(
+            |e| {
+                protocol(e, |p| {
+                    matches!(
+                        p,
+                        // The desktop is true colour, so the message is refused before its range.
+                        ProtocolError::ColourMapInTrueColour
+                            | ProtocolError::ColourMapOutOfRange { .. }
+                    )
+                })
+            },
+            PROTOCOL,
+        ),
     );
     add(
         "an unknown message type",
         hello(64, 64).raw(&[0xEE; 16]),
-        error("message type", PROTOCOL),
+        error(
+            |e| protocol(e, |p| matches!(p, ProtocolError::UnknownMessageType(0xEE))),
+            PROTOCOL,
+        ),
     );
     // 8 MiB of cut text (8 times the default limit) full of bytes that would be messages if
     // they were parsed: read and dropped, and the frame after it arrives.
@@ -163,7 +263,7 @@ pub fn attacks() -> Vec<Attack> {
         name: "a slowloris handshake",
         script: b"RFB 003.008\n\x01\x01\0\0\0\0".to_vec(),
         trickle: Some(Duration::from_millis(300)),
-        expect: error("timed out", TIMEOUT),
+        expect: error(|e| matches!(e, Error::Timeout { .. }), TIMEOUT),
     });
     list
 }

@@ -51,16 +51,14 @@ fn every_attack_against_the_widget() {
         let (port, server) = serve_once(a.script, a.trickle);
         display.open_host("127.0.0.1", port);
         match a.expect {
-            Expect::Error { text, .. } => {
+            Expect::Error { .. } => {
+                // Which error it is, is the engine's (checked in malicious.rs); the widget
+                // must report exactly one.
                 run_until(a.name, Duration::from_secs(30), || {
                     *disconnects.borrow() > before
                 });
                 let errors = errors.borrow();
-                assert!(
-                    errors.len() == 1 && errors[0].contains(text),
-                    "{}: {errors:?} lacks {text:?}",
-                    a.name
-                );
+                assert_eq!(errors.len(), 1, "{}: {errors:?}", a.name);
             }
             Expect::Frame => {
                 run_until(a.name, Duration::from_secs(30), || {

@@ -230,11 +230,9 @@ fn vnc_display_widget_against_xvnc() {
         },
     );
     evil.join().unwrap();
-    assert!(
-        errors.borrow().iter().any(|e| e.contains("outside")),
-        "{:?}",
-        errors.borrow()
-    );
+    // One error reported (which one is the engine's business, tested with the same bytes in
+    // vnc-core's hostile tests).
+    assert_eq!(errors.borrow().len(), 1, "{:?}", errors.borrow());
 
     // A password asked for and answered later, from the main loop, as a dialog would.
     let server = XServer::xvnc(XvncOptions {

@@ -65,10 +65,8 @@ fn reading_ahead_is_pixel_exact_and_hands_on_every_byte() {
     rt.block_on(async {
         let address: Address = format!("127.0.0.1::{}", s.port).parse().unwrap();
         for encoding in [Encoding::Hextile, Encoding::Zrle] {
-            let config = Config {
-                encodings: vec![encoding, Encoding::CopyRect, Encoding::DesktopSize],
-                ..Config::default()
-            };
+            let mut config = Config::default();
+            config.encodings = vec![encoding, Encoding::CopyRect, Encoding::DesktopSize];
             let options = ConnectOptions {
                 read_ahead: ReadAhead::Always,
                 ..ConnectOptions::default()

@@ -314,7 +314,7 @@ mod tests {
             "a]b",
         ] {
             let e = Address::parse(s).unwrap_err();
-            assert!(e.to_string().contains("accepted forms"), "{s}: {e}");
+            assert!(e.to_string().contains(ADDRESS_FORMS), "{s}: {e}");
         }
     }
 

@@ -1,5 +1,6 @@
-//! What a session is configured with before it starts: security preferences, encodings, the
-//! pixel format to ask for, and the limits that bound what a server can make us allocate.
+//! What a session is configured with before it starts: security preferences, TLS trust (as
+//! data), encodings, the pixel format to ask for, and the limits that bound what a server can
+//! make us allocate. Every configuration type is non-exhaustive: start from `default()`.
 
 use std::time::Duration;
 
@@ -10,7 +11,15 @@ use crate::security::SecurityType;
 /// Upper bounds on what a server can make the session allocate or wait for.
 ///
 /// Each limit is checked against the length or size field *before* anything is allocated.
+/// New limits may be added: start from [`Limits::default`] and change fields.
+///
+/// ```
+/// let mut limits = vnc_core::Limits::default();
+/// limits.max_width = 4096;
+/// limits.max_height = 4096;
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Limits {
     /// Largest framebuffer width accepted (ServerInit, DesktopSize).
     pub max_width: u16,
@@ -48,21 +57,25 @@ impl Default for Limits {
     }
 }
 
-/// Where trusted CA certificates come from.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub enum Trust {
-    /// The operating system's store.
-    #[default]
-    System,
-    /// CA certificates in PEM (the contents of a CA file).
-    Pem(Vec<u8>),
-}
-
-/// How x509 TLS sessions verify the server.
-#[derive(Clone, Debug, Default)]
+/// How x509 TLS sessions verify the server. Everything here is data: the session reads no
+/// file and no system store. Applications and adapters load those with
+/// [`trust_store`](crate::trust_store) and [`known_certs`](crate::known_certs).
+///
+/// New settings may be added: start from [`TlsConfig::default`] (which trusts nothing but
+/// what is added to it) and change fields.
+///
+/// ```
+/// let mut tls = vnc_core::TlsConfig::default();
+/// tls.pinned_sha256.push([0x5a; 32]);
+/// tls.ask_on_untrusted = true;
+/// ```
+#[derive(Clone, Default)]
+#[non_exhaustive]
 pub struct TlsConfig {
-    /// Trusted CAs.
-    pub trust: Trust,
+    /// Trusted CA certificates, each in DER. Empty: only [`pinned_sha256`](Self::pinned_sha256),
+    /// [`known_sha256`](Self::known_sha256) or the application's answer (with
+    /// [`ask_on_untrusted`](Self::ask_on_untrusted)) can make a certificate trusted.
+    pub root_certificates: Vec<Vec<u8>>,
     /// Certificate revocation lists in PEM (may be empty).
     pub crls_pem: Vec<u8>,
     /// A client certificate chain and its private key, both PEM, for servers that require one
@@ -71,6 +84,14 @@ pub struct TlsConfig {
     /// Trust exactly the certificates with these SHA-256 fingerprints (of the DER form), and
     /// no other, whatever their issuer or name.
     pub pinned_sha256: Vec<[u8; 32]>,
+    /// Fingerprints of certificates the user accepted for this server before (trust on first
+    /// use; see [`known_certs`](crate::known_certs)). A certificate that fails verification is
+    /// still trusted when it is one of these; when it is not but this list is not empty, the
+    /// certificate has changed and is refused as [`CertificateProblem::Changed`]
+    /// (or asked about, with [`ask_on_untrusted`](Self::ask_on_untrusted)).
+    ///
+    /// [`CertificateProblem::Changed`]: crate::CertificateProblem::Changed
+    pub known_sha256: Vec<[u8; 32]>,
     /// When a certificate fails verification, finish the handshake, send nothing, and ask the
     /// application with [`Event::CertificateUnverified`](crate::Event); it answers with
     /// [`Session::accept_certificate`](crate::Session::accept_certificate) (trust on first use).
@@ -78,33 +99,30 @@ pub struct TlsConfig {
     pub ask_on_untrusted: bool,
 }
 
+/// Counts instead of bytes: a system store is a hundred certificates, and the client key is
+/// a secret.
+impl std::fmt::Debug for TlsConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TlsConfig")
+            .field("root_certificates", &self.root_certificates.len())
+            .field("crls_pem", &self.crls_pem.len())
+            .field("client_cert", &self.client_cert_pem.is_some())
+            .field("pinned_sha256", &self.pinned_sha256.len())
+            .field("known_sha256", &self.known_sha256.len())
+            .field("ask_on_untrusted", &self.ask_on_untrusted)
+            .finish()
+    }
+}
+
 impl TlsConfig {
-    /// Reads the files of a typical command line: a CA file, a CRL file, a client certificate
-    /// and key. (The session itself does no file I/O.)
-    pub fn from_files(
-        ca: Option<&std::path::Path>,
-        crl: Option<&std::path::Path>,
-        client: Option<(&std::path::Path, &std::path::Path)>,
-    ) -> std::io::Result<TlsConfig> {
-        let read = |p: &std::path::Path| {
-            std::fs::read(p)
-                .map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", p.display())))
-        };
-        Ok(TlsConfig {
-            trust: match ca {
-                Some(p) => Trust::Pem(read(p)?),
-                None => Trust::System,
-            },
-            crls_pem: match crl {
-                Some(p) => read(p)?,
-                None => Vec::new(),
-            },
-            client_cert_pem: match client {
-                Some((c, k)) => Some((read(c)?, read(k)?)),
-                None => None,
-            },
-            ..TlsConfig::default()
-        })
+    /// Adds the CA certificates of a PEM text (the contents of a CA file) to
+    /// [`root_certificates`](Self::root_certificates); returns how many there were. A text
+    /// with no certificate is an error ([`Error::TlsConfig`](crate::Error::TlsConfig)).
+    pub fn add_root_certificates_pem(&mut self, pem: &[u8]) -> Result<usize, crate::Error> {
+        let certs = crate::tls::pem_certificates(pem)?;
+        let n = certs.len();
+        self.root_certificates.extend(certs);
+        Ok(n)
     }
 }
 
@@ -135,11 +153,8 @@ pub enum PixelFormatRequest {
     ///
     /// ```
     /// use vnc_core::{Config, PixelFormatRequest};
-    /// let config = Config {
-    ///     pixel_format: PixelFormatRequest::Full32,
-    ///     ..Config::default()
-    /// };
-    /// # let _ = config;
+    /// let mut config = Config::default();
+    /// config.pixel_format = PixelFormatRequest::Full32;
     /// ```
     Full32,
 }
@@ -172,17 +187,19 @@ impl Default for PixelFormatRequest {
 
 /// Configuration of a [`Session`](crate::Session).
 ///
+/// New settings may be added, so a configuration starts from [`Config::default`] and changes
+/// fields:
+///
 /// ```
 /// use vnc_core::{Config, Encoding, PixelFormatRequest, SecurityType};
-/// let config = Config {
-///     security_types: vec![SecurityType::VncAuth],
-///     encodings: vec![Encoding::Hextile, Encoding::Raw],
-///     pixel_format: PixelFormatRequest::MEDIUM,
-///     ..Config::default()
-/// };
+/// let mut config = Config::default();
+/// config.security_types = vec![SecurityType::VncAuth];
+/// config.encodings = vec![Encoding::Hextile, Encoding::Raw];
+/// config.pixel_format = PixelFormatRequest::MEDIUM;
 /// assert!(config.shared);
 /// ```
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct Config {
     /// Accepted security types, most preferred first. Types the server offers that are not in
     /// this list are never chosen.
@@ -190,7 +207,11 @@ pub struct Config {
     /// Refuse every security type that sends the password or the screen in the clear.
     pub require_encryption: bool,
     /// The host name or IP address the user asked for: checked against the server's
-    /// certificate and sent as SNI. Adapters fill it in from the address.
+    /// certificate and sent as SNI. Adapters fill it in from a TCP address; over a stream or
+    /// a Unix socket the application gives it (as gtk-vnc's `open_fd_with_hostname`).
+    /// Without one, x509 TLS fails with
+    /// [`Error::ServerNameMissing`](crate::Error::ServerNameMissing) unless a certificate is
+    /// pinned ([`TlsConfig::pinned_sha256`]).
     pub server_name: Option<String>,
     /// How x509 TLS verifies the server.
     pub tls: TlsConfig,

@@ -1,5 +1,6 @@
 //! The engine's error type. Every way a session can end badly is one variant here, with enough
-//! context (which handshake step, which message, which field) for a person to act on it.
+//! context (which handshake step, which message, which field) for a person to act on it, and
+//! an [`ErrorKind`] for a program to act on (exit codes, asking for a password again).
 
 use std::fmt;
 
@@ -34,6 +35,46 @@ impl fmt::Display for Step {
             Step::ServerMessage => "server message",
         })
     }
+}
+
+/// The broad class of an [`Error`] (or of an adapter's error), for programs that react to
+/// failures without reading messages: an exit code, asking for credentials again, retrying.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The peer is not a VNC server (it sent no RFB version string).
+    NotVnc,
+    /// The server refused the connection before authentication, giving a reason.
+    Refused,
+    /// The server speaks an RFB version this client does not.
+    Incompatible,
+    /// No security type both sides accept: none in common, encryption required but not
+    /// offered, or anonymous TLS not built in.
+    Security,
+    /// The server rejected the credentials.
+    Authentication,
+    /// The server broke the protocol.
+    Protocol,
+    /// The server sent a value above one of the [`Limits`](crate::Limits).
+    Limit,
+    /// The connection ended in the middle of the handshake or of a message.
+    UnexpectedEof,
+    /// The handshake (or, in an adapter, connecting) took too long.
+    Timeout,
+    /// TLS itself failed (an alert, a corrupt record, the server refused our certificate).
+    Tls,
+    /// The server's certificate is not trusted, or cannot be checked (no host name).
+    Certificate,
+    /// The session's settings cannot be used (for example a malformed client key).
+    Configuration,
+    /// The session already ended.
+    Closed,
+    /// An adapter could not resolve the server's name.
+    Resolve,
+    /// An adapter could not connect.
+    Connect,
+    /// Reading or writing the connection failed.
+    Io,
 }
 
 /// Errors of a [`Session`](crate::Session).
@@ -146,6 +187,14 @@ pub enum Error {
         /// The certificate.
         certificate: Box<CertificateInfo>,
     },
+    /// An x509 security type was chosen, but no host name was given to check the server's
+    /// certificate against ([`Config::server_name`](crate::Config::server_name); a stream or a
+    /// Unix socket has none of its own) and no certificate is pinned.
+    #[error(
+        "the server's certificate cannot be checked: x509 TLS needs the server's host name, and \
+         none was given (set the TLS host name, or pin the certificate's SHA-256 fingerprint)"
+    )]
+    ServerNameMissing,
     /// An anonymous-TLS security type was chosen but this build has no anonymous TLS.
     #[error(
         "the server wants anonymous TLS, but this client was not built with anonymous TLS (feature anon-tls)"
@@ -163,6 +212,51 @@ pub enum Error {
 }
 
 impl Error {
+    /// What kind of failure this is.
+    ///
+    /// ```
+    /// use vnc_core::{Error, ErrorKind};
+    /// let e = Error::AuthenticationFailed { reason: None };
+    /// assert_eq!(e.kind(), ErrorKind::Authentication);
+    /// ```
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::NotRfb { .. } => ErrorKind::NotVnc,
+            Error::UnsupportedVersion { .. } => ErrorKind::Incompatible,
+            Error::ConnectionRefused { .. } => ErrorKind::Refused,
+            Error::NoCommonSecurityType { .. }
+            | Error::EncryptionRequired { .. }
+            | Error::AnonTlsUnavailable => ErrorKind::Security,
+            Error::AuthenticationFailed { .. } => ErrorKind::Authentication,
+            Error::Protocol { .. } => ErrorKind::Protocol,
+            Error::LimitExceeded { .. } => ErrorKind::Limit,
+            Error::UnexpectedEof { .. } => ErrorKind::UnexpectedEof,
+            Error::Timeout { .. } => ErrorKind::Timeout,
+            Error::Tls { .. } => ErrorKind::Tls,
+            Error::TlsConfig { .. } => ErrorKind::Configuration,
+            Error::Certificate { .. }
+            | Error::CertificateRefused { .. }
+            | Error::ServerNameMissing => ErrorKind::Certificate,
+            Error::Closed => ErrorKind::Closed,
+        }
+    }
+
+    /// The part of the exchange that was under way, where the error records it.
+    pub fn step(&self) -> Option<Step> {
+        match self {
+            Error::Protocol { step, .. }
+            | Error::LimitExceeded { step, .. }
+            | Error::UnexpectedEof { step }
+            | Error::Timeout { step } => Some(*step),
+            Error::NotRfb { .. } | Error::UnsupportedVersion { .. } => Some(Step::Version),
+            Error::NoCommonSecurityType { .. } | Error::EncryptionRequired { .. } => {
+                Some(Step::Security)
+            }
+            Error::AuthenticationFailed { .. } => Some(Step::Authentication),
+            _ => None,
+        }
+    }
+
     /// True when the server rejected the credentials (as opposed to a transport or protocol
     /// problem), so a client can ask again.
     pub fn is_authentication_failure(&self) -> bool {
@@ -177,6 +271,7 @@ impl Error {
                 | Error::TlsConfig { .. }
                 | Error::Certificate { .. }
                 | Error::CertificateRefused { .. }
+                | Error::ServerNameMissing
                 | Error::AnonTlsUnavailable
         )
     }

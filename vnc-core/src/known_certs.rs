@@ -1,6 +1,9 @@
-//! A small store of server certificates the user has accepted, one line per server
-//! (`server sha256-hex`), so that trust on first use can refuse a changed certificate loudly,
-//! as SSH does with host keys. File I/O for applications; the session itself does none.
+//! The trust-on-first-use file, for applications: server certificates the user has accepted,
+//! one line per server (`server sha256-hex`), so that a changed certificate is refused loudly,
+//! as SSH does with host keys. The application loads it, hands the session what it knows
+//! about one server as data ([`KnownCertificates::known_sha256`] into
+//! [`TlsConfig::known_sha256`](crate::TlsConfig::known_sha256)), and records what the user
+//! accepts with [`KnownCertificates::add`]. The session itself reads and writes no file.
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -29,6 +32,7 @@ pub enum Known {
 /// store.add("vm1::5901", &[1; 32]).unwrap();
 /// let store = KnownCertificates::load(&dir.join("known")).unwrap();
 /// assert_eq!(store.check("vm1::5901", &[1; 32]), Known::Match);
+/// assert_eq!(store.known_sha256("vm1::5901"), vec![[1; 32]]);
 /// assert!(matches!(store.check("vm1::5901", &[2; 32]), Known::Changed { .. }));
 /// # std::fs::remove_dir_all(dir).unwrap();
 /// ```
@@ -82,6 +86,18 @@ impl KnownCertificates {
             Some((_, fp)) if fp == sha256 => Known::Match,
             Some((_, fp)) => Known::Changed { previous: *fp },
         }
+    }
+
+    /// What to put in [`TlsConfig::known_sha256`](crate::TlsConfig::known_sha256) for
+    /// `server`: the fingerprint accepted last, if any.
+    pub fn known_sha256(&self, server: &str) -> Vec<[u8; 32]> {
+        self.entries
+            .iter()
+            .rev()
+            .find(|(s, _)| s == server)
+            .map(|(_, fp)| *fp)
+            .into_iter()
+            .collect()
     }
 
     /// Records `sha256` as accepted for `server` (appending to the file, creating it and its

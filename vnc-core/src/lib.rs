@@ -59,12 +59,13 @@ pub mod testing;
 mod tls;
 #[cfg(feature = "tokio")]
 pub mod tokio;
+pub mod trust_store;
 
 pub use address::{Address, AddressError};
-pub use config::{Config, Limits, PixelFormatRequest, TlsConfig, Trust, parse_sha256_fingerprint};
+pub use config::{Config, Limits, PixelFormatRequest, TlsConfig, parse_sha256_fingerprint};
 pub use encoding::desktop_size::{ResizeReason, ResizeStatus, Screen};
 pub use encoding::{Encoding, UnknownEncoding};
-pub use error::{CertificateInfo, CertificateProblem, Error, ProtocolError, Step};
+pub use error::{CertificateInfo, CertificateProblem, Error, ErrorKind, ProtocolError, Step};
 pub use event::{Cursor, Event};
 pub use framebuffer::{Framebuffer, Rect};
 pub use handshake::version::ProtocolVersion;

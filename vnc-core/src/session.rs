@@ -768,12 +768,7 @@ impl Session {
     fn start_tls(&mut self, t: SecurityType) -> Result<State, Error> {
         let layer = match t.protection() {
             Protection::Authenticated => {
-                let name = self
-                    .config
-                    .server_name
-                    .clone()
-                    .unwrap_or_else(|| "localhost".to_owned());
-                TlsLayer::x509(&self.config.tls, &name)?
+                TlsLayer::x509(&self.config.tls, self.config.server_name.as_deref())?
             }
             _ => TlsLayer::anonymous()?,
         };

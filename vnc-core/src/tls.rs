@@ -1,6 +1,8 @@
 //! TLS inside the engine: the only module that names rustls types. When VeNCrypt reaches an
 //! x509 sub-type, the session wraps the rest of the stream in rustls's own sans-IO
 //! `ClientConnection`; for anonymous sub-types it uses [`crate::anon_tls`]. Adapters never know.
+//! Trust comes from [`TlsConfig`] as data (root certificates, pins, certificates accepted
+//! before); this module reads no file and no system store.
 
 use std::io::{Read, Write};
 use std::sync::{Arc, Mutex};
@@ -16,7 +18,7 @@ use rustls::{
     ClientConfig, ClientConnection, DigitallySignedStruct, RootCertStore, SignatureScheme,
 };
 
-use crate::config::{TlsConfig, Trust};
+use crate::config::TlsConfig;
 use crate::error::{CertificateInfo, CertificateProblem, Error};
 
 /// A TLS session wrapped around the byte stream.
@@ -96,6 +98,8 @@ struct Verifier {
     inner: Option<Arc<WebPkiServerVerifier>>,
     provider: Arc<CryptoProvider>,
     pins: Vec<[u8; 32]>,
+    /// Accepted before for this server (trust on first use).
+    known: Vec<[u8; 32]>,
     ask: bool,
     verdict: Arc<Mutex<Verdict>>,
 }
@@ -138,17 +142,25 @@ impl ServerCertVerifier for Verifier {
                 rustls::CertificateError::UnknownIssuer,
             )),
         };
-        match checked {
-            Ok(v) => Ok(v),
-            Err(e) if self.ask => {
-                // Finish the handshake, but send nothing until the application has decided.
-                verdict.unverified = Some((describe(end_entity), problem_of(&e)));
-                Ok(ServerCertVerified::assertion())
-            }
-            Err(e) => {
-                verdict.rejected = Some((describe(end_entity), problem_of(&e)));
-                Err(e)
-            }
+        let e = match checked {
+            Ok(v) => return Ok(v),
+            Err(e) => e,
+        };
+        let problem = if self.known.is_empty() {
+            problem_of(&e)
+        } else if self.known.contains(&fingerprint(end_entity)) {
+            // The user accepted exactly this certificate for this server before.
+            return Ok(ServerCertVerified::assertion());
+        } else {
+            CertificateProblem::Changed
+        };
+        if self.ask {
+            // Finish the handshake, but send nothing until the application has decided.
+            verdict.unverified = Some((describe(end_entity), problem));
+            Ok(ServerCertVerified::assertion())
+        } else {
+            verdict.rejected = Some((describe(end_entity), problem));
+            Err(e)
         }
     }
 
@@ -187,6 +199,21 @@ impl ServerCertVerifier for Verifier {
     }
 }
 
+/// The certificates of a PEM text, each in DER; none is an error.
+pub(crate) fn pem_certificates(pem: &[u8]) -> Result<Vec<Vec<u8>>, Error> {
+    let certs = CertificateDer::pem_slice_iter(pem)
+        .map(|c| c.map(|c| c.to_vec()))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| config_error("reading the CA certificates", e))?;
+    if certs.is_empty() {
+        return Err(config_error(
+            "the CA certificates",
+            "the PEM text holds no certificate",
+        ));
+    }
+    Ok(certs)
+}
+
 fn config_error(what: &str, e: impl std::fmt::Display) -> Error {
     Error::TlsConfig {
         message: format!("{what}: {e}"),
@@ -194,34 +221,40 @@ fn config_error(what: &str, e: impl std::fmt::Display) -> Error {
 }
 
 impl TlsLayer {
-    /// Starts an x509-verified TLS client for `server_name`.
-    pub(crate) fn x509(cfg: &TlsConfig, server_name: &str) -> Result<TlsLayer, Error> {
+    /// Starts an x509-verified TLS client for `server_name`. Without a name only a pinned
+    /// certificate can be trusted, so that needs a pin.
+    pub(crate) fn x509(cfg: &TlsConfig, server_name: Option<&str>) -> Result<TlsLayer, Error> {
+        let name = match server_name {
+            Some(n) => ServerName::try_from(n.to_owned())
+                .map_err(|e| config_error(&format!("the server name {n:?}"), e))?,
+            // A pin trusts one certificate whatever its names; an IP address sends no SNI.
+            None if !cfg.pinned_sha256.is_empty() => {
+                ServerName::IpAddress(std::net::Ipv4Addr::UNSPECIFIED.into())
+            }
+            None => return Err(Error::ServerNameMissing),
+        };
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let mut roots = RootCertStore::empty();
-        match &cfg.trust {
-            Trust::Pem(pem) => {
-                for cert in CertificateDer::pem_slice_iter(pem) {
-                    let cert = cert.map_err(|e| config_error("reading the CA certificates", e))?;
-                    roots
-                        .add(cert)
-                        .map_err(|e| config_error("adding a CA certificate", e))?;
-                }
-                if roots.is_empty() {
-                    return Err(config_error("the CA file", "it holds no certificate"));
-                }
-            }
-            Trust::System => {
-                let found = rustls_native_certs::load_native_certs();
-                for cert in found.certs {
-                    let _ = roots.add(cert);
-                }
-                if roots.is_empty() && cfg.pinned_sha256.is_empty() && !cfg.ask_on_untrusted {
-                    return Err(config_error(
-                        "the system trust store",
-                        "no CA certificates found; give a CA file",
-                    ));
-                }
-            }
+        // Certificates a system store holds but webpki cannot use are skipped, as rustls's
+        // own examples do; the rest still anchor trust.
+        let (_, unusable) = roots.add_parsable_certificates(
+            cfg.root_certificates
+                .iter()
+                .map(|der| CertificateDer::from(der.as_slice())),
+        );
+        if unusable > 0 {
+            tracing::debug!(unusable, "skipped root certificates webpki cannot parse");
+        }
+        if roots.is_empty()
+            && cfg.pinned_sha256.is_empty()
+            && cfg.known_sha256.is_empty()
+            && !cfg.ask_on_untrusted
+        {
+            return Err(config_error(
+                "trust",
+                "no CA certificate to verify the server with; load the system store or a CA file \
+                 (vnc_core::trust_store), or pin the certificate",
+            ));
         }
         let mut crls = Vec::new();
         for crl in CertificateRevocationListDer::pem_slice_iter(&cfg.crls_pem) {
@@ -250,6 +283,7 @@ impl TlsLayer {
                 inner: webpki,
                 provider: provider.clone(),
                 pins: cfg.pinned_sha256.clone(),
+                known: cfg.known_sha256.clone(),
                 ask: cfg.ask_on_untrusted,
                 verdict: verdict.clone(),
             }));
@@ -266,8 +300,6 @@ impl TlsLayer {
             }
             None => builder.with_no_client_auth(),
         };
-        let name = ServerName::try_from(server_name.to_owned())
-            .map_err(|e| config_error(&format!("the server name {server_name:?}"), e))?;
         let conn = ClientConnection::new(Arc::new(config), name)
             .map_err(|e| tls_error("starting TLS", e))?;
         Ok(TlsLayer::Rustls {

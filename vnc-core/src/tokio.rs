@@ -2,6 +2,12 @@
 //! [`Session`] over any async byte stream. It only moves bytes and time between the socket and
 //! the engine; everything the protocol means lives in the engine.
 //!
+//! Unix sockets ([`Stream::Unix`], [`Address::Unix`]) and reading ahead
+//! on a helper thread ([`ReadAhead`]) are Unix only; elsewhere a Unix address fails to connect
+//! and the connection always reads on its own task. (`cargo check -p vnc-core
+//! --no-default-features --features tokio --target x86_64-pc-windows-gnu` passes; the default
+//! feature anon-tls needs an OpenSSL built for the target.)
+//!
 //! ```no_run
 //! use vnc_core::{Address, Config, Event};
 //! use vnc_core::tokio::{Connection, ConnectOptions};
@@ -32,7 +38,9 @@ pub use read_ahead::ReadAhead;
 use read_ahead::{BUFFER, Reader, Watch};
 
 use ::tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, ReadBuf};
-use ::tokio::net::{TcpStream, UnixStream};
+use ::tokio::net::TcpStream;
+#[cfg(unix)]
+use ::tokio::net::UnixStream;
 use ::tokio::sync::{mpsc, oneshot};
 use ::tokio::task::JoinSet;
 use ::tokio::time::{Instant, sleep, sleep_until, timeout};
@@ -87,6 +95,20 @@ pub enum Error {
 }
 
 impl Error {
+    /// What kind of failure this is: the engine's [`kind`](crate::Error::kind) for a session
+    /// error, else [`Resolve`](crate::ErrorKind::Resolve),
+    /// [`Connect`](crate::ErrorKind::Connect), [`Timeout`](crate::ErrorKind::Timeout) or
+    /// [`Io`](crate::ErrorKind::Io).
+    pub fn kind(&self) -> crate::ErrorKind {
+        match self {
+            Error::Resolve { .. } => crate::ErrorKind::Resolve,
+            Error::Connect { .. } => crate::ErrorKind::Connect,
+            Error::ConnectTimeout { .. } => crate::ErrorKind::Timeout,
+            Error::Io { .. } => crate::ErrorKind::Io,
+            Error::Session { source, .. } => source.kind(),
+        }
+    }
+
     /// The engine's error, if this is one.
     pub fn session_error(&self) -> Option<&crate::Error> {
         match self {
@@ -104,6 +126,9 @@ pub struct ConnectOptions {
     pub connect_timeout: Duration,
     /// When to read the socket on a helper thread while the session decodes.
     pub read_ahead: ReadAhead,
+    /// When the configuration's TLS has no root certificates, trust the operating system's
+    /// ([`trust_store::system_roots`](crate::trust_store::system_roots)). True by default.
+    pub system_roots: bool,
 }
 
 impl Default for ConnectOptions {
@@ -111,6 +136,7 @@ impl Default for ConnectOptions {
         ConnectOptions {
             connect_timeout: Duration::from_secs(15),
             read_ahead: ReadAhead::default(),
+            system_roots: true,
         }
     }
 }
@@ -120,7 +146,8 @@ impl Default for ConnectOptions {
 pub enum Stream {
     /// TCP.
     Tcp(TcpStream),
-    /// A Unix-domain socket.
+    /// A Unix-domain socket (Unix only).
+    #[cfg(unix)]
     Unix(UnixStream),
 }
 
@@ -132,6 +159,7 @@ impl AsyncRead for Stream {
     ) -> Poll<io::Result<()>> {
         match self.get_mut() {
             Stream::Tcp(s) => Pin::new(s).poll_read(cx, buf),
+            #[cfg(unix)]
             Stream::Unix(s) => Pin::new(s).poll_read(cx, buf),
         }
     }
@@ -145,18 +173,21 @@ impl AsyncWrite for Stream {
     ) -> Poll<io::Result<usize>> {
         match self.get_mut() {
             Stream::Tcp(s) => Pin::new(s).poll_write(cx, buf),
+            #[cfg(unix)]
             Stream::Unix(s) => Pin::new(s).poll_write(cx, buf),
         }
     }
     fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         match self.get_mut() {
             Stream::Tcp(s) => Pin::new(s).poll_flush(cx),
+            #[cfg(unix)]
             Stream::Unix(s) => Pin::new(s).poll_flush(cx),
         }
     }
     fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         match self.get_mut() {
             Stream::Tcp(s) => Pin::new(s).poll_shutdown(cx),
+            #[cfg(unix)]
             Stream::Unix(s) => Pin::new(s).poll_shutdown(cx),
         }
     }
@@ -167,6 +198,7 @@ pub async fn connect_stream(address: &Address, options: &ConnectOptions) -> Resu
     let server = address.to_string();
     let attempt = async {
         match address {
+            #[cfg(unix)]
             Address::Unix(path) => {
                 UnixStream::connect(path)
                     .await
@@ -176,6 +208,14 @@ pub async fn connect_stream(address: &Address, options: &ConnectOptions) -> Resu
                         source,
                     })
             }
+            #[cfg(not(unix))]
+            Address::Unix(_) => Err(Error::Connect {
+                server: server.clone(),
+                source: io::Error::new(
+                    io::ErrorKind::Unsupported,
+                    "Unix sockets are not available on this system",
+                ),
+            }),
             Address::Tcp { host, port } => connect_tcp(host, *port).await.map(Stream::Tcp),
         }
     };
@@ -272,7 +312,9 @@ enum Ahead<S> {
 }
 
 impl Connection<Stream> {
-    /// Connects to `address` and starts a session with `config`.
+    /// Connects to `address` and starts a session with `config`. The certificate of an x509
+    /// TLS server is checked against [`Config::server_name`], or else the TCP address's host
+    /// (a Unix socket has no host: give the name in the configuration).
     pub async fn connect(
         address: &Address,
         mut config: Config,
@@ -281,6 +323,9 @@ impl Connection<Stream> {
         if let (None, Address::Tcp { host, .. }) = (&config.server_name, address) {
             // The server's certificate must be for what the user typed.
             config.server_name = Some(host.clone());
+        }
+        if options.system_roots && config.tls.root_certificates.is_empty() {
+            config.tls.root_certificates = crate::trust_store::system_roots();
         }
         let stream = connect_stream(address, options).await?;
         let session = Session::new(config, Instant::now().into_std());
@@ -323,7 +368,10 @@ impl Connection<Stream> {
 
 impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
     /// Runs `session` over a stream the caller already has (an accepted socket, an SSH
-    /// tunnel's pipe...). `server` names the peer in errors.
+    /// tunnel's pipe...). `server` names the peer in errors. An x509 TLS server's certificate
+    /// is checked against the session's [`Config::server_name`], which a stream cannot supply:
+    /// give it in the configuration (or pin the certificate), else the handshake fails with
+    /// [`crate::Error::ServerNameMissing`].
     pub fn new(stream: S, session: Session, server: impl Into<String>) -> Self {
         Connection {
             stream,

@@ -46,11 +46,9 @@ fn helper_threads_end_with_their_sessions() {
     corrupt.extend_from_slice(&4u32.to_be_bytes());
     corrupt.extend_from_slice(&[0x78, 0x9c, 0xff, 0xff]);
 
-    let config = Config {
-        inflate_thread: true,
-        inflate_thread_min_input: 0,
-        ..Config::default()
-    };
+    let mut config = Config::default();
+    config.inflate_thread = true;
+    config.inflate_thread_min_input = 0;
     let before = threads();
     assert!(before > 0, "cannot count threads in /proc/self/task");
     for round in 0..20 {

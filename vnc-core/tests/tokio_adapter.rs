@@ -34,14 +34,18 @@ async fn a_refused_address_falls_through_to_the_next_at_once() {
     let stream = connect_addrs("test", vec![refused, good]).await.unwrap();
     assert_eq!(stream.peer_addr().unwrap(), good);
     accept.await.unwrap();
-    // Every address refused: the error names the last one.
+    // Every address refused: the error names the server and the last address.
     let err = connect_addrs("nothing here", vec![refused])
         .await
         .unwrap_err();
-    assert!(
-        err.to_string().contains("nothing here") && err.to_string().contains(&refused.to_string()),
-        "{err}"
-    );
+    assert_eq!(err.kind(), vnc_core::ErrorKind::Connect);
+    match &err {
+        vnc_core::tokio::Error::Connect { server, source } => {
+            assert_eq!(*server, format!("nothing here ({refused})"));
+            assert_eq!(source.kind(), std::io::ErrorKind::ConnectionRefused);
+        }
+        other => panic!("{other:?}"),
+    }
 }
 
 #[tokio::test]

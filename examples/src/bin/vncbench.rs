@@ -37,13 +37,11 @@ fn main() -> ExitCode {
         host: host.clone(),
         port,
     };
-    let config = Config {
-        security_types: vec![SecurityType::None],
-        encodings: vec![encoding, Encoding::Raw],
-        pixel_format: PixelFormatRequest::ServerNative,
-        continuous_updates: true,
-        ..Config::default()
-    };
+    let mut config = Config::default();
+    config.security_types = vec![SecurityType::None];
+    config.encodings = vec![encoding, Encoding::Raw];
+    config.pixel_format = PixelFormatRequest::ServerNative;
+    config.continuous_updates = true;
     let read_ahead = match std::env::var("BENCH_READ_AHEAD").as_deref() {
         Err(_) | Ok("auto") => ReadAhead::WhenDecodeBound,
         Ok("never") => ReadAhead::Never,

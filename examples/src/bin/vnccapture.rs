@@ -45,6 +45,9 @@ TLS (VeNCrypt X509*/TLS*, anonymous TLS type 18):
   --crl-file PEM     certificate revocation list
   --pin-sha256 HEX   trust exactly the certificate with this SHA-256 fingerprint (repeatable;
                      64 hex digits, ':' allowed), whatever its issuer or name
+  --tls-hostname NAME
+                     check the certificate against NAME (default: SERVER's host; a Unix
+                     socket has none, so x509 over one needs this or --pin-sha256)
   --trust-on-first-use
                      accept an unverified certificate the first time a server shows it and
                      remember it (in $XDG_DATA_HOME/vnc-rs/known-certificates); refuse it if
@@ -90,6 +93,7 @@ struct Args {
     timeout: Duration,
     verbosity: i32,
     tls: vnc_core::TlsConfig,
+    tls_hostname: Option<String>,
     require_encryption: bool,
     allow_insecure: bool,
 }
@@ -112,6 +116,7 @@ fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Option<Args>, 
     let mut timeout = Duration::from_secs(30);
     let mut verbosity = 0;
     let mut tls_args = vnc_examples::TlsArgs::default();
+    let mut tls_hostname = None;
     let (mut require_encryption, mut allow_insecure, mut tofu) = (false, false, false);
     while let Some(arg) = p.next().map_err(usage)? {
         match arg {
@@ -170,6 +175,9 @@ fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Option<Args>, 
                     .set(&name, p.value().map_err(usage)?)
                     .map_err(usage)?;
             }
+            Long("tls-hostname") => {
+                tls_hostname = Some(p.value().map_err(usage)?.string().map_err(usage)?)
+            }
             Long("trust-on-first-use") => tofu = true,
             Long("require-encryption") => require_encryption = true,
             Long("allow-insecure") => allow_insecure = true,
@@ -194,14 +202,18 @@ fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Option<Args>, 
             .collect()
     });
     all.extend(Encoding::DEFAULT.iter().copied().filter(|e| e.is_pseudo()));
-    let any_tls = tls_args.any() || tofu;
+    let any_tls = tls_args.any() || tofu || tls_hostname.is_some();
     let mut tls = tls_args.build().map_err(|e| match e {
         vnc_examples::TlsArgsError::Usage(m) => usage(m),
         vnc_examples::TlsArgsError::File(m) => Failure(exit::TLS, m),
     })?;
     tls.ask_on_untrusted = tofu;
+    if tofu {
+        tls.known_sha256 = known_store()?.0.known_sha256(&server.to_string());
+    }
     Ok(Some(Args {
         tls,
+        tls_hostname,
         require_encryption: (require_encryption || any_tls) && !allow_insecure,
         allow_insecure,
         server,
@@ -280,16 +292,15 @@ async fn capture(args: &Args, step: &mut &'static str) -> Result<Framebuffer, Fa
     if args.allow_insecure {
         security_types.push(vnc_core::SecurityType::Plain);
     }
-    let config = Config {
-        security_types,
-        require_encryption: args.require_encryption,
-        tls: args.tls.clone(),
-        encodings: args.encodings.clone(),
-        pixel_format: args.pixel_format,
-        continuous_updates: false,
-        handshake_timeout: None,
-        ..Config::default()
-    };
+    let mut config = Config::default();
+    config.security_types = security_types;
+    config.require_encryption = args.require_encryption;
+    config.tls = args.tls.clone();
+    config.server_name = args.tls_hostname.clone();
+    config.encodings = args.encodings.clone();
+    config.pixel_format = args.pixel_format;
+    config.continuous_updates = false;
+    config.handshake_timeout = None;
     *step = "connect";
     let mut conn = Connection::connect(
         &args.server,
@@ -397,12 +408,11 @@ fn trust_on_first_use(
     cert: &vnc_core::CertificateInfo,
     problem: &vnc_core::CertificateProblem,
 ) -> Result<bool, Failure> {
-    use vnc_core::known_certs::{Known, KnownCertificates};
+    use vnc_core::known_certs::Known;
     let fail = |msg: String| Failure(exit::TLS, format!("{server}: {msg}"));
-    let path = KnownCertificates::default_path()
-        .ok_or_else(|| fail("no HOME or XDG_DATA_HOME for the known-certificates store".into()))?;
-    let mut store = KnownCertificates::load(&path)
-        .map_err(|e| fail(format!("cannot read {}: {e}", path.display())))?;
+    let (mut store, path) = known_store()?;
+    // The session was given what the store knew about this server, so it asks only about
+    // a certificate seen for the first time or a changed one.
     match store.check(server, &cert.sha256) {
         Known::Match => Ok(true),
         Known::Changed { previous } => Err(fail(format!(
@@ -433,18 +443,34 @@ fn trust_on_first_use(
     }
 }
 
+/// The trust-on-first-use store and its path.
+fn known_store() -> Result<(vnc_core::known_certs::KnownCertificates, PathBuf), Failure> {
+    use vnc_core::known_certs::KnownCertificates;
+    let fail = |msg: String| Failure(exit::TLS, msg);
+    let path = KnownCertificates::default_path()
+        .ok_or_else(|| fail("no HOME or XDG_DATA_HOME for the known-certificates store".into()))?;
+    let store = KnownCertificates::load(&path)
+        .map_err(|e| fail(format!("cannot read {}: {e}", path.display())))?;
+    Ok((store, path))
+}
+
 fn failure(e: ConnError) -> Failure {
-    let code = match &e {
-        ConnError::Resolve { .. } | ConnError::Connect { .. } => exit::CONNECT,
-        ConnError::ConnectTimeout { .. } => exit::TIMEOUT,
-        ConnError::Io { .. } => exit::PROTOCOL,
-        ConnError::Session { source, .. } => match source {
-            VncError::AuthenticationFailed { .. } => exit::AUTH,
-            e if e.is_tls_failure() => exit::TLS,
-            VncError::EncryptionRequired { .. } => exit::TLS,
-            VncError::Timeout { .. } => exit::TIMEOUT,
-            _ => exit::PROTOCOL,
-        },
+    use vnc_core::ErrorKind as K;
+    let code = match e.kind() {
+        K::Resolve | K::Connect => exit::CONNECT,
+        K::Timeout => exit::TIMEOUT,
+        K::Authentication => exit::AUTH,
+        K::Tls | K::Certificate | K::Configuration => exit::TLS,
+        // Encryption required but not offered, or anonymous TLS not built in; having no
+        // security type in common at all is the server's incompatibility.
+        K::Security
+            if !matches!(
+                e.session_error(),
+                Some(VncError::NoCommonSecurityType { .. })
+            ) =>
+        {
+            exit::TLS
+        }
         _ => exit::PROTOCOL,
     };
     Failure(code, e.to_string())

@@ -10,8 +10,12 @@
 //! each back after feeding it. Stopping never loses bytes: the helper checks for the stop
 //! signal only while waiting for a buffer or for the socket to become readable (a tokio read
 //! that has not completed takes nothing from the socket), and a completed read is always sent.
+//!
+//! Unix only: the helper needs a duplicate of the descriptor. Elsewhere starting it fails
+//! and the connection reads on its own task, as with [`ReadAhead::Never`].
 
 use std::io;
+#[cfg(unix)]
 use std::os::fd::AsFd;
 use std::task::{Context, Poll};
 use std::thread::JoinHandle;
@@ -43,20 +47,32 @@ pub enum ReadAhead {
     WhenDecodeBound,
     /// Start the helper with the first read (where a second CPU is known to be free).
     Always,
+    // Unix only (see the module doc): elsewhere every policy reads on the task.
 }
 
 /// A duplicate of a [`Stream`]'s descriptor, for the helper thread's own runtime.
+#[cfg_attr(not(unix), allow(dead_code))]
 enum Duplicate {
     Tcp(std::net::TcpStream),
+    #[cfg(unix)]
     Unix(std::os::unix::net::UnixStream),
 }
 
 impl Duplicate {
+    #[cfg(unix)]
     fn of(stream: &Stream) -> io::Result<Duplicate> {
         Ok(match stream {
             Stream::Tcp(s) => Duplicate::Tcp(s.as_fd().try_clone_to_owned()?.into()),
             Stream::Unix(s) => Duplicate::Unix(s.as_fd().try_clone_to_owned()?.into()),
         })
+    }
+
+    #[cfg(not(unix))]
+    fn of(_: &Stream) -> io::Result<Duplicate> {
+        Err(io::Error::new(
+            io::ErrorKind::Unsupported,
+            "reading ahead on a helper thread needs Unix descriptors",
+        ))
     }
 }
 
@@ -94,6 +110,7 @@ impl Reader {
                 runtime.block_on(async move {
                     let registered = match dup {
                         Duplicate::Tcp(s) => ::tokio::net::TcpStream::from_std(s).map(Stream::Tcp),
+                        #[cfg(unix)]
                         Duplicate::Unix(s) => {
                             ::tokio::net::UnixStream::from_std(s).map(Stream::Unix)
                         }

@@ -632,24 +632,26 @@ impl VncDisplay {
         ));
     }
 
-    pub(super) fn open_stream(&self, stream: gio::IOStream, name: String) {
+    pub(super) fn open_stream(&self, stream: gio::IOStream, name: String, host: Option<String>) {
         self.disconnect(None);
         self.disconnected_emitted.set(false);
         self.server.replace(name.clone());
-        self.start(stream, name, None);
+        self.start(stream, name, host);
     }
 
     fn config(&self, host: Option<String>) -> Config {
-        Config {
-            shared: self.shared_flag.get(),
-            pixel_format: depth_format(self.depth.get()),
-            server_name: host,
-            tls: self.tls.borrow().clone(),
-            encodings: Encoding::DEFAULT.to_vec(),
-            limits: self.limits.borrow().clone(),
-            handshake_timeout: self.handshake_timeout.get(),
-            ..Config::default()
+        let mut config = Config::default();
+        config.shared = self.shared_flag.get();
+        config.pixel_format = depth_format(self.depth.get());
+        config.server_name = host;
+        config.tls = self.tls.borrow().clone();
+        if config.tls.root_certificates.is_empty() {
+            config.tls.root_certificates = vnc_core::trust_store::system_roots();
         }
+        config.encodings = Encoding::DEFAULT.to_vec();
+        config.limits = self.limits.borrow().clone();
+        config.handshake_timeout = self.handshake_timeout.get();
+        config
     }
 
     fn start(&self, stream: gio::IOStream, server: String, host: Option<String>) {

@@ -69,17 +69,30 @@ impl VncDisplay {
     }
 
     /// Connects to an address in any form vnc-core parses (`host:display`, `host::port`,
-    /// `[::1]:1`, `vnc://host`, a Unix socket path).
+    /// `[::1]:1`, `vnc://host`, a Unix socket path). A Unix socket has no host name to check
+    /// an x509 certificate against: pin the certificate, or connect the socket yourself and
+    /// use [`open_stream`](Self::open_stream) with the name.
     pub fn open_address(&self, address: &str) -> Result<(), AddressError> {
         self.imp().open(address.parse()?);
         Ok(())
     }
 
     /// Runs the session over a stream the caller already has (a connected socket, an SSH
-    /// tunnel). `name` is what errors call the server.
-    pub fn open_stream(&self, stream: &impl IsA<gio::IOStream>, name: &str) {
-        self.imp()
-            .open_stream(stream.as_ref().clone(), name.to_owned());
+    /// tunnel). `name` is what errors call the server. `hostname` is what an x509 TLS
+    /// server's certificate is checked against (as gtk-vnc's `open_fd_with_hostname`); a
+    /// stream has no host of its own, so without one x509 TLS fails unless the certificate is
+    /// pinned.
+    pub fn open_stream(
+        &self,
+        stream: &impl IsA<gio::IOStream>,
+        name: &str,
+        hostname: Option<&str>,
+    ) {
+        self.imp().open_stream(
+            stream.as_ref().clone(),
+            name.to_owned(),
+            hostname.map(str::to_owned),
+        );
     }
 
     /// Closes the connection; `vnc-disconnected` follows.
@@ -92,7 +105,9 @@ impl VncDisplay {
         self.imp().is_open()
     }
 
-    /// Sets the TLS settings used by the next connection.
+    /// Sets the TLS settings used by the next connection. Settings without root certificates
+    /// (such as the default) trust the operating system's store
+    /// ([`vnc_core::trust_store::system_roots`]).
     pub fn set_tls_config(&self, tls: TlsConfig) {
         self.imp().tls.replace(tls);
     }
@@ -102,11 +117,10 @@ impl VncDisplay {
     ///
     /// ```no_run
     /// # let display = vnc_gtk::VncDisplay::new();
-    /// display.set_limits(vnc_core::Limits {
-    ///     max_width: 4096,
-    ///     max_height: 4096,
-    ///     ..vnc_core::Limits::default()
-    /// });
+    /// let mut limits = vnc_core::Limits::default();
+    /// limits.max_width = 4096;
+    /// limits.max_height = 4096;
+    /// display.set_limits(limits);
     /// ```
     pub fn set_limits(&self, limits: Limits) {
         self.imp().limits.replace(limits);
