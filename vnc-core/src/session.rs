@@ -24,7 +24,7 @@ use crate::framebuffer::{Framebuffer, Rect};
 use crate::handshake::init::{self, check_size, decode_text, latin1};
 use crate::handshake::version::{self, ProtocolVersion};
 use crate::handshake::vnc_auth;
-use crate::messages;
+use crate::messages::client;
 use crate::pixel_format::{Converter, PixelFormat};
 use crate::reader::Reader;
 use crate::security::{
@@ -915,11 +915,11 @@ impl Session {
             } else {
                 wanted
             };
-            messages::set_pixel_format(&mut self.out, &pf);
+            client::set_pixel_format(&mut self.out, &pf);
             pf
         };
         self.use_pixel_format(pf);
-        messages::set_encodings(&mut self.out, &self.config.encodings);
+        client::set_encodings(&mut self.out, &self.config.encodings);
         self.deadline = Deadline::None;
         self.events.push_back(Event::Initialized {
             width: si.width,
@@ -1344,7 +1344,7 @@ impl Session {
     fn apply_pending_format(&mut self) {
         if let Some(pf) = self.updates.pending_format.take() {
             tracing::debug!(pixel_format = ?pf, "switching pixel format");
-            messages::set_pixel_format(&mut self.out, &pf);
+            client::set_pixel_format(&mut self.out, &pf);
             self.use_pixel_format(pf);
             self.updates.want_full = true;
         }
@@ -1356,7 +1356,7 @@ impl Session {
     }
 
     fn send_request(&mut self, incremental: bool, rect: Rect) {
-        messages::framebuffer_update_request(&mut self.out, incremental, rect);
+        client::framebuffer_update_request(&mut self.out, incremental, rect);
         self.updates.in_flight = true;
     }
 
@@ -1497,7 +1497,7 @@ impl Session {
     /// initialisation.
     pub fn key_event(&mut self, keysym: u32, down: bool) {
         if self.running() {
-            messages::key_event(&mut self.out, down, keysym);
+            client::key_event(&mut self.out, down, keysym);
         }
         self.pump_or_close();
     }
@@ -1509,7 +1509,7 @@ impl Session {
         if self.running() {
             let x = x.min(self.fb.width().saturating_sub(1));
             let y = y.min(self.fb.height().saturating_sub(1));
-            messages::pointer_event(&mut self.out, buttons, x, y);
+            client::pointer_event(&mut self.out, buttons, x, y);
         }
         self.pump_or_close();
     }
@@ -1519,7 +1519,7 @@ impl Session {
     /// initialisation.
     pub fn client_cut_text(&mut self, text: &str) {
         if self.running() {
-            messages::client_cut_text(&mut self.out, text);
+            client::client_cut_text(&mut self.out, text);
         }
         self.pump_or_close();
     }
@@ -1563,7 +1563,7 @@ impl Session {
     pub fn set_encodings(&mut self, encodings: &[Encoding]) {
         self.config.encodings = encodings.to_vec();
         if self.running() {
-            messages::set_encodings(&mut self.out, encodings);
+            client::set_encodings(&mut self.out, encodings);
         }
         self.pump_or_close();
     }
@@ -1616,7 +1616,7 @@ impl Session {
             height,
             flags,
         };
-        messages::set_desktop_size(&mut self.out, width, height, &[screen]);
+        client::set_desktop_size(&mut self.out, width, height, &[screen]);
         self.pump_or_close();
     }
 
