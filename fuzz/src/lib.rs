@@ -2,7 +2,7 @@
 //! puts a session in its message phase.
 
 use vnc_core::testing::Script;
-use vnc_core::{Config, Credential, Limits, PixelFormat, PixelFormatRequest, SecurityType, Session};
+use vnc_core::{Config, Credential, Limits, PixelFormat, PixelFormatRequest, SecurityType, Session, Threading};
 
 /// Pixel formats the update fuzzer decodes in.
 pub const FORMATS: [PixelFormat; 6] = [
@@ -14,8 +14,8 @@ pub const FORMATS: [PixelFormat; 6] = [
     PixelFormat { true_colour: false, ..PixelFormat::BGR233 },
 ];
 
-/// A configuration with small limits (so that limit paths are reachable), no TLS types
-/// (TLS would make the client's output random), and ZRLE's helper thread on or off.
+/// A configuration with small limits (so that limit paths are reachable) and no TLS types
+/// (TLS would make the client's output random).
 pub fn config(selector: u8) -> Config {
     let pf = FORMATS[usize::from(selector) % FORMATS.len()];
     Config {
@@ -40,17 +40,24 @@ pub fn config(selector: u8) -> Config {
             max_cursor_size: 64,
             max_rects_per_update: 300,
         },
-        // Half the inputs hand every ZRLE rectangle that arrived whole to the helper thread,
-        // the others inflate inline.
-        inflate_thread: selector & 0x08 != 0,
-        inflate_thread_min_input: 0,
         ..Config::default()
+    }
+}
+
+/// Half the inputs hand every ZRLE rectangle that arrived whole to the helper thread, the
+/// others inflate inline.
+pub fn threading(selector: u8) -> Threading {
+    if selector & 0x08 != 0 {
+        Threading::InflateThread { min_input: 0 }
+    } else {
+        Threading::SingleThreaded
     }
 }
 
 /// A new session with credentials, so that authentication paths go on.
 pub fn session(selector: u8) -> Session {
-    let mut s = Session::new(config(selector), std::time::Instant::now());
+    let now = std::time::Instant::now();
+    let mut s = Session::with_threading(config(selector), threading(selector), now);
     s.set_credential(Credential::Username, "user");
     s.set_credential(Credential::Password, "password");
     s

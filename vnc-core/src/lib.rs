@@ -5,9 +5,9 @@
 //! the server go in through [`Session::feed`], bytes for the server come out of
 //! [`Session::pending_output`], things that happened come out of [`Session::poll_event`], and
 //! time is passed in through [`Session::handle_timeout`]. The same engine runs under tokio,
-//! the glib main loop or a plain blocking loop. One thing runs beside the caller's thread:
-//! ZRLE's zlib stream is inflated on a helper thread of the session's own (see
-//! [`Config::inflate_thread`]), which changes nothing the caller sees but the time it takes.
+//! the glib main loop or a plain blocking loop. One thing may run beside the caller's thread:
+//! ZRLE's zlib stream can be inflated on a helper thread of the session's own (see
+//! [`Threading`]), which changes nothing the caller sees but the time it takes.
 //!
 //! What it does:
 //! - the handshake for RFB 3.3, 3.7 and 3.8, security types None and VNC authentication, with
@@ -56,6 +56,7 @@ mod security;
 mod session;
 #[cfg(feature = "testing")]
 pub mod testing;
+mod threading;
 mod tls;
 #[cfg(feature = "tokio")]
 pub mod tokio;
@@ -71,3 +72,4 @@ pub use handshake::version::ProtocolVersion;
 pub use pixel_format::PixelFormat;
 pub use security::{Credential, CredentialsNeeded, Protection, SecurityType, security_type_name};
 pub use session::Session;
+pub use threading::Threading;

@@ -15,8 +15,8 @@ use crate::encoding::cursor;
 use crate::encoding::hextile::Hextile;
 use crate::encoding::raw::Raw;
 use crate::encoding::rre::Rre;
-use crate::encoding::zrle::{Zrle, ZrleStream};
-use crate::encoding::zrle_thread::ZrleThread;
+use crate::encoding::zrle::Zrle;
+use crate::encoding::zrle_inflate::ZrleInflate;
 use crate::error::{CertificateInfo, CertificateProblem};
 use crate::error::{Error, ProtocolError, Step};
 use crate::event::Event;
@@ -30,6 +30,7 @@ use crate::reader::Reader;
 use crate::security::{
     self, Credential, CredentialsNeeded, Inner, Protection, SecurityType, TopChoice,
 };
+use crate::threading::Threading;
 use crate::tls::TlsLayer;
 
 /// Bytes a server may send ahead while the session waits for the application's credentials.
@@ -194,13 +195,8 @@ pub struct Session {
     pixel_format: PixelFormat,
     server_pixel_format: PixelFormat,
     conv: Converter,
-    zrle: Option<ZrleStream>,
-    /// ZRLE's helper thread, once a ZRLE rectangle came (when the config allows one).
-    zrle_thread: Option<ZrleThread>,
-    /// Set when starting the helper thread failed: ZRLE is then inflated inline.
-    zrle_thread_failed: bool,
-    /// How many bytes the input being processed has.
-    feed_len: usize,
+    /// ZRLE's zlib stream, inline or on a helper thread.
+    zrle: ZrleInflate,
     version: Option<ProtocolVersion>,
     security: Option<SecurityType>,
     username: Option<Zeroizing<String>>,
@@ -215,8 +211,14 @@ pub struct Session {
 }
 
 impl Session {
-    /// A new session, ready for the server's first bytes. `now` starts the handshake timer.
+    /// A new session, ready for the server's first bytes, with the default [`Threading`].
+    /// `now` starts the handshake timer.
     pub fn new(config: Config, now: Instant) -> Session {
+        Session::with_threading(config, Threading::default(), now)
+    }
+
+    /// A new session that may start the threads `threading` allows.
+    pub fn with_threading(config: Config, threading: Threading, now: Instant) -> Session {
         let deadline = match config.handshake_timeout {
             Some(d) => Deadline::At(now + d),
             None => Deadline::None,
@@ -240,10 +242,7 @@ impl Session {
             pixel_format: pf,
             server_pixel_format: pf,
             conv: Converter::new(&pf),
-            zrle: None,
-            zrle_thread: None,
-            zrle_thread_failed: false,
-            feed_len: 0,
+            zrle: ZrleInflate::new(threading),
             version: None,
             security: None,
             username: None,
@@ -269,9 +268,7 @@ impl Session {
         // What the protocol wrote before an error still goes out, as without the error.
         let result = self.feed_inner(data);
         let pumped = self.pump();
-        if let Some(t) = self.zrle_thread.as_mut() {
-            t.output_sent();
-        }
+        self.zrle.output_sent();
         let result = result.and(pumped);
         if let Err(e) = &result {
             tracing::debug!(error = %e, "session failed");
@@ -431,8 +428,7 @@ impl Session {
     fn close(&mut self) {
         self.state = State::Closed;
         self.inbuf = Vec::new();
-        // Ends the ZRLE helper thread (its rectangles can no longer matter).
-        self.zrle_thread = None;
+        self.zrle.stop();
         self.deadline = Deadline::None;
     }
 
@@ -462,7 +458,7 @@ impl Session {
 
     /// Runs the state machine over `input`; returns how many bytes it consumed.
     fn process(&mut self, input: &[u8]) -> Result<usize, Error> {
-        self.feed_len = input.len();
+        self.zrle.begin_feed(input.len());
         let mut r = Reader::new(input);
         let had_tls = self.tls.is_some();
         loop {
@@ -1057,7 +1053,7 @@ impl Session {
                 }
                 let rect = Rect::new(x, y, w, h);
                 let encoding = Encoding::from_number(enc);
-                let threaded = encoding == Some(Encoding::Zrle) && self.zrle_to_thread(r);
+                let threaded = encoding == Some(Encoding::Zrle) && self.zrle.wants_thread(r);
                 if !threaded {
                     // Other rectangles draw over (or copy from) what ZRLE drew before them,
                     // and ZRLE inflated here continues the helper's zlib stream.
@@ -1120,24 +1116,20 @@ impl Session {
             RectDecoder::CopyRect(rect) => copy_rect::decode(r, *rect, fb).map_err(fail)?,
             RectDecoder::Rre(_, d) => d.decode(r, fb, conv).map_err(fail)?,
             RectDecoder::Hextile(_, d) => d.decode(r, fb, conv).map_err(fail)?,
-            RectDecoder::Zrle(_, d) => {
-                let z = self.zrle.get_or_insert_with(ZrleStream::new);
-                d.decode(r, z, fb, conv).map_err(fail)?
-            }
-            RectDecoder::ZrleThreaded(rect, new) => match self.zrle_thread.as_mut() {
-                Some(t) => {
-                    let out_mark = self.out.len();
-                    let queued = t.take_input(r, mem::take(new).then_some((*rect, out_mark)));
-                    if queued {
+            RectDecoder::Zrle(_, d) => self.zrle.decode_inline(d, r, fb, conv).map_err(fail)?,
+            RectDecoder::ZrleThreaded(rect, new) => {
+                let out_mark = self.out.len();
+                let new = mem::take(new).then_some((*rect, out_mark));
+                match self.zrle.take_input(r, new) {
+                    Some(true) => {
                         // A new pixel format applies after the update: draw it all first.
                         let switch = self.rects_left == 1 && self.updates.pending_format.is_some();
                         self.draw_zrle(switch)?;
                         return Ok((self.rect_done(), true));
                     }
-                    false
+                    _ => false,
                 }
-                None => false,
-            },
+            }
             RectDecoder::Cursor(rect) => {
                 match cursor::parse(r, *rect, conv, self.config.limits.max_cursor_size)? {
                     None => false,
@@ -1244,63 +1236,16 @@ impl Session {
         Ok(())
     }
 
-    /// Whether the ZRLE rectangle whose data starts at `r` goes to the helper thread (starting
-    /// it on first use): when the thread is wanted, the feed is large, and all of the
-    /// rectangle's compressed bytes are in it.
-    fn zrle_to_thread(&mut self, r: &Reader) -> bool {
-        if !self.config.inflate_thread
-            || self.zrle_thread_failed
-            || self.feed_len < self.config.inflate_thread_min_input
-        {
-            return false;
-        }
-        let mut t = *r;
-        let Some(len) = t.u32() else { return false };
-        if t.take(len as usize).is_none() {
-            return false;
-        }
-        if self.zrle_thread.is_none() {
-            let zs = self.zrle.get_or_insert_with(ZrleStream::new);
-            self.zrle_thread = ZrleThread::start(zs.z.clone());
-            if self.zrle_thread.is_none() {
-                tracing::debug!("cannot start the ZRLE inflating thread; inflating inline");
-                self.zrle_thread_failed = true;
-            }
-        }
-        self.zrle_thread.is_some()
-    }
-
     /// Draws the ZRLE rectangles whose bytes are back from the helper; with `settle`, waits
     /// for all whose input is complete.
     fn draw_zrle(&mut self, settle: bool) -> Result<(), Error> {
-        let Some(t) = self.zrle_thread.as_mut() else {
-            return Ok(());
-        };
-        if !t.busy() {
-            return Ok(());
-        }
-        let events = &mut self.events;
-        let drawn = t.draw(
+        self.zrle.draw(
             &mut self.fb,
             &self.conv,
             settle,
-            &mut |rect, update_ends| {
-                if rect.area() > 0 {
-                    events.push_back(Event::FramebufferUpdated(rect));
-                }
-                for _ in 0..update_ends {
-                    events.push_back(Event::FramebufferUpdateEnd);
-                }
-            },
-        );
-        drawn.map_err(|e| {
-            // The session went on parsing while the rectangle was inflated: what it would
-            // not have written had the error been found at once is withdrawn.
-            if let Some(mark) = t.failed_out_mark() {
-                self.out.truncate(mark);
-            }
-            Error::protocol(Step::FramebufferUpdate, e)
-        })
+            &mut self.events,
+            &mut self.out,
+        )
     }
 
     /// One rectangle finished; returns the parser's next state.
@@ -1316,10 +1261,7 @@ impl Session {
 
     fn end_update(&mut self) {
         // With ZRLE rectangles still being inflated, the end is reported after them.
-        let deferred = self
-            .zrle_thread
-            .as_mut()
-            .is_some_and(ZrleThread::end_update_after_last);
+        let deferred = self.zrle.end_update_after_last();
         if !deferred {
             self.events.push_back(Event::FramebufferUpdateEnd);
         }

@@ -9,6 +9,7 @@ pub(crate) mod inflate;
 pub(crate) mod raw;
 pub(crate) mod rre;
 pub(crate) mod zrle;
+pub(crate) mod zrle_inflate;
 pub(crate) mod zrle_thread;
 
 use std::fmt;
