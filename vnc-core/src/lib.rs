@@ -52,6 +52,7 @@ pub mod known_certs;
 mod messages;
 mod pixel_format;
 mod reader;
+mod running;
 mod security;
 mod session;
 #[cfg(feature = "testing")]

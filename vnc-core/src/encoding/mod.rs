@@ -1,11 +1,15 @@
-//! Rectangle encodings: the numbers announced in SetEncodings and one decoder module each.
-//! Every decoder writes straight into the [`Framebuffer`](crate::Framebuffer).
+//! Rectangle encodings: the numbers announced in SetEncodings, one decoder module each, and
+//! [`RectDecoder`], the one place that maps an encoding to its decoder. Every decoder writes
+//! straight into the [`Framebuffer`](crate::Framebuffer); pseudo-encodings report what they
+//! carry as a [`Done`] for the update reader to apply.
 
 pub(crate) mod copy_rect;
 pub(crate) mod cursor;
+pub(crate) mod desktop_name;
 pub(crate) mod desktop_size;
 pub(crate) mod hextile;
 pub(crate) mod inflate;
+pub(crate) mod last_rect;
 pub(crate) mod raw;
 pub(crate) mod rre;
 pub(crate) mod zrle;
@@ -14,6 +18,115 @@ pub(crate) mod zrle_thread;
 
 use std::fmt;
 use std::str::FromStr;
+
+use crate::config::Limits;
+use crate::error::Error;
+use crate::event::Cursor;
+use crate::framebuffer::{Framebuffer, Rect};
+use crate::pixel_format::Converter;
+use crate::reader::Reader;
+
+use self::desktop_size::Screen;
+use self::zrle_inflate::ZrleInflate;
+
+/// What a decoder may use: the framebuffer it draws into, the pixel converter, the limits, and
+/// the connection's ZRLE stream.
+pub(crate) struct DecodeContext<'a> {
+    pub(crate) fb: &'a mut Framebuffer,
+    pub(crate) conv: &'a Converter,
+    pub(crate) limits: &'a Limits,
+    pub(crate) zrle: &'a mut ZrleInflate,
+    /// How much protocol output the session has written (ZRLE's helper withdraws what came
+    /// after a rectangle that fails).
+    pub(crate) out_len: usize,
+}
+
+/// What a finished rectangle means for the session.
+pub(crate) enum Done {
+    /// Pixels were drawn in this rectangle.
+    Pixels(Rect),
+    /// The rectangle went to ZRLE's helper thread, which draws it later.
+    Queued,
+    /// A new cursor image.
+    Cursor(Cursor),
+    /// The desktop has a new name.
+    DesktopName(String),
+    /// The framebuffer has a new size (already checked against the limits).
+    DesktopSize { width: u16, height: u16 },
+    /// ExtendedDesktopSize: the rectangle's fields (reason, status, size) and the screens.
+    ExtendedDesktopSize { rect: Rect, screens: Vec<Screen> },
+    /// The update ends after this rectangle.
+    LastRect,
+}
+
+/// A decoder of one encoding: built from the rectangle header, then given input as it arrives
+/// until it is done.
+pub(crate) trait Decode: Sized {
+    /// A decoder for `rect`, whose data starts at `r`.
+    fn new(rect: Rect, r: &Reader, cx: &mut DecodeContext) -> Self;
+    /// Consumes what has arrived; `Some` once the rectangle is complete.
+    fn decode(&mut self, r: &mut Reader, cx: &mut DecodeContext) -> Result<Option<Done>, Error>;
+    /// True if the rectangle goes to a helper thread, so that earlier ones need not be drawn
+    /// before it begins.
+    fn is_threaded(&self) -> bool {
+        false
+    }
+}
+
+/// Registers the decoders: one line per encoding, naming the [`Encoding`] variant and the
+/// type that decodes it. Dispatch is one `match` per call with input, never per pixel.
+macro_rules! decoders {
+    ($($encoding:ident => $decoder:ty,)*) => {
+        /// The decoder of the rectangle being read.
+        pub(crate) enum RectDecoder {
+            $($encoding($decoder),)*
+        }
+
+        impl RectDecoder {
+            pub(crate) fn new(
+                encoding: Encoding,
+                rect: Rect,
+                r: &Reader,
+                cx: &mut DecodeContext,
+            ) -> RectDecoder {
+                match encoding {
+                    $(Encoding::$encoding => {
+                        RectDecoder::$encoding(<$decoder as Decode>::new(rect, r, cx))
+                    })*
+                }
+            }
+
+            pub(crate) fn decode(
+                &mut self,
+                r: &mut Reader,
+                cx: &mut DecodeContext,
+            ) -> Result<Option<Done>, Error> {
+                match self {
+                    $(RectDecoder::$encoding(d) => Decode::decode(d, r, cx),)*
+                }
+            }
+
+            pub(crate) fn is_threaded(&self) -> bool {
+                match self {
+                    $(RectDecoder::$encoding(d) => Decode::is_threaded(d),)*
+                }
+            }
+        }
+    };
+}
+
+decoders! {
+    Raw => raw::Raw,
+    CopyRect => copy_rect::CopyRect,
+    Rre => rre::Rre,
+    Hextile => hextile::Hextile,
+    Zrle => zrle_inflate::ZrleRect,
+    DesktopSize => desktop_size::DesktopSize,
+    LastRect => last_rect::LastRect,
+    Cursor => cursor::CursorRect,
+    DesktopName => desktop_name::DesktopName,
+    ExtendedDesktopSize => desktop_size::ExtendedDesktopSize,
+}
 
 /// An encoding or pseudo-encoding that this client can announce and decode.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -3,6 +3,7 @@
 //! session's [`Threading`] allows it. The session sees neither channels nor threads.
 
 use std::collections::VecDeque;
+use std::mem;
 
 use crate::error::{Error, ProtocolError, Step};
 use crate::event::Event;
@@ -13,6 +14,45 @@ use crate::threading::Threading;
 
 use super::zrle::{Zrle, ZrleStream};
 use super::zrle_thread::ZrleThread;
+use super::{Decode, DecodeContext, Done};
+
+/// A ZRLE rectangle: decoded inline, or handed to the helper thread.
+pub(crate) enum ZrleRect {
+    Inline(Zrle),
+    /// Through the helper; true until the rectangle is queued there.
+    Threaded(Rect, bool),
+}
+
+impl Decode for ZrleRect {
+    fn new(rect: Rect, r: &Reader, cx: &mut DecodeContext) -> ZrleRect {
+        if cx.zrle.wants_thread(r) {
+            ZrleRect::Threaded(rect, true)
+        } else {
+            ZrleRect::Inline(Zrle::new(rect))
+        }
+    }
+
+    fn decode(&mut self, r: &mut Reader, cx: &mut DecodeContext) -> Result<Option<Done>, Error> {
+        match self {
+            ZrleRect::Inline(d) => {
+                let done = cx
+                    .zrle
+                    .decode_inline(d, r, cx.fb, cx.conv)
+                    .map_err(|e| Error::protocol(Step::FramebufferUpdate, e))?;
+                Ok(done.then_some(Done::Pixels(d.rect)))
+            }
+            ZrleRect::Threaded(rect, new) => {
+                let new = mem::take(new).then_some((*rect, cx.out_len));
+                let queued = cx.zrle.take_input(r, new) == Some(true);
+                Ok(queued.then_some(Done::Queued))
+            }
+        }
+    }
+
+    fn is_threaded(&self) -> bool {
+        matches!(self, ZrleRect::Threaded(..))
+    }
+}
 
 /// The connection's ZRLE state.
 pub(crate) struct ZrleInflate {
