@@ -10,14 +10,31 @@
 //! [`Threading`]), which changes nothing the caller sees but the time it takes.
 //!
 //! What it does:
-//! - the handshake for RFB 3.3, 3.7 and 3.8, security types None and VNC authentication, with
-//!   credentials asked for through [`Event::CredentialsRequired`] rather than by blocking;
+//! - the handshake for RFB 3.3, 3.7 and 3.8 (3.4 to 3.6 answered as 3.3, later 3.x and 4.x/5.x
+//!   as 3.8), with a handshake deadline that stops while the application is asked something;
+//! - security types None and VNC authentication; VeNCrypt with its TLS and x509 sub-types
+//!   (None, VNC authentication or Plain inside) and Plain; anonymous TLS (type 18, feature
+//!   `anon-tls`) with its inner negotiation; [`Config::require_encryption`] refuses every
+//!   type that sends the password or the screen in the clear;
+//! - TLS inside the engine (rustls, sans-IO like the rest): x509 verification against the
+//!   configured trust, CRLs, client certificates, pinned fingerprints, and trust on first use
+//!   through [`Event::CertificateUnverified`];
+//! - credentials asked for through [`Event::CredentialsRequired`] rather than by blocking;
 //! - every valid true-colour pixel format (8, 16 and 32 bits, either byte order, any shifts
-//!   and maxima) and 8-bit colour maps, converted into a BGRA [`Framebuffer`];
-//! - the Raw, CopyRect, RRE, Hextile and ZRLE encodings and the DesktopSize, LastRect, Cursor
-//!   and DesktopName pseudo-encodings;
+//!   and maxima) and 8-bit colour maps, converted into a BGRA [`Framebuffer`], with pixel
+//!   format changes between updates;
+//! - the Raw, CopyRect, RRE, Hextile and ZRLE encodings and the DesktopSize, LastRect, Cursor,
+//!   DesktopName and ExtendedDesktopSize pseudo-encodings (with SetDesktopSize to resize the
+//!   remote desktop);
+//! - continuous update requests, Bell, and clipboard text both ways (ServerCutText and
+//!   ClientCutText, Latin-1);
 //! - hostile input: any byte sequence ends in a typed [`Error`], never a panic, a hang or an
 //!   allocation a server can choose beyond the [`Limits`].
+//!
+//! Where things are: `session/` holds [`Session`] and what lasts the whole connection;
+//! `handshake/` one file per handshake step; `messages/` the client's and the server's
+//! messages; `running/` the message loop, the FramebufferUpdate reader and the update-request
+//! flow; `encoding/` one file per encoding, registered in `encoding/mod.rs`.
 //!
 //! ```
 //! use std::time::Instant;

@@ -1,6 +1,6 @@
 //! Rectangle encodings: the numbers announced in SetEncodings, one decoder module each, and
 //! [`RectDecoder`], the one place that maps an encoding to its decoder. Every decoder writes
-//! straight into the [`Framebuffer`](crate::Framebuffer); pseudo-encodings report what they
+//! straight into the [`Framebuffer`]; pseudo-encodings report what they
 //! carry as a [`Done`] for the update reader to apply.
 
 pub(crate) mod copy_rect;

@@ -92,7 +92,7 @@ impl Image {
         }
     }
 
-    /// RGBA bytes with alpha 255, comparable with [`Framebuffer::to_rgba`].
+    /// RGBA bytes with alpha 255, comparable with [`Framebuffer::to_rgba`](crate::Framebuffer::to_rgba).
     pub fn to_rgba(&self) -> Vec<u8> {
         self.pixels
             .iter()
