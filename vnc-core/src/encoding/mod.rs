@@ -73,10 +73,44 @@ pub(crate) trait Decode: Sized {
     }
 }
 
-/// Registers the decoders: one line per encoding, naming the [`Encoding`] variant and the
-/// type that decodes it. Dispatch is one `match` per call with input, never per pixel.
-macro_rules! decoders {
-    ($($encoding:ident => $decoder:ty,)*) => {
+/// The one registration of every encoding: its doc line, its [`Encoding`] variant, its number
+/// on the wire, its name on command lines, and the type that decodes it. This generates the
+/// public [`Encoding`] enum and [`RectDecoder`], whose dispatch is one `match` per call with
+/// input, never per pixel.
+macro_rules! encodings {
+    ($($(#[doc = $doc:expr])* $encoding:ident = $number:literal, $name:literal, $decoder:ty;)*) => {
+        /// An encoding or pseudo-encoding that this client can announce and decode.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum Encoding {
+            $($(#[doc = $doc])* $encoding,)*
+        }
+
+        impl Encoding {
+            /// The number on the wire.
+            pub fn number(self) -> i32 {
+                match self {
+                    $(Encoding::$encoding => $number,)*
+                }
+            }
+
+            /// The encoding for a wire number, if this client supports it.
+            pub fn from_number(n: i32) -> Option<Encoding> {
+                match n {
+                    $($number => Some(Encoding::$encoding),)*
+                    _ => None,
+                }
+            }
+
+            /// The lower-case name used on command lines (`zrle`, `copyrect`, `desktop-size`,
+            /// ...).
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Encoding::$encoding => $name,)*
+                }
+            }
+        }
+
         /// The decoder of the rectangle being read.
         pub(crate) enum RectDecoder {
             $($encoding($decoder),)*
@@ -115,44 +149,28 @@ macro_rules! decoders {
     };
 }
 
-decoders! {
-    Raw => raw::Raw,
-    CopyRect => copy_rect::CopyRect,
-    Rre => rre::Rre,
-    Hextile => hextile::Hextile,
-    Zrle => zrle_inflate::ZrleRect,
-    DesktopSize => desktop_size::DesktopSize,
-    LastRect => last_rect::LastRect,
-    Cursor => cursor::CursorRect,
-    DesktopName => desktop_name::DesktopName,
-    ExtendedDesktopSize => desktop_size::ExtendedDesktopSize,
-}
-
-/// An encoding or pseudo-encoding that this client can announce and decode.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Encoding {
+encodings! {
     /// Raw pixels (0). Always accepted, even if not announced.
-    Raw,
+    Raw = 0, "raw", raw::Raw;
     /// Copy from elsewhere in the framebuffer (1).
-    CopyRect,
+    CopyRect = 1, "copyrect", copy_rect::CopyRect;
     /// Rise-and-run-length: a background and solid subrectangles (2).
-    Rre,
+    Rre = 2, "rre", rre::Rre;
     /// 16x16 tiles of raw pixels or coloured subrectangles (5).
-    Hextile,
+    Hextile = 5, "hextile", hextile::Hextile;
     /// Zlib-compressed 64x64 tiles with palettes and runs (16).
-    Zrle,
+    Zrle = 16, "zrle", zrle_inflate::ZrleRect;
     /// Pseudo-encoding: the server may change the framebuffer size (-223).
-    DesktopSize,
+    DesktopSize = -223, "desktop-size", desktop_size::DesktopSize;
     /// Pseudo-encoding: a FramebufferUpdate may end early with a marker rectangle (-224).
-    LastRect,
+    LastRect = -224, "last-rect", last_rect::LastRect;
     /// Pseudo-encoding: the server sends its cursor image to draw locally (-239).
-    Cursor,
+    Cursor = -239, "cursor", cursor::CursorRect;
     /// Pseudo-encoding: the server may rename the desktop (-307).
-    DesktopName,
+    DesktopName = -307, "desktop-name", desktop_name::DesktopName;
     /// Pseudo-encoding: desktop size with a screen layout, and client-requested resizing
     /// with SetDesktopSize (-308).
-    ExtendedDesktopSize,
+    ExtendedDesktopSize = -308, "extended-desktop-size", desktop_size::ExtendedDesktopSize;
 }
 
 impl Encoding {
@@ -171,58 +189,9 @@ impl Encoding {
         Encoding::ExtendedDesktopSize,
     ];
 
-    /// The number on the wire.
-    pub fn number(self) -> i32 {
-        match self {
-            Encoding::Raw => 0,
-            Encoding::CopyRect => 1,
-            Encoding::Rre => 2,
-            Encoding::Hextile => 5,
-            Encoding::Zrle => 16,
-            Encoding::DesktopSize => -223,
-            Encoding::LastRect => -224,
-            Encoding::Cursor => -239,
-            Encoding::DesktopName => -307,
-            Encoding::ExtendedDesktopSize => -308,
-        }
-    }
-
-    /// The encoding for a wire number, if this client supports it.
-    pub fn from_number(n: i32) -> Option<Encoding> {
-        Some(match n {
-            0 => Encoding::Raw,
-            1 => Encoding::CopyRect,
-            2 => Encoding::Rre,
-            5 => Encoding::Hextile,
-            16 => Encoding::Zrle,
-            -223 => Encoding::DesktopSize,
-            -224 => Encoding::LastRect,
-            -239 => Encoding::Cursor,
-            -307 => Encoding::DesktopName,
-            -308 => Encoding::ExtendedDesktopSize,
-            _ => return None,
-        })
-    }
-
     /// True for pseudo-encodings (they carry information, not pixels).
     pub fn is_pseudo(self) -> bool {
         self.number() < 0
-    }
-
-    /// The lower-case name used on command lines (`zrle`, `copyrect`, `desktop-size`, ...).
-    pub fn name(self) -> &'static str {
-        match self {
-            Encoding::Raw => "raw",
-            Encoding::CopyRect => "copyrect",
-            Encoding::Rre => "rre",
-            Encoding::Hextile => "hextile",
-            Encoding::Zrle => "zrle",
-            Encoding::DesktopSize => "desktop-size",
-            Encoding::LastRect => "last-rect",
-            Encoding::Cursor => "cursor",
-            Encoding::DesktopName => "desktop-name",
-            Encoding::ExtendedDesktopSize => "extended-desktop-size",
-        }
     }
 }
 
@@ -234,10 +203,14 @@ impl fmt::Display for Encoding {
 
 /// The error of parsing an [`Encoding`] name.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "unknown encoding {0:?}; known: zrle, hextile, rre, copyrect, raw, desktop-size, last-rect, cursor, desktop-name, extended-desktop-size"
-)]
+#[error("unknown encoding {0:?}; known: {known}", known = known_names())]
 pub struct UnknownEncoding(pub String);
+
+/// The names [`Encoding::from_str`] knows, in order of preference.
+fn known_names() -> String {
+    let names: Vec<&str> = Encoding::DEFAULT.iter().map(|e| e.name()).collect();
+    names.join(", ")
+}
 
 impl FromStr for Encoding {
     type Err = UnknownEncoding;
@@ -256,5 +229,20 @@ impl FromStr for Encoding {
             .copied()
             .find(|e| e.name() == lower)
             .ok_or_else(|| UnknownEncoding(s.to_owned()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_and_names_round_trip() {
+        for &e in Encoding::DEFAULT {
+            assert_eq!(Encoding::from_number(e.number()), Some(e));
+            assert_eq!(e.name().parse::<Encoding>(), Ok(e));
+            assert_eq!(e.is_pseudo(), e.number() < 0);
+        }
+        assert_eq!(Encoding::from_number(7), None);
     }
 }
