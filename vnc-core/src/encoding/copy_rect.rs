@@ -1,4 +1,5 @@
-//! CopyRect encoding (RFC 6143 §7.7.2): copy an area of the framebuffer to another place.
+//! CopyRect encoding (RFC 6143 §7.7.2): copy an area of the framebuffer to another place. The
+//! source is checked against the framebuffer before anything is copied.
 
 use crate::error::ProtocolError;
 use crate::error::{Error, Step};

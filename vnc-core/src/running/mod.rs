@@ -9,7 +9,9 @@ use crate::encoding::desktop_size::Screen;
 use crate::error::{Error, Step};
 use crate::event::Event;
 use crate::handshake::init::latin1;
-use crate::messages::server::{ParseContext, ServerMessage};
+use crate::messages::server::{
+    FramebufferUpdate, ParseContext, ServerCutText, ServerMessage, SetColourMapEntries,
+};
 use crate::reader::Reader;
 use crate::session::Context;
 
@@ -94,12 +96,12 @@ impl Running {
         let Some(msg) = ServerMessage::parse(r, &pcx)? else {
             return Ok(false);
         };
-        if !matches!(msg, ServerMessage::FramebufferUpdate { .. }) {
+        if !matches!(msg, ServerMessage::FramebufferUpdate(_)) {
             // Other messages' events come after the updates before them.
             cx.draw_zrle(true)?;
         }
         match msg {
-            ServerMessage::FramebufferUpdate { rects } => {
+            ServerMessage::FramebufferUpdate(FramebufferUpdate { rects }) => {
                 self.flow.update_begins(cx, rects);
                 if rects == 0 {
                     if self.flow.has_pending_format() {
@@ -111,14 +113,14 @@ impl Running {
                     self.msg = Msg::Update(UpdateReader::new(rects));
                 }
             }
-            ServerMessage::SetColourMapEntries { first, rgb } => {
+            ServerMessage::SetColourMapEntries(SetColourMapEntries { first, rgb }) => {
                 cx.conv.set_colour_map(first.into(), rgb);
             }
             ServerMessage::Bell => cx.events.push_back(Event::Bell),
-            ServerMessage::ServerCutText(text) => {
+            ServerMessage::ServerCutText(ServerCutText::Text(text)) => {
                 cx.events.push_back(Event::ServerCutText(latin1(text)));
             }
-            ServerMessage::ServerCutTextTooLong { len } => {
+            ServerMessage::ServerCutText(ServerCutText::TooLong { len }) => {
                 tracing::warn!(
                     len,
                     limit = cx.config.limits.max_cut_text,
