@@ -2,32 +2,51 @@
 //! puts a session in its message phase.
 
 use vnc_core::testing::Script;
-use vnc_core::{Config, Credential, PixelFormat, PixelFormatRequest, SecurityType, Session};
+use vnc_core::{
+    Config, Credential, PixelFormat, PixelFormatRequest, SecurityType, Session, Threading,
+};
 
 /// Pixel formats the update fuzzer decodes in.
 pub const FORMATS: [PixelFormat; 6] = [
     PixelFormat::RGB888,
-    PixelFormat { big_endian: true, ..PixelFormat::RGB888 },
-    PixelFormat { depth: 32, ..PixelFormat::RGB888 },
+    PixelFormat {
+        big_endian: true,
+        ..PixelFormat::RGB888
+    },
+    PixelFormat {
+        depth: 32,
+        ..PixelFormat::RGB888
+    },
     PixelFormat::RGB565,
     PixelFormat::BGR233,
-    PixelFormat { true_colour: false, ..PixelFormat::BGR233 },
+    PixelFormat {
+        true_colour: false,
+        ..PixelFormat::BGR233
+    },
 ];
 
-/// A configuration with small limits (so that limit paths are reachable), no TLS types
-/// (TLS would make the client's output random), and ZRLE's helper thread on or off.
+/// A configuration with small limits (so that limit paths are reachable) and no TLS types
+/// (TLS would make the client's output random).
 pub fn config(selector: u8) -> Config {
     let pf = FORMATS[usize::from(selector) % FORMATS.len()];
     let mut config = Config::default();
     config.security_types = if selector & 0x80 != 0 {
-        vec![SecurityType::VncAuth, SecurityType::Plain, SecurityType::None]
+        vec![
+            SecurityType::VncAuth,
+            SecurityType::Plain,
+            SecurityType::None,
+        ]
     } else {
         vec![SecurityType::None, SecurityType::VncAuth]
     };
     config.pixel_format = if selector & 0x40 != 0 {
         PixelFormatRequest::ServerNative
     } else {
-        PixelFormatRequest::Exact(if pf.true_colour { pf } else { PixelFormat::RGB888 })
+        PixelFormatRequest::Exact(if pf.true_colour {
+            pf
+        } else {
+            PixelFormat::RGB888
+        })
     };
     config.continuous_updates = selector & 0x20 != 0;
     let limits = &mut config.limits;
@@ -39,16 +58,23 @@ pub fn config(selector: u8) -> Config {
     limits.max_reason = 256;
     limits.max_cursor_size = 64;
     limits.max_rects_per_update = 300;
-    // Half the inputs hand every ZRLE rectangle that arrived whole to the helper thread,
-    // the others inflate inline.
-    config.inflate_thread = selector & 0x08 != 0;
-    config.inflate_thread_min_input = 0;
     config
+}
+
+/// Half the inputs hand every ZRLE rectangle that arrived whole to the helper thread, the
+/// others inflate inline.
+pub fn threading(selector: u8) -> Threading {
+    if selector & 0x08 != 0 {
+        Threading::InflateThread { min_input: 0 }
+    } else {
+        Threading::SingleThreaded
+    }
 }
 
 /// A new session with credentials, so that authentication paths go on.
 pub fn session(selector: u8) -> Session {
-    let mut s = Session::new(config(selector), std::time::Instant::now());
+    let now = std::time::Instant::now();
+    let mut s = Session::with_threading(config(selector), threading(selector), now);
     s.set_credential(Credential::Username, "user");
     s.set_credential(Credential::Password, "password");
     s

@@ -230,16 +230,6 @@ pub struct Config {
     pub handshake_timeout: Option<Duration>,
     /// Bounds on what the server can make the session allocate.
     pub limits: Limits,
-    /// Inflate ZRLE's zlib stream on a helper thread (one per session, started at the first
-    /// ZRLE rectangle), so that drawing tiles overlaps with inflating. The events and the
-    /// framebuffer after each `feed` are the same either way. The default is true when the
-    /// machine has more than one CPU.
-    pub inflate_thread: bool,
-    /// With [`inflate_thread`](Self::inflate_thread): the fewest bytes one `feed` must bring
-    /// for its ZRLE rectangles to go to the helper (only rectangles that arrived whole in it
-    /// do). Every feed that used the helper waits for it at its end, and with small reads
-    /// those waits cost more than inflating inline. 64 KiB by default.
-    pub inflate_thread_min_input: usize,
 }
 
 impl Default for Config {
@@ -255,8 +245,6 @@ impl Default for Config {
             continuous_updates: true,
             handshake_timeout: Some(Duration::from_secs(30)),
             limits: Limits::default(),
-            inflate_thread: std::thread::available_parallelism().is_ok_and(|n| n.get() > 1),
-            inflate_thread_min_input: 64 << 10,
         }
     }
 }

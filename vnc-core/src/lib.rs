@@ -5,19 +5,36 @@
 //! the server go in through [`Session::feed`], bytes for the server come out of
 //! [`Session::pending_output`], things that happened come out of [`Session::poll_event`], and
 //! time is passed in through [`Session::handle_timeout`]. The same engine runs under tokio,
-//! the glib main loop or a plain blocking loop. One thing runs beside the caller's thread:
-//! ZRLE's zlib stream is inflated on a helper thread of the session's own (see
-//! [`Config::inflate_thread`]), which changes nothing the caller sees but the time it takes.
+//! the glib main loop or a plain blocking loop. One thing may run beside the caller's thread:
+//! ZRLE's zlib stream can be inflated on a helper thread of the session's own (see
+//! [`Threading`]), which changes nothing the caller sees but the time it takes.
 //!
 //! What it does:
-//! - the handshake for RFB 3.3, 3.7 and 3.8, security types None and VNC authentication, with
-//!   credentials asked for through [`Event::CredentialsRequired`] rather than by blocking;
+//! - the handshake for RFB 3.3, 3.7 and 3.8 (3.4 to 3.6 answered as 3.3, later 3.x and 4.x/5.x
+//!   as 3.8), with a handshake deadline that stops while the application is asked something;
+//! - security types None and VNC authentication; VeNCrypt with its TLS and x509 sub-types
+//!   (None, VNC authentication or Plain inside) and Plain; anonymous TLS (type 18, feature
+//!   `anon-tls`) with its inner negotiation; [`Config::require_encryption`] refuses every
+//!   type that sends the password or the screen in the clear;
+//! - TLS inside the engine (rustls, sans-IO like the rest): x509 verification against the
+//!   configured trust, CRLs, client certificates, pinned fingerprints, and trust on first use
+//!   through [`Event::CertificateUnverified`];
+//! - credentials asked for through [`Event::CredentialsRequired`] rather than by blocking;
 //! - every valid true-colour pixel format (8, 16 and 32 bits, either byte order, any shifts
-//!   and maxima) and 8-bit colour maps, converted into a BGRA [`Framebuffer`];
-//! - the Raw, CopyRect, RRE, Hextile and ZRLE encodings and the DesktopSize, LastRect, Cursor
-//!   and DesktopName pseudo-encodings;
+//!   and maxima) and 8-bit colour maps, converted into a BGRA [`Framebuffer`], with pixel
+//!   format changes between updates;
+//! - the Raw, CopyRect, RRE, Hextile and ZRLE encodings and the DesktopSize, LastRect, Cursor,
+//!   DesktopName and ExtendedDesktopSize pseudo-encodings (with SetDesktopSize to resize the
+//!   remote desktop);
+//! - continuous update requests, Bell, and clipboard text both ways (ServerCutText and
+//!   ClientCutText, Latin-1);
 //! - hostile input: any byte sequence ends in a typed [`Error`], never a panic, a hang or an
 //!   allocation a server can choose beyond the [`Limits`].
+//!
+//! Where things are: `session/` holds [`Session`] and what lasts the whole connection;
+//! `handshake/` one file per handshake step; `messages/` the client's and the server's
+//! messages; `running/` the message loop, the FramebufferUpdate reader and the update-request
+//! flow; `encoding/` one file per encoding, registered in `encoding/mod.rs`.
 //!
 //! ```
 //! use std::time::Instant;
@@ -52,10 +69,12 @@ pub mod known_certs;
 mod messages;
 mod pixel_format;
 mod reader;
+mod running;
 mod security;
 mod session;
 #[cfg(feature = "testing")]
 pub mod testing;
+mod threading;
 mod tls;
 #[cfg(feature = "tokio")]
 pub mod tokio;
@@ -72,3 +91,4 @@ pub use handshake::version::ProtocolVersion;
 pub use pixel_format::PixelFormat;
 pub use security::{Credential, CredentialsNeeded, Protection, SecurityType, security_type_name};
 pub use session::Session;
+pub use threading::Threading;

@@ -6,13 +6,14 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
+use std::time::Instant;
 use vnc_core::testing::{
     Chunking, Image, Run, Script, ZrleEncoder, ZrleTile, cpixel, outcome, pixel, play, play_all,
-    rect_header,
+    play_with, rect_header,
 };
 use vnc_core::{
     Config, Error, Event, PixelFormat, PixelFormatRequest, ProtocolError, Rect, SecurityType,
-    Session, Step,
+    Session, Step, Threading,
 };
 
 // ----- allocation tracking -----
@@ -1549,11 +1550,9 @@ fn garbage_config() -> Config {
 #[test]
 fn garbage_never_panics_and_is_split_independent() {
     const STREAMS: u64 = 3000;
-    let mut config = garbage_config();
-    config.inflate_thread = true;
-    config.inflate_thread_min_input = 0;
-    let mut inline = garbage_config();
-    inline.inflate_thread = false;
+    let config = garbage_config();
+    let threaded = Threading::InflateThread { min_input: 0 };
+    let inline = Threading::SingleThreaded;
     let handshake = connected().bytes().to_vec();
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let (mut errors, mut clean) = (0, 0);
@@ -1593,13 +1592,14 @@ fn garbage_never_panics_and_is_split_independent() {
         // ZRLE inflated on the helper thread (the default here) and inline must agree too.
         let modes = chunkings
             .iter()
-            .map(|&c| (c, &config))
-            .chain([(Chunking::Whole, &inline), (Chunking::OneByte, &inline)]);
+            .map(|&c| (c, threaded))
+            .chain([(Chunking::Whole, inline), (Chunking::OneByte, inline)]);
         let runs: Vec<(String, Run)> = modes
-            .map(|(c, config)| {
-                let name = format!("{c:?}, inflate_thread {}", config.inflate_thread);
+            .map(|(c, threading)| {
+                let name = format!("{c:?}, {threading:?}");
+                let session = || Session::with_threading(config.clone(), threading, Instant::now());
                 // Name the stream that panicked, so it can be replayed.
-                let run = std::panic::catch_unwind(|| play(config.clone(), &stream, c))
+                let run = std::panic::catch_unwind(|| play_with(session(), &stream, c))
                     .unwrap_or_else(|_| panic!("stream {i} panicked with {name}: {stream:02x?}"));
                 (name, run)
             })

@@ -1,18 +1,13 @@
 //! The ZRLE helper thread ends with its session: a session that failed has none left, and
-//! after sessions that decoded ZRLE or stopped in the middle of a rectangle are dropped, the
-//! process has the threads it had before. (A test binary of its own, so that no other test's
-//! threads count.)
+//! after sessions that decoded ZRLE or stopped in the middle of a rectangle are dropped, no
+//! helper is left. Helpers report their own end (as their thread's last act), so nothing here
+//! counts the process's threads. (A test binary of its own, so that no other test's sessions
+//! count.)
 
 use std::time::Instant;
 
-use vnc_core::testing::{Image, Script, ZrleEncoder, ZrleTile};
-use vnc_core::{Config, PixelFormat, Rect, Session};
-
-fn threads() -> usize {
-    std::fs::read_dir("/proc/self/task")
-        .map(|d| d.count())
-        .unwrap_or(0)
-}
+use vnc_core::testing::{Image, Script, ZrleEncoder, ZrleTile, live_inflate_helpers};
+use vnc_core::{Config, PixelFormat, Rect, Session, Threading};
 
 #[test]
 fn helper_threads_end_with_their_sessions() {
@@ -46,24 +41,26 @@ fn helper_threads_end_with_their_sessions() {
     corrupt.extend_from_slice(&4u32.to_be_bytes());
     corrupt.extend_from_slice(&[0x78, 0x9c, 0xff, 0xff]);
 
-    let mut config = Config::default();
-    config.inflate_thread = true;
-    config.inflate_thread_min_input = 0;
-    let before = threads();
-    assert!(before > 0, "cannot count threads in /proc/self/task");
+    let threading = Threading::InflateThread { min_input: 0 };
+    assert_eq!(live_inflate_helpers(), 0);
     for round in 0..20 {
         for (name, bytes, ok) in [
             ("good", &good[..], true),
             ("corrupt", &corrupt[..], false),
             ("unfinished", &unfinished[..], true),
         ] {
-            let mut s = Session::new(config.clone(), Instant::now());
+            let mut s = Session::with_threading(Config::default(), threading, Instant::now());
             assert_eq!(s.feed(bytes).is_ok(), ok, "{name}, round {round}");
-            // The helper runs while its session lives, and ends when the session fails.
-            let expected = if ok { before + 1 } else { before };
-            assert_eq!(threads(), expected, "{name}, round {round}");
+            // The helper runs while its session lives, and has ended when the session failed.
+            let expected = usize::from(ok);
+            assert_eq!(live_inflate_helpers(), expected, "{name}, round {round}");
             drop(s);
+            assert_eq!(live_inflate_helpers(), 0, "{name}, round {round}");
         }
     }
-    assert_eq!(threads(), before);
+    // A single-threaded session never starts one.
+    let mut s =
+        Session::with_threading(Config::default(), Threading::SingleThreaded, Instant::now());
+    s.feed(&good).unwrap();
+    assert_eq!(live_inflate_helpers(), 0);
 }

@@ -6,7 +6,7 @@ use vnc_core::testing::{
 };
 use vnc_core::{
     Config, Credential, CredentialsNeeded, Encoding, Error, Event, PixelFormat, PixelFormatRequest,
-    ProtocolVersion, Rect, SecurityType, Session,
+    ProtocolVersion, Rect, SecurityType, Session, Threading,
 };
 
 /// Plays `script` with every chunking, asserts the runs agree, and returns the whole run.
@@ -793,7 +793,7 @@ fn zrle_stream_spans_rectangles_and_updates() {
         ]);
     }
     let [threaded, inline] = inflate_modes();
-    let run = play_all(&threaded, &script);
+    let run = vnc_core::testing::play_all_threading(&Config::default(), threaded, script.bytes());
     assert_screen(&run, &img);
     assert_eq!(
         run.events
@@ -804,25 +804,23 @@ fn zrle_stream_spans_rectangles_and_updates() {
     );
     // Inflated on the helper thread, the eight updates in one piece were drawn while the
     // session parsed ahead; the events come in the same order as when inflated inline.
-    let serial = play_all(&inline, &script);
+    let serial = vnc_core::testing::play_all_threading(&Config::default(), inline, script.bytes());
     assert_eq!(run.events, serial.events);
     assert_eq!(run.output, serial.output);
     assert_eq!(run.framebuffer.data(), serial.framebuffer.data());
 }
 
-/// The configuration with ZRLE inflated on the helper thread, and inline.
-fn inflate_modes() -> [Config; 2] {
-    [true, false].map(|inflate_thread| {
-        let mut config = Config::default();
-        config.inflate_thread = inflate_thread;
-        config.inflate_thread_min_input = 0;
-        config
-    })
+/// ZRLE inflated on the helper thread, and inline.
+fn inflate_modes() -> [Threading; 2] {
+    [
+        Threading::InflateThread { min_input: 0 },
+        Threading::SingleThreaded,
+    ]
 }
 
 /// Feeds `bytes` in pieces of `chunk` bytes.
-fn play_in_pieces(config: &Config, bytes: &[u8], chunk: usize) -> Run {
-    let mut s = Session::new(config.clone(), std::time::Instant::now());
+fn play_in_pieces(threading: Threading, bytes: &[u8], chunk: usize) -> Run {
+    let mut s = Session::with_threading(Config::default(), threading, std::time::Instant::now());
     let mut events = Vec::new();
     let mut error = None;
     for piece in bytes.chunks(chunk) {
@@ -864,15 +862,12 @@ fn zrle_large_rectangles_in_pieces_of_any_size() {
             enc.rect(&pf, &img, Rect::new(333, 300, 307, 180), ZrleTile::PlainRle),
         ]);
     let bytes = script.bytes();
-    let want = play_in_pieces(&Config::default(), bytes, bytes.len());
+    let want = play_in_pieces(Threading::default(), bytes, bytes.len());
     assert_screen(&want, &img);
-    for config in inflate_modes() {
+    for threading in inflate_modes() {
         for chunk in [40 << 10, 100_003, 256 << 10, bytes.len()] {
-            let run = play_in_pieces(&config, bytes, chunk);
-            let what = format!(
-                "pieces of {chunk}, inflate_thread {}",
-                config.inflate_thread
-            );
+            let run = play_in_pieces(threading, bytes, chunk);
+            let what = format!("pieces of {chunk}, {threading:?}");
             assert_screen(&run, &img);
             assert_eq!(run.events, want.events, "{what}");
             assert_eq!(run.output, want.output, "{what}");
@@ -892,7 +887,7 @@ fn zrle_large_rectangles_in_pieces_of_any_size() {
         .update(&[enc.rect_from_tile_data(Rect::new(0, 0, w, 320), &tiles)])
         .bytes()
         .to_vec();
-    let whole = play_in_pieces(&Config::default(), &bad, bad.len());
+    let whole = play_in_pieces(Threading::default(), &bad, bad.len());
     let error = |r: &Run| r.error.as_ref().map(|e| format!("{e:?}"));
     assert!(
         matches!(
@@ -908,13 +903,10 @@ fn zrle_large_rectangles_in_pieces_of_any_size() {
         "{:?}",
         whole.error
     );
-    for config in inflate_modes() {
+    for threading in inflate_modes() {
         for chunk in [40 << 10, 100_003, bad.len()] {
-            let run = play_in_pieces(&config, &bad, chunk);
-            let what = format!(
-                "pieces of {chunk}, inflate_thread {}",
-                config.inflate_thread
-            );
+            let run = play_in_pieces(threading, &bad, chunk);
+            let what = format!("pieces of {chunk}, {threading:?}");
             assert_eq!(error(&run), error(&whole), "{what}");
             assert_eq!(run.events, whole.events, "{what}");
         }

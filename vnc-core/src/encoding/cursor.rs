@@ -8,6 +8,8 @@ use crate::framebuffer::Rect;
 use crate::pixel_format::Converter;
 use crate::reader::Reader;
 
+use super::{Decode, DecodeContext, Done};
+
 /// Parses the cursor once all of it has arrived (`Ok(None)` until then). `rect.x`/`rect.y`
 /// are the hot spot.
 pub(crate) fn parse(
@@ -58,4 +60,18 @@ pub(crate) fn parse(
         hotspot_y: rect.y.min(rect.height.saturating_sub(1)),
         rgba,
     }))
+}
+
+/// A Cursor pseudo-rectangle.
+pub(crate) struct CursorRect(Rect);
+
+impl Decode for CursorRect {
+    fn new(rect: Rect, _: &Reader, _: &mut DecodeContext) -> CursorRect {
+        CursorRect(rect)
+    }
+
+    fn decode(&mut self, r: &mut Reader, cx: &mut DecodeContext) -> Result<Option<Done>, Error> {
+        let cursor = parse(r, self.0, cx.conv, cx.limits.max_cursor_size)?;
+        Ok(cursor.map(Done::Cursor))
+    }
 }

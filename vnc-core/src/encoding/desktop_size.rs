@@ -1,8 +1,13 @@
-//! The ExtendedDesktopSize pseudo-encoding (rfbproto, -308): a new framebuffer size with its
-//! screen layout, and the answer to the client's SetDesktopSize. The plain DesktopSize (-223)
-//! carries only the size and is handled in the session.
+//! The DesktopSize pseudo-encoding (-223), a new framebuffer size, and ExtendedDesktopSize
+//! (rfbproto, -308): a new size with its screen layout, and the answer to the client's
+//! SetDesktopSize.
 
+use crate::error::{Error, Step};
+use crate::framebuffer::Rect;
+use crate::handshake::init::check_size;
 use crate::reader::Reader;
+
+use super::{Decode, DecodeContext, Done};
 
 /// One screen of a multi-head desktop layout.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -95,4 +100,35 @@ pub(crate) fn parse_screens(r: &mut Reader) -> Option<Vec<Screen>> {
             })
             .collect(),
     )
+}
+
+/// A DesktopSize pseudo-rectangle: its size is the new framebuffer's, and no data follows.
+pub(crate) struct DesktopSize(Rect);
+
+impl Decode for DesktopSize {
+    fn new(rect: Rect, _: &Reader, _: &mut DecodeContext) -> DesktopSize {
+        DesktopSize(rect)
+    }
+
+    fn decode(&mut self, _: &mut Reader, cx: &mut DecodeContext) -> Result<Option<Done>, Error> {
+        let Rect { width, height, .. } = self.0;
+        check_size(width, height, cx.limits, Step::FramebufferUpdate)?;
+        Ok(Some(Done::DesktopSize { width, height }))
+    }
+}
+
+/// An ExtendedDesktopSize pseudo-rectangle.
+pub(crate) struct ExtendedDesktopSize(Rect);
+
+impl Decode for ExtendedDesktopSize {
+    fn new(rect: Rect, _: &Reader, _: &mut DecodeContext) -> ExtendedDesktopSize {
+        ExtendedDesktopSize(rect)
+    }
+
+    fn decode(&mut self, r: &mut Reader, _: &mut DecodeContext) -> Result<Option<Done>, Error> {
+        Ok(parse_screens(r).map(|screens| Done::ExtendedDesktopSize {
+            rect: self.0,
+            screens,
+        }))
+    }
 }

@@ -4,9 +4,12 @@
 //! A tile is decoded once all of its bytes have arrived.
 
 use crate::error::ProtocolError;
+use crate::error::{Error, Step};
 use crate::framebuffer::{Framebuffer, Rect, fill};
 use crate::pixel_format::{Bgra, Converter, native_pixel};
 use crate::reader::Reader;
+
+use super::{Decode, DecodeContext, Done};
 
 const RAW: u8 = 1;
 const BACKGROUND_SPECIFIED: u8 = 2;
@@ -256,4 +259,17 @@ fn fill_subrect(
         }
     }
     true
+}
+
+impl Decode for Hextile {
+    fn new(rect: Rect, _: &Reader, _: &mut DecodeContext) -> Hextile {
+        Hextile::new(rect)
+    }
+
+    fn decode(&mut self, r: &mut Reader, cx: &mut DecodeContext) -> Result<Option<Done>, Error> {
+        let done = self
+            .decode(r, cx.fb, cx.conv)
+            .map_err(|e| Error::protocol(Step::FramebufferUpdate, e))?;
+        Ok(done.then_some(Done::Pixels(self.rect)))
+    }
 }

@@ -1,44 +1,176 @@
-//! Rectangle encodings: the numbers announced in SetEncodings and one decoder module each.
-//! Every decoder writes straight into the [`Framebuffer`](crate::Framebuffer).
+//! Rectangle encodings: the numbers announced in SetEncodings, one decoder module each, and
+//! [`RectDecoder`], the one place that maps an encoding to its decoder. Every decoder writes
+//! straight into the [`Framebuffer`]; pseudo-encodings report what they
+//! carry as a [`Done`] for the update reader to apply.
 
 pub(crate) mod copy_rect;
 pub(crate) mod cursor;
+pub(crate) mod desktop_name;
 pub(crate) mod desktop_size;
 pub(crate) mod hextile;
 pub(crate) mod inflate;
+pub(crate) mod last_rect;
 pub(crate) mod raw;
 pub(crate) mod rre;
 pub(crate) mod zrle;
+pub(crate) mod zrle_inflate;
 pub(crate) mod zrle_thread;
 
 use std::fmt;
 use std::str::FromStr;
 
-/// An encoding or pseudo-encoding that this client can announce and decode.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Encoding {
-    /// Raw pixels (0). Always accepted, even if not announced.
-    Raw,
-    /// Copy from elsewhere in the framebuffer (1).
-    CopyRect,
-    /// Rise-and-run-length: a background and solid subrectangles (2).
-    Rre,
-    /// 16x16 tiles of raw pixels or coloured subrectangles (5).
-    Hextile,
-    /// Zlib-compressed 64x64 tiles with palettes and runs (16).
-    Zrle,
-    /// Pseudo-encoding: the server may change the framebuffer size (-223).
-    DesktopSize,
-    /// Pseudo-encoding: a FramebufferUpdate may end early with a marker rectangle (-224).
+use crate::config::Limits;
+use crate::error::Error;
+use crate::event::Cursor;
+use crate::framebuffer::{Framebuffer, Rect};
+use crate::pixel_format::Converter;
+use crate::reader::Reader;
+
+use self::desktop_size::Screen;
+use self::zrle_inflate::ZrleInflate;
+
+/// What a decoder may use: the framebuffer it draws into, the pixel converter, the limits, and
+/// the connection's ZRLE stream.
+pub(crate) struct DecodeContext<'a> {
+    pub(crate) fb: &'a mut Framebuffer,
+    pub(crate) conv: &'a Converter,
+    pub(crate) limits: &'a Limits,
+    pub(crate) zrle: &'a mut ZrleInflate,
+    /// How much protocol output the session has written (ZRLE's helper withdraws what came
+    /// after a rectangle that fails).
+    pub(crate) out_len: usize,
+}
+
+/// What a finished rectangle means for the session.
+pub(crate) enum Done {
+    /// Pixels were drawn in this rectangle.
+    Pixels(Rect),
+    /// The rectangle went to ZRLE's helper thread, which draws it later.
+    Queued,
+    /// A new cursor image.
+    Cursor(Cursor),
+    /// The desktop has a new name.
+    DesktopName(String),
+    /// The framebuffer has a new size (already checked against the limits).
+    DesktopSize { width: u16, height: u16 },
+    /// ExtendedDesktopSize: the rectangle's fields (reason, status, size) and the screens.
+    ExtendedDesktopSize { rect: Rect, screens: Vec<Screen> },
+    /// The update ends after this rectangle.
     LastRect,
+}
+
+/// A decoder of one encoding: built from the rectangle header, then given input as it arrives
+/// until it is done.
+pub(crate) trait Decode: Sized {
+    /// A decoder for `rect`, whose data starts at `r`.
+    fn new(rect: Rect, r: &Reader, cx: &mut DecodeContext) -> Self;
+    /// Consumes what has arrived; `Some` once the rectangle is complete.
+    fn decode(&mut self, r: &mut Reader, cx: &mut DecodeContext) -> Result<Option<Done>, Error>;
+    /// True if the rectangle goes to a helper thread, so that earlier ones need not be drawn
+    /// before it begins.
+    fn is_threaded(&self) -> bool {
+        false
+    }
+}
+
+/// The one registration of every encoding: its doc line, its [`Encoding`] variant, its number
+/// on the wire, its name on command lines, and the type that decodes it. This generates the
+/// public [`Encoding`] enum and [`RectDecoder`], whose dispatch is one `match` per call with
+/// input, never per pixel.
+macro_rules! encodings {
+    ($($(#[doc = $doc:expr])* $encoding:ident = $number:literal, $name:literal, $decoder:ty;)*) => {
+        /// An encoding or pseudo-encoding that this client can announce and decode.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum Encoding {
+            $($(#[doc = $doc])* $encoding,)*
+        }
+
+        impl Encoding {
+            /// The number on the wire.
+            pub fn number(self) -> i32 {
+                match self {
+                    $(Encoding::$encoding => $number,)*
+                }
+            }
+
+            /// The encoding for a wire number, if this client supports it.
+            pub fn from_number(n: i32) -> Option<Encoding> {
+                match n {
+                    $($number => Some(Encoding::$encoding),)*
+                    _ => None,
+                }
+            }
+
+            /// The lower-case name used on command lines (`zrle`, `copyrect`, `desktop-size`,
+            /// ...).
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Encoding::$encoding => $name,)*
+                }
+            }
+        }
+
+        /// The decoder of the rectangle being read.
+        pub(crate) enum RectDecoder {
+            $($encoding($decoder),)*
+        }
+
+        impl RectDecoder {
+            pub(crate) fn new(
+                encoding: Encoding,
+                rect: Rect,
+                r: &Reader,
+                cx: &mut DecodeContext,
+            ) -> RectDecoder {
+                match encoding {
+                    $(Encoding::$encoding => {
+                        RectDecoder::$encoding(<$decoder as Decode>::new(rect, r, cx))
+                    })*
+                }
+            }
+
+            pub(crate) fn decode(
+                &mut self,
+                r: &mut Reader,
+                cx: &mut DecodeContext,
+            ) -> Result<Option<Done>, Error> {
+                match self {
+                    $(RectDecoder::$encoding(d) => Decode::decode(d, r, cx),)*
+                }
+            }
+
+            pub(crate) fn is_threaded(&self) -> bool {
+                match self {
+                    $(RectDecoder::$encoding(d) => Decode::is_threaded(d),)*
+                }
+            }
+        }
+    };
+}
+
+encodings! {
+    /// Raw pixels (0). Always accepted, even if not announced.
+    Raw = 0, "raw", raw::Raw;
+    /// Copy from elsewhere in the framebuffer (1).
+    CopyRect = 1, "copyrect", copy_rect::CopyRect;
+    /// Rise-and-run-length: a background and solid subrectangles (2).
+    Rre = 2, "rre", rre::Rre;
+    /// 16x16 tiles of raw pixels or coloured subrectangles (5).
+    Hextile = 5, "hextile", hextile::Hextile;
+    /// Zlib-compressed 64x64 tiles with palettes and runs (16).
+    Zrle = 16, "zrle", zrle_inflate::ZrleRect;
+    /// Pseudo-encoding: the server may change the framebuffer size (-223).
+    DesktopSize = -223, "desktop-size", desktop_size::DesktopSize;
+    /// Pseudo-encoding: a FramebufferUpdate may end early with a marker rectangle (-224).
+    LastRect = -224, "last-rect", last_rect::LastRect;
     /// Pseudo-encoding: the server sends its cursor image to draw locally (-239).
-    Cursor,
+    Cursor = -239, "cursor", cursor::CursorRect;
     /// Pseudo-encoding: the server may rename the desktop (-307).
-    DesktopName,
+    DesktopName = -307, "desktop-name", desktop_name::DesktopName;
     /// Pseudo-encoding: desktop size with a screen layout, and client-requested resizing
     /// with SetDesktopSize (-308).
-    ExtendedDesktopSize,
+    ExtendedDesktopSize = -308, "extended-desktop-size", desktop_size::ExtendedDesktopSize;
 }
 
 impl Encoding {
@@ -57,58 +189,9 @@ impl Encoding {
         Encoding::ExtendedDesktopSize,
     ];
 
-    /// The number on the wire.
-    pub fn number(self) -> i32 {
-        match self {
-            Encoding::Raw => 0,
-            Encoding::CopyRect => 1,
-            Encoding::Rre => 2,
-            Encoding::Hextile => 5,
-            Encoding::Zrle => 16,
-            Encoding::DesktopSize => -223,
-            Encoding::LastRect => -224,
-            Encoding::Cursor => -239,
-            Encoding::DesktopName => -307,
-            Encoding::ExtendedDesktopSize => -308,
-        }
-    }
-
-    /// The encoding for a wire number, if this client supports it.
-    pub fn from_number(n: i32) -> Option<Encoding> {
-        Some(match n {
-            0 => Encoding::Raw,
-            1 => Encoding::CopyRect,
-            2 => Encoding::Rre,
-            5 => Encoding::Hextile,
-            16 => Encoding::Zrle,
-            -223 => Encoding::DesktopSize,
-            -224 => Encoding::LastRect,
-            -239 => Encoding::Cursor,
-            -307 => Encoding::DesktopName,
-            -308 => Encoding::ExtendedDesktopSize,
-            _ => return None,
-        })
-    }
-
     /// True for pseudo-encodings (they carry information, not pixels).
     pub fn is_pseudo(self) -> bool {
         self.number() < 0
-    }
-
-    /// The lower-case name used on command lines (`zrle`, `copyrect`, `desktop-size`, ...).
-    pub fn name(self) -> &'static str {
-        match self {
-            Encoding::Raw => "raw",
-            Encoding::CopyRect => "copyrect",
-            Encoding::Rre => "rre",
-            Encoding::Hextile => "hextile",
-            Encoding::Zrle => "zrle",
-            Encoding::DesktopSize => "desktop-size",
-            Encoding::LastRect => "last-rect",
-            Encoding::Cursor => "cursor",
-            Encoding::DesktopName => "desktop-name",
-            Encoding::ExtendedDesktopSize => "extended-desktop-size",
-        }
     }
 }
 
@@ -120,10 +203,14 @@ impl fmt::Display for Encoding {
 
 /// The error of parsing an [`Encoding`] name.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "unknown encoding {0:?}; known: zrle, hextile, rre, copyrect, raw, desktop-size, last-rect, cursor, desktop-name, extended-desktop-size"
-)]
+#[error("unknown encoding {0:?}; known: {known}", known = known_names())]
 pub struct UnknownEncoding(pub String);
+
+/// The names [`Encoding::from_str`] knows, in order of preference.
+fn known_names() -> String {
+    let names: Vec<&str> = Encoding::DEFAULT.iter().map(|e| e.name()).collect();
+    names.join(", ")
+}
 
 impl FromStr for Encoding {
     type Err = UnknownEncoding;
@@ -142,5 +229,20 @@ impl FromStr for Encoding {
             .copied()
             .find(|e| e.name() == lower)
             .ok_or_else(|| UnknownEncoding(s.to_owned()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_and_names_round_trip() {
+        for &e in Encoding::DEFAULT {
+            assert_eq!(Encoding::from_number(e.number()), Some(e));
+            assert_eq!(e.name().parse::<Encoding>(), Ok(e));
+            assert_eq!(e.is_pseudo(), e.number() < 0);
+        }
+        assert_eq!(Encoding::from_number(7), None);
     }
 }

@@ -1,9 +1,12 @@
 //! Raw encoding (RFC 6143 §7.7.1): rows of pixels in the wire format. Decoded row by row as
 //! the bytes arrive, so a large rectangle never has to sit whole in the input buffer.
 
+use crate::error::Error;
 use crate::framebuffer::{Framebuffer, Rect};
 use crate::pixel_format::Converter;
 use crate::reader::Reader;
+
+use super::{Decode, DecodeContext, Done};
 
 pub(crate) struct Raw {
     rect: Rect,
@@ -40,5 +43,17 @@ impl Raw {
             self.row += 1;
         }
         true
+    }
+}
+
+impl Decode for Raw {
+    fn new(rect: Rect, _: &Reader, _: &mut DecodeContext) -> Raw {
+        Raw::new(rect)
+    }
+
+    fn decode(&mut self, r: &mut Reader, cx: &mut DecodeContext) -> Result<Option<Done>, Error> {
+        Ok(self
+            .decode(r, cx.fb, cx.conv)
+            .then_some(Done::Pixels(self.rect)))
     }
 }

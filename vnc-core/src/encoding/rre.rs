@@ -2,9 +2,12 @@
 //! subrectangle is drawn as soon as its 8 + bpp bytes have arrived.
 
 use crate::error::ProtocolError;
+use crate::error::{Error, Step};
 use crate::framebuffer::{Framebuffer, Rect};
 use crate::pixel_format::Converter;
 use crate::reader::Reader;
+
+use super::{Decode, DecodeContext, Done};
 
 pub(crate) struct Rre {
     rect: Rect,
@@ -62,5 +65,18 @@ impl Rre {
         }
         self.left = Some(0);
         Ok(true)
+    }
+}
+
+impl Decode for Rre {
+    fn new(rect: Rect, _: &Reader, _: &mut DecodeContext) -> Rre {
+        Rre::new(rect)
+    }
+
+    fn decode(&mut self, r: &mut Reader, cx: &mut DecodeContext) -> Result<Option<Done>, Error> {
+        let done = self
+            .decode(r, cx.fb, cx.conv)
+            .map_err(|e| Error::protocol(Step::FramebufferUpdate, e))?;
+        Ok(done.then_some(Done::Pixels(self.rect)))
     }
 }

@@ -1,7 +1,7 @@
 //! ZRLE with the zlib stream inflated on a helper thread.
 //!
 //! Only rectangles whose compressed bytes all came in one large `feed` go to the helper (see
-//! [`Config::inflate_thread_min_input`](crate::Config::inflate_thread_min_input)): with small
+//! [`Threading::InflateThread`](crate::Threading::InflateThread)): with small
 //! reads, a hand-over per read costs more than the overlap saves. The others are inflated
 //! inline, on the same zlib stream, once the helper has finished what it was given.
 //!
@@ -113,9 +113,16 @@ impl ZrleThread {
         let (out_tx, inflated) = mpsc::sync_channel::<Inflated>(OUT_QUEUE);
         let (spent_jobs_tx, spent_jobs) = mpsc::channel::<Job>();
         let (spent_chunks, spent_chunks_rx) = mpsc::channel::<Chunk>();
+        #[cfg(feature = "testing")]
+        let alive = testing::Alive::new();
         let helper = thread::Builder::new()
             .name("vnc-zrle-inflate".into())
-            .spawn(move || helper(&z, job_rx, out_tx, spent_jobs_tx, spent_chunks_rx))
+            .spawn(move || {
+                helper(&z, job_rx, out_tx, spent_jobs_tx, spent_chunks_rx);
+                // The thread's last act, so that a joined helper is never counted alive.
+                #[cfg(feature = "testing")]
+                drop(alive);
+            })
             .ok()?;
         Some(ZrleThread {
             jobs: Some(jobs),
@@ -450,5 +457,30 @@ fn helper(
         }
         jobs_done += 1;
         let _ = spent_jobs.send(job);
+    }
+}
+
+/// Counts helpers whose thread has not finished, for tests that prove each one ends with its
+/// session ([`crate::testing::live_inflate_helpers`]).
+#[cfg(feature = "testing")]
+pub(crate) mod testing {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    pub(crate) static LIVE: AtomicUsize = AtomicUsize::new(0);
+
+    /// Counted from before the thread starts until it drops this as its last act.
+    pub(crate) struct Alive(());
+
+    impl Alive {
+        pub(crate) fn new() -> Alive {
+            LIVE.fetch_add(1, Ordering::SeqCst);
+            Alive(())
+        }
+    }
+
+    impl Drop for Alive {
+        fn drop(&mut self) {
+            LIVE.fetch_sub(1, Ordering::SeqCst);
+        }
     }
 }

@@ -1,10 +1,61 @@
 //! ClientInit and ServerInit (RFC 6143 §7.3): the shared flag out, the framebuffer size, pixel
-//! format and desktop name in.
+//! format and desktop name in. ServerInit ends the handshake: the session answers with its
+//! pixel format and encodings, asks for the first update, and starts its message loop.
 
 use crate::config::Limits;
 use crate::error::{Error, ProtocolError, Step};
+use crate::event::Event;
+use crate::messages::client;
 use crate::pixel_format::PixelFormat;
 use crate::reader::Reader;
+use crate::running::Running;
+use crate::session::{Context, State};
+
+use super::{Handshake, Next, wait};
+
+/// The last step: ServerInit.
+pub(crate) fn advance(cx: &mut Context, r: &mut Reader) -> Result<Next, Error> {
+    match parse_server_init(r, &cx.config.limits)? {
+        None => wait(Handshake::ServerInit),
+        Some(si) => Ok((State::Running(on_server_init(cx, si)?), true)),
+    }
+}
+
+fn on_server_init(cx: &mut Context, si: ServerInit) -> Result<Running, Error> {
+    tracing::debug!(width = si.width, height = si.height, pixel_format = ?si.pixel_format, name = %si.name, "ServerInit");
+    cx.fb.resize(si.width, si.height);
+    cx.server_pixel_format = si.pixel_format;
+    cx.name = si.name.clone();
+    // The server's own format matters only if rectangles will come in it.
+    let (wanted, native) = cx.config.pixel_format.resolve(si.pixel_format);
+    let pf = if native {
+        wanted
+            .validate()
+            .map_err(|e| Error::protocol(Step::Initialization, e))?;
+        wanted
+    } else {
+        let pf = if let Err(e) = wanted.validate() {
+            tracing::warn!(pixel_format = ?wanted, error = %e, "the configured pixel format cannot be decoded; using RGB888");
+            PixelFormat::RGB888
+        } else {
+            wanted
+        };
+        client::set_pixel_format(&mut cx.io.out, &pf);
+        pf
+    };
+    cx.use_pixel_format(pf);
+    client::set_encodings(&mut cx.io.out, &cx.config.encodings);
+    cx.deadline.clear();
+    cx.events.push_back(Event::Initialized {
+        width: si.width,
+        height: si.height,
+        name: si.name,
+        server_pixel_format: si.pixel_format,
+    });
+    let mut running = Running::new();
+    running.flow.first_request(cx);
+    Ok(running)
+}
 
 /// What ServerInit says.
 pub(crate) struct ServerInit {

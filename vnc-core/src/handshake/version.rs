@@ -4,6 +4,12 @@
 use std::fmt;
 
 use crate::error::Error;
+use crate::event::Event;
+use crate::reader::Reader;
+use crate::session::Context;
+
+use super::security::Security;
+use super::{Handshake, Next, go, wait};
 
 /// An RFB protocol version this client speaks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -35,6 +41,19 @@ impl fmt::Display for ProtocolVersion {
             ProtocolVersion::V3_8 => "3.8",
         })
     }
+}
+
+/// The first step: the server's version string in, ours out.
+pub(crate) fn advance(cx: &mut Context, r: &mut Reader) -> Result<Next, Error> {
+    let Some(bytes) = r.array::<12>() else {
+        return wait(Handshake::Version);
+    };
+    let v = negotiate(&bytes)?;
+    tracing::debug!(server = %bytes.escape_ascii(), chosen = %v, "protocol version");
+    cx.version = Some(v);
+    cx.io.out.extend_from_slice(v.wire());
+    cx.events.push_back(Event::VersionNegotiated(v));
+    go(Security::start(v, false))
 }
 
 /// Parses the server's version string and chooses ours.

@@ -1,6 +1,6 @@
 //! Test support (feature `testing`): a scripted RFB server that writes the server's side of a
 //! conversation byte by byte, encoders for every encoding this crate decodes, and a driver
-//! that plays a script into a [`Session`] whole, one byte at a time or in random chunks.
+//! that plays a script into a [`Session`](crate::Session) whole, one byte at a time or in random chunks.
 //!
 //! ```
 //! use vnc_core::testing::{Chunking, Image, Script, play};
@@ -19,11 +19,12 @@
 //! assert_eq!(run.framebuffer.to_rgba(), img.to_rgba());
 //! ```
 
-use std::time::Instant;
-
 use flate2::{Compress, Compression, FlushCompress};
 
-use crate::{Config, Error, Event, Framebuffer, PixelFormat, Rect, Session};
+use crate::{PixelFormat, Rect};
+
+mod play;
+pub use play::*;
 
 /// An RGB image used as the "true screen" of a scripted server.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -91,7 +92,7 @@ impl Image {
         }
     }
 
-    /// RGBA bytes with alpha 255, comparable with [`Framebuffer::to_rgba`].
+    /// RGBA bytes with alpha 255, comparable with [`Framebuffer::to_rgba`](crate::Framebuffer::to_rgba).
     pub fn to_rgba(&self) -> Vec<u8> {
         self.pixels
             .iter()
@@ -570,131 +571,4 @@ fn most_common(px: &[[u8; 3]]) -> [u8; 3] {
         .copied()
         .max_by_key(|c| px.iter().filter(|p| *p == c).count())
         .unwrap_or([0, 0, 0])
-}
-
-/// How [`play`] splits the server's bytes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Chunking {
-    /// All at once.
-    Whole,
-    /// One byte per `feed`.
-    OneByte,
-    /// Chunks of 1 to 64 bytes from a small deterministic generator with this seed.
-    Random(u64),
-}
-
-impl Chunking {
-    /// The splittings every transcript test should run with.
-    pub const ALL: [Chunking; 4] = [
-        Chunking::Whole,
-        Chunking::OneByte,
-        Chunking::Random(1),
-        Chunking::Random(0xC0FFEE),
-    ];
-}
-
-/// What a session did with a script.
-#[derive(Debug)]
-pub struct Run {
-    /// Every event, in order.
-    pub events: Vec<Event>,
-    /// Everything the client sent.
-    pub output: Vec<u8>,
-    /// The framebuffer at the end.
-    pub framebuffer: Framebuffer,
-    /// The error that ended the session, if any.
-    pub error: Option<Error>,
-}
-
-impl Run {
-    /// The events without `FramebufferUpdated` damage, for compact comparisons.
-    pub fn events_without_damage(&self) -> Vec<&Event> {
-        self.events
-            .iter()
-            .filter(|e| !matches!(e, Event::FramebufferUpdated(_)))
-            .collect()
-    }
-}
-
-/// The error of a run as tests compare it across chunkings: zlib's own wording for corrupt
-/// data depends on how much input it saw at once, so only the kind and the step count there.
-pub fn outcome(e: &Option<Error>) -> String {
-    match e {
-        Some(Error::Protocol {
-            step,
-            error: crate::ProtocolError::Zlib { encoding, .. },
-        }) => format!("Zlib {{ step: {step:?}, encoding: {encoding:?} }}"),
-        e => format!("{e:?}"),
-    }
-}
-
-/// Plays `server` with every [`Chunking::ALL`] splitting, asserts that the runs agree (error
-/// by [`outcome`], events, output and framebuffer), and returns the whole-stream run.
-pub fn play_all(config: &Config, server: &[u8]) -> Run {
-    let runs: Vec<Run> = Chunking::ALL
-        .iter()
-        .map(|&c| play(config.clone(), server, c))
-        .collect();
-    for (c, r) in Chunking::ALL.iter().zip(&runs).skip(1) {
-        assert_eq!(
-            outcome(&r.error),
-            outcome(&runs[0].error),
-            "error differs with {c:?}"
-        );
-        assert_eq!(r.events, runs[0].events, "events differ with {c:?}");
-        assert_eq!(r.output, runs[0].output, "output differs with {c:?}");
-        assert_eq!(
-            r.framebuffer.data(),
-            runs[0].framebuffer.data(),
-            "framebuffer differs with {c:?}"
-        );
-    }
-    runs.into_iter().next().expect("Chunking::ALL is not empty")
-}
-
-/// Plays `server` into a new session configured with `config`, split as `chunking` says,
-/// collecting events and output after every chunk. Stops at the first error.
-pub fn play(config: Config, server: &[u8], chunking: Chunking) -> Run {
-    play_with(Session::new(config, Instant::now()), server, chunking)
-}
-
-/// As [`play`], with a session the caller prepared (credentials set, for example).
-pub fn play_with(mut session: Session, server: &[u8], chunking: Chunking) -> Run {
-    let mut events = Vec::new();
-    let mut output = Vec::new();
-    let mut error = None;
-    let mut rng = match chunking {
-        Chunking::Random(seed) => seed | 1,
-        _ => 1,
-    };
-    let mut rest = server;
-    while !rest.is_empty() {
-        let n = match chunking {
-            Chunking::Whole => rest.len(),
-            Chunking::OneByte => 1,
-            Chunking::Random(_) => {
-                // xorshift64
-                rng ^= rng << 13;
-                rng ^= rng >> 7;
-                rng ^= rng << 17;
-                (rng % 64 + 1) as usize
-            }
-        }
-        .min(rest.len());
-        let (chunk, tail) = rest.split_at(n);
-        rest = tail;
-        let r = session.feed(chunk);
-        output.extend(session.take_output());
-        events.extend(std::iter::from_fn(|| session.poll_event()));
-        if let Err(e) = r {
-            error = Some(e);
-            break;
-        }
-    }
-    Run {
-        events,
-        output,
-        framebuffer: session.framebuffer().clone(),
-        error,
-    }
 }

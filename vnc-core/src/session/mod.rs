@@ -1,0 +1,526 @@
+//! The session: the engine's public face, turning bytes from the server into events and
+//! framebuffer changes, and the application's commands into bytes for the server. It owns no
+//! socket, no clock and no executor; it holds the current state (a [`Handshake`] step or the
+//! [`Running`] message loop) and the [`Context`] that lasts the whole connection.
+
+mod input;
+pub(crate) mod transport;
+
+use std::collections::VecDeque;
+use std::time::Instant;
+
+use zeroize::Zeroizing;
+
+use crate::config::{Config, PixelFormatRequest};
+use crate::encoding::zrle_inflate::ZrleInflate;
+use crate::encoding::{DecodeContext, Encoding};
+use crate::error::Error;
+use crate::event::Event;
+use crate::framebuffer::{Framebuffer, Rect};
+use crate::handshake::Handshake;
+use crate::handshake::auth::{self, Auth, Credentials};
+use crate::handshake::tls_step::TlsStep;
+use crate::handshake::version::ProtocolVersion;
+use crate::messages::client;
+use crate::pixel_format::{Converter, PixelFormat};
+use crate::running::Running;
+use crate::security::{Credential, CredentialsNeeded, SecurityType};
+use crate::threading::Threading;
+
+use self::transport::Transport;
+
+/// Where the session is.
+pub(crate) enum State {
+    Handshake(Handshake),
+    Running(Running),
+    /// Finished, by error or end of stream.
+    Closed,
+}
+
+/// The handshake deadline. While the application is asked for credentials it is paused; after
+/// that it is re-armed at the next [`Session::handle_timeout`].
+#[derive(Clone, Copy)]
+pub(crate) enum Deadline {
+    None,
+    At(Instant),
+    Paused,
+    Rearm,
+}
+
+impl Deadline {
+    /// Stops the clock while the application is asked for something.
+    pub(crate) fn pause(&mut self) {
+        if matches!(self, Deadline::At(_)) {
+            *self = Deadline::Paused;
+        }
+    }
+
+    /// The application answered: the clock starts again at the next `handle_timeout`.
+    pub(crate) fn resume(&mut self) {
+        if matches!(self, Deadline::Paused) {
+            *self = Deadline::Rearm;
+        }
+    }
+
+    /// No deadline any more (the handshake is over).
+    pub(crate) fn clear(&mut self) {
+        *self = Deadline::None;
+    }
+}
+
+/// What lasts the whole connection, whatever the state: the steps of the handshake and the
+/// message loop work on it.
+pub(crate) struct Context {
+    pub(crate) config: Config,
+    pub(crate) io: Transport,
+    pub(crate) events: VecDeque<Event>,
+    pub(crate) fb: Framebuffer,
+    /// The pixel format rectangles are decoded in, and its converter.
+    pub(crate) pixel_format: PixelFormat,
+    pub(crate) conv: Converter,
+    pub(crate) server_pixel_format: PixelFormat,
+    /// ZRLE's zlib stream, inflated inline or on a helper thread.
+    pub(crate) zrle: ZrleInflate,
+    pub(crate) version: Option<ProtocolVersion>,
+    pub(crate) security: Option<SecurityType>,
+    pub(crate) name: String,
+    pub(crate) credentials: Credentials,
+    /// The application paused the automatic update requests.
+    pub(crate) updates_paused: bool,
+    pub(crate) deadline: Deadline,
+}
+
+impl Context {
+    /// Draws the ZRLE rectangles whose bytes are back from the helper; with `settle`, waits
+    /// for all whose input is complete.
+    pub(crate) fn draw_zrle(&mut self, settle: bool) -> Result<(), Error> {
+        let Context {
+            zrle,
+            fb,
+            conv,
+            events,
+            io,
+            ..
+        } = self;
+        zrle.draw(fb, conv, settle, events, &mut io.out)
+    }
+
+    /// What a decoder may use.
+    pub(crate) fn decode_context(&mut self) -> DecodeContext<'_> {
+        DecodeContext {
+            fb: &mut self.fb,
+            conv: &self.conv,
+            limits: &self.config.limits,
+            zrle: &mut self.zrle,
+            out_len: self.io.out.len(),
+        }
+    }
+
+    pub(crate) fn use_pixel_format(&mut self, pf: PixelFormat) {
+        self.pixel_format = pf;
+        self.conv = Converter::new(&pf);
+    }
+
+    pub(crate) fn full_rect(&self) -> Rect {
+        Rect::new(0, 0, self.fb.width(), self.fb.height())
+    }
+
+    /// `pump` for commands, which return nothing: a TLS failure is logged, and the caller
+    /// closes the session.
+    fn pump(&mut self) -> bool {
+        match self.io.pump() {
+            Ok(()) => true,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot send to the server");
+                false
+            }
+        }
+    }
+}
+
+/// An RFB client session.
+///
+/// Feed it what the server sends with [`feed`](Self::feed), send what
+/// [`pending_output`](Self::pending_output) holds to the server, handle
+/// [`poll_event`](Self::poll_event)'s events, and call
+/// [`handle_timeout`](Self::handle_timeout) when [`poll_timeout`](Self::poll_timeout)'s instant
+/// has passed. Input may be split anywhere: the result is the same whether the stream arrives
+/// whole or one byte at a time.
+///
+/// ```
+/// use std::time::Instant;
+/// use vnc_core::{Config, Event, Session};
+///
+/// let mut session = Session::new(Config::default(), Instant::now());
+/// // Nothing is sent before the server's version string.
+/// assert!(!session.wants_write());
+/// session.feed(b"RFB 003.008\n").unwrap();
+/// assert_eq!(session.take_output(), b"RFB 003.008\n");
+/// // The server offers security type None.
+/// session.feed(&[1, 1]).unwrap();
+/// assert_eq!(session.take_output(), [1]);
+/// assert!(matches!(session.poll_event(), Some(Event::VersionNegotiated(_))));
+/// ```
+pub struct Session {
+    state: State,
+    cx: Context,
+    last_now: Instant,
+}
+
+impl Session {
+    /// A new session, ready for the server's first bytes, with the default [`Threading`].
+    /// `now` starts the handshake timer.
+    pub fn new(config: Config, now: Instant) -> Session {
+        Session::with_threading(config, Threading::default(), now)
+    }
+
+    /// A new session that may start the threads `threading` allows.
+    pub fn with_threading(config: Config, threading: Threading, now: Instant) -> Session {
+        let deadline = match config.handshake_timeout {
+            Some(d) => Deadline::At(now + d),
+            None => Deadline::None,
+        };
+        let pf = PixelFormat::RGB888;
+        Session {
+            state: State::Handshake(Handshake::Version),
+            cx: Context {
+                config,
+                io: Transport::default(),
+                events: VecDeque::new(),
+                fb: Framebuffer::new(0, 0),
+                pixel_format: pf,
+                conv: Converter::new(&pf),
+                server_pixel_format: pf,
+                zrle: ZrleInflate::new(threading),
+                version: None,
+                security: None,
+                name: String::new(),
+                credentials: Credentials::default(),
+                updates_paused: false,
+                deadline,
+            },
+            last_now: now,
+        }
+    }
+
+    /// Sends what commands wrote; a TLS failure closes the session, and the next `feed`
+    /// reports it as closed.
+    fn pump_or_close(&mut self) {
+        if !self.cx.pump() {
+            self.close();
+        }
+    }
+
+    // ----- output -----
+
+    /// True when there are bytes to send to the server.
+    pub fn wants_write(&self) -> bool {
+        self.cx.io.wants_write()
+    }
+
+    /// The bytes waiting to be sent. Call [`consume_output`](Self::consume_output) with how
+    /// many were written.
+    pub fn pending_output(&self) -> &[u8] {
+        self.cx.io.pending_output()
+    }
+
+    /// Marks `n` bytes of [`pending_output`](Self::pending_output) as sent.
+    pub fn consume_output(&mut self, n: usize) {
+        self.cx.io.consume_output(n);
+    }
+
+    /// Takes all pending output at once.
+    pub fn take_output(&mut self) -> Vec<u8> {
+        self.cx.io.take_output()
+    }
+
+    /// The next event, if any.
+    pub fn poll_event(&mut self) -> Option<Event> {
+        self.cx.events.pop_front()
+    }
+
+    // ----- time -----
+
+    /// When [`handle_timeout`](Self::handle_timeout) should be called next, if at all.
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        match self.cx.deadline {
+            Deadline::At(t) => Some(t),
+            // Re-arming needs the current time: ask to be called right away.
+            Deadline::Rearm => Some(self.last_now),
+            Deadline::None | Deadline::Paused => None,
+        }
+    }
+
+    /// Tells the session what time it is. Fails with [`Error::Timeout`] when the handshake
+    /// deadline has passed.
+    pub fn handle_timeout(&mut self, now: Instant) -> Result<(), Error> {
+        self.last_now = now;
+        match self.cx.deadline {
+            Deadline::At(t) if now >= t => {
+                let step = self.step();
+                self.close();
+                Err(Error::Timeout { step })
+            }
+            Deadline::Rearm => {
+                self.cx.deadline = match self.cx.config.handshake_timeout {
+                    Some(d) => Deadline::At(now + d),
+                    None => Deadline::None,
+                };
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    // ----- commands -----
+
+    /// Supplies a credential, before the session asks for it or in answer to
+    /// [`Event::CredentialsRequired`]. The value is wiped from memory when no longer needed.
+    pub fn set_credential(&mut self, kind: Credential, value: &str) {
+        let v = Some(Zeroizing::new(value.to_owned()));
+        match kind {
+            Credential::Username => self.cx.credentials.username = v,
+            Credential::Password => self.cx.credentials.password = v,
+        }
+        if let State::Handshake(Handshake::Auth(Auth::AwaitCredentials(pending))) = self.state {
+            let missing = self.cx.credentials.missing_for(pending.security_type());
+            if !missing.username && !missing.password {
+                self.state = State::Handshake(auth::resume(&mut self.cx, pending));
+                self.cx.deadline.resume();
+                self.pump_or_close();
+            }
+        }
+    }
+
+    /// Answers [`Event::CertificateUnverified`]: trust the certificate for this session, or
+    /// refuse it (the session closes with [`Error::CertificateRefused`]).
+    pub fn accept_certificate(&mut self, accept: bool) -> Result<(), Error> {
+        if !matches!(
+            self.state,
+            State::Handshake(Handshake::Tls(TlsStep::AwaitCertificate { .. }))
+        ) {
+            return Ok(());
+        }
+        let State::Handshake(Handshake::Tls(step)) =
+            std::mem::replace(&mut self.state, State::Closed)
+        else {
+            unreachable!("checked above")
+        };
+        let r = step.decide(&mut self.cx, accept).and_then(|next| {
+            self.state = State::Handshake(next);
+            // Protocol bytes may have arrived meanwhile.
+            self.feed_plain(&[])?;
+            self.cx.io.pump()
+        });
+        if let Err(e) = &r {
+            self.close();
+            return Err(e.clone());
+        }
+        Ok(())
+    }
+
+    /// Sends a key press or release (`keysym` as in X11 keysymdef.h). Ignored before
+    /// initialisation.
+    pub fn key_event(&mut self, keysym: u32, down: bool) {
+        if self.is_initialized() {
+            client::key_event(&mut self.cx.io.out, down, keysym);
+        }
+        self.pump_or_close();
+    }
+
+    /// Sends the pointer position and button mask (bit 0 = left, 1 = middle, 2 = right,
+    /// 3/4 = wheel up/down, 5/6 = wheel left/right). Coordinates are clamped to the
+    /// framebuffer. Ignored before initialisation.
+    pub fn pointer_event(&mut self, x: u16, y: u16, buttons: u8) {
+        if self.is_initialized() {
+            let x = x.min(self.cx.fb.width().saturating_sub(1));
+            let y = y.min(self.cx.fb.height().saturating_sub(1));
+            client::pointer_event(&mut self.cx.io.out, buttons, x, y);
+        }
+        self.pump_or_close();
+    }
+
+    /// Sends the local clipboard text (ClientCutText). Plain RFB carries Latin-1 only:
+    /// characters outside it are sent as `?`, and CR LF becomes LF. Ignored before
+    /// initialisation.
+    pub fn client_cut_text(&mut self, text: &str) {
+        if self.is_initialized() {
+            client::client_cut_text(&mut self.cx.io.out, text);
+        }
+        self.pump_or_close();
+    }
+
+    /// Asks for an update of the whole framebuffer, incremental (only what changed) or full.
+    pub fn request_update(&mut self, incremental: bool) {
+        self.request_update_region(self.cx.full_rect(), incremental);
+    }
+
+    /// Asks for an update of `rect` (clipped to the framebuffer).
+    pub fn request_update_region(&mut self, rect: Rect, incremental: bool) {
+        let State::Running(running) = &mut self.state else {
+            return;
+        };
+        let fb = &self.cx.fb;
+        let x = rect.x.min(fb.width());
+        let y = rect.y.min(fb.height());
+        let w = rect.width.min(fb.width() - x);
+        let h = rect.height.min(fb.height() - y);
+        running
+            .flow
+            .send_request(&mut self.cx, incremental, Rect::new(x, y, w, h));
+        self.pump_or_close();
+    }
+
+    /// Pauses or resumes the automatic update requests (for a hidden window). Resuming asks
+    /// for an incremental update at once if none is in flight.
+    pub fn set_updates_paused(&mut self, paused: bool) {
+        let was = std::mem::replace(&mut self.cx.updates_paused, paused);
+        if was && !paused {
+            if let State::Running(running) = &mut self.state {
+                let receiving = running.receiving_update();
+                running.flow.resume(&mut self.cx, receiving);
+            }
+        }
+        self.pump_or_close();
+    }
+
+    /// Changes the announced encodings; sent at once when initialised.
+    pub fn set_encodings(&mut self, encodings: &[Encoding]) {
+        self.cx.config.encodings = encodings.to_vec();
+        if self.is_initialized() {
+            client::set_encodings(&mut self.cx.io.out, encodings);
+        }
+        self.pump_or_close();
+    }
+
+    /// Changes the pixel format to ask for. After initialisation the switch happens between
+    /// updates (when no request is in flight), followed by a full update, so no rectangle is
+    /// ever decoded in the wrong format.
+    pub fn set_pixel_format(&mut self, request: PixelFormatRequest) {
+        self.cx.config.pixel_format = request;
+        let State::Running(running) = &mut self.state else {
+            return;
+        };
+        let (pf, _) = request.resolve(self.cx.server_pixel_format);
+        if let Err(e) = pf.validate() {
+            tracing::warn!(pixel_format = ?pf, error = %e, "ignoring a pixel format that cannot be decoded");
+            return;
+        }
+        let receiving = running.receiving_update();
+        running.flow.set_pixel_format(&mut self.cx, pf, receiving);
+        self.pump_or_close();
+    }
+
+    /// True once the server has shown it supports ExtendedDesktopSize, so that
+    /// [`set_desktop_size`](Self::set_desktop_size) can work.
+    pub fn can_resize_desktop(&self) -> bool {
+        matches!(&self.state, State::Running(r) if r.layout.is_some())
+    }
+
+    /// Asks the server to resize the desktop (SetDesktopSize) to one screen of `width` x
+    /// `height`, keeping the id of the server's first screen. Ignored if the server does not
+    /// support it; the answer comes as [`Event::DesktopLayout`] with
+    /// [`ResizeReason::ThisClient`](crate::ResizeReason).
+    pub fn set_desktop_size(&mut self, width: u16, height: u16) {
+        let State::Running(running) = &self.state else {
+            return;
+        };
+        let Some(screens) = &running.layout else {
+            return;
+        };
+        if width == 0 || height == 0 {
+            return;
+        }
+        let first = screens.first();
+        let screen = crate::Screen {
+            id: first.map_or(0, |s| s.id),
+            x: 0,
+            y: 0,
+            width,
+            height,
+            flags: first.map_or(0, |s| s.flags),
+        };
+        client::set_desktop_size(&mut self.cx.io.out, width, height, &[screen]);
+        self.pump_or_close();
+    }
+
+    // ----- state -----
+
+    /// The framebuffer (black and 0x0 before ServerInit).
+    pub fn framebuffer(&self) -> &Framebuffer {
+        &self.cx.fb
+    }
+
+    /// Ends the session and keeps its framebuffer, without copying it (a screenshot tool's
+    /// last step).
+    ///
+    /// ```
+    /// # use vnc_core::{Config, Session};
+    /// let session = Session::new(Config::default(), std::time::Instant::now());
+    /// let fb = session.into_framebuffer();
+    /// assert_eq!((fb.width(), fb.height()), (0, 0));
+    /// ```
+    pub fn into_framebuffer(self) -> Framebuffer {
+        self.cx.fb
+    }
+
+    /// True once ServerInit has been received and until the session closes.
+    pub fn is_initialized(&self) -> bool {
+        matches!(self.state, State::Running(_))
+    }
+
+    /// True once the session has ended, by error or end of stream.
+    pub fn is_closed(&self) -> bool {
+        matches!(self.state, State::Closed)
+    }
+
+    /// The negotiated protocol version.
+    pub fn protocol_version(&self) -> Option<ProtocolVersion> {
+        self.cx.version
+    }
+
+    /// The chosen security type.
+    pub fn security_type(&self) -> Option<SecurityType> {
+        self.cx.security
+    }
+
+    /// The desktop name.
+    pub fn desktop_name(&self) -> &str {
+        &self.cx.name
+    }
+
+    /// The pixel format rectangles are currently decoded in.
+    pub fn pixel_format(&self) -> &PixelFormat {
+        &self.cx.pixel_format
+    }
+
+    /// The server's native pixel format from ServerInit.
+    pub fn server_pixel_format(&self) -> &PixelFormat {
+        &self.cx.server_pixel_format
+    }
+
+    /// The configuration (with any changes made by commands since).
+    pub fn config(&self) -> &Config {
+        &self.cx.config
+    }
+
+    /// True when the session waits for [`set_credential`](Self::set_credential).
+    pub fn credentials_needed(&self) -> Option<CredentialsNeeded> {
+        match self.state {
+            State::Handshake(Handshake::Auth(Auth::AwaitCredentials(pending))) => {
+                Some(self.cx.credentials.missing_for(pending.security_type()))
+            }
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("version", &self.cx.version)
+            .field("security", &self.cx.security)
+            .field("framebuffer", &self.cx.fb)
+            .finish_non_exhaustive()
+    }
+}
