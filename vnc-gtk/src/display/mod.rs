@@ -1,7 +1,14 @@
 //! The public side of [`VncDisplay`]: construction, connecting, commands and typed signal
 //! helpers. The state and the GTK trait implementations are in `imp.rs`.
 
+mod clipboard;
+mod cursor;
+mod draw;
+mod driver;
+mod events;
 mod imp;
+mod input;
+mod layout;
 
 use std::time::Duration;
 
