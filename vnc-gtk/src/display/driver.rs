@@ -26,12 +26,6 @@ pub(super) struct Conn {
 }
 
 impl VncDisplay {
-    pub(super) fn set_depth(&self, d: Depth) {
-        self.depth.set(d);
-        let req = depth_format(d);
-        self.with_session(|s| s.set_pixel_format(req));
-    }
-
     pub(super) fn is_open(&self) -> bool {
         self.conn.borrow().is_some() || !self.disconnected_emitted.get()
     }
@@ -89,6 +83,13 @@ impl VncDisplay {
             handshake_timeout: self.handshake_timeout.get(),
             ..Config::default()
         }
+    }
+
+    /// The `depth` property: asks the running session (if any) for the new format.
+    pub(super) fn set_depth(&self, d: Depth) {
+        self.depth.set(d);
+        let req = depth_format(d);
+        self.with_session(|s| s.set_pixel_format(req));
     }
 
     fn start(&self, stream: gio::IOStream, server: String, host: Option<String>) {

@@ -1,6 +1,6 @@
-//! The widget's state and its GTK glue: the properties, the signal list, `ObjectImpl` and
-//! `WidgetImpl`. The work is done in the sibling modules (`driver`, `events`, `input`, `layout`,
-//! `draw`, `cursor`, `clipboard`), each an `impl VncDisplay` block over this state.
+//! The widget's state and GTK glue: properties, signal list, `ObjectImpl`, `WidgetImpl`. The
+//! sibling modules add `impl VncDisplay` blocks over this state; none holds a `RefCell` borrow
+//! of it across a signal emission, so a handler may call back into the widget.
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -17,6 +17,7 @@ use vnc_core::{Config, Credential, Limits, Rect, SecurityType, Session, TlsConfi
 use super::Depth;
 use super::driver::Conn;
 use crate::render::Tiles;
+
 #[derive(glib::Properties)]
 #[properties(wrapper_type = super::VncDisplay)]
 pub struct VncDisplay {
