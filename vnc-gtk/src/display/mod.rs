@@ -1,7 +1,15 @@
 //! The public side of [`VncDisplay`]: construction, connecting, commands and typed signal
-//! helpers. The state and the GTK trait implementations are in `imp.rs`.
+//! helpers. The state and the GTK trait implementations are in `imp.rs`, the work in one
+//! module per concern: `driver`, `events`, `input`, `layout`, `draw`, `cursor`, `clipboard`.
 
+mod clipboard;
+mod cursor;
+mod draw;
+mod driver;
+mod events;
 mod imp;
+mod input;
+mod layout;
 
 use std::time::Duration;
 
@@ -17,11 +25,13 @@ glib::wrapper! {
     ///
     /// Properties (gtk-vnc's names): `local-pointer`, `read-only`, `scaling`,
     /// `keep-aspect-ratio`, `smoothing`, `zoom-level` (10–400), `shared-flag`, `depth`,
-    /// `grab-keyboard`, `grab-pointer`, and the read-only `width`, `height` and `name`.
+    /// `grab-keyboard`, `grab-pointer`, `grab-keys`, `allow-resize`, `force-size`, and the
+    /// read-only `width`, `height` and `name`.
     /// Signals: `vnc-connected`, `vnc-initialized`, `vnc-disconnected`, `vnc-error`,
-    /// `vnc-auth-credential`, `vnc-auth-failure`, `vnc-certificate-verification`,
-    /// `vnc-desktop-resize`, `vnc-desktop-rename`, `vnc-server-cut-text`, `vnc-bell`,
-    /// `vnc-framebuffer-update`, `vnc-keyboard-grab`/`-ungrab`, `vnc-pointer-grab`/`-ungrab`.
+    /// `vnc-auth-credential`, `vnc-auth-failure`, `vnc-auth-unsupported`,
+    /// `vnc-certificate-verification`, `vnc-desktop-resize`, `vnc-desktop-rename`,
+    /// `vnc-server-cut-text`, `vnc-bell`, `vnc-framebuffer-update`,
+    /// `vnc-keyboard-grab`/`-ungrab`, `vnc-pointer-grab`/`-ungrab`.
     ///
     /// Size: until it knows the desktop the widget asks for nothing; then for the desktop at
     /// the zoom level, as its natural size and, with `force-size` and without `scaling`, as
@@ -183,7 +193,7 @@ impl VncDisplay {
         self.imp().with_session(|s| s.client_cut_text(text));
     }
 
-    /// The remote screen as a texture (None before the first update).
+    /// The remote screen as a texture (None until the desktop is known).
     pub fn screenshot(&self) -> Option<gdk::Texture> {
         self.imp().screenshot()
     }

@@ -1,0 +1,371 @@
+//! The connection driver: the gio stream read and written from the glib main loop, the
+//! engine's timer, the calls into the engine and the end of the connection. The session is
+//! borrowed only around engine calls; its events are handled after the borrow ends.
+
+use std::time::Instant;
+
+use gtk::gio;
+use gtk::glib::{self, clone};
+use gtk::prelude::*;
+use gtk::subclass::prelude::*;
+
+use vnc_core::{
+    Address, Config, Credential, Encoding, Error as VncError, Event, PixelFormatRequest, Session,
+};
+
+use super::Depth;
+use super::imp::VncDisplay;
+
+/// The open connection.
+pub(super) struct Conn {
+    stream: gio::IOStream,
+    reader: Option<glib::JoinHandle<()>>,
+    /// The task writing the session's output, while one runs.
+    writer: Option<glib::JoinHandle<()>>,
+    timer: Option<glib::SourceId>,
+}
+
+impl VncDisplay {
+    pub(super) fn is_open(&self) -> bool {
+        self.conn.borrow().is_some() || !self.disconnected_emitted.get()
+    }
+
+    pub(super) fn open(&self, address: Address) {
+        self.disconnect(None);
+        self.disconnected_emitted.set(false);
+        let server = address.to_string();
+        self.server.replace(server.clone());
+        let connectable: gio::SocketConnectable = match &address {
+            Address::Tcp { host, port } => gio::NetworkAddress::new(host, *port).upcast(),
+            Address::Unix(path) => gio::UnixSocketAddress::new(path).upcast(),
+        };
+        let host = match &address {
+            Address::Tcp { host, .. } => Some(host.clone()),
+            Address::Unix(_) => None,
+        };
+        let obj = self.obj();
+        let attempt = self.attempt.get();
+        glib::spawn_future_local(clone!(
+            #[weak]
+            obj,
+            async move {
+                let client = gio::SocketClient::new();
+                let res = client.connect_future(&connectable).await;
+                if obj.imp().attempt.get() != attempt {
+                    // Closed or opened again meanwhile.
+                    return;
+                }
+                match res {
+                    Ok(conn) => obj.imp().start(conn.upcast(), server, host),
+                    Err(e) => obj
+                        .imp()
+                        .disconnect(Some(format!("cannot connect to {server}: {e}"))),
+                }
+            }
+        ));
+    }
+
+    pub(super) fn open_stream(&self, stream: gio::IOStream, name: String, host: Option<String>) {
+        self.disconnect(None);
+        self.disconnected_emitted.set(false);
+        self.server.replace(name.clone());
+        self.start(stream, name, host);
+    }
+
+    fn config(&self, host: Option<String>) -> Config {
+        let mut config = Config::default();
+        config.shared = self.shared_flag.get();
+        config.pixel_format = depth_format(self.depth.get());
+        config.server_name = host;
+        config.tls = self.tls.borrow().clone();
+        if config.tls.root_certificates.is_empty() {
+            config.tls.root_certificates = vnc_core::trust_store::system_roots();
+        }
+        config.encodings = Encoding::DEFAULT.to_vec();
+        config.limits = self.limits.borrow().clone();
+        config.handshake_timeout = self.handshake_timeout.get();
+        config
+    }
+
+    /// The `depth` property: asks the running session (if any) for the new format.
+    pub(super) fn set_depth(&self, d: Depth) {
+        self.depth.set(d);
+        let req = depth_format(d);
+        self.with_session(|s| s.set_pixel_format(req));
+    }
+
+    fn start(&self, stream: gio::IOStream, server: String, host: Option<String>) {
+        let mut session = Session::new(self.config(host), Instant::now());
+        for (kind, value) in self.early_credentials.borrow().iter() {
+            session.set_credential(*kind, value);
+        }
+        self.session.replace(Some(session));
+        self.tiles.replace(None);
+        self.update_damage.take();
+        let input = stream.input_stream();
+        let obj = self.obj();
+        let attempt = self.attempt.get();
+        let reader = glib::spawn_future_local(clone!(
+            #[weak]
+            obj,
+            async move {
+                let mut buf = vec![0u8; 256 << 10];
+                loop {
+                    let res = input.read_future(buf, glib::Priority::DEFAULT).await;
+                    let this = obj.imp();
+                    if this.attempt.get() != attempt {
+                        break;
+                    }
+                    match res {
+                        Ok((b, 0)) => {
+                            drop(b);
+                            this.on_eof();
+                            break;
+                        }
+                        Ok((b, n)) => {
+                            buf = b;
+                            if !this.on_data(&buf[..n]) {
+                                break;
+                            }
+                        }
+                        Err((_, e)) => {
+                            let server = this.server.borrow().clone();
+                            this.disconnect(Some(format!("{server}: connection error: {e}")));
+                            break;
+                        }
+                    }
+                }
+            }
+        ));
+        self.conn.replace(Some(Conn {
+            stream,
+            reader: Some(reader),
+            writer: None,
+            timer: None,
+        }));
+        tracing::debug!(server, "connected");
+        self.obj().emit_by_name::<()>("vnc-connected", &[]);
+        self.after_engine_call(Vec::new(), Ok(()));
+    }
+
+    /// Ends the connection (with an error message, or quietly) and emits `vnc-disconnected`
+    /// once.
+    pub(super) fn disconnect(&self, error: Option<String>) {
+        self.attempt.set(self.attempt.get() + 1);
+        if let Some(conn) = self.conn.take() {
+            for task in [conn.reader, conn.writer].into_iter().flatten() {
+                task.abort();
+            }
+            if let Some(t) = conn.timer {
+                t.remove();
+            }
+            // Closing an already-closed stream only reports that again.
+            let _ = conn.stream.close(gio::Cancellable::NONE);
+        }
+        self.release_all_keys_local();
+        let obj = self.obj();
+        if let Some(msg) = error {
+            tracing::debug!(error = %msg, "disconnecting");
+            obj.emit_by_name::<()>("vnc-error", &[&msg]);
+        }
+        if !self.disconnected_emitted.replace(true) {
+            obj.emit_by_name::<()>("vnc-disconnected", &[]);
+        }
+    }
+
+    fn on_eof(&self) {
+        let result = self.session.borrow_mut().as_mut().map(|s| s.feed_eof());
+        match result {
+            Some(Err(e)) => {
+                let events = self.take_events();
+                self.handle_events(events);
+                self.fail(e);
+            }
+            _ => self.disconnect(None),
+        }
+    }
+
+    /// Feeds server bytes; false once the connection is over.
+    fn on_data(&self, data: &[u8]) -> bool {
+        let result = match self.session.borrow_mut().as_mut() {
+            Some(s) => s.feed(data),
+            None => return false,
+        };
+        let events = self.take_events();
+        self.after_engine_call(events, result)
+    }
+
+    fn take_events(&self) -> Vec<Event> {
+        match self.session.borrow_mut().as_mut() {
+            Some(s) => std::iter::from_fn(|| s.poll_event()).collect(),
+            None => Vec::new(),
+        }
+    }
+
+    /// After any engine call: signals for its events, output to the socket, the next timer.
+    fn after_engine_call(&self, events: Vec<Event>, result: Result<(), VncError>) -> bool {
+        self.handle_events(events);
+        if let Err(e) = result {
+            self.fail(e);
+            return false;
+        }
+        self.flush();
+        self.schedule_timer();
+        self.conn.borrow().is_some()
+    }
+
+    fn fail(&self, e: VncError) {
+        let server = self.server.borrow().clone();
+        if e.is_authentication_failure() {
+            let reason = match &e {
+                VncError::AuthenticationFailed { reason: Some(r) } => r.clone(),
+                _ => String::new(),
+            };
+            self.obj()
+                .emit_by_name::<()>("vnc-auth-failure", &[&reason]);
+        }
+        // No security type both sides accept (or one this build cannot do): gtk-vnc's
+        // auth-unsupported, with the first type the server offered (0 if unknown).
+        let unsupported = match &e {
+            VncError::NoCommonSecurityType { offered, .. } => {
+                Some(offered.first().copied().unwrap_or(0))
+            }
+            VncError::EncryptionRequired { .. } => Some(0),
+            VncError::AnonTlsUnavailable => Some(18),
+            _ => None,
+        };
+        if let Some(t) = unsupported {
+            self.obj().emit_by_name::<()>("vnc-auth-unsupported", &[&t]);
+        }
+        self.disconnect(Some(format!("{server}: {e}")));
+    }
+
+    /// Runs an engine command and sends what it produced.
+    pub(super) fn with_session(&self, f: impl FnOnce(&mut Session)) {
+        let done = match self.session.borrow_mut().as_mut() {
+            Some(s) => {
+                f(s);
+                true
+            }
+            None => false,
+        };
+        if done {
+            let events = self.take_events();
+            self.after_engine_call(events, Ok(()));
+        }
+    }
+
+    pub(super) fn set_credential(&self, kind: Credential, value: &str) {
+        if self.session.borrow().is_some() {
+            self.with_session(|s| s.set_credential(kind, value));
+        } else {
+            self.early_credentials
+                .borrow_mut()
+                .push((kind, value.to_owned()));
+        }
+    }
+
+    pub(super) fn accept_certificate(&self, accept: bool) {
+        let result = match self.session.borrow_mut().as_mut() {
+            Some(s) => s.accept_certificate(accept),
+            None => return,
+        };
+        let events = self.take_events();
+        self.after_engine_call(events, result);
+    }
+
+    /// Writes what the session has for the server; one write task at a time.
+    fn flush(&self) {
+        let stream = {
+            let conn = self.conn.borrow();
+            let Some(conn) = conn.as_ref() else { return };
+            if conn.writer.is_some() {
+                return;
+            }
+            conn.stream.output_stream()
+        };
+        let obj = self.obj();
+        let attempt = self.attempt.get();
+        let writer = glib::spawn_future_local(clone!(
+            #[weak]
+            obj,
+            async move {
+                loop {
+                    let this = obj.imp();
+                    if this.attempt.get() != attempt {
+                        // The connection this task wrote for is over.
+                        return;
+                    }
+                    let bytes = this
+                        .session
+                        .borrow_mut()
+                        .as_mut()
+                        .map(|s| s.take_output())
+                        .unwrap_or_default();
+                    if bytes.is_empty() {
+                        if let Some(c) = this.conn.borrow_mut().as_mut() {
+                            c.writer = None;
+                        }
+                        return;
+                    }
+                    let res = stream
+                        .write_all_future(bytes, glib::Priority::DEFAULT)
+                        .await;
+                    if let Err((_, e)) = res
+                        && this.attempt.get() == attempt
+                    {
+                        let server = this.server.borrow().clone();
+                        this.disconnect(Some(format!("{server}: connection error: {e}")));
+                        return;
+                    }
+                }
+            }
+        ));
+        if let Some(c) = self.conn.borrow_mut().as_mut() {
+            c.writer = Some(writer);
+        }
+    }
+
+    fn schedule_timer(&self) {
+        let deadline = self
+            .session
+            .borrow()
+            .as_ref()
+            .and_then(|s| s.poll_timeout());
+        let mut conn = self.conn.borrow_mut();
+        let Some(conn) = conn.as_mut() else { return };
+        if let Some(t) = conn.timer.take() {
+            t.remove();
+        }
+        let Some(deadline) = deadline else { return };
+        let wait = deadline.saturating_duration_since(Instant::now());
+        let obj = self.obj();
+        conn.timer = Some(glib::timeout_add_local_once(
+            wait,
+            clone!(
+                #[weak]
+                obj,
+                move || {
+                    let this = obj.imp();
+                    if let Some(c) = this.conn.borrow_mut().as_mut() {
+                        c.timer = None;
+                    }
+                    let result = match this.session.borrow_mut().as_mut() {
+                        Some(s) => s.handle_timeout(Instant::now()),
+                        None => return,
+                    };
+                    let events = this.take_events();
+                    this.after_engine_call(events, result);
+                }
+            ),
+        ));
+    }
+}
+
+fn depth_format(d: Depth) -> PixelFormatRequest {
+    match d {
+        Depth::Full => PixelFormatRequest::Full32,
+        Depth::Medium => PixelFormatRequest::MEDIUM,
+        Depth::Low => PixelFormatRequest::LOW,
+    }
+}

@@ -1,0 +1,100 @@
+//! Engine events to widget state and signals: the tiles, size and name notifications,
+//! credentials, certificates, the bell and the server's clipboard. Called with no borrow of
+//! the session held, so a signal handler may call back into the widget.
+
+use gtk::prelude::*;
+use gtk::subclass::prelude::*;
+
+use vnc_core::Event;
+
+use super::imp::VncDisplay;
+use crate::render::Tiles;
+
+impl VncDisplay {
+    pub(super) fn handle_events(&self, events: Vec<Event>) {
+        let obj = self.obj();
+        let mut redraw = false;
+        for ev in events {
+            match ev {
+                Event::Initialized { width, height, .. } => {
+                    self.tiles.replace(Some(Tiles::new(width, height)));
+                    obj.queue_resize();
+                    obj.notify_width();
+                    obj.notify_height();
+                    obj.notify_name();
+                    obj.emit_by_name::<()>("vnc-initialized", &[]);
+                }
+                Event::FramebufferUpdated(r) => {
+                    if let Some(t) = self.tiles.borrow_mut().as_mut() {
+                        t.damage(r);
+                    }
+                    self.update_damage.set(self.update_damage.get().union(&r));
+                    redraw = true;
+                }
+                Event::FramebufferUpdateEnd => {
+                    let r = self.update_damage.take();
+                    if r.area() > 0 {
+                        obj.emit_by_name::<()>(
+                            "vnc-framebuffer-update",
+                            &[
+                                &i32::from(r.x),
+                                &i32::from(r.y),
+                                &i32::from(r.width),
+                                &i32::from(r.height),
+                            ],
+                        );
+                    }
+                }
+                Event::DesktopResized { width, height } => {
+                    self.tiles.replace(Some(Tiles::new(width, height)));
+                    obj.queue_resize();
+                    obj.notify_width();
+                    obj.notify_height();
+                    obj.emit_by_name::<()>(
+                        "vnc-desktop-resize",
+                        &[&i32::from(width), &i32::from(height)],
+                    );
+                }
+                Event::DesktopRenamed(name) => {
+                    obj.notify_name();
+                    obj.emit_by_name::<()>("vnc-desktop-rename", &[&name]);
+                }
+                Event::CredentialsRequired(needs) => {
+                    obj.emit_by_name::<()>(
+                        "vnc-auth-credential",
+                        &[&needs.username, &needs.password],
+                    );
+                }
+                Event::CertificateUnverified {
+                    certificate,
+                    problem,
+                } => {
+                    obj.emit_by_name::<()>(
+                        "vnc-certificate-verification",
+                        &[
+                            &certificate.subject,
+                            &certificate.issuer,
+                            &certificate.sha256_hex(),
+                            &problem.to_string(),
+                        ],
+                    );
+                }
+                Event::CursorChanged(c) => self.set_remote_cursor(&c),
+                Event::Bell => obj.emit_by_name::<()>("vnc-bell", &[]),
+                Event::ServerCutText(text) => {
+                    if !self.read_only.get() {
+                        self.last_server_text.replace(Some(text.clone()));
+                        obj.clipboard().set_text(&text);
+                    }
+                    obj.emit_by_name::<()>("vnc-server-cut-text", &[&text]);
+                }
+                Event::Closed => {}
+                _ => {}
+            }
+        }
+        if redraw {
+            // GTK draws at most once per frame clock tick, however many updates came.
+            obj.queue_draw();
+        }
+    }
+}
