@@ -67,10 +67,8 @@ fn reading_ahead_is_pixel_exact_and_hands_on_every_byte() {
         for encoding in [Encoding::Hextile, Encoding::Zrle] {
             let mut config = Config::default();
             config.encodings = vec![encoding, Encoding::CopyRect, Encoding::DesktopSize];
-            let options = ConnectOptions {
-                read_ahead: ReadAhead::Always,
-                ..ConnectOptions::default()
-            };
+            let mut options = ConnectOptions::default();
+            options.read_ahead = ReadAhead::Always;
             let mut conn = Connection::connect(&address, config, &options)
                 .await
                 .unwrap();
@@ -110,10 +108,8 @@ fn reading_ahead_is_pixel_exact_and_hands_on_every_byte() {
     // connection takes the helper with it.
     rt.block_on(async {
         let address: Address = format!("127.0.0.1::{}", s.port).parse().unwrap();
-        let options = ConnectOptions {
-            read_ahead: ReadAhead::Never,
-            ..ConnectOptions::default()
-        };
+        let mut options = ConnectOptions::default();
+        options.read_ahead = ReadAhead::Never;
         let mut conn = Connection::connect(&address, Config::default(), &options)
             .await
             .unwrap();

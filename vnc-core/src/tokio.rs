@@ -46,7 +46,9 @@ use ::tokio::task::JoinSet;
 use ::tokio::time::{Instant, sleep, sleep_until, timeout};
 
 use crate::address::{Address, CONNECTION_ATTEMPT_DELAY, happy_eyeballs_order};
-use crate::{Config, Credential, Encoding, Event, Framebuffer, PixelFormatRequest, Rect, Session};
+use crate::{
+    Config, Credential, Encoding, Event, Framebuffer, PixelFormatRequest, Rect, Session, Threading,
+};
 
 /// Errors of the tokio adapter: the transport's, and the engine's with the server named.
 #[derive(Debug, thiserror::Error)]
@@ -120,6 +122,7 @@ impl Error {
 
 /// How to connect.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct ConnectOptions {
     /// Limit for resolving and connecting (not the handshake: see
     /// [`Config::handshake_timeout`]).
@@ -129,6 +132,9 @@ pub struct ConnectOptions {
     /// When the configuration's TLS has no root certificates, trust the operating system's
     /// ([`trust_store::system_roots`](crate::trust_store::system_roots)). True by default.
     pub system_roots: bool,
+    /// Which threads the session may start (ZRLE's inflate helper by default, on machines
+    /// with more than one CPU).
+    pub threading: Threading,
 }
 
 impl Default for ConnectOptions {
@@ -137,6 +143,7 @@ impl Default for ConnectOptions {
             connect_timeout: Duration::from_secs(15),
             read_ahead: ReadAhead::default(),
             system_roots: true,
+            threading: Threading::default(),
         }
     }
 }
@@ -328,7 +335,7 @@ impl Connection<Stream> {
             config.tls.root_certificates = crate::trust_store::system_roots();
         }
         let stream = connect_stream(address, options).await?;
-        let session = Session::new(config, Instant::now().into_std());
+        let session = Session::with_threading(config, options.threading, Instant::now().into_std());
         let mut conn = Connection::new(stream, session, address.to_string());
         conn.set_read_ahead(options.read_ahead);
         Ok(conn)

@@ -51,10 +51,8 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let options = ConnectOptions {
-        read_ahead,
-        ..ConnectOptions::default()
-    };
+    let mut options = ConnectOptions::default();
+    options.read_ahead = read_ahead;
     let rt = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

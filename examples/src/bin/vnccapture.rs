@@ -302,16 +302,11 @@ async fn capture(args: &Args, step: &mut &'static str) -> Result<Framebuffer, Fa
     config.continuous_updates = false;
     config.handshake_timeout = None;
     *step = "connect";
-    let mut conn = Connection::connect(
-        &args.server,
-        config,
-        &ConnectOptions {
-            connect_timeout: args.timeout,
-            ..ConnectOptions::default()
-        },
-    )
-    .await
-    .map_err(failure)?;
+    let mut options = ConnectOptions::default();
+    options.connect_timeout = args.timeout;
+    let mut conn = Connection::connect(&args.server, config, &options)
+        .await
+        .map_err(failure)?;
     *step = "protocol version";
     if let Some(user) = &args.username {
         conn.session_mut()

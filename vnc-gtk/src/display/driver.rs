@@ -95,7 +95,8 @@ impl VncDisplay {
     }
 
     fn start(&self, stream: gio::IOStream, server: String, host: Option<String>) {
-        let mut session = Session::new(self.config(host), Instant::now());
+        let mut session =
+            Session::with_threading(self.config(host), self.threading.get(), Instant::now());
         for (kind, value) in self.early_credentials.borrow().iter() {
             session.set_credential(*kind, value);
         }

@@ -12,7 +12,7 @@ use gtk::glib::subclass::Signal;
 use gtk::prelude::*;
 use gtk::subclass::prelude::*;
 
-use vnc_core::{Config, Credential, Limits, Rect, SecurityType, Session, TlsConfig};
+use vnc_core::{Config, Credential, Limits, Rect, SecurityType, Session, Threading, TlsConfig};
 
 use super::Depth;
 use super::driver::Conn;
@@ -81,6 +81,7 @@ pub struct VncDisplay {
     pub(super) tls: RefCell<TlsConfig>,
     pub(super) limits: RefCell<Limits>,
     pub(super) handshake_timeout: Cell<Option<Duration>>,
+    pub(super) threading: Cell<Threading>,
     /// Credentials given before the session asked.
     pub(super) early_credentials: RefCell<Vec<(Credential, String)>>,
     pub(super) server: RefCell<String>,
@@ -121,6 +122,7 @@ impl Default for VncDisplay {
             tls: RefCell::new(TlsConfig::default()),
             limits: RefCell::new(Limits::default()),
             handshake_timeout: Cell::new(Config::default().handshake_timeout),
+            threading: Cell::new(Threading::default()),
             early_credentials: RefCell::new(Vec::new()),
             server: RefCell::new(String::new()),
             pressed: RefCell::new(HashMap::new()),

@@ -18,7 +18,7 @@ use gtk::prelude::*;
 use gtk::subclass::prelude::*;
 use gtk::{gdk, gio};
 
-use vnc_core::{Address, AddressError, CredentialsNeeded, Limits, TlsConfig};
+use vnc_core::{Address, AddressError, CredentialsNeeded, Limits, Threading, TlsConfig};
 
 glib::wrapper! {
     /// A widget showing a remote VNC desktop.
@@ -141,6 +141,21 @@ impl VncDisplay {
     /// application does not count.
     pub fn set_handshake_timeout(&self, timeout: Option<Duration>) {
         self.imp().handshake_timeout.set(timeout);
+    }
+
+    /// Which threads the next connection's engine may use: [`Threading::SingleThreaded`]
+    /// keeps all protocol work on the main loop's thread; the default
+    /// ([`Threading::default`]) inflates ZRLE on a helper thread of the session's own when the
+    /// machine has more than one CPU. Either way the widget's state is only touched from the
+    /// main loop.
+    ///
+    /// ```no_run
+    /// # gtk::init().unwrap();
+    /// let display = vnc_gtk::VncDisplay::new();
+    /// display.set_threading(vnc_core::Threading::SingleThreaded);
+    /// ```
+    pub fn set_threading(&self, threading: Threading) {
+        self.imp().threading.set(threading);
     }
 
     /// Answers `vnc-auth-credential` (or sets it in advance).
