@@ -1,0 +1,13 @@
+//! Hostile-server tests: a malicious or broken server sends out-of-bounds rectangles, bad
+//! sub-encodings, absurd length fields, invalid formats or plain garbage. Every case must end
+//! in the exact typed error (or, where the protocol says so, be skipped), never a panic, a
+//! hang or a large allocation, and the result must not depend on how the input is split.
+
+mod allocation;
+mod formats;
+mod garbage;
+mod limits;
+mod protocol;
+mod rectangles;
+mod support;
+mod zrle;

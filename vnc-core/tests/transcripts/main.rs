@@ -1,0 +1,10 @@
+//! Transcript tests: whole conversations played from a scripted server into a session, every
+//! one of them whole, one byte at a time and in random chunks, with identical results.
+
+mod decoders;
+mod handshake;
+mod pseudo_encodings;
+mod support;
+mod update_flow;
+mod vencrypt;
+mod zrle;
