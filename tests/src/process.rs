@@ -147,7 +147,7 @@ pub fn session_bus() -> &'static str {
  "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
 <busconfig>
   <type>session</type>
-  <listen>unix:tmpdir={}</listen>
+  <listen>unix:abstract={}</listen>
   <policy context="default">
     <allow send_destination="*" eavesdrop="true"/>
     <allow eavesdrop="true"/>
@@ -155,7 +155,8 @@ pub fn session_bus() -> &'static str {
   </policy>
 </busconfig>
 "#,
-                std::env::temp_dir().display()
+                // Abstract: no socket file is left behind when the daemon is killed.
+                dir.path().file_name().unwrap().to_string_lossy()
             ),
         )
         .unwrap();
