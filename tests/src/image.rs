@@ -62,6 +62,9 @@ pub fn parse_xwd(b: &[u8]) -> Rgb {
             let v = match (bpp, byte_order) {
                 (4, 0) => u32::from_le_bytes(p.try_into().unwrap()),
                 (4, _) => u32::from_be_bytes(p.try_into().unwrap()),
+                // Packed 24-bit pixels: xwd writes these for some screens (a 1280x1024 Xvfb).
+                (3, 0) => u32::from_le_bytes([p[0], p[1], p[2], 0]),
+                (3, _) => u32::from_be_bytes([0, p[0], p[1], p[2]]),
                 (2, 0) => u16::from_le_bytes(p.try_into().unwrap()).into(),
                 (2, _) => u16::from_be_bytes(p.try_into().unwrap()).into(),
                 _ => p[0].into(),

@@ -48,6 +48,18 @@ impl Drop for Viewer {
     }
 }
 
+/// The part of `img` at `at` of `size`.
+fn crop(img: &Rgb, at: (i32, i32), size: (i32, i32)) -> Rgb {
+    let (x, y, w, h) = (at.0 as u32, at.1 as u32, size.0 as u32, size.1 as u32);
+    Rgb {
+        width: w,
+        height: h,
+        data: (y..y + h)
+            .flat_map(|row| (x..x + w).flat_map(move |col| img.get(col, row)))
+            .collect(),
+    }
+}
+
 fn save_png(img: &Rgb, path: &str) {
     let file = std::fs::File::create(path).unwrap();
     let mut enc = png::Encoder::new(std::io::BufWriter::new(file), img.width, img.height);
@@ -94,7 +106,10 @@ fn typing_and_clicking_in_vncviewer_reach_the_server() {
     });
     server.settle();
 
-    let local = XServer::xvfb("1024x768");
+    // A screen larger than the window (1024x768 at the top-left corner), with the pointer
+    // parked outside it: the first pointer event the viewer gets is the probe's below.
+    let local = XServer::xvfb("1280x1024");
+    xdotool(&local.display, &["mousemove", "1279", "1023"]);
     let mut cmd = Command::new(workspace_bin("vncviewer"));
     cmd.arg(format!("127.0.0.1::{}", server.port))
         .stdout(Stdio::null());
@@ -130,12 +145,7 @@ fn typing_and_clicking_in_vncviewer_reach_the_server() {
     xdotool(&server.display, &["mousemove", "0", "0"]);
     let before = pointer(&server.display);
     assert_eq!(before, (0, 0), "the remote pointer in the corner");
-    let mut probe = (wx + g("WIDTH") / 2, wy + g("HEIGHT") / 2);
-    // Moving the pointer to where it already is makes no motion event (the local pointer
-    // starts at the screen's centre, which the window may cover).
-    if pointer(&local.display) == probe {
-        probe.0 += 10;
-    }
+    let probe = (wx + g("WIDTH") / 2, wy + g("HEIGHT") / 2);
     xdotool(
         &local.display,
         &["mousemove", &probe.0.to_string(), &probe.1.to_string()],
@@ -192,7 +202,7 @@ fn typing_and_clicking_in_vncviewer_reach_the_server() {
         let truth = server.settle();
         let _ = truth;
         let shot = local.screen();
-        save_png(&shot, &path);
+        save_png(&crop(&shot, (wx, wy), (g("WIDTH"), g("HEIGHT"))), &path);
     }
     drop(viewer);
 }
