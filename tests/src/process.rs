@@ -78,7 +78,10 @@ pub fn output(mut cmd: Command) -> io::Result<Output> {
 /// Runs `cmd` to completion with its standard output discarded; returns its exit status,
 /// its standard error and its peak resident memory in KiB (from `wait4`, so without a
 /// wrapper process such as GNU time that would outlive a killed test).
-#[expect(clippy::zombie_processes, reason = "the child is reaped by wait4, not Child::wait")]
+#[expect(
+    clippy::zombie_processes,
+    reason = "the child is reaped by wait4, not Child::wait"
+)]
 pub fn run_measured(mut cmd: Command) -> (ExitStatus, Vec<u8>, u64) {
     cmd.stdin(Stdio::null())
         .stdout(Stdio::null())

@@ -16,7 +16,7 @@ pub enum QemuTls {
     None,
     /// `tls-creds-anon`.
     Anonymous,
-    /// `tls-creds-x509` from a directory (see [`pki::Pki::qemu_dir`]).
+    /// `tls-creds-x509` from a directory (see [`crate::pki::Pki::qemu_dir`]).
     X509 {
         /// The credentials directory.
         dir: PathBuf,
