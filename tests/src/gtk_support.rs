@@ -1,6 +1,8 @@
-//! What the GTK tests share: GTK started on an Xvfb of the test's own, a main loop run until
-//! a condition holds, and the widget's pixels read back.
+//! What the GTK tests share: GTK started on an Xvfb of the test's own (in this process, or a
+//! GTK program run as a child), a main loop run until a condition holds, and the widget's
+//! pixels read back.
 
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use gtk::glib;
@@ -8,21 +10,24 @@ use gtk::graphene;
 use gtk::prelude::*;
 use vnc_gtk::VncDisplay;
 
+use crate::process::session_bus;
 use crate::{Rgb, XServer};
 
 /// Starts an Xvfb of `geometry` and GTK on it (X11 backend, cairo renderer, no
-/// accessibility bus), with `env` set too (for example `GDK_SCALE`). Call it once, first
-/// thing, from a test binary's only test: GTK stays on the thread that started it, and the
-/// environment is changed before any other thread runs.
+/// accessibility bus, this process's private session bus), with `env` set too (for example
+/// `GDK_SCALE`). Call it once, first thing, from a test binary's only test: GTK stays on the
+/// thread that started it, and the environment is changed before GTK's threads run.
 pub fn start_gtk(geometry: &str, env: &[(&str, &str)]) -> XServer {
     let local = XServer::xvfb(geometry);
-    // SAFETY: set before GTK starts and before any other thread of the test binary runs
-    // (see above).
+    let bus = session_bus();
+    // SAFETY: set before GTK starts; the other threads of the test binary (the harness's, the
+    // process spawner's) read the environment only through std, which locks it.
     unsafe {
         std::env::set_var("DISPLAY", &local.display);
         std::env::set_var("GDK_BACKEND", "x11");
         std::env::set_var("GSK_RENDERER", "cairo");
         std::env::set_var("GTK_A11Y", "none");
+        std::env::set_var("DBUS_SESSION_BUS_ADDRESS", bus);
         std::env::remove_var("WAYLAND_DISPLAY");
         for (k, v) in env {
             std::env::set_var(k, v);
@@ -30,6 +35,16 @@ pub fn start_gtk(geometry: &str, env: &[(&str, &str)]) -> XServer {
     }
     gtk::init().expect("GTK on the test's Xvfb");
     local
+}
+
+/// Sets up `cmd`, a GTK program, for the X display `display` as [`start_gtk`] sets up GTK in
+/// this process (X11 backend, no accessibility bus, this process's private session bus).
+pub fn gtk_program(cmd: &mut Command, display: &str) {
+    cmd.env("DISPLAY", display)
+        .env("GDK_BACKEND", "x11")
+        .env("GTK_A11Y", "none")
+        .env("DBUS_SESSION_BUS_ADDRESS", session_bus())
+        .env_remove("WAYLAND_DISPLAY");
 }
 
 /// Runs the main loop until `cond` holds (or fails after `limit`).

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::{TempDir, require};
+use crate::{TempDir, process, require};
 
 /// The files of a generated PKI.
 pub struct Pki {
@@ -174,10 +174,9 @@ impl Pki {
 
     /// The SHA-256 fingerprint of a certificate, as hex.
     pub fn fingerprint(&self, cert: &str) -> String {
-        let out = Command::new("certtool")
-            .args(["--certificate-info", "--infile", &self.s(cert), "--outder"])
-            .output()
-            .unwrap();
+        let mut cmd = Command::new("certtool");
+        cmd.args(["--certificate-info", "--infile", &self.s(cert), "--outder"]);
+        let out = process::output(cmd).unwrap();
         let d = ring_free_sha256(&out.stdout);
         d.iter().map(|b| format!("{b:02x}")).collect()
     }
@@ -218,10 +217,9 @@ impl Pki {
     }
 
     fn run(&self, args: &[&str]) {
-        let out = Command::new("certtool")
-            .args(args)
-            .output()
-            .expect("certtool");
+        let mut cmd = Command::new("certtool");
+        cmd.args(args);
+        let out = process::output(cmd).expect("certtool");
         assert!(
             out.status.success(),
             "certtool {args:?}: {}",
@@ -239,11 +237,10 @@ impl Default for Pki {
 /// SHA-256 via the `sha256sum` tool, to keep this crate free of hashing dependencies.
 fn ring_free_sha256(data: &[u8]) -> [u8; 32] {
     use std::io::Write;
-    let mut child = Command::new("sha256sum")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut cmd = Command::new("sha256sum");
+    cmd.stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped());
+    let mut child = process::spawn(cmd).unwrap();
     child.stdin.take().unwrap().write_all(data).unwrap();
     let out = child.wait_with_output().unwrap();
     let hex = String::from_utf8_lossy(&out.stdout);

@@ -3,18 +3,25 @@
 //! and a click lands on the remote coordinate. With `VNC_RS_SCREENSHOT=path` it also saves a
 //! picture of the session (the README's screenshot is made this way).
 
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command, Output, Stdio};
 use std::time::Duration;
 
-use vnc_tests::{Rgb, TempDir, XServer, XvncOptions, require, wait_for, workspace_bin};
+use vnc_tests::gtk_support::gtk_program;
+use vnc_tests::{
+    Rgb, TempDir, XServer, XvncOptions, find_exact, letterboxed, process, require, wait_for,
+    workspace_bin,
+};
 
-/// Runs xdotool on `display`; returns its standard output.
+/// Runs xdotool on `display`.
+fn run_xdotool(display: &str, args: &[&str]) -> Output {
+    let mut cmd = Command::new("xdotool");
+    cmd.args(args).env("DISPLAY", display);
+    process::output(cmd).expect("xdotool")
+}
+
+/// Runs xdotool on `display` and asserts success; returns its standard output.
 fn xdotool(display: &str, args: &[&str]) -> String {
-    let out = Command::new("xdotool")
-        .args(args)
-        .env("DISPLAY", display)
-        .output()
-        .expect("xdotool");
+    let out = run_xdotool(display, args);
     assert!(
         out.status.success(),
         "xdotool {args:?}: {}",
@@ -41,6 +48,18 @@ impl Drop for Viewer {
     fn drop(&mut self) {
         let _ = self.0.kill();
         let _ = self.0.wait();
+    }
+}
+
+/// The part of `img` at `at` of `size`.
+fn crop(img: &Rgb, at: (i32, i32), size: (i32, i32)) -> Rgb {
+    let (x, y, w, h) = (at.0 as u32, at.1 as u32, size.0 as u32, size.1 as u32);
+    Rgb {
+        width: w,
+        height: h,
+        data: (y..y + h)
+            .flat_map(|row| (x..x + w).flat_map(move |col| img.get(col, row)))
+            .collect(),
     }
 }
 
@@ -81,30 +100,57 @@ fn typing_and_clicking_in_vncviewer_reach_the_server() {
         ],
     );
     wait_for("the xterm", Duration::from_secs(20), || {
-        Command::new("xdotool")
-            .args(["search", "--onlyvisible", "--name", "sink"])
-            .env("DISPLAY", &server.display)
-            .output()
-            .map(|o| o.status.success())
-            .unwrap_or(false)
+        run_xdotool(
+            &server.display,
+            &["search", "--onlyvisible", "--name", "sink"],
+        )
+        .status
+        .success()
     });
     server.settle();
 
-    let local = XServer::xvfb("1024x768");
-    let viewer = Viewer(
-        Command::new(workspace_bin("vncviewer"))
-            .arg(format!("127.0.0.1::{}", server.port))
-            .env("DISPLAY", &local.display)
-            .env("GDK_BACKEND", "x11")
-            .env("GTK_A11Y", "none")
-            .env_remove("WAYLAND_DISPLAY")
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("start vncviewer"),
+    // A screen larger than the window (1024x768 at the top-left corner), with the pointer
+    // parked outside it: the first pointer event the viewer gets is the probe's below.
+    xdotool(&server.display, &["mousemove", "0", "0"]);
+    let local = XServer::xvfb("1280x1024");
+    xdotool(&local.display, &["mousemove", "1279", "1023"]);
+    let mut cmd = Command::new(workspace_bin("vncviewer"));
+    cmd.arg(format!("127.0.0.1::{}", server.port))
+        .stdout(Stdio::null());
+    gtk_program(&mut cmd, &local.display);
+    let viewer = Viewer(process::spawn(cmd).expect("start vncviewer"));
+    // The window shows before the session is up (at a placeholder size), and the widget
+    // drops pointer events until ServerInit; then the viewer fits the window to the desktop.
+    // Wait for the end of that: the server's true screen on the local screen 1:1, with none of
+    // the display's black background beside it (its area is exactly the desktop's). From then
+    // on the desktop stays where it is, so local and remote coordinates differ by its place.
+    // The widget draws the server's cursor where the remote pointer is, which the server's
+    // own screen does not show: keep the pointer in the corner and compare below it.
+    let truth = server.settle();
+    let (w, h) = (truth.width as i32, truth.height as i32);
+    let below_cursor = crop(&truth, (0, 64), (w, h - 64));
+    let mut at = None;
+    wait_for(
+        "the desktop shown 1:1 in the fitted window",
+        Duration::from_secs(30),
+        || {
+            let shot = local.screen();
+            at = find_exact(&shot, &below_cursor)
+                .filter(|&(_, y)| y >= 64)
+                .map(|(x, y)| (x, y - 64));
+            at.is_some_and(|p| !letterboxed(&shot, &truth, p))
+        },
     );
+    let (fx, fy) = at.unwrap();
+    let offset = (fx as i32, fy as i32);
     let wid = xdotool(
         &local.display,
-        &["search", "--sync", "--onlyvisible", "--name", "vncviewer"],
+        &[
+            "search",
+            "--onlyvisible",
+            "--name",
+            "^vnc-tests - vncviewer$",
+        ],
     );
     let wid = wid.lines().next().unwrap().to_owned();
     xdotool(&local.display, &["windowfocus", "--sync", &wid]);
@@ -117,30 +163,27 @@ fn typing_and_clicking_in_vncviewer_reach_the_server() {
     };
     let (wx, wy) = (g("X"), g("Y"));
 
-    // Where the remote desktop is in the window: move the local pointer inside it and see
-    // where the server's pointer goes.
-    let before = pointer(&server.display);
-    // The desktop is centred in the window (letterboxed), so the window's centre is on it.
-    let probe = (wx + g("WIDTH") / 2, wy + g("HEIGHT") / 2);
+    // The first pointer event the viewer gets: the remote pointer follows it from the corner
+    // to the same place on the desktop.
+    assert_eq!(
+        pointer(&server.display),
+        (0, 0),
+        "the remote pointer in the corner"
+    );
+    let probe = (320, 200);
     xdotool(
         &local.display,
-        &["mousemove", &probe.0.to_string(), &probe.1.to_string()],
+        &[
+            "mousemove",
+            &(offset.0 + probe.0).to_string(),
+            &(offset.1 + probe.1).to_string(),
+        ],
     );
-    // The pointer may enter the window elsewhere first: wait until the remote position has
-    // moved and then stays put.
-    let mut last = before;
     wait_for(
-        "the remote pointer to follow and settle",
+        "the remote pointer to follow",
         Duration::from_secs(20),
-        || {
-            let p = pointer(&server.display);
-            let settled = p != before && p == last;
-            last = p;
-            settled
-        },
+        || pointer(&server.display) == probe,
     );
-    let remote = pointer(&server.display);
-    let offset = (probe.0 - remote.0, probe.1 - remote.1);
     let to_local = |x: i32, y: i32| ((x + offset.0).to_string(), (y + offset.1).to_string());
 
     // Point at the xterm (focus follows the pointer on a server without a window manager)
@@ -186,7 +229,7 @@ fn typing_and_clicking_in_vncviewer_reach_the_server() {
         let truth = server.settle();
         let _ = truth;
         let shot = local.screen();
-        save_png(&shot, &path);
+        save_png(&crop(&shot, (wx, wy), (g("WIDTH"), g("HEIGHT"))), &path);
     }
     drop(viewer);
 }
@@ -209,15 +252,11 @@ fn exit_on_disconnect_prints_the_frame_crc() {
         // Whatever the client sends, until it closes.
         let _ = s.read_to_end(&mut Vec::new());
     });
-    let out = Command::new(workspace_bin("vncviewer"))
-        .args(["--exit-on-disconnect", "--print-crc"])
-        .arg(format!("127.0.0.1::{port}"))
-        .env("DISPLAY", &local.display)
-        .env("GDK_BACKEND", "x11")
-        .env("GTK_A11Y", "none")
-        .env_remove("WAYLAND_DISPLAY")
-        .output()
-        .unwrap();
+    let mut cmd = Command::new(workspace_bin("vncviewer"));
+    cmd.args(["--exit-on-disconnect", "--print-crc"])
+        .arg(format!("127.0.0.1::{port}"));
+    gtk_program(&mut cmd, &local.display);
+    let out = process::output(cmd).unwrap();
     server.join().unwrap();
     assert!(
         out.status.success(),

@@ -6,26 +6,25 @@
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use vnc_tests::{Rgb, TempDir, XServer, XvncOptions, scene_ppm, wait_for, workspace_bin};
+use vnc_tests::gtk_support::gtk_program;
+use vnc_tests::{
+    Rgb, TempDir, XServer, XvncOptions, find_exact, letterboxed, process, scene_ppm, wait_for,
+    workspace_bin,
+};
 
 /// The viewer process, killed with the test.
 struct Viewer(Child);
 
 impl Viewer {
     fn start(local: &XServer, server: &XServer, env: &[(&str, &str)]) -> Viewer {
-        let child = Command::new(workspace_bin("vncviewer"))
-            .arg(format!("127.0.0.1::{}", server.port))
-            .env("DISPLAY", &local.display)
-            .env("GDK_BACKEND", "x11")
-            .env("GTK_A11Y", "none")
-            .env_remove("WAYLAND_DISPLAY")
-            .env_remove("GDK_SCALE")
+        let mut cmd = Command::new(workspace_bin("vncviewer"));
+        cmd.arg(format!("127.0.0.1::{}", server.port));
+        gtk_program(&mut cmd, &local.display);
+        cmd.env_remove("GDK_SCALE")
             .envs(env.iter().copied())
             .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("start vncviewer");
-        Viewer(child)
+            .stdout(Stdio::null());
+        Viewer(process::spawn(cmd).expect("start vncviewer"))
     }
 }
 
@@ -34,36 +33,6 @@ impl Drop for Viewer {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
-}
-
-/// Where `needle` appears pixel for pixel in `hay`, if it does.
-fn find_exact(hay: &Rgb, needle: &Rgb) -> Option<(u32, u32)> {
-    if needle.width > hay.width || needle.height > hay.height {
-        return None;
-    }
-    let (hw, nw) = (hay.width as usize, needle.width as usize);
-    let hay_row = |x: u32, y: u32| {
-        let at = (y as usize * hw + x as usize) * 3;
-        &hay.data[at..at + nw * 3]
-    };
-    let needle_row = |y: u32| &needle.data[y as usize * nw * 3..(y as usize + 1) * nw * 3];
-    for y in 0..=hay.height - needle.height {
-        for x in 0..=hay.width - needle.width {
-            if (0..needle.height).all(|r| hay_row(x, y + r) == needle_row(r)) {
-                return Some((x, y));
-            }
-        }
-    }
-    None
-}
-
-/// Whether every pixel of the row or column of `img` from `(x, y)`, `len` long, is black: what
-/// the display paints where the desktop does not cover it.
-fn black_line(img: &Rgb, (x, y): (u32, u32), len: u32, vertical: bool) -> bool {
-    (0..len).all(|i| {
-        let (px, py) = if vertical { (x, y + i) } else { (x + i, y) };
-        img.get(px, py) == [0, 0, 0]
-    })
 }
 
 /// Waits until the local screen shows `truth` at 1:1, with nothing of the display's black
@@ -115,15 +84,6 @@ impl Drop for LastScreen {
     }
 }
 
-/// Whether the display is larger than the desktop at `(x, y)`: a black band beside it.
-fn letterboxed(shot: &Rgb, truth: &Rgb, (x, y): (u32, u32)) -> bool {
-    let (w, h) = (truth.width, truth.height);
-    (x > 0 && black_line(shot, (x - 1, y), h, true))
-        || (y > 0 && black_line(shot, (x, y - 1), w, false))
-        || (x + w < shot.width && black_line(shot, (x + w, y), h, true))
-        || (y + h < shot.height && black_line(shot, (x, y + h), w, false))
-}
-
 /// The viewer's top-level window on `local`: x, y, width, height.
 fn window_geometry(local: &XServer) -> (i32, i32, i32, i32) {
     let out = local.run(
@@ -172,11 +132,11 @@ fn xvnc_marked(geometry: &'static str) -> XServer {
     let file = dir.path().join("scene.ppm");
     std::fs::write(&file, ppm).unwrap();
     // `display -window root` sets the root background and exits (non-zero, by design).
-    let _ = Command::new("display")
-        .args(["-window", "root"])
+    let mut cmd = Command::new("display");
+    cmd.args(["-window", "root"])
         .arg(&file)
-        .env("DISPLAY", &server.display)
-        .output();
+        .env("DISPLAY", &server.display);
+    let _ = process::output(cmd);
     server.settle();
     server
 }

@@ -106,10 +106,10 @@ fn vnc_display_widget_against_xvnc() {
     vnc_tests::require("xclip", "xclip");
     display.clipboard().set_text("from the client: café");
     run_until("the server's clipboard", Duration::from_secs(30), || {
-        std::process::Command::new("xclip")
-            .args(["-selection", "clipboard", "-o"])
-            .env("DISPLAY", &server.display)
-            .output()
+        let mut cmd = std::process::Command::new("xclip");
+        cmd.args(["-selection", "clipboard", "-o"])
+            .env("DISPLAY", &server.display);
+        vnc_tests::process::output(cmd)
             .map(|o| o.stdout == "from the client: café".as_bytes())
             .unwrap_or(false)
     });
@@ -118,12 +118,11 @@ fn vnc_display_widget_against_xvnc() {
         let got = got.clone();
         move |_, t| *got.borrow_mut() = Some(t.to_owned())
     });
-    let mut xclip = std::process::Command::new("xclip")
-        .args(["-selection", "clipboard", "-i"])
+    let mut cmd = std::process::Command::new("xclip");
+    cmd.args(["-selection", "clipboard", "-i"])
         .env("DISPLAY", &server.display)
-        .stdin(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+        .stdin(std::process::Stdio::piped());
+    let mut xclip = vnc_tests::process::spawn(cmd).unwrap();
     std::io::Write::write_all(
         &mut xclip.stdin.take().unwrap(),
         "from the server: naïve".as_bytes(),

@@ -1,53 +1,38 @@
 //! A malicious server over real TCP against vnccapture: each attack ends with the right exit
 //! code (and the engine, fed the same bytes, with the right error variant), within its time
-//! limit, with a bounded peak memory (measured with GNU time), and the client never panics. The same attacks face the widget in
+//! limit, with a bounded peak memory (the child's peak resident set, from `wait4`), and the
+//! client never panics. The same attacks face the widget in
 //! `gtk_malicious.rs`.
 
 use std::process::Command;
 use std::time::Duration;
 
 use vnc_tests::attacks::{Expect, attacks, engine_error, hello};
-use vnc_tests::{TempDir, require, serve_once, workspace_bin};
+use vnc_tests::{TempDir, process, serve_once, workspace_bin};
 
 /// Peak memory allowed for a client that refuses an attack: the program itself plus small
 /// buffers, far below what any of these attacks asks for.
 const SMALL_KIB: u64 = 64 << 10;
 
-/// Runs vnccapture under GNU time; returns (exit code, last stderr line, peak RSS in KiB).
+/// Runs vnccapture against `script`; returns (exit code, last stderr line, peak RSS in KiB).
 fn attack(
     script: Vec<u8>,
     trickle: Option<Duration>,
     timeout_s: &str,
 ) -> (Option<i32>, String, u64) {
-    require("time", "time");
     let (port, server) = serve_once(script, trickle);
     let dir = TempDir::new("attack");
-    let rss = dir.path().join("rss");
-    let out = Command::new("/usr/bin/time")
-        .arg("-f")
-        .arg("%M")
-        .arg("-o")
-        .arg(&rss)
-        .arg(workspace_bin("vnccapture"))
-        .args(["--timeout", timeout_s, &format!("127.0.0.1::{port}")])
+    let mut cmd = Command::new(workspace_bin("vnccapture"));
+    cmd.args(["--timeout", timeout_s, &format!("127.0.0.1::{port}")])
         .arg(dir.path().join("x.png"))
-        .env_remove("VNC_PASSWORD")
-        .output()
-        .unwrap();
+        .env_remove("VNC_PASSWORD");
+    let (status, stderr, kib) = process::run_measured(cmd);
     server.join().unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = String::from_utf8_lossy(&stderr);
     // A panic exits with 101, which no failure of vnccapture uses.
-    assert_ne!(out.status.code(), Some(101), "vnccapture panicked: {err}");
-    let kib = std::fs::read_to_string(&rss)
-        .unwrap()
-        .trim()
-        .lines()
-        .last()
-        .unwrap()
-        .parse()
-        .unwrap();
+    assert_ne!(status.code(), Some(101), "vnccapture panicked: {err}");
     (
-        out.status.code(),
+        status.code(),
         err.lines().last().unwrap_or("").to_owned(),
         kib,
     )
