@@ -290,9 +290,29 @@ impl XServer {
     }
 
     /// The true screen, from `xwd -root`.
+    ///
+    /// On a screen with windows of more than one visual (a GTK window's 32-bit one beside the
+    /// root's), xwd reads each window apart, and a window that is resized or unmapped meanwhile
+    /// fails its read with BadMatch: such a dump is taken again.
     pub fn screen(&self) -> Rgb {
-        let out = self.run("xwd", &["-root", "-silent"]);
-        parse_xwd(&out.stdout)
+        let mut shot = None;
+        wait_for("xwd -root to succeed", Duration::from_secs(10), || {
+            let mut cmd = Command::new("xwd");
+            cmd.args(["-root", "-silent"]).env("DISPLAY", &self.display);
+            let out = process::output(cmd).expect("run xwd");
+            if out.status.success() {
+                shot = Some(parse_xwd(&out.stdout));
+            } else {
+                let error = String::from_utf8_lossy(&out.stderr);
+                assert!(
+                    error.contains("BadMatch"),
+                    "xwd -root on {} failed: {error}",
+                    self.display
+                );
+            }
+            shot.is_some()
+        });
+        shot.unwrap()
     }
 }
 
