@@ -1,7 +1,7 @@
 //! The VncDisplay widget against a real Xvnc, in this process, on an Xvfb display of its own:
 //! what it draws is the server's screen pixel for pixel; scaled, it keeps the aspect ratio;
 //! the credential signal can be answered later; a server that goes away gives one
-//! `vnc-disconnected`. One test function: GTK lives on the thread that initialised it.
+//! `vnc-disconnected`; x509 TLS needs no trust store from the application. One test function: GTK lives on the thread that initialised it.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -270,6 +270,45 @@ fn vnc_display_widget_against_xvnc() {
         Duration::from_secs(30),
         || screenshot(&display).is_some_and(|s| s == truth),
     );
+    // x509 TLS with no CA given: the widget answers the engine's question for the trusted
+    // roots itself (with the system store, which does not know the test CA), and the
+    // certificate comes to the application.
+    let pki = vnc_tests::pki::Pki::new();
+    let server = XServer::xvnc(XvncOptions {
+        security: Some("X509None"),
+        extra: vec![
+            "-X509Cert".into(),
+            pki.s("server-cert.pem"),
+            "-X509Key".into(),
+            pki.s("server-key.pem"),
+        ],
+        ..Default::default()
+    });
+    let truth = server.settle();
+    let mut tls = vnc_core::TlsConfig::default();
+    tls.ask_on_untrusted = true;
+    display.set_tls_config(tls);
+    let problems: Rc<RefCell<Vec<String>>> = Rc::default();
+    display.connect_certificate_verification({
+        let problems = problems.clone();
+        move |d, _, problem| {
+            problems.borrow_mut().push(problem.to_owned());
+            d.accept_certificate(true);
+        }
+    });
+    display.open_host("localhost", server.port);
+    run_until("the fourth initialisation", Duration::from_secs(30), || {
+        log.borrow()
+            .iter()
+            .filter(|e| *e == "vnc-initialized")
+            .count()
+            == 4
+    });
+    assert_eq!(problems.borrow().len(), 1, "one certificate question");
+    run_until("the frame over TLS", Duration::from_secs(30), || {
+        screenshot(&display).is_some_and(|s| s == truth)
+    });
+
     let _ = gdk::Display::default();
     display.close();
     assert!(!display.is_open());

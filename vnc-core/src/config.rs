@@ -97,6 +97,17 @@ pub struct TlsConfig {
     /// [`Session::accept_certificate`](crate::Session::accept_certificate) (trust on first use).
     /// When false such a certificate is an error.
     pub ask_on_untrusted: bool,
+    /// Ask for the trusted CA certificates only when they are needed: when
+    /// [`root_certificates`](Self::root_certificates) and
+    /// [`pinned_sha256`](Self::pinned_sha256) are empty and an x509 TLS step (one that
+    /// verifies the server) is about to start, the session sends no ClientHello yet and asks
+    /// with [`Event::RootCertificatesRequired`](crate::Event); the application answers with
+    /// [`Session::set_root_certificates`](crate::Session::set_root_certificates), usually
+    /// giving [`trust_store::system_roots`](crate::trust_store::system_roots). Sessions
+    /// without x509 TLS (None, VNC authentication, anonymous TLS) never read a store. The
+    /// tokio adapter and the GTK widget set this and answer it themselves. False by default:
+    /// the session then uses `root_certificates` as they are.
+    pub system_roots_on_demand: bool,
 }
 
 /// Counts instead of bytes: a system store is a hundred certificates, and the client key is
@@ -110,6 +121,7 @@ impl std::fmt::Debug for TlsConfig {
             .field("pinned_sha256", &self.pinned_sha256.len())
             .field("known_sha256", &self.known_sha256.len())
             .field("ask_on_untrusted", &self.ask_on_untrusted)
+            .field("system_roots_on_demand", &self.system_roots_on_demand)
             .finish()
     }
 }

@@ -19,6 +19,14 @@ pub enum Event {
     /// The session needs credentials it does not have; answer with
     /// [`Session::set_credential`](crate::Session::set_credential). Nothing blocks meanwhile.
     CredentialsRequired(CredentialsNeeded),
+    /// An x509 TLS step is about to start and the trusted CA certificates are to be given
+    /// now ([`TlsConfig::system_roots_on_demand`](crate::TlsConfig) is set and there are no
+    /// roots nor pins). Nothing is sent until the application answers with
+    /// [`Session::set_root_certificates`](crate::Session::set_root_certificates), usually
+    /// with [`trust_store::system_roots`](crate::trust_store::system_roots); the handshake
+    /// deadline keeps running. The tokio adapter and the GTK widget answer it themselves and
+    /// never pass it on.
+    RootCertificatesRequired,
     /// The server's certificate failed verification and
     /// [`TlsConfig::ask_on_untrusted`](crate::TlsConfig) is set: the TLS handshake is done but
     /// nothing has been sent. Answer with

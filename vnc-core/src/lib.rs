@@ -11,14 +11,16 @@
 //!
 //! What it does:
 //! - the handshake for RFB 3.3, 3.7 and 3.8 (3.4 to 3.6 answered as 3.3, later 3.x and 4.x/5.x
-//!   as 3.8), with a handshake deadline that stops while the application is asked something;
+//!   as 3.8), with a handshake deadline that stops while the application is asked for
+//!   credentials or about a certificate;
 //! - security types None and VNC authentication; VeNCrypt with its TLS and x509 sub-types
 //!   (None, VNC authentication or Plain inside) and Plain; anonymous TLS (type 18, feature
 //!   `anon-tls`) with its inner negotiation; [`Config::require_encryption`] refuses every
 //!   type that sends the password or the screen in the clear;
 //! - TLS inside the engine (rustls, sans-IO like the rest): x509 verification against the
-//!   configured trust, CRLs, client certificates, pinned fingerprints, and trust on first use
-//!   through [`Event::CertificateUnverified`];
+//!   configured trust (or the system store, asked for only when an x509 step needs it through
+//!   [`Event::RootCertificatesRequired`]), CRLs, client certificates, pinned fingerprints, and
+//!   trust on first use through [`Event::CertificateUnverified`];
 //! - credentials asked for through [`Event::CredentialsRequired`] rather than by blocking;
 //! - every valid true-colour pixel format (8, 16 and 32 bits, either byte order, any shifts
 //!   and maxima) and 8-bit colour maps, converted into a BGRA [`Framebuffer`], with pixel

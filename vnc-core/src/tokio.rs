@@ -130,7 +130,10 @@ pub struct ConnectOptions {
     /// When to read the socket on a helper thread while the session decodes.
     pub read_ahead: ReadAhead,
     /// When the configuration's TLS has no root certificates, trust the operating system's
-    /// ([`trust_store::system_roots`](crate::trust_store::system_roots)). True by default.
+    /// ([`trust_store::system_roots`](crate::trust_store::system_roots)). The store is read
+    /// only when an x509 server's certificate is to be verified
+    /// ([`TlsConfig::system_roots_on_demand`](crate::TlsConfig)), not for sessions without
+    /// x509 TLS. True by default.
     pub system_roots: bool,
     /// Which threads the session may start (ZRLE's inflate helper by default, on machines
     /// with more than one CPU).
@@ -332,7 +335,8 @@ impl Connection<Stream> {
             config.server_name = Some(host.clone());
         }
         if options.system_roots && config.tls.root_certificates.is_empty() {
-            config.tls.root_certificates = crate::trust_store::system_roots();
+            // Read when an x509 step asks (next_event answers), not for every session.
+            config.tls.system_roots_on_demand = true;
         }
         let stream = connect_stream(address, options).await?;
         let session = Session::with_threading(config, options.threading, Instant::now().into_std());
@@ -446,10 +450,21 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
 
     /// Moves bytes until the session has an event; `Ok(None)` once the session has ended
     /// cleanly (the server closed the connection between messages).
+    /// [`Event::RootCertificatesRequired`] is answered here with
+    /// [`trust_store::system_roots`](crate::trust_store::system_roots) and never returned.
     pub async fn next_event(&mut self) -> Result<Option<Event>, Error> {
         loop {
-            if let Some(ev) = self.session.poll_event() {
-                return Ok(Some(ev));
+            match self.session.poll_event() {
+                Some(Event::RootCertificatesRequired) => {
+                    // The adapter's own question (see `ConnectOptions::system_roots`).
+                    let roots = crate::trust_store::system_roots();
+                    self.session
+                        .set_root_certificates(roots)
+                        .map_err(|e| self.session_error(e))?;
+                    continue;
+                }
+                Some(ev) => return Ok(Some(ev)),
+                None => {}
             }
             if self.session.is_closed() {
                 return Ok(None);

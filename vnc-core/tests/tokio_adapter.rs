@@ -1,5 +1,6 @@
 //! The tokio adapter: Happy Eyeballs fallback, a session over a stream the caller already has,
-//! and the spawned loop with its command handle, against an in-process scripted server.
+//! the spawned loop with its command handle, and the trusted roots it gives on demand, against
+//! an in-process scripted server.
 
 use std::net::SocketAddr;
 
@@ -115,4 +116,48 @@ async fn spawned_connection_takes_commands_and_reports_events() {
         "{:?}",
         &got[..n]
     );
+}
+
+#[tokio::test]
+async fn the_adapter_gives_the_roots_an_x509_step_asks_for() {
+    let (client, mut server) = tokio::io::duplex(4096);
+    // VeNCrypt 0.2 accepted, X509None (260) offered and acknowledged.
+    let script = Script::new()
+        .version("RFB 003.008\n")
+        .security_types(&[19])
+        .raw(&[0, 2, 0, 1, 0, 0, 1, 4, 1]);
+    let choice = b"RFB 003.008\n\x13\x00\x02\x00\x00\x01\x04";
+    let server_task = tokio::spawn(async move {
+        server.write_all(script.bytes()).await.unwrap();
+        // The sub-type choice, then the first TLS record's type.
+        let mut got = vec![0; choice.len() + 1];
+        server.read_exact(&mut got).await.unwrap();
+        // A fatal handshake_failure alert ends it.
+        server
+            .write_all(&[0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x28])
+            .await
+            .unwrap();
+        got
+    });
+    let mut config = Config::default();
+    config.server_name = Some("vm1.example".into());
+    config.tls.system_roots_on_demand = true;
+    config.tls.ask_on_untrusted = true;
+    let mut conn = Connection::new(
+        client,
+        Session::new(config, std::time::Instant::now()),
+        "pipe",
+    );
+    let error = loop {
+        match conn.next_event().await {
+            Ok(Some(ev)) => assert_ne!(ev, Event::RootCertificatesRequired),
+            Ok(None) => panic!("the session ended without the alert"),
+            Err(e) => break e,
+        }
+    };
+    assert_eq!(error.kind(), vnc_core::ErrorKind::Tls);
+    assert!(!conn.session().config().tls.system_roots_on_demand);
+    let got = server_task.await.unwrap();
+    assert_eq!(&got[..choice.len()], choice);
+    assert_eq!(got[choice.len()], 0x16);
 }

@@ -20,7 +20,8 @@ use self::security::Security;
 use self::tls_step::TlsStep;
 use self::vencrypt::Vencrypt;
 
-/// Bytes a server may send ahead while the session waits for the application's credentials.
+/// Bytes a server may send ahead while the session waits for the application's credentials
+/// or trusted roots.
 const AWAIT_READ_AHEAD: usize = 4096;
 
 /// Where the handshake is.
@@ -82,11 +83,13 @@ impl Handshake {
     pub(crate) fn advance(self, cx: &mut Context, r: &mut Reader) -> Result<Next, Error> {
         // The server must wait for our answer; a little read-ahead is tolerated, a stream of
         // bytes is not (it would pile up while the user types).
-        if matches!(self, Handshake::Auth(Auth::AwaitCredentials(_)))
-            && r.remaining() > AWAIT_READ_AHEAD
+        if matches!(
+            self,
+            Handshake::Auth(Auth::AwaitCredentials(_)) | Handshake::Tls(TlsStep::AwaitRoots(_))
+        ) && r.remaining() > AWAIT_READ_AHEAD
         {
             return Err(Error::protocol(
-                Step::Authentication,
+                self.step(),
                 ProtocolError::UnexpectedData {
                     len: r.remaining() as u64,
                 },

@@ -1,6 +1,7 @@
-//! The TLS step of VeNCrypt's TLS and x509 sub-types and of anonymous TLS (type 18): the rest
-//! of the stream is wrapped in TLS, the handshake runs, and an unverified certificate waits
-//! for the application's decision before the inner authentication begins.
+//! The TLS step of VeNCrypt's TLS and x509 sub-types and of anonymous TLS (type 18): the
+//! trusted roots are asked for if the application gives them on demand, the rest of the
+//! stream is wrapped in TLS, the handshake runs, and an unverified certificate waits for the
+//! application's decision before the inner authentication begins.
 
 use crate::error::{CertificateInfo, CertificateProblem, Error};
 use crate::event::Event;
@@ -12,6 +13,8 @@ use super::{Handshake, Next, auth, go, wait};
 
 /// Where the TLS step is; `SecurityType` is the type whose inner authentication follows.
 pub(crate) enum TlsStep {
+    /// The application gives the trusted CA certificates; TLS has not started.
+    AwaitRoots(SecurityType),
     /// TLS is running its handshake.
     Handshake(SecurityType),
     /// The application decides about a certificate that failed verification.
@@ -22,8 +25,23 @@ pub(crate) enum TlsStep {
     },
 }
 
-/// Wraps the rest of the stream in TLS.
+/// Wraps the rest of the stream in TLS, or first asks the application for the trusted roots.
 pub(crate) fn start_tls(cx: &mut Context, t: SecurityType) -> Result<Handshake, Error> {
+    let tls = &cx.config.tls;
+    // Pins trust exactly their certificates, whatever the roots: no store is needed then.
+    if t.protection() == Protection::Authenticated
+        && tls.system_roots_on_demand
+        && tls.root_certificates.is_empty()
+        && tls.pinned_sha256.is_empty()
+    {
+        tracing::debug!("asking the application for the trusted roots");
+        cx.events.push_back(Event::RootCertificatesRequired);
+        return Ok(TlsStep::AwaitRoots(t).into());
+    }
+    begin_tls(cx, t)
+}
+
+fn begin_tls(cx: &mut Context, t: SecurityType) -> Result<Handshake, Error> {
     let layer = match t.protection() {
         Protection::Authenticated => {
             TlsLayer::x509(&cx.config.tls, cx.config.server_name.as_deref())?
@@ -45,7 +63,15 @@ impl TlsStep {
                     go(after_handshake(cx, t))
                 }
             }
-            TlsStep::AwaitCertificate { .. } => wait(self),
+            TlsStep::AwaitRoots(_) | TlsStep::AwaitCertificate { .. } => wait(self),
+        }
+    }
+
+    /// The application gave the roots (now in the configuration): TLS starts.
+    pub(crate) fn roots_given(self, cx: &mut Context) -> Result<Handshake, Error> {
+        match self {
+            TlsStep::AwaitRoots(t) => begin_tls(cx, t),
+            other => Ok(other.into()),
         }
     }
 

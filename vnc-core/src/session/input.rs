@@ -41,7 +41,7 @@ impl Session {
         Ok(())
     }
 
-    fn feed_tls(&mut self, data: &[u8]) -> Result<(), Error> {
+    pub(super) fn feed_tls(&mut self, data: &[u8]) -> Result<(), Error> {
         let mut plain = mem::take(&mut self.cx.io.plain_in);
         plain.clear();
         let result = match self.cx.io.tls.as_mut() {

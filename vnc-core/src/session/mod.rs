@@ -319,6 +319,43 @@ impl Session {
         Ok(())
     }
 
+    /// Answers [`Event::RootCertificatesRequired`] with the trusted CA certificates, each in
+    /// DER (usually [`trust_store::system_roots`](crate::trust_store::system_roots)): TLS
+    /// starts with them. An empty list is an answer too: the certificate is then verified as
+    /// without roots (pins, known certificates or the application's decision). Given before
+    /// the session asks, they are used for the x509 step to come and the session does not
+    /// ask. Either way they become [`TlsConfig::root_certificates`](crate::TlsConfig). An
+    /// error starting TLS closes the session.
+    pub fn set_root_certificates(&mut self, roots: Vec<Vec<u8>>) -> Result<(), Error> {
+        let tls = &mut self.cx.config.tls;
+        tls.root_certificates = roots;
+        tls.system_roots_on_demand = false;
+        if !matches!(
+            self.state,
+            State::Handshake(Handshake::Tls(TlsStep::AwaitRoots(_)))
+        ) {
+            return Ok(());
+        }
+        let State::Handshake(Handshake::Tls(step)) =
+            std::mem::replace(&mut self.state, State::Closed)
+        else {
+            unreachable!("checked above")
+        };
+        let r = step.roots_given(&mut self.cx).and_then(|next| {
+            self.state = State::Handshake(next);
+            // What the server sent meanwhile came after the sub-type's acknowledgement, so
+            // it is TLS.
+            let early = std::mem::take(&mut self.cx.io.inbuf);
+            self.feed_tls(&early)?;
+            self.cx.io.pump()
+        });
+        if let Err(e) = &r {
+            self.close();
+            return Err(e.clone());
+        }
+        Ok(())
+    }
+
     /// Sends a key press or release (`keysym` as in X11 keysymdef.h). Ignored before
     /// initialisation.
     pub fn key_event(&mut self, keysym: u32, down: bool) {

@@ -79,7 +79,8 @@ impl VncDisplay {
         config.server_name = host;
         config.tls = self.tls.borrow().clone();
         if config.tls.root_certificates.is_empty() {
-            config.tls.root_certificates = vnc_core::trust_store::system_roots();
+            // Read when an x509 step asks (see `handle_events`), not for every session.
+            config.tls.system_roots_on_demand = true;
         }
         config.encodings = Encoding::DEFAULT.to_vec();
         config.limits = self.limits.borrow().clone();
@@ -269,6 +270,17 @@ impl VncDisplay {
     pub(super) fn accept_certificate(&self, accept: bool) {
         let result = match self.session.borrow_mut().as_mut() {
             Some(s) => s.accept_certificate(accept),
+            None => return,
+        };
+        let events = self.take_events();
+        self.after_engine_call(events, result);
+    }
+
+    /// Answers [`Event::RootCertificatesRequired`](vnc_core::Event) with the system store.
+    pub(super) fn give_system_roots(&self) {
+        let roots = vnc_core::trust_store::system_roots();
+        let result = match self.session.borrow_mut().as_mut() {
+            Some(s) => s.set_root_certificates(roots),
             None => return,
         };
         let events = self.take_events();

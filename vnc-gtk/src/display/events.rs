@@ -14,6 +14,7 @@ impl VncDisplay {
     pub(super) fn handle_events(&self, events: Vec<Event>) {
         let obj = self.obj();
         let mut redraw = false;
+        let mut roots_wanted = false;
         for ev in events {
             match ev {
                 Event::Initialized { width, height, .. } => {
@@ -79,6 +80,8 @@ impl VncDisplay {
                         ],
                     );
                 }
+                // The widget's own question (see `config`): answered below, not signalled.
+                Event::RootCertificatesRequired => roots_wanted = true,
                 Event::CursorChanged(c) => self.set_remote_cursor(&c),
                 Event::Bell => obj.emit_by_name::<()>("vnc-bell", &[]),
                 Event::ServerCutText(text) => {
@@ -95,6 +98,10 @@ impl VncDisplay {
         if redraw {
             // GTK draws at most once per frame clock tick, however many updates came.
             obj.queue_draw();
+        }
+        if roots_wanted {
+            // Last: the session waits for the answer, so no event can follow this one.
+            self.give_system_roots();
         }
     }
 }

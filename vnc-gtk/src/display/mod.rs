@@ -117,7 +117,8 @@ impl VncDisplay {
 
     /// Sets the TLS settings used by the next connection. Settings without root certificates
     /// (such as the default) trust the operating system's store
-    /// ([`vnc_core::trust_store::system_roots`]).
+    /// ([`vnc_core::trust_store::system_roots`]), read only when an x509 server's certificate
+    /// is to be verified.
     pub fn set_tls_config(&self, tls: TlsConfig) {
         self.imp().tls.replace(tls);
     }
