@@ -16,6 +16,19 @@ pub struct Rgb {
 }
 
 impl Rgb {
+    /// Writes the image as a PNG file (for a person to look at).
+    pub fn save_png(&self, path: &Path) {
+        let file = std::fs::File::create(path)
+            .unwrap_or_else(|e| panic!("create {}: {e}", path.display()));
+        let mut enc = png::Encoder::new(std::io::BufWriter::new(file), self.width, self.height);
+        enc.set_color(png::ColorType::Rgb);
+        enc.set_depth(png::BitDepth::Eight);
+        enc.write_header()
+            .unwrap()
+            .write_image_data(&self.data)
+            .unwrap();
+    }
+
     /// The pixel at (x, y).
     pub fn get(&self, x: u32, y: u32) -> [u8; 3] {
         let i = ((y * self.width + x) * 3) as usize;

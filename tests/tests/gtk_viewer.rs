@@ -63,17 +63,6 @@ fn crop(img: &Rgb, at: (i32, i32), size: (i32, i32)) -> Rgb {
     }
 }
 
-fn save_png(img: &Rgb, path: &str) {
-    let file = std::fs::File::create(path).unwrap();
-    let mut enc = png::Encoder::new(std::io::BufWriter::new(file), img.width, img.height);
-    enc.set_color(png::ColorType::Rgb);
-    enc.set_depth(png::BitDepth::Eight);
-    enc.write_header()
-        .unwrap()
-        .write_image_data(&img.data)
-        .unwrap();
-}
-
 #[test]
 fn typing_and_clicking_in_vncviewer_reach_the_server() {
     require("xdotool", "xdotool");
@@ -229,7 +218,7 @@ fn typing_and_clicking_in_vncviewer_reach_the_server() {
         let truth = server.settle();
         let _ = truth;
         let shot = local.screen();
-        save_png(&crop(&shot, (wx, wy), (g("WIDTH"), g("HEIGHT"))), &path);
+        crop(&shot, (wx, wy), (g("WIDTH"), g("HEIGHT"))).save_png(path.as_ref());
     }
     drop(viewer);
 }

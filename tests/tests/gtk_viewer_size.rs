@@ -72,14 +72,7 @@ impl Drop for LastScreen {
             .map(|c| if c.is_alphanumeric() { c } else { '-' })
             .collect();
         let path = std::env::temp_dir().join(format!("vncviewer-size-{name}.png"));
-        let file = std::fs::File::create(&path).unwrap();
-        let mut enc = png::Encoder::new(std::io::BufWriter::new(file), img.width, img.height);
-        enc.set_color(png::ColorType::Rgb);
-        enc.set_depth(png::BitDepth::Eight);
-        enc.write_header()
-            .unwrap()
-            .write_image_data(&img.data)
-            .unwrap();
+        img.save_png(&path);
         eprintln!("the last screen looked at: {}", path.display());
     }
 }
