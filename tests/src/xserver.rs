@@ -256,6 +256,19 @@ impl XServer {
                 "printf 'Hello from a real X server\\n0123456789 ABC xyz\\n'; exec sleep 100000",
             ],
         );
+        // Two dumps alike do not prove the xterm has drawn (on a busy machine it may not even
+        // be mapped yet): wait for its second line of text, whose glyphs ("0123456789 ABC xyz"
+        // in the fixed font) paint far more black pixels than the cursor alone could.
+        if w >= 140 && h >= 60 {
+            wait_for("the xterm's text", Duration::from_secs(30), || {
+                let img = self.screen();
+                let black = (47..59)
+                    .flat_map(|y| (22..140).map(move |x| (x, y)))
+                    .filter(|&(x, y)| img.get(x, y) == [0, 0, 0])
+                    .count();
+                black > 150
+            });
+        }
         self.settle();
     }
 
