@@ -12,6 +12,7 @@ pub(crate) mod inflate;
 pub(crate) mod last_rect;
 pub(crate) mod raw;
 pub(crate) mod rre;
+pub(crate) mod tight;
 pub(crate) mod zrle;
 pub(crate) mod zrle_inflate;
 pub(crate) mod zrle_thread;
@@ -27,6 +28,7 @@ use crate::pixel_format::Converter;
 use crate::reader::Reader;
 
 use self::desktop_size::Screen;
+use self::tight::TightStreams;
 use self::zrle_inflate::ZrleInflate;
 
 /// What a decoder may use: the framebuffer it draws into, the pixel converter, the limits, and
@@ -36,6 +38,8 @@ pub(crate) struct DecodeContext<'a> {
     pub(crate) conv: &'a Converter,
     pub(crate) limits: &'a Limits,
     pub(crate) zrle: &'a mut ZrleInflate,
+    /// The connection's Tight streams.
+    pub(crate) tight: &'a mut TightStreams,
     /// How much protocol output the session has written (ZRLE's helper withdraws what came
     /// after a rectangle that fails).
     pub(crate) out_len: usize,
@@ -87,6 +91,10 @@ macro_rules! encodings {
         }
 
         impl Encoding {
+            /// Every encoding this client can announce, in the table's order (the ones that
+            /// [`Encoding::DEFAULT`] leaves out included).
+            pub const ALL: &'static [Encoding] = &[$(Encoding::$encoding,)*];
+
             /// The number on the wire.
             pub fn number(self) -> i32 {
                 match self {
@@ -158,6 +166,8 @@ encodings! {
     Rre = 2, "rre", rre::Rre;
     /// 16x16 tiles of raw pixels or coloured subrectangles (5).
     Hextile = 5, "hextile", hextile::Hextile;
+    /// Fill, filtered (copy, palette, gradient) and zlib-compressed rows in four streams (7).
+    Tight = 7, "tight", tight::Tight;
     /// Zlib-compressed 64x64 tiles with palettes and runs (16).
     Zrle = 16, "zrle", zrle_inflate::ZrleRect;
     /// Pseudo-encoding: the server may change the framebuffer size (-223).
@@ -206,9 +216,9 @@ impl fmt::Display for Encoding {
 #[error("unknown encoding {0:?}; known: {known}", known = known_names())]
 pub struct UnknownEncoding(pub String);
 
-/// The names [`Encoding::from_str`] knows, in order of preference.
+/// The names [`Encoding::from_str`] knows.
 fn known_names() -> String {
-    let names: Vec<&str> = Encoding::DEFAULT.iter().map(|e| e.name()).collect();
+    let names: Vec<&str> = Encoding::ALL.iter().map(|e| e.name()).collect();
     names.join(", ")
 }
 
@@ -220,11 +230,12 @@ impl FromStr for Encoding {
     /// ```
     /// use vnc_core::Encoding;
     /// assert_eq!("ZRLE".parse::<Encoding>(), Ok(Encoding::Zrle));
-    /// assert!("tight".parse::<Encoding>().is_err());
+    /// assert_eq!("tight".parse::<Encoding>(), Ok(Encoding::Tight));
+    /// assert!("nope".parse::<Encoding>().is_err());
     /// ```
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let lower = s.trim().to_ascii_lowercase();
-        Encoding::DEFAULT
+        Encoding::ALL
             .iter()
             .copied()
             .find(|e| e.name() == lower)
@@ -238,11 +249,11 @@ mod tests {
 
     #[test]
     fn numbers_and_names_round_trip() {
-        for &e in Encoding::DEFAULT {
+        for &e in Encoding::ALL {
             assert_eq!(Encoding::from_number(e.number()), Some(e));
             assert_eq!(e.name().parse::<Encoding>(), Ok(e));
             assert_eq!(e.is_pseudo(), e.number() < 0);
         }
-        assert_eq!(Encoding::from_number(7), None);
+        assert_eq!(Encoding::from_number(3), None);
     }
 }
