@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use vnc_core::tokio::{ConnectOptions, Connection};
-use vnc_core::{Address, Config, Event};
+use vnc_core::{Address, Config, Encoding, Event};
 use vnc_tests::{
     Rgb, TempDir, XServer, XvncOptions, assert_same, assert_same_at_precision, capture, vnccapture,
 };
@@ -58,6 +58,49 @@ fn every_encoding_alone_and_the_default_list_are_pixel_exact() {
         let args: Vec<&str> = enc.map(|e| vec!["--encodings", e]).unwrap_or_default();
         let got = capture(&addr(&s), &args, &[]);
         assert_same(&got, &truth, &format!("encodings {enc:?}"));
+    }
+}
+
+#[test]
+fn tight_lossless_at_every_compression_level_is_pixel_exact() {
+    let s = XServer::xvnc(XvncOptions::default());
+    let truth = s.settle();
+    // With Tight announced and no quality level, TigerVNC sends no JPEG.
+    assert_same(
+        &capture(&addr(&s), &["--encodings", "tight"], &[]),
+        &truth,
+        "vnccapture --encodings tight",
+    );
+    let rt = vnc_tests::runtime();
+    for level in 0..=9 {
+        let mut config = Config::default();
+        config.encodings = vec![Encoding::Tight, Encoding::compress_level(level).unwrap()];
+        config
+            .encodings
+            .extend(Encoding::DEFAULT.iter().filter(|e| e.is_pseudo()));
+        rt.block_on(async {
+            let address: Address = addr(&s).parse().unwrap();
+            let mut conn = Connection::connect(&address, config, &ConnectOptions::default())
+                .await
+                .unwrap();
+            let same = tokio::time::timeout(Duration::from_secs(30), async {
+                loop {
+                    if conn.next_event().await.unwrap().unwrap() == Event::FramebufferUpdateEnd
+                        && Rgb::from_framebuffer(conn.session().framebuffer()) == truth
+                    {
+                        return;
+                    }
+                }
+            })
+            .await;
+            if same.is_err() {
+                assert_same(
+                    &Rgb::from_framebuffer(conn.session().framebuffer()),
+                    &truth,
+                    &format!("Tight at compression level {level}"),
+                );
+            }
+        });
     }
 }
 

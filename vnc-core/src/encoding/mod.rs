@@ -181,6 +181,46 @@ encodings! {
     /// Pseudo-encoding: desktop size with a screen layout, and client-requested resizing
     /// with SetDesktopSize (-308).
     ExtendedDesktopSize = -308, "extended-desktop-size", desktop_size::ExtendedDesktopSize;
+    /// Pseudo-encoding: Tight may use JPEG at quality level 0 (0 worst, 9 best) (-32).
+    QualityLevel0 = -32, "quality-level-0", tight::Level<-32>;
+    /// Pseudo-encoding: Tight may use JPEG at quality level 1 (0 worst, 9 best) (-31).
+    QualityLevel1 = -31, "quality-level-1", tight::Level<-31>;
+    /// Pseudo-encoding: Tight may use JPEG at quality level 2 (0 worst, 9 best) (-30).
+    QualityLevel2 = -30, "quality-level-2", tight::Level<-30>;
+    /// Pseudo-encoding: Tight may use JPEG at quality level 3 (0 worst, 9 best) (-29).
+    QualityLevel3 = -29, "quality-level-3", tight::Level<-29>;
+    /// Pseudo-encoding: Tight may use JPEG at quality level 4 (0 worst, 9 best) (-28).
+    QualityLevel4 = -28, "quality-level-4", tight::Level<-28>;
+    /// Pseudo-encoding: Tight may use JPEG at quality level 5 (0 worst, 9 best) (-27).
+    QualityLevel5 = -27, "quality-level-5", tight::Level<-27>;
+    /// Pseudo-encoding: Tight may use JPEG at quality level 6 (0 worst, 9 best) (-26).
+    QualityLevel6 = -26, "quality-level-6", tight::Level<-26>;
+    /// Pseudo-encoding: Tight may use JPEG at quality level 7 (0 worst, 9 best) (-25).
+    QualityLevel7 = -25, "quality-level-7", tight::Level<-25>;
+    /// Pseudo-encoding: Tight may use JPEG at quality level 8 (0 worst, 9 best) (-24).
+    QualityLevel8 = -24, "quality-level-8", tight::Level<-24>;
+    /// Pseudo-encoding: Tight may use JPEG at quality level 9 (0 worst, 9 best) (-23).
+    QualityLevel9 = -23, "quality-level-9", tight::Level<-23>;
+    /// Pseudo-encoding: asks Tight for compression level 0 (0 fastest, 9 smallest) (-256).
+    CompressLevel0 = -256, "compress-level-0", tight::Level<-256>;
+    /// Pseudo-encoding: asks Tight for compression level 1 (0 fastest, 9 smallest) (-255).
+    CompressLevel1 = -255, "compress-level-1", tight::Level<-255>;
+    /// Pseudo-encoding: asks Tight for compression level 2 (0 fastest, 9 smallest) (-254).
+    CompressLevel2 = -254, "compress-level-2", tight::Level<-254>;
+    /// Pseudo-encoding: asks Tight for compression level 3 (0 fastest, 9 smallest) (-253).
+    CompressLevel3 = -253, "compress-level-3", tight::Level<-253>;
+    /// Pseudo-encoding: asks Tight for compression level 4 (0 fastest, 9 smallest) (-252).
+    CompressLevel4 = -252, "compress-level-4", tight::Level<-252>;
+    /// Pseudo-encoding: asks Tight for compression level 5 (0 fastest, 9 smallest) (-251).
+    CompressLevel5 = -251, "compress-level-5", tight::Level<-251>;
+    /// Pseudo-encoding: asks Tight for compression level 6 (0 fastest, 9 smallest) (-250).
+    CompressLevel6 = -250, "compress-level-6", tight::Level<-250>;
+    /// Pseudo-encoding: asks Tight for compression level 7 (0 fastest, 9 smallest) (-249).
+    CompressLevel7 = -249, "compress-level-7", tight::Level<-249>;
+    /// Pseudo-encoding: asks Tight for compression level 8 (0 fastest, 9 smallest) (-248).
+    CompressLevel8 = -248, "compress-level-8", tight::Level<-248>;
+    /// Pseudo-encoding: asks Tight for compression level 9 (0 fastest, 9 smallest) (-247).
+    CompressLevel9 = -247, "compress-level-9", tight::Level<-247>;
 }
 
 impl Encoding {
@@ -198,6 +238,17 @@ impl Encoding {
         Encoding::DesktopName,
         Encoding::ExtendedDesktopSize,
     ];
+
+    /// The pseudo-encoding that lets Tight use JPEG at `level` (0 to 9, 9 best), announced
+    /// with [`Encoding::Tight`].
+    pub fn quality_level(level: u8) -> Option<Encoding> {
+        (level <= 9).then(|| Encoding::from_number(-32 + i32::from(level)))?
+    }
+
+    /// The pseudo-encoding that asks Tight for zlib compression `level` (0 to 9).
+    pub fn compress_level(level: u8) -> Option<Encoding> {
+        (level <= 9).then(|| Encoding::from_number(-256 + i32::from(level)))?
+    }
 
     /// True for pseudo-encodings (they carry information, not pixels).
     pub fn is_pseudo(self) -> bool {
@@ -255,5 +306,12 @@ mod tests {
             assert_eq!(e.is_pseudo(), e.number() < 0);
         }
         assert_eq!(Encoding::from_number(3), None);
+        assert_eq!(Encoding::quality_level(8), Some(Encoding::QualityLevel8));
+        assert_eq!(
+            Encoding::compress_level(0).map(Encoding::number),
+            Some(-256)
+        );
+        assert_eq!(Encoding::compress_level(10), None);
+        assert_eq!("compress-level-9".parse(), Ok(Encoding::CompressLevel9));
     }
 }

@@ -479,3 +479,23 @@ impl Decode for Tight {
         Ok(done.then_some(Done::Pixels(self.rect)))
     }
 }
+
+/// The quality and compression-level pseudo-encodings (`N` is the number): the client
+/// announces them, and a server never sends a rectangle in them.
+pub(crate) struct Level<const N: i32>(Rect);
+
+impl<const N: i32> Decode for Level<N> {
+    fn new(rect: Rect, _: &Reader, _: &mut DecodeContext) -> Self {
+        Level(rect)
+    }
+
+    fn decode(&mut self, _: &mut Reader, _: &mut DecodeContext) -> Result<Option<Done>, Error> {
+        Err(Error::protocol(
+            Step::FramebufferUpdate,
+            ProtocolError::UnsupportedEncoding {
+                encoding: N,
+                rect: self.0,
+            },
+        ))
+    }
+}

@@ -215,3 +215,19 @@ fn tight_largest_announced_length_allocates_nothing_and_waits() {
     );
     assert!(largest < SMALL_ALLOCATION, "allocated {largest} bytes");
 }
+
+#[test]
+fn tight_level_pseudo_encodings_never_come_as_rectangles() {
+    for enc in [-32, -23, -256, -247] {
+        let mut r = rect_header(RECT, enc);
+        r.extend([0; 8]);
+        assert_fails!(
+            Config::default(),
+            connected().update(&[r]).bytes(),
+            Error::Protocol {
+                step: Step::FramebufferUpdate,
+                error: ProtocolError::UnsupportedEncoding { encoding, rect },
+            } if encoding == enc && rect == RECT
+        );
+    }
+}
