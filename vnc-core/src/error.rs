@@ -544,6 +544,24 @@ pub enum ProtocolError {
         /// What came ("the gradient filter", "JPEG").
         what: &'static str,
     },
+    /// A Tight JPEG image that cannot be decoded.
+    #[error("Tight rectangle {rect}: bad JPEG data ({detail})")]
+    TightJpeg {
+        /// The rectangle.
+        rect: crate::Rect,
+        /// The JPEG decoder's message.
+        detail: String,
+    },
+    /// A Tight JPEG image whose size is not the rectangle's.
+    #[error("Tight rectangle {rect} carries a {width}x{height} JPEG image")]
+    TightJpegSize {
+        /// The rectangle.
+        rect: crate::Rect,
+        /// The image's width.
+        width: usize,
+        /// The image's height.
+        height: usize,
+    },
     /// A Tight rectangle whose compressed data ends before its rows do.
     #[error("Tight rectangle {rect}: its data ends before its last row")]
     TightTruncated {

@@ -36,6 +36,10 @@ pub(crate) struct TightStreams {
     palette: [Bgra; 256],
     /// The gradient filter's previous row: three channels per pixel.
     prev: Vec<u32>,
+    /// A JPEG image whose bytes came in pieces.
+    jpeg: Vec<u8>,
+    /// Decoded JPEG pixels of a rectangle narrower than the framebuffer.
+    pixels: Vec<u8>,
 }
 
 impl TightStreams {
@@ -47,6 +51,8 @@ impl TightStreams {
             end: 0,
             palette: [[0, 0, 0, 255]; 256],
             prev: Vec::new(),
+            jpeg: Vec::new(),
+            pixels: Vec::new(),
         }
     }
 }
@@ -76,6 +82,8 @@ pub(crate) struct Tight {
     rect: Rect,
     /// `None` until the header (control byte, filter, palette, length) has arrived.
     rows: Option<Rows>,
+    /// The length of a JPEG image, once its header has arrived.
+    jpeg: Option<u32>,
 }
 
 /// True when pixels travel as TPIXELs: three bytes, red, green, blue.
@@ -109,6 +117,8 @@ enum Header {
     Drawn,
     /// Compressed rows follow.
     Rows(Rows),
+    /// A JPEG image of this many bytes follows.
+    Jpeg(u32),
 }
 
 /// How pixels of the connection's format are read in Tight.
@@ -151,7 +161,11 @@ impl Pixels<'_> {
 
 impl Tight {
     pub(crate) fn new(rect: Rect) -> Tight {
-        Tight { rect, rows: None }
+        Tight {
+            rect,
+            rows: None,
+            jpeg: None,
+        }
     }
 
     fn decode_rect(
@@ -161,12 +175,19 @@ impl Tight {
         fb: &mut Framebuffer,
         conv: &Converter,
     ) -> Result<bool, ProtocolError> {
-        if self.rows.is_none() {
+        if self.rows.is_none() && self.jpeg.is_none() {
             match self.header(r, st, fb, conv)? {
                 Header::Incomplete => return Ok(false),
                 Header::Drawn => return Ok(true),
                 Header::Rows(rows) => self.rows = Some(rows),
+                Header::Jpeg(len) => {
+                    st.jpeg.clear();
+                    self.jpeg = Some(len);
+                }
             }
+        }
+        if let Some(len) = self.jpeg {
+            return self.jpeg(len, r, st, fb);
         }
         self.inflate(r, st, fb, conv)
     }
@@ -204,6 +225,14 @@ impl Tight {
             }
             JPEG if !conv.format().true_colour || conv.bpp() == 1 => {
                 return Err(ProtocolError::TightNotForFormat { rect, what: "JPEG" });
+            }
+            JPEG => {
+                let Some(len) = compact_len(&mut t) else {
+                    return Ok(Header::Incomplete);
+                };
+                reset(st, resets);
+                *r = t;
+                return Ok(Header::Jpeg(len));
             }
             0..=7 if kind & READ_FILTER != 0 => {
                 let Some(id) = t.u8() else {
@@ -360,6 +389,86 @@ impl Tight {
             }
         }
     }
+}
+
+impl Tight {
+    /// Gathers the JPEG image of `len` bytes (taken straight from the input when it is all
+    /// there) and draws it once complete.
+    fn jpeg(
+        &mut self,
+        len: u32,
+        r: &mut Reader,
+        st: &mut TightStreams,
+        fb: &mut Framebuffer,
+    ) -> Result<bool, ProtocolError> {
+        let len = len as usize;
+        if st.jpeg.is_empty() {
+            if let Some(data) = r.take(len) {
+                draw_jpeg(data, self.rect, &mut st.pixels, fb)?;
+                return Ok(true);
+            }
+        }
+        // The buffer grows only with bytes that came (at most 4 MiB, the compact length's
+        // ceiling).
+        st.jpeg.extend_from_slice(r.take_up_to(len - st.jpeg.len()));
+        if st.jpeg.len() < len {
+            return Ok(false);
+        }
+        let data = std::mem::take(&mut st.jpeg);
+        let drawn = draw_jpeg(&data, self.rect, &mut st.pixels, fb);
+        st.jpeg = data;
+        drawn.map(|()| true)
+    }
+}
+
+/// Decodes a JPEG image of exactly the rectangle's size into it: straight into the
+/// framebuffer when the rectangle spans its width (the rows are then contiguous), else
+/// through `pixels`.
+fn draw_jpeg(
+    data: &[u8],
+    rect: Rect,
+    pixels: &mut Vec<u8>,
+    fb: &mut Framebuffer,
+) -> Result<(), ProtocolError> {
+    use zune_core::bytestream::ZCursor;
+    use zune_core::colorspace::ColorSpace;
+    use zune_core::options::DecoderOptions;
+    use zune_jpeg::JpegDecoder;
+
+    let (w, h) = (usize::from(rect.width), usize::from(rect.height));
+    let bad = |e: zune_jpeg::errors::DecodeErrors| ProtocolError::TightJpeg {
+        rect,
+        detail: e.to_string(),
+    };
+    // The decoder refuses images past Tight's width and the framebuffer's height from their
+    // header; any other size than the rectangle's is refused below, before pixel memory is
+    // touched.
+    let options = DecoderOptions::default()
+        .jpeg_set_out_colorspace(ColorSpace::BGRA)
+        .set_max_width(MAX_WIDTH.into())
+        .set_max_height(fb.height().into());
+    let mut d = JpegDecoder::new_with_options(ZCursor::new(data), options);
+    d.decode_headers().map_err(bad)?;
+    let (jw, jh) = d.dimensions().unwrap_or((0, 0));
+    if (jw, jh) != (w, h) {
+        return Err(ProtocolError::TightJpegSize {
+            rect,
+            width: jw,
+            height: jh,
+        });
+    }
+    if rect.x == 0 && rect.width == fb.width() {
+        let (area, _) = fb.area_mut(rect);
+        d.decode_into(area).map_err(bad)?;
+        return Ok(());
+    }
+    pixels.resize(w * h * 4, 0);
+    d.decode_into(pixels).map_err(bad)?;
+    for (y, row) in pixels.chunks_exact(w * 4).enumerate() {
+        fb.row_mut(rect.x, rect.y + y as u16, rect.width)
+            .copy_from_slice(row);
+    }
+    Ok(())
 }
 
 /// Starts afresh the streams whose bits are set in `resets`.

@@ -637,6 +637,15 @@ impl TightEncoder {
         out
     }
 
+    /// A JPEG rectangle carrying the JPEG file `jpeg` (header included).
+    pub fn jpeg(rect: Rect, jpeg: &[u8]) -> Vec<u8> {
+        let mut out = rect_header(rect, 7);
+        out.push(0x90);
+        out.extend(tight_len(jpeg.len()));
+        out.extend_from_slice(jpeg);
+        out
+    }
+
     /// `rect` of `img` with basic compression in `stream` (0 to 3), rows filtered by
     /// `filter`; `resets` is the control byte's low four bits (streams to reset first).
     pub fn rect(

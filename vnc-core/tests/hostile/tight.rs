@@ -231,3 +231,51 @@ fn tight_level_pseudo_encodings_never_come_as_rectangles() {
         );
     }
 }
+
+const JPEG: &[u8] = include_bytes!("../transcripts/fixtures/tight-24x16.jpg");
+
+#[test]
+fn tight_jpeg_of_another_size_or_corrupt() {
+    for rect in [
+        Rect::new(0, 0, 16, 16),
+        Rect::new(0, 0, 32, 16),
+        Rect::new(0, 0, 24, 15),
+    ] {
+        assert_fails!(
+            Config::default(),
+            connected().update(&[TightEncoder::jpeg(rect, JPEG)]).bytes(),
+            Error::Protocol {
+                step: Step::FramebufferUpdate,
+                error: ProtocolError::TightJpegSize { rect: r, width: 24, height: 16 },
+            } if r == rect
+        );
+    }
+    let rect = Rect::new(0, 0, 24, 16);
+    for data in [
+        &b"not a jpeg at all"[..],
+        &JPEG[..JPEG.len() / 3],
+        &[0xFF, 0xD8],
+    ] {
+        assert_fails!(
+            Config::default(),
+            connected().update(&[TightEncoder::jpeg(rect, data)]).bytes(),
+            Error::Protocol {
+                step: Step::FramebufferUpdate,
+                error: ProtocolError::TightJpeg { rect: r, .. } | ProtocolError::TightJpegSize { rect: r, .. },
+            } if r == rect
+        );
+    }
+    // 8 bits per pixel true colour does not allow JPEG either.
+    let mut config = Config::default();
+    config.pixel_format = PixelFormatRequest::Exact(vnc_core::PixelFormat::BGR233);
+    assert_fails!(
+        config,
+        connected()
+            .update(&[TightEncoder::jpeg(rect, JPEG)])
+            .bytes(),
+        Error::Protocol {
+            error: ProtocolError::TightNotForFormat { what: "JPEG", .. },
+            ..
+        }
+    );
+}

@@ -168,3 +168,54 @@ fn tight_compact_lengths_of_one_two_and_three_bytes() {
     );
     assert_screen(&run, &want);
 }
+
+const JPEG: &[u8] = include_bytes!("fixtures/tight-24x16.jpg");
+/// The same image decoded by ImageMagick (libjpeg), as a binary PPM.
+const JPEG_PPM: &[u8] = include_bytes!("fixtures/tight-24x16.ppm");
+
+fn ppm_pixels() -> Vec<[u8; 3]> {
+    // "P6\n24 16\n255\n" then the pixels.
+    let body = &JPEG_PPM[JPEG_PPM.len() - 24 * 16 * 3..];
+    body.chunks_exact(3).map(|p| [p[0], p[1], p[2]]).collect()
+}
+
+#[test]
+fn tight_jpeg_into_narrow_and_full_width_rectangles() {
+    let want = ppm_pixels();
+    // (framebuffer size, rectangle): through the row buffer, and straight into the
+    // framebuffer when the rectangle spans its width.
+    for ((fw, fh), at) in [
+        ((40, 20), Rect::new(8, 3, 24, 16)),
+        ((24, 18), Rect::new(0, 2, 24, 16)),
+    ] {
+        for pf in [PixelFormat::RGB888, PixelFormat::RGB565] {
+            let script = connected(fw, fh).update(&[
+                TightEncoder::fill(&pf, Rect::new(0, 0, fw, fh), [0, 0, 0]),
+                TightEncoder::jpeg(at, JPEG),
+            ]);
+            let run = play_all(&config_for(&pf), &script);
+            assert!(run.error.is_none(), "{:?}", run.error);
+            for y in 0..fh {
+                for x in 0..fw {
+                    let got = run.framebuffer.pixel(x, y).unwrap();
+                    assert_eq!(got[3], 255, "alpha at ({x},{y})");
+                    let inside =
+                        x >= at.x && x < at.x + at.width && y >= at.y && y < at.y + at.height;
+                    if !inside {
+                        assert_eq!(got, [0, 0, 0, 255], "outside at ({x},{y})");
+                        continue;
+                    }
+                    let w = want[usize::from(y - at.y) * 24 + usize::from(x - at.x)];
+                    // BGRA in the framebuffer; IDCTs differ by a level or two.
+                    let rgb = [got[2], got[1], got[0]];
+                    for c in 0..3 {
+                        assert!(
+                            rgb[c].abs_diff(w[c]) <= 3,
+                            "({x},{y}): got {rgb:?}, libjpeg {w:?}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
