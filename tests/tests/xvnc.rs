@@ -104,6 +104,60 @@ fn tight_lossless_at_every_compression_level_is_pixel_exact() {
     }
 }
 
+/// Peak signal-to-noise ratio of `got` against `want`, in dB, over all channels.
+fn psnr(got: &Rgb, want: &Rgb) -> f64 {
+    assert_eq!((got.width, got.height), (want.width, want.height));
+    let se: f64 = got
+        .data
+        .iter()
+        .zip(&want.data)
+        .map(|(&a, &b)| (f64::from(a) - f64::from(b)).powi(2))
+        .sum();
+    let mse = se / got.data.len() as f64;
+    if mse == 0.0 {
+        f64::INFINITY
+    } else {
+        10.0 * (255.0f64 * 255.0 / mse).log10()
+    }
+}
+
+#[test]
+fn tight_jpeg_at_quality_8_is_close_to_the_screen() {
+    let s = XServer::xvnc(XvncOptions::default());
+    let truth = s.settle();
+    let mut config = Config::default();
+    config.encodings = vec![Encoding::Tight, Encoding::quality_level(8).unwrap()];
+    config
+        .encodings
+        .extend(Encoding::DEFAULT.iter().filter(|e| e.is_pseudo()));
+    // The first whole frame: TigerVNC later refreshes lossy areas losslessly.
+    let first = vnc_tests::runtime().block_on(async {
+        let address: Address = addr(&s).parse().unwrap();
+        let mut conn = Connection::connect(&address, config, &ConnectOptions::default())
+            .await
+            .unwrap();
+        // The first update may hold pseudo-rectangles only: wait for the end of one that drew.
+        let mut drew = false;
+        wait_for(&mut conn, "first frame", |e| match e {
+            Event::FramebufferUpdated(_) => {
+                drew = true;
+                None
+            }
+            Event::FramebufferUpdateEnd => drew.then_some(()),
+            _ => None,
+        })
+        .await;
+        Rgb::from_framebuffer(conn.session().framebuffer())
+    });
+    let db = psnr(&first, &truth);
+    println!("Tight JPEG at quality 8 from Xvnc: PSNR {db:.2} dB against the screen");
+    assert_ne!(
+        first, truth,
+        "no JPEG was sent: the first frame is lossless"
+    );
+    assert!(db >= 30.0, "PSNR {db:.2} dB is under 30 dB");
+}
+
 #[test]
 fn reduced_pixel_formats_match_at_their_precision() {
     let s = XServer::xvnc(XvncOptions::default());
