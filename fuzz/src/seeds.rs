@@ -37,6 +37,7 @@ fn main() {
         enc.rect(&pf, &few, Rect::new(0, 12, 16, 12), TightFilter::Palette, 2, 0b0100),
         enc.rect(&pf, &img, Rect::new(8, 8, 16, 16), TightFilter::Gradient, 3, 0),
         enc.rect(&pf, &img, Rect::new(0, 0, 3, 1), TightFilter::Copy, 0, 0),
+        TightEncoder::jpeg(Rect::new(4, 4, 24, 16), include_bytes!("../../vnc-core/tests/transcripts/fixtures/tight-24x16.jpg")),
     ]));
     let mut cursor = rect_header(Rect::new(1, 1, 4, 4), -239);
     cursor.extend(std::iter::repeat_n(0x7F, 4 * 4 * 4));
