@@ -224,8 +224,9 @@ encodings! {
 }
 
 impl Encoding {
-    /// All encodings this client supports, best first: what [`Config`](crate::Config) announces
-    /// by default.
+    /// What [`Config`](crate::Config) announces by default, best first. Tight and its
+    /// quality and compression levels are left out for now: announce them explicitly
+    /// ([`Encoding::ALL`] lists everything this client decodes).
     pub const DEFAULT: &'static [Encoding] = &[
         Encoding::Zrle,
         Encoding::Hextile,
