@@ -279,3 +279,33 @@ fn tight_jpeg_of_another_size_or_corrupt() {
         }
     );
 }
+
+#[test]
+fn tight_mutated_jpegs_end_in_an_error_or_a_picture() {
+    // Random byte changes to a valid image: the decoder may refuse it or draw something, but
+    // never panics or allocates past the rectangle.
+    let rect = Rect::new(0, 0, 24, 16);
+    let mut seed = 0x2545_F491u32;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 17;
+        seed ^= seed << 5;
+        seed
+    };
+    for _ in 0..400 {
+        let mut data = JPEG.to_vec();
+        for _ in 0..1 + next() % 4 {
+            let i = next() as usize % data.len();
+            data[i] = next() as u8;
+        }
+        let bytes = connected().update(&[TightEncoder::jpeg(rect, &data)]);
+        let (_, largest) = largest_allocation(|| {
+            vnc_core::testing::play(
+                Config::default(),
+                bytes.bytes(),
+                vnc_core::testing::Chunking::Whole,
+            )
+        });
+        assert!(largest < SMALL_ALLOCATION, "allocated {largest} bytes");
+    }
+}
