@@ -10,7 +10,7 @@
 
 use std::time::Instant;
 
-use vnc_core::testing::{Image, Script, ZrleEncoder, ZrleTile};
+use vnc_core::testing::{Image, Script, TightEncoder, TightFilter, ZrleEncoder, ZrleTile};
 use vnc_core::{Config, Event, PixelFormat, PixelFormatRequest, Rect, SecurityType, Session};
 
 const W: u16 = 1024;
@@ -173,6 +173,21 @@ fn synthetic() {
                     .collect();
                 report(&format!("{mname} {fname}"), &h, &z);
             }
+            for (tname, filter) in [
+                ("tight copy", TightFilter::Copy),
+                ("tight gradient", TightFilter::Gradient),
+            ] {
+                let mut enc = TightEncoder::default();
+                let t: Vec<u8> = (0..FRAMES)
+                    .flat_map(|_| {
+                        Script::new()
+                            .update(&[enc.rect(&pf, &q, full, filter, 0, 0)])
+                            .bytes()
+                            .to_vec()
+                    })
+                    .collect();
+                report(&format!("{tname} {fname}"), &h, &t);
+            }
         }
     }
 }
@@ -180,7 +195,7 @@ fn synthetic() {
 /// Replays `../shared/perf` recordings: `RFBREC1\n`, the ServerInit, then the stream.
 fn recorded(dir: &str) {
     println!("recorded streams from {dir}:");
-    for enc in ["raw", "hextile", "zrle"] {
+    for enc in ["raw", "hextile", "zrle", "tight"] {
         let path = format!("{dir}/{enc}.rfb");
         let Ok(data) = std::fs::read(&path) else {
             continue;

@@ -2,7 +2,7 @@
 //! message and encoding, so that the fuzzers start deep inside the protocol.
 //! Usage (from fuzz/): cargo run --bin seeds
 
-use vnc_core::testing::{Image, Script, ZrleEncoder, ZrleTile, rect_header};
+use vnc_core::testing::{Image, Script, TightEncoder, TightFilter, ZrleEncoder, ZrleTile, rect_header};
 use vnc_core::{PixelFormat, Rect};
 
 fn main() {
@@ -19,6 +19,26 @@ fn main() {
         let mut enc = ZrleEncoder::default();
         push(name, Script::new().update(&[enc.rect(&pf, &img, r, mode)]).update(&[enc.rect(&pf, &img, Rect::new(8, 8, 16, 8), mode)]));
     }
+    // Tight: every filter, in the four streams, and a fill.
+    let mut few = Image::pattern(32, 24);
+    for y in 0..12 {
+        for x in 0..32 {
+            few.set(x, y, [(x % 2 * 200) as u8, 9, 9]);
+        }
+        for x in 0..16 {
+            few.set(x, y + 12, [(x % 7 * 30) as u8, 1, 2]);
+        }
+    }
+    let mut enc = TightEncoder::default();
+    push("tight", Script::new().update(&[
+        TightEncoder::fill(&pf, r, [1, 2, 3]),
+        enc.rect(&pf, &img, Rect::new(0, 0, 32, 8), TightFilter::Copy, 0, 0),
+        enc.rect(&pf, &few, Rect::new(0, 0, 32, 12), TightFilter::Palette, 1, 0),
+        enc.rect(&pf, &few, Rect::new(0, 12, 16, 12), TightFilter::Palette, 2, 0b0100),
+        enc.rect(&pf, &img, Rect::new(8, 8, 16, 16), TightFilter::Gradient, 3, 0),
+        enc.rect(&pf, &img, Rect::new(0, 0, 3, 1), TightFilter::Copy, 0, 0),
+        TightEncoder::jpeg(Rect::new(4, 4, 24, 16), include_bytes!("../../vnc-core/tests/transcripts/fixtures/tight-24x16.jpg")),
+    ]));
     let mut cursor = rect_header(Rect::new(1, 1, 4, 4), -239);
     cursor.extend(std::iter::repeat_n(0x7F, 4 * 4 * 4));
     cursor.extend([0xF0, 0x90, 0x90, 0xF0]);

@@ -39,7 +39,7 @@ fn usage_errors_exit_2() {
         &["host"],
         &["a", "b", "c"],
         &["--bogus", "h", "o.png"],
-        &["--encodings", "tight", "h", "o.png"],
+        &["--encodings", "bogus", "h", "o.png"],
         &["--pixel-format", "rgb999", "h", "o.png"],
         &["host:x", "o.png"],
     ] {

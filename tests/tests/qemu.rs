@@ -8,7 +8,7 @@ fn qemu_bios_screen() {
     let q = Qemu::start(None);
     let truth = q.screen();
     assert_eq!((truth.width, truth.height), (720, 400), "VGA text mode");
-    for enc in ["zrle", "hextile", "raw"] {
+    for enc in ["zrle", "hextile", "raw", "tight"] {
         let got = capture(
             &format!("127.0.0.1::{}", q.port()),
             &["--encodings", enc],

@@ -29,3 +29,17 @@ fn x11vnc_vnc_authentication() {
     );
     assert_same(&got, &truth, "x11vnc with a password");
 }
+
+#[test]
+fn x11vnc_tight_lossless() {
+    // libvncserver's Tight without a quality level: no JPEG. (Like TigerVNC's, its encoder
+    // never uses the gradient filter: that one is covered by the transcripts only.)
+    let s = XServer::x11vnc(None);
+    let truth = s.settle();
+    let got = capture(
+        &format!("127.0.0.1::{}", s.port),
+        &["--encodings", "tight"],
+        &[],
+    );
+    assert_same(&got, &truth, "x11vnc tight");
+}

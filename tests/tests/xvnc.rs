@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use vnc_core::tokio::{ConnectOptions, Connection};
-use vnc_core::{Address, Config, Event};
+use vnc_core::{Address, Config, Encoding, Event};
 use vnc_tests::{
     Rgb, TempDir, XServer, XvncOptions, assert_same, assert_same_at_precision, capture, vnccapture,
 };
@@ -59,6 +59,103 @@ fn every_encoding_alone_and_the_default_list_are_pixel_exact() {
         let got = capture(&addr(&s), &args, &[]);
         assert_same(&got, &truth, &format!("encodings {enc:?}"));
     }
+}
+
+#[test]
+fn tight_lossless_at_every_compression_level_is_pixel_exact() {
+    let s = XServer::xvnc(XvncOptions::default());
+    let truth = s.settle();
+    // With Tight announced and no quality level, TigerVNC sends no JPEG.
+    assert_same(
+        &capture(&addr(&s), &["--encodings", "tight"], &[]),
+        &truth,
+        "vnccapture --encodings tight",
+    );
+    let rt = vnc_tests::runtime();
+    for level in 0..=9 {
+        let mut config = Config::default();
+        config.encodings = vec![Encoding::Tight, Encoding::compress_level(level).unwrap()];
+        config
+            .encodings
+            .extend(Encoding::DEFAULT.iter().filter(|e| e.is_pseudo()));
+        rt.block_on(async {
+            let address: Address = addr(&s).parse().unwrap();
+            let mut conn = Connection::connect(&address, config, &ConnectOptions::default())
+                .await
+                .unwrap();
+            let same = tokio::time::timeout(Duration::from_secs(30), async {
+                loop {
+                    if conn.next_event().await.unwrap().unwrap() == Event::FramebufferUpdateEnd
+                        && Rgb::from_framebuffer(conn.session().framebuffer()) == truth
+                    {
+                        return;
+                    }
+                }
+            })
+            .await;
+            if same.is_err() {
+                assert_same(
+                    &Rgb::from_framebuffer(conn.session().framebuffer()),
+                    &truth,
+                    &format!("Tight at compression level {level}"),
+                );
+            }
+        });
+    }
+}
+
+/// Peak signal-to-noise ratio of `got` against `want`, in dB, over all channels.
+fn psnr(got: &Rgb, want: &Rgb) -> f64 {
+    assert_eq!((got.width, got.height), (want.width, want.height));
+    let se: f64 = got
+        .data
+        .iter()
+        .zip(&want.data)
+        .map(|(&a, &b)| (f64::from(a) - f64::from(b)).powi(2))
+        .sum();
+    let mse = se / got.data.len() as f64;
+    if mse == 0.0 {
+        f64::INFINITY
+    } else {
+        10.0 * (255.0f64 * 255.0 / mse).log10()
+    }
+}
+
+#[test]
+fn tight_jpeg_at_quality_8_is_close_to_the_screen() {
+    let s = XServer::xvnc(XvncOptions::default());
+    let truth = s.settle();
+    let mut config = Config::default();
+    config.encodings = vec![Encoding::Tight, Encoding::quality_level(8).unwrap()];
+    config
+        .encodings
+        .extend(Encoding::DEFAULT.iter().filter(|e| e.is_pseudo()));
+    // The first whole frame: TigerVNC later refreshes lossy areas losslessly.
+    let first = vnc_tests::runtime().block_on(async {
+        let address: Address = addr(&s).parse().unwrap();
+        let mut conn = Connection::connect(&address, config, &ConnectOptions::default())
+            .await
+            .unwrap();
+        // The first update may hold pseudo-rectangles only: wait for the end of one that drew.
+        let mut drew = false;
+        wait_for(&mut conn, "first frame", |e| match e {
+            Event::FramebufferUpdated(_) => {
+                drew = true;
+                None
+            }
+            Event::FramebufferUpdateEnd => drew.then_some(()),
+            _ => None,
+        })
+        .await;
+        Rgb::from_framebuffer(conn.session().framebuffer())
+    });
+    let db = psnr(&first, &truth);
+    println!("Tight JPEG at quality 8 from Xvnc: PSNR {db:.2} dB against the screen");
+    assert_ne!(
+        first, truth,
+        "no JPEG was sent: the first frame is lossless"
+    );
+    assert!(db >= 30.0, "PSNR {db:.2} dB is under 30 dB");
 }
 
 #[test]

@@ -13,6 +13,12 @@ use crate::security::SecurityType;
 /// Each limit is checked against the length or size field *before* anything is allocated.
 /// New limits may be added: start from [`Limits::default`] and change fields.
 ///
+/// Some bounds come from the protocol and need no field: zlib output (ZRLE, Tight) never
+/// exceeds what the rectangle's pixels need, and is inflated through fixed windows of
+/// 64 KiB; a Tight rectangle is at most 2048 pixels wide, its JPEG image at most 4 MiB (the
+/// compact length's ceiling, buffered only as it arrives) and exactly the rectangle's size,
+/// which is checked from the image's header before it is decoded.
+///
 /// ```
 /// let mut limits = vnc_core::Limits::default();
 /// limits.max_width = 4096;

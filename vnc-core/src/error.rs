@@ -494,6 +494,80 @@ pub enum ProtocolError {
         /// zlib's message.
         detail: String,
     },
+    /// A Tight rectangle wider than the 2048 pixels the encoding allows.
+    #[error("Tight rectangle {rect} is wider than 2048 pixels")]
+    TightTooWide {
+        /// The rectangle.
+        rect: crate::Rect,
+    },
+    /// A Tight compression-control byte of an undefined kind (TightPNG's 0xA included: it is
+    /// not announced).
+    #[error("Tight rectangle {rect}: undefined compression control 0x{control:02x}")]
+    TightBadControl {
+        /// The rectangle.
+        rect: crate::Rect,
+        /// The compression-control byte.
+        control: u8,
+    },
+    /// A Tight filter id other than copy (0), palette (1) and gradient (2).
+    #[error("Tight rectangle {rect}: undefined filter {filter}")]
+    TightBadFilter {
+        /// The rectangle.
+        rect: crate::Rect,
+        /// The filter id.
+        filter: u8,
+    },
+    /// A Tight palette of one colour (a palette has 2 to 256).
+    #[error("Tight rectangle {rect}: a palette of {size} colour(s); 2 to 256 are allowed")]
+    TightPaletteSize {
+        /// The rectangle.
+        rect: crate::Rect,
+        /// The size sent.
+        size: u16,
+    },
+    /// A Tight palette index past the palette.
+    #[error("Tight rectangle {rect} uses palette index {index} of a {palette_size}-colour palette")]
+    TightPaletteIndex {
+        /// The rectangle.
+        rect: crate::Rect,
+        /// The index.
+        index: u8,
+        /// Palette size.
+        palette_size: u16,
+    },
+    /// A Tight rectangle whose kind the pixel format does not allow: gradient in colour-map
+    /// mode, JPEG outside 16 and 32 bits per pixel true colour.
+    #[error("Tight rectangle {rect}: {what} is not allowed in this pixel format")]
+    TightNotForFormat {
+        /// The rectangle.
+        rect: crate::Rect,
+        /// What came ("the gradient filter", "JPEG").
+        what: &'static str,
+    },
+    /// A Tight JPEG image that cannot be decoded.
+    #[error("Tight rectangle {rect}: bad JPEG data ({detail})")]
+    TightJpeg {
+        /// The rectangle.
+        rect: crate::Rect,
+        /// The JPEG decoder's message.
+        detail: String,
+    },
+    /// A Tight JPEG image whose size is not the rectangle's.
+    #[error("Tight rectangle {rect} carries a {width}x{height} JPEG image")]
+    TightJpegSize {
+        /// The rectangle.
+        rect: crate::Rect,
+        /// The image's width.
+        width: usize,
+        /// The image's height.
+        height: usize,
+    },
+    /// A Tight rectangle whose compressed data ends before its rows do.
+    #[error("Tight rectangle {rect}: its data ends before its last row")]
+    TightTruncated {
+        /// The rectangle.
+        rect: crate::Rect,
+    },
     /// Data arrived where the server must wait for the client (while credentials are asked).
     #[error("the server sent {len} bytes without waiting for the client's answer")]
     UnexpectedData {

@@ -33,7 +33,8 @@ Options:
                      (else $VNC_PASSWORD, else a prompt without echo if stdin is a terminal)
   --username NAME    user name for security types that need one (else $VNC_USERNAME)
   --encodings LIST   comma-separated, best first: zrle,hextile,rre,copyrect,raw
-                     (default: all of them; the pseudo-encodings are always added)
+                     and tight (lossless) (default: all but tight; the pseudo-encodings
+                     are always added)
   --pixel-format F   rgb888 (default, 24-bit colour) | rgb565 (16-bit) | bgr233 (8-bit):
                      the format asked of the server
   --timeout SECS     limit for connect + authentication + the first full frame (default 30)
@@ -132,7 +133,7 @@ fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Option<Args>, 
                     let e: Encoding = name.parse().map_err(usage)?;
                     if e.is_pseudo() {
                         return Err(usage(format!(
-                            "{e} is added automatically; list only zrle, hextile, rre, copyrect, raw"
+                            "{e} is added automatically; list only zrle, hextile, rre, copyrect, raw, tight"
                         )));
                     }
                     if !v.contains(&e) {

@@ -12,6 +12,7 @@ pub(crate) mod inflate;
 pub(crate) mod last_rect;
 pub(crate) mod raw;
 pub(crate) mod rre;
+pub(crate) mod tight;
 pub(crate) mod zrle;
 pub(crate) mod zrle_inflate;
 pub(crate) mod zrle_thread;
@@ -27,6 +28,7 @@ use crate::pixel_format::Converter;
 use crate::reader::Reader;
 
 use self::desktop_size::Screen;
+use self::tight::TightStreams;
 use self::zrle_inflate::ZrleInflate;
 
 /// What a decoder may use: the framebuffer it draws into, the pixel converter, the limits, and
@@ -36,6 +38,8 @@ pub(crate) struct DecodeContext<'a> {
     pub(crate) conv: &'a Converter,
     pub(crate) limits: &'a Limits,
     pub(crate) zrle: &'a mut ZrleInflate,
+    /// The connection's Tight streams.
+    pub(crate) tight: &'a mut TightStreams,
     /// How much protocol output the session has written (ZRLE's helper withdraws what came
     /// after a rectangle that fails).
     pub(crate) out_len: usize,
@@ -87,6 +91,10 @@ macro_rules! encodings {
         }
 
         impl Encoding {
+            /// Every encoding this client can announce, in the table's order (the ones that
+            /// [`Encoding::DEFAULT`] leaves out included).
+            pub const ALL: &'static [Encoding] = &[$(Encoding::$encoding,)*];
+
             /// The number on the wire.
             pub fn number(self) -> i32 {
                 match self {
@@ -158,6 +166,8 @@ encodings! {
     Rre = 2, "rre", rre::Rre;
     /// 16x16 tiles of raw pixels or coloured subrectangles (5).
     Hextile = 5, "hextile", hextile::Hextile;
+    /// Fill, filtered (copy, palette, gradient) and zlib-compressed rows in four streams (7).
+    Tight = 7, "tight", tight::Tight;
     /// Zlib-compressed 64x64 tiles with palettes and runs (16).
     Zrle = 16, "zrle", zrle_inflate::ZrleRect;
     /// Pseudo-encoding: the server may change the framebuffer size (-223).
@@ -171,11 +181,52 @@ encodings! {
     /// Pseudo-encoding: desktop size with a screen layout, and client-requested resizing
     /// with SetDesktopSize (-308).
     ExtendedDesktopSize = -308, "extended-desktop-size", desktop_size::ExtendedDesktopSize;
+    /// Pseudo-encoding: Tight may use JPEG at quality level 0 (0 worst, 9 best) (-32).
+    QualityLevel0 = -32, "quality-level-0", tight::Level<-32>;
+    /// Pseudo-encoding: Tight may use JPEG at quality level 1 (0 worst, 9 best) (-31).
+    QualityLevel1 = -31, "quality-level-1", tight::Level<-31>;
+    /// Pseudo-encoding: Tight may use JPEG at quality level 2 (0 worst, 9 best) (-30).
+    QualityLevel2 = -30, "quality-level-2", tight::Level<-30>;
+    /// Pseudo-encoding: Tight may use JPEG at quality level 3 (0 worst, 9 best) (-29).
+    QualityLevel3 = -29, "quality-level-3", tight::Level<-29>;
+    /// Pseudo-encoding: Tight may use JPEG at quality level 4 (0 worst, 9 best) (-28).
+    QualityLevel4 = -28, "quality-level-4", tight::Level<-28>;
+    /// Pseudo-encoding: Tight may use JPEG at quality level 5 (0 worst, 9 best) (-27).
+    QualityLevel5 = -27, "quality-level-5", tight::Level<-27>;
+    /// Pseudo-encoding: Tight may use JPEG at quality level 6 (0 worst, 9 best) (-26).
+    QualityLevel6 = -26, "quality-level-6", tight::Level<-26>;
+    /// Pseudo-encoding: Tight may use JPEG at quality level 7 (0 worst, 9 best) (-25).
+    QualityLevel7 = -25, "quality-level-7", tight::Level<-25>;
+    /// Pseudo-encoding: Tight may use JPEG at quality level 8 (0 worst, 9 best) (-24).
+    QualityLevel8 = -24, "quality-level-8", tight::Level<-24>;
+    /// Pseudo-encoding: Tight may use JPEG at quality level 9 (0 worst, 9 best) (-23).
+    QualityLevel9 = -23, "quality-level-9", tight::Level<-23>;
+    /// Pseudo-encoding: asks Tight for compression level 0 (0 fastest, 9 smallest) (-256).
+    CompressLevel0 = -256, "compress-level-0", tight::Level<-256>;
+    /// Pseudo-encoding: asks Tight for compression level 1 (0 fastest, 9 smallest) (-255).
+    CompressLevel1 = -255, "compress-level-1", tight::Level<-255>;
+    /// Pseudo-encoding: asks Tight for compression level 2 (0 fastest, 9 smallest) (-254).
+    CompressLevel2 = -254, "compress-level-2", tight::Level<-254>;
+    /// Pseudo-encoding: asks Tight for compression level 3 (0 fastest, 9 smallest) (-253).
+    CompressLevel3 = -253, "compress-level-3", tight::Level<-253>;
+    /// Pseudo-encoding: asks Tight for compression level 4 (0 fastest, 9 smallest) (-252).
+    CompressLevel4 = -252, "compress-level-4", tight::Level<-252>;
+    /// Pseudo-encoding: asks Tight for compression level 5 (0 fastest, 9 smallest) (-251).
+    CompressLevel5 = -251, "compress-level-5", tight::Level<-251>;
+    /// Pseudo-encoding: asks Tight for compression level 6 (0 fastest, 9 smallest) (-250).
+    CompressLevel6 = -250, "compress-level-6", tight::Level<-250>;
+    /// Pseudo-encoding: asks Tight for compression level 7 (0 fastest, 9 smallest) (-249).
+    CompressLevel7 = -249, "compress-level-7", tight::Level<-249>;
+    /// Pseudo-encoding: asks Tight for compression level 8 (0 fastest, 9 smallest) (-248).
+    CompressLevel8 = -248, "compress-level-8", tight::Level<-248>;
+    /// Pseudo-encoding: asks Tight for compression level 9 (0 fastest, 9 smallest) (-247).
+    CompressLevel9 = -247, "compress-level-9", tight::Level<-247>;
 }
 
 impl Encoding {
-    /// All encodings this client supports, best first: what [`Config`](crate::Config) announces
-    /// by default.
+    /// What [`Config`](crate::Config) announces by default, best first. Tight and its
+    /// quality and compression levels are left out for now: announce them explicitly
+    /// ([`Encoding::ALL`] lists everything this client decodes).
     pub const DEFAULT: &'static [Encoding] = &[
         Encoding::Zrle,
         Encoding::Hextile,
@@ -188,6 +239,17 @@ impl Encoding {
         Encoding::DesktopName,
         Encoding::ExtendedDesktopSize,
     ];
+
+    /// The pseudo-encoding that lets Tight use JPEG at `level` (0 to 9, 9 best), announced
+    /// with [`Encoding::Tight`].
+    pub fn quality_level(level: u8) -> Option<Encoding> {
+        (level <= 9).then(|| Encoding::from_number(-32 + i32::from(level)))?
+    }
+
+    /// The pseudo-encoding that asks Tight for zlib compression `level` (0 to 9).
+    pub fn compress_level(level: u8) -> Option<Encoding> {
+        (level <= 9).then(|| Encoding::from_number(-256 + i32::from(level)))?
+    }
 
     /// True for pseudo-encodings (they carry information, not pixels).
     pub fn is_pseudo(self) -> bool {
@@ -206,9 +268,9 @@ impl fmt::Display for Encoding {
 #[error("unknown encoding {0:?}; known: {known}", known = known_names())]
 pub struct UnknownEncoding(pub String);
 
-/// The names [`Encoding::from_str`] knows, in order of preference.
+/// The names [`Encoding::from_str`] knows.
 fn known_names() -> String {
-    let names: Vec<&str> = Encoding::DEFAULT.iter().map(|e| e.name()).collect();
+    let names: Vec<&str> = Encoding::ALL.iter().map(|e| e.name()).collect();
     names.join(", ")
 }
 
@@ -220,11 +282,12 @@ impl FromStr for Encoding {
     /// ```
     /// use vnc_core::Encoding;
     /// assert_eq!("ZRLE".parse::<Encoding>(), Ok(Encoding::Zrle));
-    /// assert!("tight".parse::<Encoding>().is_err());
+    /// assert_eq!("tight".parse::<Encoding>(), Ok(Encoding::Tight));
+    /// assert!("nope".parse::<Encoding>().is_err());
     /// ```
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let lower = s.trim().to_ascii_lowercase();
-        Encoding::DEFAULT
+        Encoding::ALL
             .iter()
             .copied()
             .find(|e| e.name() == lower)
@@ -238,11 +301,18 @@ mod tests {
 
     #[test]
     fn numbers_and_names_round_trip() {
-        for &e in Encoding::DEFAULT {
+        for &e in Encoding::ALL {
             assert_eq!(Encoding::from_number(e.number()), Some(e));
             assert_eq!(e.name().parse::<Encoding>(), Ok(e));
             assert_eq!(e.is_pseudo(), e.number() < 0);
         }
-        assert_eq!(Encoding::from_number(7), None);
+        assert_eq!(Encoding::from_number(3), None);
+        assert_eq!(Encoding::quality_level(8), Some(Encoding::QualityLevel8));
+        assert_eq!(
+            Encoding::compress_level(0).map(Encoding::number),
+            Some(-256)
+        );
+        assert_eq!(Encoding::compress_level(10), None);
+        assert_eq!("compress-level-9".parse(), Ok(Encoding::CompressLevel9));
     }
 }

@@ -29,6 +29,8 @@ pub(crate) struct Converter {
     /// Bytes per compact pixel (ZRLE).
     cpp: usize,
     cpixel3: Option<Cpixel3>,
+    /// The format it converts (Tight's filters work on its channels).
+    pf: PixelFormat,
 }
 
 #[derive(Clone)]
@@ -124,7 +126,13 @@ impl Converter {
             bpp,
             cpp,
             cpixel3,
+            pf: *pf,
         }
+    }
+
+    /// The pixel format it converts.
+    pub(crate) fn format(&self) -> &PixelFormat {
+        &self.pf
     }
 
     /// Bytes per wire pixel.
@@ -151,8 +159,9 @@ impl Converter {
         }
     }
 
+    /// Converts a pixel value (already read in the format's byte order).
     #[inline(always)]
-    fn value(&self, v: u32) -> Bgra {
+    pub(crate) fn value(&self, v: u32) -> Bgra {
         match &self.kind {
             Kind::Shift32 { shifts, .. } => [
                 (v >> shifts[0]) as u8,

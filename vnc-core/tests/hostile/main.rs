@@ -10,4 +10,5 @@ mod limits;
 mod protocol;
 mod rectangles;
 mod support;
+mod tight;
 mod zrle;

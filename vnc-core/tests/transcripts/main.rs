@@ -5,6 +5,7 @@ mod decoders;
 mod handshake;
 mod pseudo_encodings;
 mod support;
+mod tight;
 mod update_flow;
 mod vencrypt;
 mod zrle;
