@@ -486,6 +486,29 @@ pub enum ProtocolError {
         /// The rectangle.
         rect: crate::Rect,
     },
+    /// zlib data that ends before the rectangle (or tile) it carries does.
+    #[error("{encoding} rectangle {rect}: zlib data ends before the rectangle does")]
+    ZlibTruncated {
+        /// Which encoding.
+        encoding: &'static str,
+        /// The rectangle (or, for ZlibHex, the tile).
+        rect: crate::Rect,
+    },
+    /// A TRLE tile that reuses the previous palette (sub-encoding 127 or 129) where no
+    /// earlier tile of the rectangle left one that fits.
+    #[error(
+        "TRLE tile at ({x},{y}) reuses a palette with sub-encoding {subencoding}, but the previous one has {palette_size} colours"
+    )]
+    TrlePaletteReuse {
+        /// Tile x.
+        x: u16,
+        /// Tile y.
+        y: u16,
+        /// The sub-encoding byte (127 or 129).
+        subencoding: u8,
+        /// Colours in the palette left by earlier tiles (0: none).
+        palette_size: u8,
+    },
     /// Corrupt zlib data.
     #[error("{encoding}: corrupt zlib data ({detail})")]
     Zlib {

@@ -4,6 +4,7 @@
 //! carry as a [`Done`] for the update reader to apply.
 
 pub(crate) mod copy_rect;
+pub(crate) mod corre;
 pub(crate) mod cursor;
 pub(crate) mod desktop_name;
 pub(crate) mod desktop_size;
@@ -12,6 +13,9 @@ pub(crate) mod inflate;
 pub(crate) mod last_rect;
 pub(crate) mod raw;
 pub(crate) mod rre;
+pub(crate) mod trle;
+pub(crate) mod zlib;
+pub(crate) mod zlibhex;
 pub(crate) mod zrle;
 pub(crate) mod zrle_inflate;
 pub(crate) mod zrle_thread;
@@ -27,6 +31,7 @@ use crate::pixel_format::Converter;
 use crate::reader::Reader;
 
 use self::desktop_size::Screen;
+use self::zlib::ZlibStreams;
 use self::zrle_inflate::ZrleInflate;
 
 /// What a decoder may use: the framebuffer it draws into, the pixel converter, the limits, and
@@ -36,6 +41,8 @@ pub(crate) struct DecodeContext<'a> {
     pub(crate) conv: &'a Converter,
     pub(crate) limits: &'a Limits,
     pub(crate) zrle: &'a mut ZrleInflate,
+    /// The connection's Zlib and ZlibHex streams.
+    pub(crate) zlib: &'a mut ZlibStreams,
     /// How much protocol output the session has written (ZRLE's helper withdraws what came
     /// after a rectangle that fails).
     pub(crate) out_len: usize,
@@ -87,6 +94,10 @@ macro_rules! encodings {
         }
 
         impl Encoding {
+            /// Every encoding this client can decode, in table order (what names parse to;
+            /// [`Encoding::DEFAULT`] is what is announced unless configured otherwise).
+            pub const ALL: &'static [Encoding] = &[$(Encoding::$encoding,)*];
+
             /// The number on the wire.
             pub fn number(self) -> i32 {
                 match self {
@@ -157,7 +168,16 @@ encodings! {
     /// Rise-and-run-length: a background and solid subrectangles (2).
     Rre = 2, "rre", rre::Rre;
     /// 16x16 tiles of raw pixels or coloured subrectangles (5).
+    /// RRE with one-byte subrectangle positions and sizes (4).
+    CoRre = 4, "corre", corre::CoRre;
+    /// 16x16 tiles of raw pixels or coloured subrectangles (5).
     Hextile = 5, "hextile", hextile::Hextile;
+    /// Raw pixels through the connection's zlib stream (6).
+    Zlib = 6, "zlib", zlib::Zlib;
+    /// Hextile whose tiles may go through one of two zlib streams (8).
+    ZlibHex = 8, "zlibhex", zlibhex::ZlibHex;
+    /// ZRLE's tiles without zlib, 16x16, with palette reuse (15).
+    Trle = 15, "trle", trle::Trle;
     /// Zlib-compressed 64x64 tiles with palettes and runs (16).
     Zrle = 16, "zrle", zrle_inflate::ZrleRect;
     /// Pseudo-encoding: the server may change the framebuffer size (-223).
@@ -208,7 +228,7 @@ pub struct UnknownEncoding(pub String);
 
 /// The names [`Encoding::from_str`] knows, in order of preference.
 fn known_names() -> String {
-    let names: Vec<&str> = Encoding::DEFAULT.iter().map(|e| e.name()).collect();
+    let names: Vec<&str> = Encoding::ALL.iter().map(|e| e.name()).collect();
     names.join(", ")
 }
 
@@ -220,11 +240,11 @@ impl FromStr for Encoding {
     /// ```
     /// use vnc_core::Encoding;
     /// assert_eq!("ZRLE".parse::<Encoding>(), Ok(Encoding::Zrle));
-    /// assert!("tight".parse::<Encoding>().is_err());
+    /// assert!("h264".parse::<Encoding>().is_err());
     /// ```
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let lower = s.trim().to_ascii_lowercase();
-        Encoding::DEFAULT
+        Encoding::ALL
             .iter()
             .copied()
             .find(|e| e.name() == lower)
@@ -238,7 +258,7 @@ mod tests {
 
     #[test]
     fn numbers_and_names_round_trip() {
-        for &e in Encoding::DEFAULT {
+        for &e in Encoding::ALL {
             assert_eq!(Encoding::from_number(e.number()), Some(e));
             assert_eq!(e.name().parse::<Encoding>(), Ok(e));
             assert_eq!(e.is_pseudo(), e.number() < 0);

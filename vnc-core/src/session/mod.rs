@@ -12,6 +12,7 @@ use std::time::Instant;
 use zeroize::Zeroizing;
 
 use crate::config::{Config, PixelFormatRequest};
+use crate::encoding::zlib::ZlibStreams;
 use crate::encoding::zrle_inflate::ZrleInflate;
 use crate::encoding::{DecodeContext, Encoding};
 use crate::error::Error;
@@ -81,6 +82,8 @@ pub(crate) struct Context {
     pub(crate) server_pixel_format: PixelFormat,
     /// ZRLE's zlib stream, inflated inline or on a helper thread.
     pub(crate) zrle: ZrleInflate,
+    /// The Zlib and ZlibHex zlib streams.
+    pub(crate) zlib: ZlibStreams,
     pub(crate) version: Option<ProtocolVersion>,
     pub(crate) security: Option<SecurityType>,
     pub(crate) name: String,
@@ -112,6 +115,7 @@ impl Context {
             conv: &self.conv,
             limits: &self.config.limits,
             zrle: &mut self.zrle,
+            zlib: &mut self.zlib,
             out_len: self.io.out.len(),
         }
     }
@@ -192,6 +196,7 @@ impl Session {
                 conv: Converter::new(&pf),
                 server_pixel_format: pf,
                 zrle: ZrleInflate::new(threading),
+                zlib: ZlibStreams::default(),
                 version: None,
                 security: None,
                 name: String::new(),
