@@ -84,6 +84,8 @@ pub(crate) struct Context {
     pub(crate) zrle: ZrleInflate,
     /// The Zlib and ZlibHex zlib streams.
     pub(crate) zlib: ZlibStreams,
+    /// Rectangle headers read, per encoding (indexed as [`Encoding::ALL`]).
+    pub(crate) rects_read: Vec<u64>,
     pub(crate) version: Option<ProtocolVersion>,
     pub(crate) security: Option<SecurityType>,
     pub(crate) name: String,
@@ -197,6 +199,7 @@ impl Session {
                 server_pixel_format: pf,
                 zrle: ZrleInflate::new(threading),
                 zlib: ZlibStreams::default(),
+                rects_read: vec![0; Encoding::ALL.len()],
                 version: None,
                 security: None,
                 name: String::new(),
@@ -491,6 +494,15 @@ impl Session {
     /// The framebuffer (black and 0x0 before ServerInit).
     pub fn framebuffer(&self) -> &Framebuffer {
         &self.cx.fb
+    }
+
+    /// How many rectangles (pseudo-rectangles included) of `encoding` the server has sent so
+    /// far: which encodings a server actually uses among those announced.
+    pub fn rectangles_read(&self, encoding: Encoding) -> u64 {
+        Encoding::ALL
+            .iter()
+            .position(|&e| e == encoding)
+            .map_or(0, |i| self.cx.rects_read[i])
     }
 
     /// Ends the session and keeps its framebuffer, without copying it (a screenshot tool's

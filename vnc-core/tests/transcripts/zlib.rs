@@ -55,3 +55,20 @@ fn zlib_empty_rectangle_keeps_the_stream() {
     ]);
     assert_screen(&play_all(&config_for(&pf), &script), &img.quantized(&pf));
 }
+
+#[test]
+fn rectangles_read_counts_each_encoding() {
+    let pf = PixelFormat::RGB888;
+    let img = Image::pattern(16, 8);
+    let mut enc = ZlibEncoder::default();
+    let mut s = crate::support::initialised(Config::default(), 16, 8);
+    let update = vnc_core::testing::Script::new().update(&[
+        enc.rect(&pf, &img, Rect::new(0, 0, 16, 4)),
+        enc.rect(&pf, &img, Rect::new(0, 4, 16, 4)),
+        vnc_core::testing::Script::raw_rect(&pf, &img, Rect::new(0, 0, 1, 1)),
+    ]);
+    s.feed(update.bytes()).unwrap();
+    assert_eq!(s.rectangles_read(vnc_core::Encoding::Zlib), 2);
+    assert_eq!(s.rectangles_read(vnc_core::Encoding::Raw), 1);
+    assert_eq!(s.rectangles_read(vnc_core::Encoding::Trle), 0);
+}
