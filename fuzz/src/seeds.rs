@@ -2,7 +2,7 @@
 //! message and encoding, so that the fuzzers start deep inside the protocol.
 //! Usage (from fuzz/): cargo run --bin seeds
 
-use vnc_core::testing::{Image, Script, ZrleEncoder, ZrleTile, rect_header};
+use vnc_core::testing::{Image, Script, ZlibEncoder, ZlibHexEncoder, ZrleEncoder, ZrleTile, rect_header};
 use vnc_core::{PixelFormat, Rect};
 
 fn main() {
@@ -18,6 +18,16 @@ fn main() {
     for (name, mode) in [("zrle-raw", ZrleTile::Raw), ("zrle-packed", ZrleTile::PackedPalette), ("zrle-rle", ZrleTile::PlainRle), ("zrle-palrle", ZrleTile::PaletteRle)] {
         let mut enc = ZrleEncoder::default();
         push(name, Script::new().update(&[enc.rect(&pf, &img, r, mode)]).update(&[enc.rect(&pf, &img, Rect::new(8, 8, 16, 8), mode)]));
+    }
+    push("corre", Script::new().update(&[Script::corre_rect(&pf, &img, r)]));
+    let mut zlib = ZlibEncoder::default();
+    push("zlib", Script::new().update(&[zlib.rect(&pf, &img, r)]).update(&[zlib.rect(&pf, &img, Rect::new(8, 8, 16, 8))]));
+    for (name, min) in [("zlibhex", 0), ("zlibhex-mixed", 12)] {
+        let mut enc = ZlibHexEncoder::default();
+        push(name, Script::new().update(&[enc.rect(&pf, &img, r, min)]).update(&[enc.rect(&pf, &img, Rect::new(8, 8, 16, 8), min)]));
+    }
+    for (name, mode) in [("trle-packed", ZrleTile::PackedPalette), ("trle-palrle", ZrleTile::PaletteRle)] {
+        push(name, Script::new().update(&[Script::trle_rect(&pf, &img, r, mode, true)]));
     }
     let mut cursor = rect_header(Rect::new(1, 1, 4, 4), -239);
     cursor.extend(std::iter::repeat_n(0x7F, 4 * 4 * 4));
