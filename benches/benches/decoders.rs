@@ -10,7 +10,7 @@
 
 use std::time::Instant;
 
-use vnc_core::testing::{Image, Script, ZrleEncoder, ZrleTile};
+use vnc_core::testing::{Image, Script, ZlibEncoder, ZlibHexEncoder, ZrleEncoder, ZrleTile};
 use vnc_core::{Config, Event, PixelFormat, PixelFormatRequest, Rect, SecurityType, Session};
 
 const W: u16 = 1024;
@@ -173,6 +173,35 @@ fn synthetic() {
                     .collect();
                 report(&format!("{mname} {fname}"), &h, &z);
             }
+            let mut zlib = ZlibEncoder::default();
+            let z: Vec<u8> = (0..FRAMES)
+                .flat_map(|_| {
+                    Script::new()
+                        .update(&[zlib.rect(&pf, &q, full)])
+                        .bytes()
+                        .to_vec()
+                })
+                .collect();
+            report(&format!("zlib {fname}"), &h, &z);
+            let mut zlibhex = ZlibHexEncoder::default();
+            let z: Vec<u8> = (0..FRAMES)
+                .flat_map(|_| {
+                    Script::new()
+                        .update(&[zlibhex.rect(&pf, &q, full, 0)])
+                        .bytes()
+                        .to_vec()
+                })
+                .collect();
+            report(&format!("zlibhex {fname}"), &h, &z);
+            let trle = Script::new()
+                .update(&[Script::trle_rect(&pf, &q, full, ZrleTile::PaletteRle, true)])
+                .bytes()
+                .to_vec();
+            report(
+                &format!("trle palette rle {fname}"),
+                &h,
+                &trle.repeat(FRAMES),
+            );
         }
     }
 }

@@ -438,8 +438,9 @@ pub enum ProtocolError {
         /// The count sent.
         count: u32,
     },
-    /// A ZRLE tile sub-encoding that the spec leaves unused (17 to 127, 129).
-    #[error("ZRLE tile at ({x},{y}) uses the undefined sub-encoding {subencoding}")]
+    /// A ZRLE or TRLE tile sub-encoding that the spec leaves unused (17 to 126, and for
+    /// ZRLE 127 and 129).
+    #[error("ZRLE/TRLE tile at ({x},{y}) uses the undefined sub-encoding {subencoding}")]
     ZrleBadSubencoding {
         /// Tile x (framebuffer coordinates).
         x: u16,
@@ -448,8 +449,10 @@ pub enum ProtocolError {
         /// The sub-encoding byte.
         subencoding: u8,
     },
-    /// A ZRLE palette index past the tile's palette.
-    #[error("ZRLE tile at ({x},{y}) uses palette index {index} of a {palette_size}-colour palette")]
+    /// A ZRLE or TRLE palette index past the tile's palette.
+    #[error(
+        "ZRLE/TRLE tile at ({x},{y}) uses palette index {index} of a {palette_size}-colour palette"
+    )]
     ZrlePaletteIndex {
         /// Tile x.
         x: u16,
@@ -460,8 +463,10 @@ pub enum ProtocolError {
         /// Palette size.
         palette_size: u8,
     },
-    /// A ZRLE run longer than what is left of its tile.
-    #[error("ZRLE run of {run} pixels in tile at ({x},{y}) overruns the tile ({left} pixels left)")]
+    /// A ZRLE or TRLE run longer than what is left of its tile.
+    #[error(
+        "ZRLE/TRLE run of {run} pixels in tile at ({x},{y}) overruns the tile ({left} pixels left)"
+    )]
     ZrleRunTooLong {
         /// Tile x.
         x: u16,
