@@ -42,3 +42,35 @@ fn zlibhex_streams_continue_across_updates() {
     }
     assert_screen(&play_all(&Config::default(), &script), &img);
 }
+
+#[test]
+fn every_libvncserver_encoding_between_threaded_zrle_rectangles() {
+    use vnc_core::Threading;
+    use vnc_core::testing::{Script, ZlibEncoder, ZrleEncoder, ZrleTile, play_all_threading};
+    let pf = PixelFormat::RGB888;
+    let img = picture();
+    let mut zrle = ZrleEncoder::default();
+    let mut zlib = ZlibEncoder::default();
+    let mut hex = ZlibHexEncoder::default();
+    let band = |y| Rect::new(0, y, 53, 7);
+    // Each band is drawn black by ZRLE first, then over by the next encoding: the result is
+    // right only if every rectangle is drawn in stream order.
+    let black = Image::solid(53, 35, [0, 0, 0]);
+    let mut rects = Vec::new();
+    for (i, y) in [0u16, 7, 14, 21, 28].into_iter().enumerate() {
+        rects.push(zrle.rect(&pf, &black, band(y), ZrleTile::PlainRle));
+        rects.push(match i {
+            0 => zlib.rect(&pf, &img, band(y)),
+            1 => hex.rect(&pf, &img, band(y), 0),
+            2 => Script::trle_rect(&pf, &img, band(y), ZrleTile::PaletteRle, true),
+            3 => Script::corre_rect(&pf, &img, band(y)),
+            _ => zrle.rect(&pf, &img, band(y), ZrleTile::PackedPalette),
+        });
+    }
+    let script = connected(53, 35).update(&rects);
+    let threading = Threading::InflateThread { min_input: 0 };
+    assert_screen(
+        &play_all_threading(&Config::default(), threading, script.bytes()),
+        &img,
+    );
+}
