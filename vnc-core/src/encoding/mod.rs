@@ -41,7 +41,7 @@ pub(crate) struct DecodeContext<'a> {
     pub(crate) conv: &'a Converter,
     pub(crate) limits: &'a Limits,
     pub(crate) zrle: &'a mut ZrleInflate,
-    /// The connection's Zlib and ZlibHex streams.
+    /// The connection's Zlib and ZlibHex streams and TRLE's palette.
     pub(crate) zlib: &'a mut ZlibStreams,
     /// How much protocol output the session has written (ZRLE's helper withdraws what came
     /// after a rectangle that fails).
@@ -167,7 +167,6 @@ encodings! {
     CopyRect = 1, "copyrect", copy_rect::CopyRect;
     /// Rise-and-run-length: a background and solid subrectangles (2).
     Rre = 2, "rre", rre::Rre;
-    /// 16x16 tiles of raw pixels or coloured subrectangles (5).
     /// RRE with one-byte subrectangle positions and sizes (4).
     CoRre = 4, "corre", corre::CoRre;
     /// 16x16 tiles of raw pixels or coloured subrectangles (5).
@@ -226,7 +225,7 @@ impl fmt::Display for Encoding {
 #[error("unknown encoding {0:?}; known: {known}", known = known_names())]
 pub struct UnknownEncoding(pub String);
 
-/// The names [`Encoding::from_str`] knows, in order of preference.
+/// The names [`Encoding::from_str`] knows, in table order.
 fn known_names() -> String {
     let names: Vec<&str> = Encoding::ALL.iter().map(|e| e.name()).collect();
     names.join(", ")
