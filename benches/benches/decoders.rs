@@ -10,7 +10,9 @@
 
 use std::time::Instant;
 
-use vnc_core::testing::{Image, Script, TightEncoder, TightFilter, ZrleEncoder, ZrleTile};
+use vnc_core::testing::{
+    Image, Script, TightEncoder, TightFilter, ZlibEncoder, ZlibHexEncoder, ZrleEncoder, ZrleTile,
+};
 use vnc_core::{Config, Event, PixelFormat, PixelFormatRequest, Rect, SecurityType, Session};
 
 const W: u16 = 1024;
@@ -188,6 +190,35 @@ fn synthetic() {
                     .collect();
                 report(&format!("{tname} {fname}"), &h, &t);
             }
+            let mut zlib = ZlibEncoder::default();
+            let z: Vec<u8> = (0..FRAMES)
+                .flat_map(|_| {
+                    Script::new()
+                        .update(&[zlib.rect(&pf, &q, full)])
+                        .bytes()
+                        .to_vec()
+                })
+                .collect();
+            report(&format!("zlib {fname}"), &h, &z);
+            let mut zlibhex = ZlibHexEncoder::default();
+            let z: Vec<u8> = (0..FRAMES)
+                .flat_map(|_| {
+                    Script::new()
+                        .update(&[zlibhex.rect(&pf, &q, full, 0)])
+                        .bytes()
+                        .to_vec()
+                })
+                .collect();
+            report(&format!("zlibhex {fname}"), &h, &z);
+            let trle = Script::new()
+                .update(&[Script::trle_rect(&pf, &q, full, ZrleTile::PaletteRle, true)])
+                .bytes()
+                .to_vec();
+            report(
+                &format!("trle palette rle {fname}"),
+                &h,
+                &trle.repeat(FRAMES),
+            );
         }
     }
 }

@@ -2,7 +2,7 @@
 //! message and encoding, so that the fuzzers start deep inside the protocol.
 //! Usage (from fuzz/): cargo run --bin seeds
 
-use vnc_core::testing::{Image, Script, TightEncoder, TightFilter, ZrleEncoder, ZrleTile, rect_header};
+use vnc_core::testing::{Image, Script, TightEncoder, TightFilter, ZlibEncoder, ZlibHexEncoder, ZrleEncoder, ZrleTile, rect_header};
 use vnc_core::{PixelFormat, Rect};
 
 fn main() {
@@ -39,6 +39,16 @@ fn main() {
         enc.rect(&pf, &img, Rect::new(0, 0, 3, 1), TightFilter::Copy, 0, 0),
         TightEncoder::jpeg(Rect::new(4, 4, 24, 16), include_bytes!("../../vnc-core/tests/transcripts/fixtures/tight-24x16.jpg")),
     ]));
+    push("corre", Script::new().update(&[Script::corre_rect(&pf, &img, r)]));
+    let mut zlib = ZlibEncoder::default();
+    push("zlib", Script::new().update(&[zlib.rect(&pf, &img, r)]).update(&[zlib.rect(&pf, &img, Rect::new(8, 8, 16, 8))]));
+    for (name, min) in [("zlibhex", 0), ("zlibhex-mixed", 12)] {
+        let mut enc = ZlibHexEncoder::default();
+        push(name, Script::new().update(&[enc.rect(&pf, &img, r, min)]).update(&[enc.rect(&pf, &img, Rect::new(8, 8, 16, 8), min)]));
+    }
+    for (name, mode) in [("trle-packed", ZrleTile::PackedPalette), ("trle-palrle", ZrleTile::PaletteRle)] {
+        push(name, Script::new().update(&[Script::trle_rect(&pf, &img, r, mode, true)]));
+    }
     let mut cursor = rect_header(Rect::new(1, 1, 4, 4), -239);
     cursor.extend(std::iter::repeat_n(0x7F, 4 * 4 * 4));
     cursor.extend([0xF0, 0x90, 0x90, 0xF0]);

@@ -32,6 +32,33 @@ pub fn vnccapture(args: &[&str], env: &[(&str, &str)]) -> Output {
     process::output(cmd).expect("run vnccapture")
 }
 
+/// Captures `server` as [`capture`] does, and returns also how many rectangles of each
+/// encoding (by name) the server sent.
+pub fn capture_counting_rects(server: &str, args: &[&str]) -> (Rgb, Vec<(String, u64)>) {
+    let dir = TempDir::new("capture");
+    let png = dir.path().join("out.png");
+    let png_s = png.display().to_string();
+    let mut all: Vec<&str> = vec!["--timeout", "60", "--rect-counts"];
+    all.extend_from_slice(args);
+    all.push(server);
+    all.push(&png_s);
+    let out = vnccapture(&all, &[]);
+    assert!(
+        out.status.success(),
+        "vnccapture {all:?} failed with {:?}: {}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let counts = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| {
+            let (name, n) = l.split_once(' ')?;
+            Some((name.to_owned(), n.parse().ok()?))
+        })
+        .collect();
+    (read_png(&png), counts)
+}
+
 /// Captures `server` with vnccapture and extra `args`; asserts success and returns the image.
 pub fn capture(server: &str, args: &[&str], env: &[(&str, &str)]) -> Rgb {
     let dir = TempDir::new("capture");

@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
-pub use capture::{capture, vnccapture, workspace_bin};
+pub use capture::{capture, capture_counting_rects, vnccapture, workspace_bin};
 pub use image::{
     Rgb, assert_same, assert_same_at_precision, find_exact, letterboxed, parse_ppm, parse_xwd,
     read_png,

@@ -438,8 +438,9 @@ pub enum ProtocolError {
         /// The count sent.
         count: u32,
     },
-    /// A ZRLE tile sub-encoding that the spec leaves unused (17 to 127, 129).
-    #[error("ZRLE tile at ({x},{y}) uses the undefined sub-encoding {subencoding}")]
+    /// A ZRLE or TRLE tile sub-encoding that the spec leaves unused (17 to 126, and for
+    /// ZRLE 127 and 129).
+    #[error("ZRLE/TRLE tile at ({x},{y}) uses the undefined sub-encoding {subencoding}")]
     ZrleBadSubencoding {
         /// Tile x (framebuffer coordinates).
         x: u16,
@@ -448,8 +449,10 @@ pub enum ProtocolError {
         /// The sub-encoding byte.
         subencoding: u8,
     },
-    /// A ZRLE palette index past the tile's palette.
-    #[error("ZRLE tile at ({x},{y}) uses palette index {index} of a {palette_size}-colour palette")]
+    /// A ZRLE or TRLE palette index past the tile's palette.
+    #[error(
+        "ZRLE/TRLE tile at ({x},{y}) uses palette index {index} of a {palette_size}-colour palette"
+    )]
     ZrlePaletteIndex {
         /// Tile x.
         x: u16,
@@ -460,8 +463,10 @@ pub enum ProtocolError {
         /// Palette size.
         palette_size: u8,
     },
-    /// A ZRLE run longer than what is left of its tile.
-    #[error("ZRLE run of {run} pixels in tile at ({x},{y}) overruns the tile ({left} pixels left)")]
+    /// A ZRLE or TRLE run longer than what is left of its tile.
+    #[error(
+        "ZRLE/TRLE run of {run} pixels in tile at ({x},{y}) overruns the tile ({left} pixels left)"
+    )]
     ZrleRunTooLong {
         /// Tile x.
         x: u16,
@@ -485,6 +490,29 @@ pub enum ProtocolError {
         encoding: &'static str,
         /// The rectangle.
         rect: crate::Rect,
+    },
+    /// zlib data that ends before the rectangle (or tile) it carries does.
+    #[error("{encoding} rectangle {rect}: zlib data ends before the rectangle does")]
+    ZlibTruncated {
+        /// Which encoding.
+        encoding: &'static str,
+        /// The rectangle (or, for ZlibHex, the tile).
+        rect: crate::Rect,
+    },
+    /// A TRLE tile that reuses the previous palette (sub-encoding 127 or 129) where no
+    /// earlier tile of the rectangle left one that fits.
+    #[error(
+        "TRLE tile at ({x},{y}) reuses a palette with sub-encoding {subencoding}, but the previous one has {palette_size} colours"
+    )]
+    TrlePaletteReuse {
+        /// Tile x.
+        x: u16,
+        /// Tile y.
+        y: u16,
+        /// The sub-encoding byte (127 or 129).
+        subencoding: u8,
+        /// Colours in the palette left by earlier tiles (0: none).
+        palette_size: u8,
     },
     /// Corrupt zlib data.
     #[error("{encoding}: corrupt zlib data ({detail})")]

@@ -32,9 +32,10 @@ Options:
   --password-file F  read the password from the first line of F
                      (else $VNC_PASSWORD, else a prompt without echo if stdin is a terminal)
   --username NAME    user name for security types that need one (else $VNC_USERNAME)
-  --encodings LIST   comma-separated, best first: zrle,hextile,rre,copyrect,raw
-                     and tight (lossless) (default: all but tight; the pseudo-encodings
-                     are always added)
+  --encodings LIST   comma-separated, best first: zrle,hextile,rre,copyrect,raw (also
+                     tight (lossless), zlib, zlibhex, trle, corre)
+                     (default: zrle,hextile,rre,copyrect,raw; the pseudo-encodings are
+                     always added)
   --pixel-format F   rgb888 (default, 24-bit colour) | rgb565 (16-bit) | bgr233 (8-bit):
                      the format asked of the server
   --timeout SECS     limit for connect + authentication + the first full frame (default 30)
@@ -58,6 +59,8 @@ TLS (VeNCrypt X509*/TLS*, anonymous TLS type 18):
                      (the default when any TLS option is given)
   --allow-insecure   allow them even then, including Plain (user name and password in the clear)
   Anonymous TLS is reported as 'encrypted, server not authenticated'.
+  --rect-counts      print on stdout, per encoding the server used, a line NAME COUNT
+                     with the number of rectangles it sent
   -v, --verbose      more logging on stderr (repeat for more)
   -q, --quiet        no logging, and no success message
   -h, --help         this text
@@ -90,6 +93,7 @@ struct Args {
     password_file: Option<PathBuf>,
     username: Option<String>,
     encodings: Vec<Encoding>,
+    rect_counts: bool,
     pixel_format: PixelFormatRequest,
     timeout: Duration,
     verbosity: i32,
@@ -113,6 +117,7 @@ fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Option<Args>, 
     let mut password_file = None;
     let mut username = None;
     let mut encodings = None;
+    let mut rect_counts = false;
     let mut pixel_format = PixelFormatRequest::FULL;
     let mut timeout = Duration::from_secs(30);
     let mut verbosity = 0;
@@ -123,6 +128,7 @@ fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Option<Args>, 
         match arg {
             Short('h') | Long("help") => return Ok(None),
             Short('v') | Long("verbose") => verbosity += 1,
+            Long("rect-counts") => rect_counts = true,
             Short('q') | Long("quiet") => verbosity = -1,
             Long("password-file") => password_file = Some(PathBuf::from(p.value().map_err(usage)?)),
             Long("username") => username = Some(p.value().map_err(usage)?.string().map_err(usage)?),
@@ -222,6 +228,7 @@ fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Option<Args>, 
         password_file,
         username: username.or_else(|| std::env::var("VNC_USERNAME").ok()),
         encodings: all,
+        rect_counts,
         pixel_format,
         timeout,
         verbosity,
@@ -380,7 +387,16 @@ async fn capture(args: &Args, step: &mut &'static str) -> Result<Framebuffer, Fa
             // first update with pixels is that answer; updates without pixels can come
             // unasked (QEMU sends the cursor shape as soon as it sees SetEncodings).
             Event::FramebufferUpdateEnd if initialized && pixels_in_update => {
-                return Ok(conn.into_parts().1.into_framebuffer());
+                let session = conn.into_parts().1;
+                if args.rect_counts {
+                    for &e in Encoding::ALL {
+                        let n = session.rectangles_read(e);
+                        if n > 0 {
+                            println!("{e} {n}");
+                        }
+                    }
+                }
+                return Ok(session.into_framebuffer());
             }
             Event::FramebufferUpdateEnd => {
                 // A full request must be answered with pixels. TigerVNC answers a full request

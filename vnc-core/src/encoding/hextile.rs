@@ -11,16 +11,16 @@ use crate::reader::Reader;
 
 use super::{Decode, DecodeContext, Done};
 
-const RAW: u8 = 1;
+pub(crate) const RAW: u8 = 1;
 const BACKGROUND_SPECIFIED: u8 = 2;
 const FOREGROUND_SPECIFIED: u8 = 4;
 const ANY_SUBRECTS: u8 = 8;
 const SUBRECTS_COLOURED: u8 = 16;
 
 pub(crate) struct Hextile {
-    rect: Rect,
+    pub(crate) rect: Rect,
     /// Index of the next tile, row-major.
-    tile: u32,
+    pub(crate) tile: u32,
     bg: Bgra,
     fg: Bgra,
 }
@@ -57,72 +57,105 @@ impl Hextile {
         conv: &Converter,
         pixel: impl Fn(&[u8]) -> Bgra + Copy,
     ) -> Result<bool, ProtocolError> {
-        let rect = self.rect;
-        let tiles_x = u32::from(rect.width).div_ceil(16);
-        let tiles_y = u32::from(rect.height).div_ceil(16);
-        let bpp = conv.bpp();
-        while self.tile < tiles_x * tiles_y {
-            let tx = (self.tile % tiles_x * 16) as u16;
-            let ty = (self.tile / tiles_x * 16) as u16;
-            let tw = (rect.width - tx).min(16);
-            let th = (rect.height - ty).min(16);
-            let tile = Rect::new(rect.x + tx, rect.y + ty, tw, th);
-
+        while self.tile < self.tiles() {
+            let tile = self.tile_rect();
             let mut t = *r;
             let Some(flags) = t.u8() else {
                 return Ok(false);
             };
-            if flags & RAW != 0 {
-                let Some(src) = t.take(usize::from(tw) * usize::from(th) * bpp) else {
-                    return Ok(false);
-                };
-                for (row, line) in src.chunks_exact(usize::from(tw) * bpp).enumerate() {
-                    conv.convert_row(line, fb.row_mut(tile.x, tile.y + row as u16, tw));
-                }
-            } else {
-                let mut bg = self.bg;
-                let mut fg = self.fg;
-                if flags & BACKGROUND_SPECIFIED != 0 {
-                    let Some(p) = t.take(bpp) else {
-                        return Ok(false);
-                    };
-                    bg = pixel(p);
-                }
-                if flags & FOREGROUND_SPECIFIED != 0 {
-                    let Some(p) = t.take(bpp) else {
-                        return Ok(false);
-                    };
-                    fg = pixel(p);
-                }
-                let mut subrects: &[u8] = &[];
-                let coloured = flags & SUBRECTS_COLOURED != 0;
-                let sub_len = if coloured { bpp + 2 } else { 2 };
-                if flags & ANY_SUBRECTS != 0 {
-                    let Some(n) = t.u8() else {
-                        return Ok(false);
-                    };
-                    let Some(s) = t.take(usize::from(n) * sub_len) else {
-                        return Ok(false);
-                    };
-                    subrects = s;
-                }
-                // The whole tile is here: draw it.
-                draw_tile(fb, tile, bg, fg, subrects, sub_len, pixel)?;
-                // After coloured subrectangles the foreground is the last one's colour, as
-                // TigerVNC and libvncclient leave it (RFC 6143 tells encoders not to rely on
-                // it either way).
-                if coloured {
-                    if let Some(last) = subrects.chunks_exact(sub_len).last() {
-                        fg = pixel(last);
-                    }
-                }
-                self.bg = bg;
-                self.fg = fg;
+            if self
+                .tile_body(flags, &mut t, tile, fb, conv, pixel)?
+                .is_none()
+            {
+                return Ok(false);
             }
             *r = t;
             self.tile += 1;
         }
         Ok(true)
+    }
+
+    /// How many tiles the rectangle has.
+    pub(crate) fn tiles(&self) -> u32 {
+        u32::from(self.rect.width).div_ceil(16) * u32::from(self.rect.height).div_ceil(16)
+    }
+
+    /// The next tile, in framebuffer coordinates.
+    pub(crate) fn tile_rect(&self) -> Rect {
+        let rect = self.rect;
+        let tiles_x = u32::from(rect.width).div_ceil(16);
+        let tx = (self.tile % tiles_x * 16) as u16;
+        let ty = (self.tile / tiles_x * 16) as u16;
+        Rect::new(
+            rect.x + tx,
+            rect.y + ty,
+            (rect.width - tx).min(16),
+            (rect.height - ty).min(16),
+        )
+    }
+
+    /// Decodes what follows a tile's sub-encoding byte `flags` (its low five bits) from `t`;
+    /// `None` if its bytes are not all there yet (nothing is drawn or changed then).
+    #[inline(always)]
+    pub(crate) fn tile_body(
+        &mut self,
+        flags: u8,
+        t: &mut Reader,
+        tile: Rect,
+        fb: &mut Framebuffer,
+        conv: &Converter,
+        pixel: impl Fn(&[u8]) -> Bgra + Copy,
+    ) -> Result<Option<()>, ProtocolError> {
+        let bpp = conv.bpp();
+        let (tw, th) = (tile.width, tile.height);
+        if flags & RAW != 0 {
+            let Some(src) = t.take(usize::from(tw) * usize::from(th) * bpp) else {
+                return Ok(None);
+            };
+            for (row, line) in src.chunks_exact(usize::from(tw) * bpp).enumerate() {
+                conv.convert_row(line, fb.row_mut(tile.x, tile.y + row as u16, tw));
+            }
+            return Ok(Some(()));
+        }
+        let mut bg = self.bg;
+        let mut fg = self.fg;
+        if flags & BACKGROUND_SPECIFIED != 0 {
+            let Some(p) = t.take(bpp) else {
+                return Ok(None);
+            };
+            bg = pixel(p);
+        }
+        if flags & FOREGROUND_SPECIFIED != 0 {
+            let Some(p) = t.take(bpp) else {
+                return Ok(None);
+            };
+            fg = pixel(p);
+        }
+        let mut subrects: &[u8] = &[];
+        let coloured = flags & SUBRECTS_COLOURED != 0;
+        let sub_len = if coloured { bpp + 2 } else { 2 };
+        if flags & ANY_SUBRECTS != 0 {
+            let Some(n) = t.u8() else {
+                return Ok(None);
+            };
+            let Some(s) = t.take(usize::from(n) * sub_len) else {
+                return Ok(None);
+            };
+            subrects = s;
+        }
+        // The whole tile is here: draw it.
+        draw_tile(fb, tile, bg, fg, subrects, sub_len, pixel)?;
+        // After coloured subrectangles the foreground is the last one's colour, as
+        // TigerVNC and libvncclient leave it (RFC 6143 tells encoders not to rely on
+        // it either way).
+        if coloured {
+            if let Some(last) = subrects.chunks_exact(sub_len).last() {
+                fg = pixel(last);
+            }
+        }
+        self.bg = bg;
+        self.fg = fg;
+        Ok(Some(()))
     }
 }
 

@@ -4,6 +4,7 @@
 //! carry as a [`Done`] for the update reader to apply.
 
 pub(crate) mod copy_rect;
+pub(crate) mod corre;
 pub(crate) mod cursor;
 pub(crate) mod desktop_name;
 pub(crate) mod desktop_size;
@@ -13,6 +14,9 @@ pub(crate) mod last_rect;
 pub(crate) mod raw;
 pub(crate) mod rre;
 pub(crate) mod tight;
+pub(crate) mod trle;
+pub(crate) mod zlib;
+pub(crate) mod zlibhex;
 pub(crate) mod zrle;
 pub(crate) mod zrle_inflate;
 pub(crate) mod zrle_thread;
@@ -29,6 +33,7 @@ use crate::reader::Reader;
 
 use self::desktop_size::Screen;
 use self::tight::TightStreams;
+use self::zlib::ZlibStreams;
 use self::zrle_inflate::ZrleInflate;
 
 /// What a decoder may use: the framebuffer it draws into, the pixel converter, the limits, and
@@ -40,6 +45,8 @@ pub(crate) struct DecodeContext<'a> {
     pub(crate) zrle: &'a mut ZrleInflate,
     /// The connection's Tight streams.
     pub(crate) tight: &'a mut TightStreams,
+    /// The connection's Zlib and ZlibHex streams and TRLE's palette.
+    pub(crate) zlib: &'a mut ZlibStreams,
     /// How much protocol output the session has written (ZRLE's helper withdraws what came
     /// after a rectangle that fails).
     pub(crate) out_len: usize,
@@ -91,8 +98,8 @@ macro_rules! encodings {
         }
 
         impl Encoding {
-            /// Every encoding this client can announce, in the table's order (the ones that
-            /// [`Encoding::DEFAULT`] leaves out included).
+            /// Every encoding this client can decode, in table order (what names parse to;
+            /// [`Encoding::DEFAULT`] is what is announced unless configured otherwise).
             pub const ALL: &'static [Encoding] = &[$(Encoding::$encoding,)*];
 
             /// The number on the wire.
@@ -164,10 +171,18 @@ encodings! {
     CopyRect = 1, "copyrect", copy_rect::CopyRect;
     /// Rise-and-run-length: a background and solid subrectangles (2).
     Rre = 2, "rre", rre::Rre;
+    /// RRE with one-byte subrectangle positions and sizes (4).
+    CoRre = 4, "corre", corre::CoRre;
     /// 16x16 tiles of raw pixels or coloured subrectangles (5).
     Hextile = 5, "hextile", hextile::Hextile;
     /// Fill, filtered (copy, palette, gradient) and zlib-compressed rows in four streams (7).
     Tight = 7, "tight", tight::Tight;
+    /// Raw pixels through the connection's zlib stream (6).
+    Zlib = 6, "zlib", zlib::Zlib;
+    /// Hextile whose tiles may go through one of two zlib streams (8).
+    ZlibHex = 8, "zlibhex", zlibhex::ZlibHex;
+    /// ZRLE's tiles without zlib, 16x16, with palette reuse (15).
+    Trle = 15, "trle", trle::Trle;
     /// Zlib-compressed 64x64 tiles with palettes and runs (16).
     Zrle = 16, "zrle", zrle_inflate::ZrleRect;
     /// Pseudo-encoding: the server may change the framebuffer size (-223).
@@ -268,7 +283,7 @@ impl fmt::Display for Encoding {
 #[error("unknown encoding {0:?}; known: {known}", known = known_names())]
 pub struct UnknownEncoding(pub String);
 
-/// The names [`Encoding::from_str`] knows.
+/// The names [`Encoding::from_str`] knows, in table order.
 fn known_names() -> String {
     let names: Vec<&str> = Encoding::ALL.iter().map(|e| e.name()).collect();
     names.join(", ")
@@ -283,7 +298,7 @@ impl FromStr for Encoding {
     /// use vnc_core::Encoding;
     /// assert_eq!("ZRLE".parse::<Encoding>(), Ok(Encoding::Zrle));
     /// assert_eq!("tight".parse::<Encoding>(), Ok(Encoding::Tight));
-    /// assert!("nope".parse::<Encoding>().is_err());
+    /// assert!("h264".parse::<Encoding>().is_err());
     /// ```
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let lower = s.trim().to_ascii_lowercase();

@@ -1,5 +1,6 @@
 //! RRE encoding (RFC 6143 §7.7.3): a background colour, then solid subrectangles. Each
-//! subrectangle is drawn as soon as its 8 + bpp bytes have arrived.
+//! subrectangle is drawn as soon as its 8 + bpp bytes have arrived. CoRRE (see
+//! [`corre`](super::corre)) is the same with one-byte subrectangle fields.
 
 use crate::error::ProtocolError;
 use crate::error::{Error, Step};
@@ -10,14 +11,28 @@ use crate::reader::Reader;
 use super::{Decode, DecodeContext, Done};
 
 pub(crate) struct Rre {
-    rect: Rect,
+    pub(crate) rect: Rect,
     /// Subrectangles still to come; `None` before the header.
     left: Option<u32>,
+    /// CoRRE: subrectangle fields are one byte each instead of two.
+    compact: bool,
 }
 
 impl Rre {
     pub(crate) fn new(rect: Rect) -> Rre {
-        Rre { rect, left: None }
+        Rre {
+            rect,
+            left: None,
+            compact: false,
+        }
+    }
+
+    /// A CoRRE rectangle.
+    pub(crate) fn new_compact(rect: Rect) -> Rre {
+        Rre {
+            compact: true,
+            ..Rre::new(rect)
+        }
     }
 
     pub(crate) fn decode(
@@ -45,17 +60,25 @@ impl Rre {
                 count
             }
         };
+        let (field, encoding) = if self.compact {
+            (1, "CoRRE")
+        } else {
+            (2, "RRE")
+        };
         while left > 0 {
-            let Some(sub) = r.take(bpp + 8) else {
+            let Some(sub) = r.take(bpp + 4 * field) else {
                 self.left = Some(left);
                 return Ok(false);
             };
             let px = conv.pixel(sub);
-            let f = |i: usize| u16::from_be_bytes([sub[bpp + i], sub[bpp + i + 1]]);
-            let s = Rect::new(f(0), f(2), f(4), f(6));
+            let f = |i: usize| match field {
+                1 => u16::from(sub[bpp + i]),
+                _ => u16::from_be_bytes([sub[bpp + 2 * i], sub[bpp + 2 * i + 1]]),
+            };
+            let s = Rect::new(f(0), f(1), f(2), f(3));
             if !s.fits_in(rect.width, rect.height) {
                 return Err(ProtocolError::SubrectOutOfBounds {
-                    encoding: "RRE",
+                    encoding,
                     sub: s,
                     outer: Rect::new(0, 0, rect.width, rect.height),
                 });

@@ -171,17 +171,55 @@ impl Zrle {
     }
 }
 
-/// Decodes one tile; `Ok(None)` if its bytes are not all there yet (it is decoded again, from
-/// its start, once they are; drawing is idempotent).
+/// Decodes one ZRLE tile; `Ok(None)` if its bytes are not all there yet (it is decoded again,
+/// from its start, once they are; drawing is idempotent).
+#[inline]
 pub(crate) fn decode_tile(
     r: &mut Reader,
     tile: Rect,
     fb: &mut Framebuffer,
     conv: &Converter,
 ) -> Result<Option<()>, ProtocolError> {
+    let mut palette = Palette::default();
+    decode_tile_with::<false>(r, tile, fb, conv, &mut palette)
+}
+
+/// The palette a tile used: TRLE tiles may reuse the previous one.
+pub(crate) struct Palette {
+    colours: [Bgra; 127],
+    /// How many colours it has; 0 for none.
+    len: u8,
+}
+
+impl Default for Palette {
+    fn default() -> Palette {
+        Palette {
+            colours: [[0; 4]; 127],
+            len: 0,
+        }
+    }
+}
+
+/// Decodes one tile of ZRLE or (with `TRLE`) of TRLE, which adds solid tiles setting the
+/// palette and sub-encodings 127 and 129 reusing it; `Ok(None)` if its bytes are not all there
+/// yet (it is decoded again, from its start, once they are; drawing and palette reads are
+/// idempotent).
+pub(crate) fn decode_tile_with<const TRLE: bool>(
+    r: &mut Reader,
+    tile: Rect,
+    fb: &mut Framebuffer,
+    conv: &Converter,
+    pal: &mut Palette,
+) -> Result<Option<()>, ProtocolError> {
     let cpp = conv.cpp();
     let (tw, th) = (usize::from(tile.width), usize::from(tile.height));
     let Some(sub) = r.u8() else { return Ok(None) };
+    let reuse_error = |len| ProtocolError::TrlePaletteReuse {
+        x: tile.x,
+        y: tile.y,
+        subencoding: sub,
+        palette_size: len,
+    };
     match sub {
         0 => {
             let Some(src) = r.take(tw * th * cpp) else {
@@ -195,41 +233,24 @@ pub(crate) fn decode_tile(
             let Some(p) = r.take(cpp) else {
                 return Ok(None);
             };
-            fb.fill_rect(tile, conv.cpixel(p));
-        }
-        2..=16 => {
-            let n = usize::from(sub);
-            let Some(palette) = read_palette(r, n, conv) else {
-                return Ok(None);
-            };
-            let bits = match n {
-                2 => 1,
-                3..=4 => 2,
-                _ => 4,
-            };
-            let row_bytes = (tw * bits).div_ceil(8);
-            let Some(packed) = r.take(row_bytes * th) else {
-                return Ok(None);
-            };
-            let mask = (1u8 << bits) - 1;
-            let per_byte = 8 / bits;
-            for (row, src) in packed.chunks_exact(row_bytes).enumerate() {
-                let dst = fb.row_mut(tile.x, tile.y + row as u16, tile.width);
-                for (i, d) in dst.chunks_exact_mut(4).enumerate() {
-                    let shift = 8 - bits * (i % per_byte + 1);
-                    let idx = (src[i / per_byte] >> shift) & mask;
-                    if usize::from(idx) >= n {
-                        return Err(ProtocolError::ZrlePaletteIndex {
-                            x: tile.x,
-                            y: tile.y,
-                            index: idx,
-                            palette_size: sub,
-                        });
-                    }
-                    d.copy_from_slice(&palette[usize::from(idx)]);
-                }
+            let px = conv.cpixel(p);
+            fb.fill_rect(tile, px);
+            if TRLE {
+                pal.colours[0] = px;
+                pal.len = 1;
             }
         }
+        2..=16 => {
+            if !read_palette(r, sub, conv, pal) {
+                return Ok(None);
+            }
+            return packed(r, tile, fb, pal, sub);
+        }
+        127 if TRLE => match pal.len {
+            1 => fb.fill_rect(tile, pal.colours[0]),
+            2..=16 => return packed(r, tile, fb, pal, sub),
+            len => return Err(reuse_error(len)),
+        },
         128 => {
             let total = tw * th;
             let mut pos = 0;
@@ -245,35 +266,15 @@ pub(crate) fn decode_tile(
                 pos += run;
             }
         }
+        129 if TRLE => match pal.len {
+            0 => return Err(reuse_error(0)),
+            _ => return palette_rle(r, tile, fb, pal, sub),
+        },
         130..=255 => {
-            let n = usize::from(sub - 128);
-            let Some(palette) = read_palette(r, n, conv) else {
+            if !read_palette(r, sub - 128, conv, pal) {
                 return Ok(None);
-            };
-            let total = tw * th;
-            let mut pos = 0;
-            while pos < total {
-                let Some(b) = r.u8() else { return Ok(None) };
-                let idx = b & 0x7F;
-                if usize::from(idx) >= n {
-                    return Err(ProtocolError::ZrlePaletteIndex {
-                        x: tile.x,
-                        y: tile.y,
-                        index: idx,
-                        palette_size: sub - 128,
-                    });
-                }
-                let run = if b & 0x80 != 0 {
-                    let Some(run) = run_length(r, tile, total - pos)? else {
-                        return Ok(None);
-                    };
-                    run
-                } else {
-                    1
-                };
-                fill_run(fb, tile, pos, run, palette[usize::from(idx)]);
-                pos += run;
             }
+            return palette_rle(r, tile, fb, pal, sub);
         }
         _ => {
             return Err(ProtocolError::ZrleBadSubencoding {
@@ -286,13 +287,95 @@ pub(crate) fn decode_tile(
     Ok(Some(()))
 }
 
-fn read_palette(r: &mut Reader, n: usize, conv: &Converter) -> Option<[Bgra; 127]> {
-    let src = r.take(n * conv.cpp())?;
-    let mut palette = [[0u8; 4]; 127];
-    for (p, s) in palette.iter_mut().zip(src.chunks_exact(conv.cpp())) {
+/// A packed-palette tile's indexes (after its palette, if it has one).
+#[inline(always)]
+fn packed(
+    r: &mut Reader,
+    tile: Rect,
+    fb: &mut Framebuffer,
+    pal: &Palette,
+    sub: u8,
+) -> Result<Option<()>, ProtocolError> {
+    let (tw, th) = (usize::from(tile.width), usize::from(tile.height));
+    let n = usize::from(pal.len);
+    let palette = &pal.colours;
+    let bits = match n {
+        2 => 1,
+        3..=4 => 2,
+        _ => 4,
+    };
+    let row_bytes = (tw * bits).div_ceil(8);
+    let Some(packed) = r.take(row_bytes * th) else {
+        return Ok(None);
+    };
+    let mask = (1u8 << bits) - 1;
+    let per_byte = 8 / bits;
+    for (row, src) in packed.chunks_exact(row_bytes).enumerate() {
+        let dst = fb.row_mut(tile.x, tile.y + row as u16, tile.width);
+        for (i, d) in dst.chunks_exact_mut(4).enumerate() {
+            let shift = 8 - bits * (i % per_byte + 1);
+            let idx = (src[i / per_byte] >> shift) & mask;
+            if usize::from(idx) >= n {
+                return Err(ProtocolError::ZrlePaletteIndex {
+                    x: tile.x,
+                    y: tile.y,
+                    index: idx,
+                    palette_size: if sub == 127 { pal.len } else { sub },
+                });
+            }
+            d.copy_from_slice(&palette[usize::from(idx)]);
+        }
+    }
+    Ok(Some(()))
+}
+
+/// A palette-RLE tile's runs (after its palette, if it has one).
+#[inline(always)]
+fn palette_rle(
+    r: &mut Reader,
+    tile: Rect,
+    fb: &mut Framebuffer,
+    pal: &Palette,
+    sub: u8,
+) -> Result<Option<()>, ProtocolError> {
+    let n = usize::from(pal.len);
+    let total = usize::from(tile.width) * usize::from(tile.height);
+    let mut pos = 0;
+    while pos < total {
+        let Some(b) = r.u8() else { return Ok(None) };
+        let idx = b & 0x7F;
+        if usize::from(idx) >= n {
+            return Err(ProtocolError::ZrlePaletteIndex {
+                x: tile.x,
+                y: tile.y,
+                index: idx,
+                palette_size: if sub == 129 { pal.len } else { sub - 128 },
+            });
+        }
+        let run = if b & 0x80 != 0 {
+            let Some(run) = run_length(r, tile, total - pos)? else {
+                return Ok(None);
+            };
+            run
+        } else {
+            1
+        };
+        fill_run(fb, tile, pos, run, pal.colours[usize::from(idx)]);
+        pos += run;
+    }
+    Ok(Some(()))
+}
+
+/// Reads a palette of `n` compact pixels; false if its bytes are not all there.
+fn read_palette(r: &mut Reader, n: u8, conv: &Converter, pal: &mut Palette) -> bool {
+    let Some(src) = r.take(usize::from(n) * conv.cpp()) else {
+        return false;
+    };
+    for (p, s) in pal.colours.iter_mut().zip(src.chunks_exact(conv.cpp())) {
         *p = conv.cpixel(s);
     }
-    Some(palette)
+    pal.len = n;
+    true
 }
 
 /// Reads a run length (bytes of 255 continue it; the value is their sum plus one), failing as

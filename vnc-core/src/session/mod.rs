@@ -13,6 +13,7 @@ use zeroize::Zeroizing;
 
 use crate::config::{Config, PixelFormatRequest};
 use crate::encoding::tight::TightStreams;
+use crate::encoding::zlib::ZlibStreams;
 use crate::encoding::zrle_inflate::ZrleInflate;
 use crate::encoding::{DecodeContext, Encoding};
 use crate::error::Error;
@@ -84,6 +85,10 @@ pub(crate) struct Context {
     pub(crate) zrle: ZrleInflate,
     /// Tight's four zlib streams.
     pub(crate) tight: TightStreams,
+    /// The Zlib and ZlibHex zlib streams.
+    pub(crate) zlib: ZlibStreams,
+    /// Rectangle headers read, per encoding (indexed as [`Encoding::ALL`]).
+    pub(crate) rects_read: Vec<u64>,
     pub(crate) version: Option<ProtocolVersion>,
     pub(crate) security: Option<SecurityType>,
     pub(crate) name: String,
@@ -116,6 +121,7 @@ impl Context {
             limits: &self.config.limits,
             zrle: &mut self.zrle,
             tight: &mut self.tight,
+            zlib: &mut self.zlib,
             out_len: self.io.out.len(),
         }
     }
@@ -197,6 +203,8 @@ impl Session {
                 server_pixel_format: pf,
                 zrle: ZrleInflate::new(threading),
                 tight: TightStreams::new(),
+                zlib: ZlibStreams::default(),
+                rects_read: vec![0; Encoding::ALL.len()],
                 version: None,
                 security: None,
                 name: String::new(),
@@ -491,6 +499,15 @@ impl Session {
     /// The framebuffer (black and 0x0 before ServerInit).
     pub fn framebuffer(&self) -> &Framebuffer {
         &self.cx.fb
+    }
+
+    /// How many rectangles (pseudo-rectangles included) of `encoding` the server has sent so
+    /// far: which encodings a server actually uses among those announced.
+    pub fn rectangles_read(&self, encoding: Encoding) -> u64 {
+        Encoding::ALL
+            .iter()
+            .position(|&e| e == encoding)
+            .map_or(0, |i| self.cx.rects_read[i])
     }
 
     /// Ends the session and keeps its framebuffer, without copying it (a screenshot tool's

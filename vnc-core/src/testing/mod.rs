@@ -214,20 +214,109 @@ impl ZrleEncoder {
 
     /// Compresses bytes into the stream with a sync flush.
     pub fn compress(&mut self, raw: &[u8]) -> Vec<u8> {
-        let mut out = Vec::with_capacity(raw.len() + 1024);
-        let mut input = raw;
-        loop {
-            let before = self.z.total_in();
-            self.z
-                .compress_vec(input, &mut out, FlushCompress::Sync)
-                .expect("compress");
-            input = &input[(self.z.total_in() - before) as usize..];
-            if input.is_empty() && out.len() < out.capacity() {
-                break;
-            }
-            out.reserve(out.capacity().max(1024));
+        compress_sync(&mut self.z, raw)
+    }
+}
+
+/// Compresses `raw` into the stream `z` with a sync flush, as servers do after each rectangle.
+fn compress_sync(z: &mut Compress, raw: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(raw.len() + 1024);
+    let mut input = raw;
+    loop {
+        let before = z.total_in();
+        z.compress_vec(input, &mut out, FlushCompress::Sync)
+            .expect("compress");
+        input = &input[(z.total_in() - before) as usize..];
+        if input.is_empty() && out.len() < out.capacity() {
+            break;
         }
+        out.reserve(out.capacity().max(1024));
+    }
+    out
+}
+
+/// A Zlib (6) encoder with one zlib stream, as a server keeps per connection.
+pub struct ZlibEncoder {
+    z: Compress,
+}
+
+impl Default for ZlibEncoder {
+    fn default() -> Self {
+        ZlibEncoder {
+            z: Compress::new(Compression::default(), true),
+        }
+    }
+}
+
+impl ZlibEncoder {
+    /// Encodes `rect` of `img` as Raw pixels through the stream (header included).
+    pub fn rect(&mut self, pf: &PixelFormat, img: &Image, rect: Rect) -> Vec<u8> {
+        let raw: Vec<u8> = img
+            .crop(rect)
+            .into_iter()
+            .flat_map(|p| pixel(pf, p))
+            .collect();
+        self.rect_from_data(rect, &raw)
+    }
+
+    /// Compresses `raw` (what the rectangle inflates to, valid or not) into a rectangle.
+    pub fn rect_from_data(&mut self, rect: Rect, raw: &[u8]) -> Vec<u8> {
+        let data = compress_sync(&mut self.z, raw);
+        let mut out = rect_header(rect, 6);
+        out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        out.extend_from_slice(&data);
         out
+    }
+
+    /// Compresses bytes into the stream with a sync flush.
+    pub fn compress(&mut self, raw: &[u8]) -> Vec<u8> {
+        compress_sync(&mut self.z, raw)
+    }
+}
+
+/// A ZlibHex (8) encoder with its two zlib streams (raw tiles, other tiles).
+pub struct ZlibHexEncoder {
+    raw: Compress,
+    hex: Compress,
+}
+
+impl Default for ZlibHexEncoder {
+    fn default() -> Self {
+        ZlibHexEncoder {
+            raw: Compress::new(Compression::default(), true),
+            hex: Compress::new(Compression::default(), true),
+        }
+    }
+}
+
+impl ZlibHexEncoder {
+    /// Encodes `rect` of `img` as Hextile tiles (see [`Script::hextile_rect`]); raw tiles go
+    /// through the raw stream (ZlibRaw) and other tiles whose data is at least `min` bytes
+    /// through the other (Zlib); shorter ones stay plain Hextile.
+    pub fn rect(&mut self, pf: &PixelFormat, img: &Image, rect: Rect, min: usize) -> Vec<u8> {
+        let mut v = rect_header(rect, 8);
+        hextile_tiles(pf, img, rect, |flags, body| {
+            if body.len() < min || body.is_empty() {
+                v.push(flags);
+                v.extend(body);
+                return;
+            }
+            let (flags, z) = if flags & 1 != 0 {
+                (32, &mut self.raw)
+            } else {
+                (flags | 64, &mut self.hex)
+            };
+            let data = compress_sync(z, &body);
+            v.push(flags);
+            v.extend_from_slice(&(data.len() as u16).to_be_bytes());
+            v.extend(data);
+        });
+        v
+    }
+
+    /// Compresses bytes into the raw-tile stream (`raw`) or the other one, with a sync flush.
+    pub fn compress(&mut self, raw: bool, data: &[u8]) -> Vec<u8> {
+        compress_sync(if raw { &mut self.raw } else { &mut self.hex }, data)
     }
 }
 
@@ -487,82 +576,149 @@ impl Script {
     /// over rules are exercised.
     pub fn hextile_rect(pf: &PixelFormat, img: &Image, r: Rect) -> Vec<u8> {
         let mut v = rect_header(r, 5);
-        let mut last_bg: Option<[u8; 3]> = None;
-        let mut last_fg: Option<[u8; 3]> = None;
-        for ty in (0..r.height).step_by(16) {
-            for tx in (0..r.width).step_by(16) {
-                let t = Rect::new(
-                    r.x + tx,
-                    r.y + ty,
-                    (r.width - tx).min(16),
-                    (r.height - ty).min(16),
-                );
-                let px = img.crop(t);
-                let colours = distinct(&px);
-                let bg = most_common(&px);
-                let mut subs: Vec<([u8; 3], u8, u8)> = Vec::new();
-                for (y, row) in px.chunks(usize::from(t.width)).enumerate() {
-                    let mut x = 0;
-                    for (p, n) in runs(row) {
-                        if p != bg {
-                            subs.push((p, ((x as u8) << 4) | y as u8, (((n - 1) as u8) << 4)));
-                        }
-                        x += n;
-                    }
-                }
-                let mono = colours.len() == 2;
-                let bpp = pf.bytes_per_pixel();
-                let sub_len = if mono { 2 } else { 2 + bpp };
-                let raw_len = t.area() * bpp;
-                if subs.len() > 255 || subs.len() * sub_len > raw_len {
-                    v.push(1);
-                    for p in px {
-                        v.extend(pixel(pf, p));
-                    }
-                    continue;
-                }
-                let mut flags = 0u8;
-                let mut body = Vec::new();
-                if last_bg != Some(bg) {
-                    flags |= 2;
-                    body.extend(pixel(pf, bg));
-                    last_bg = Some(bg);
-                }
-                if !subs.is_empty() {
-                    flags |= 8;
-                    if mono {
-                        let fg = subs[0].0;
-                        if last_fg != Some(fg) {
-                            flags |= 4;
-                            body.extend(pixel(pf, fg));
-                            last_fg = Some(fg);
-                        }
-                        body.push(subs.len() as u8);
-                        for (_, xy, wh) in &subs {
-                            body.extend([*xy, *wh]);
-                        }
-                    } else {
-                        flags |= 16;
-                        body.push(subs.len() as u8);
-                        for (p, xy, wh) in &subs {
-                            body.extend(pixel(pf, *p));
-                            body.extend([*xy, *wh]);
-                        }
-                        // Decoders disagree on the foreground after coloured subrectangles:
-                        // send it again when it is next needed.
-                        last_fg = None;
-                    }
-                }
-                v.push(flags);
-                v.extend(body);
+        hextile_tiles(pf, img, r, |flags, body| {
+            v.push(flags);
+            v.extend(body);
+        });
+        v
+    }
+
+    /// A CoRRE rectangle of `img` (at most 255x255): as [`Script::rre_rect`], with one-byte
+    /// subrectangle fields.
+    pub fn corre_rect(pf: &PixelFormat, img: &Image, r: Rect) -> Vec<u8> {
+        let rre = Script::rre_rect(pf, img, r);
+        let bpp = pf.bytes_per_pixel();
+        let mut v = rect_header(r, 4);
+        v.extend_from_slice(&rre[12..16 + bpp]);
+        for sub in rre[16 + bpp..].chunks(bpp + 8) {
+            v.extend_from_slice(&sub[..bpp]);
+            for f in sub[bpp..].chunks(2) {
+                assert_eq!(f[0], 0, "CoRRE fields are one byte");
+                v.push(f[1]);
             }
         }
         v
     }
 
+    /// A TRLE rectangle of `img`: ZRLE's tiles (every one with `mode`) at 16x16, without
+    /// zlib. With `reuse`, a palette tile whose palette is the previous palette tile's sends
+    /// sub-encoding 127 or 129 instead of the palette again.
+    pub fn trle_rect(
+        pf: &PixelFormat,
+        img: &Image,
+        rect: Rect,
+        mode: ZrleTile,
+        reuse: bool,
+    ) -> Vec<u8> {
+        let mut out = rect_header(rect, 15);
+        let mut last: Option<Vec<[u8; 3]>> = None;
+        for ty in (0..rect.height).step_by(16) {
+            for tx in (0..rect.width).step_by(16) {
+                let t = Rect::new(
+                    rect.x + tx,
+                    rect.y + ty,
+                    (rect.width - tx).min(16),
+                    (rect.height - ty).min(16),
+                );
+                let px = img.crop(t);
+                let mut tile = Vec::new();
+                zrle_tile(&mut tile, pf, &px, t.width, mode);
+                let sub = tile[0];
+                let colours = distinct(&px);
+                let palette_len = match sub {
+                    1 => 1,
+                    2..=16 => usize::from(sub),
+                    130.. => usize::from(sub - 128),
+                    _ => 0,
+                };
+                if palette_len > 0 {
+                    if reuse && last.as_ref() == Some(&colours) {
+                        let cpp = cpixel(pf, [0, 0, 0]).len();
+                        let mut short = vec![if sub >= 130 { 129 } else { 127 }];
+                        short.extend_from_slice(&tile[1 + palette_len * cpp..]);
+                        tile = short;
+                    }
+                    last = Some(colours);
+                }
+                out.extend(tile);
+            }
+        }
+        out
+    }
+
     /// A pseudo-rectangle with no payload (DesktopSize, LastRect).
     pub fn pseudo_rect(r: Rect, encoding: i32) -> Vec<u8> {
         rect_header(r, encoding)
+    }
+}
+
+/// Hextile's tiles of `r` in `img`: each tile's sub-encoding byte and the bytes after it.
+fn hextile_tiles(pf: &PixelFormat, img: &Image, r: Rect, mut emit: impl FnMut(u8, Vec<u8>)) {
+    let mut last_bg: Option<[u8; 3]> = None;
+    let mut last_fg: Option<[u8; 3]> = None;
+    for ty in (0..r.height).step_by(16) {
+        for tx in (0..r.width).step_by(16) {
+            let t = Rect::new(
+                r.x + tx,
+                r.y + ty,
+                (r.width - tx).min(16),
+                (r.height - ty).min(16),
+            );
+            let px = img.crop(t);
+            let colours = distinct(&px);
+            let bg = most_common(&px);
+            let mut subs: Vec<([u8; 3], u8, u8)> = Vec::new();
+            for (y, row) in px.chunks(usize::from(t.width)).enumerate() {
+                let mut x = 0;
+                for (p, n) in runs(row) {
+                    if p != bg {
+                        subs.push((p, ((x as u8) << 4) | y as u8, (((n - 1) as u8) << 4)));
+                    }
+                    x += n;
+                }
+            }
+            let mono = colours.len() == 2;
+            let bpp = pf.bytes_per_pixel();
+            let sub_len = if mono { 2 } else { 2 + bpp };
+            let raw_len = t.area() * bpp;
+            if subs.len() > 255 || subs.len() * sub_len > raw_len {
+                emit(1, px.into_iter().flat_map(|p| pixel(pf, p)).collect());
+                continue;
+            }
+            let mut flags = 0u8;
+            let mut body = Vec::new();
+            if last_bg != Some(bg) {
+                flags |= 2;
+                body.extend(pixel(pf, bg));
+                last_bg = Some(bg);
+            }
+            if !subs.is_empty() {
+                flags |= 8;
+                if mono {
+                    let fg = subs[0].0;
+                    if last_fg != Some(fg) {
+                        flags |= 4;
+                        body.extend(pixel(pf, fg));
+                        last_fg = Some(fg);
+                    }
+                    body.push(subs.len() as u8);
+                    for (_, xy, wh) in &subs {
+                        body.extend([*xy, *wh]);
+                    }
+                } else {
+                    flags |= 16;
+                    body.push(subs.len() as u8);
+                    for (p, xy, wh) in &subs {
+                        body.extend(pixel(pf, *p));
+                        body.extend([*xy, *wh]);
+                    }
+                    // Decoders disagree on the foreground after coloured subrectangles:
+                    // send it again when it is next needed.
+                    last_fg = None;
+                }
+            }
+            emit(flags, body);
+        }
     }
 }
 

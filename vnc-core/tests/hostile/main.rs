@@ -6,6 +6,7 @@
 mod allocation;
 mod formats;
 mod garbage;
+mod libvnc;
 mod limits;
 mod protocol;
 mod rectangles;

@@ -1,11 +1,15 @@
 //! Transcript tests: whole conversations played from a scripted server into a session, every
 //! one of them whole, one byte at a time and in random chunks, with identical results.
 
+mod corre;
 mod decoders;
 mod handshake;
 mod pseudo_encodings;
 mod support;
 mod tight;
+mod trle;
 mod update_flow;
 mod vencrypt;
+mod zlib;
+mod zlibhex;
 mod zrle;
