@@ -25,9 +25,11 @@
 //! - every valid true-colour pixel format (8, 16 and 32 bits, either byte order, any shifts
 //!   and maxima) and 8-bit colour maps, converted into a BGRA [`Framebuffer`], with pixel
 //!   format changes between updates;
-//! - the Raw, CopyRect, RRE, Hextile and ZRLE encodings and the DesktopSize, LastRect, Cursor,
-//!   DesktopName and ExtendedDesktopSize pseudo-encodings (with SetDesktopSize to resize the
-//!   remote desktop);
+//! - the Raw, CopyRect, RRE, Hextile and ZRLE encodings ([`Encoding::DEFAULT`]); Tight
+//!   (lossless filters and JPEG) with its quality and compression-level pseudo-encodings, and
+//!   CoRRE, Zlib, ZlibHex and TRLE, decoded when the application announces them; the
+//!   DesktopSize, LastRect, Cursor, DesktopName and ExtendedDesktopSize pseudo-encodings (with
+//!   SetDesktopSize to resize the remote desktop);
 //! - continuous update requests, Bell, and clipboard text both ways (ServerCutText and
 //!   ClientCutText, Latin-1);
 //! - hostile input: any byte sequence ends in a typed [`Error`], never a panic, a hang or an
