@@ -1,7 +1,7 @@
 //! Tight for the scripted server: TPIXEL, the compact length, and an encoder with the four
 //! zlib streams a server keeps, writing fill, copy, palette, gradient and JPEG rectangles.
 
-use flate2::{Compress, Compression, FlushCompress};
+use flate2::{Compress, Compression};
 
 use super::*;
 use crate::{PixelFormat, Rect};
@@ -159,20 +159,7 @@ impl TightEncoder {
 
     /// Compresses bytes into `stream` with a sync flush, as servers do after each rectangle.
     pub fn compress(&mut self, stream: u8, raw: &[u8]) -> Vec<u8> {
-        let z = &mut self.z[usize::from(stream)];
-        let mut out = Vec::with_capacity(raw.len() + 1024);
-        let mut input = raw;
-        loop {
-            let before = z.total_in();
-            z.compress_vec(input, &mut out, FlushCompress::Sync)
-                .expect("compress");
-            input = &input[(z.total_in() - before) as usize..];
-            if input.is_empty() && out.len() < out.capacity() {
-                break;
-            }
-            out.reserve(out.capacity().max(1024));
-        }
-        out
+        super::zlib::compress_sync(&mut self.z[usize::from(stream)], raw)
     }
 
     /// Starts `stream` afresh (send a control byte with its reset bit next).
