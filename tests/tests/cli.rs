@@ -41,6 +41,8 @@ fn usage_errors_exit_2() {
         &["--bogus", "h", "o.png"],
         &["--encodings", "bogus", "h", "o.png"],
         &["--pixel-format", "rgb999", "h", "o.png"],
+        &["--quality", "10", "h", "o.png"],
+        &["--quality", "high", "h", "o.png"],
         &["host:x", "o.png"],
     ] {
         let out = vnccapture(args, &[]);

@@ -159,6 +159,21 @@ fn tight_jpeg_at_quality_8_is_close_to_the_screen() {
 }
 
 #[test]
+fn vnccapture_quality_takes_a_jpeg_frame() {
+    let s = XServer::xvnc(XvncOptions::default());
+    let truth = s.settle();
+    // vnccapture keeps the first whole frame, which TigerVNC sends as JPEG at this quality.
+    let got = capture(&addr(&s), &["--quality", "8"], &[]);
+    let db = psnr(&got, &truth);
+    println!("vnccapture --quality 8 from Xvnc: PSNR {db:.2} dB against the screen");
+    assert_ne!(got, truth, "no JPEG was sent: the capture is lossless");
+    assert!(db >= 30.0, "PSNR {db:.2} dB is under 30 dB");
+    // Tight without a quality level stays lossless.
+    let lossless = capture(&addr(&s), &["--encodings", "tight"], &[]);
+    assert_same(&lossless, &truth, "vnccapture --encodings tight");
+}
+
+#[test]
 fn reduced_pixel_formats_match_at_their_precision() {
     let s = XServer::xvnc(XvncOptions::default());
     let truth = s.settle();

@@ -36,6 +36,9 @@ Options:
                      tight (lossless), zlib, zlibhex, trle, corre)
                      (default: zrle,hextile,rre,copyrect,raw; the pseudo-encodings are
                      always added)
+  --quality N        lossy Tight: JPEG at quality N (0 smallest to 9 best); adds tight
+                     first to the encodings if it is not listed (--encodings tight alone is
+                     lossless Tight)
   --pixel-format F   rgb888 (default, 24-bit colour) | rgb565 (16-bit) | bgr233 (8-bit):
                      the format asked of the server
   --timeout SECS     limit for connect + authentication + the first full frame (default 30)
@@ -118,6 +121,7 @@ fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Option<Args>, 
     let mut username = None;
     let mut encodings = None;
     let mut rect_counts = false;
+    let mut quality = None;
     let mut pixel_format = PixelFormatRequest::FULL;
     let mut timeout = Duration::from_secs(30);
     let mut verbosity = 0;
@@ -150,6 +154,17 @@ fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Option<Args>, 
                     return Err(usage("--encodings needs at least one encoding"));
                 }
                 encodings = Some(v);
+            }
+            Long("quality") => {
+                let s = p.value().map_err(usage)?.string().map_err(usage)?;
+                let level = s
+                    .parse::<u8>()
+                    .ok()
+                    .and_then(Encoding::quality_level)
+                    .ok_or_else(|| {
+                        usage(format!("--quality needs a level from 0 to 9, not {s:?}"))
+                    })?;
+                quality = Some(level);
             }
             Long("pixel-format") => {
                 pixel_format = match p.value().map_err(usage)?.string().map_err(usage)?.as_str() {
@@ -208,6 +223,13 @@ fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Option<Args>, 
             .filter(|e| !e.is_pseudo())
             .collect()
     });
+    if let Some(level) = quality {
+        // JPEG comes only inside Tight, and only once a quality level is announced.
+        if !all.contains(&Encoding::Tight) {
+            all.insert(0, Encoding::Tight);
+        }
+        all.push(level);
+    }
     all.extend(Encoding::DEFAULT.iter().copied().filter(|e| e.is_pseudo()));
     let any_tls = tls_args.any() || tofu || tls_hostname.is_some();
     let mut tls = tls_args.build().map_err(|e| match e {
