@@ -1,7 +1,7 @@
 //! What the example programs share: the TLS options of their command lines.
 
 use std::ffi::OsString;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// `--ca-file`, `--crl-file`, `--client-cert`, `--client-key` and `--pin-sha256`, collected
 /// while parsing and turned into a [`vnc_core::TlsConfig`] at the end.
@@ -79,35 +79,13 @@ impl TlsArgs {
                 ));
             }
         };
-        let file_error =
-            |e: std::io::Error| TlsArgsError::File(format!("cannot read a TLS file: {e}"));
-        let mut tls = match &self.ca {
-            Some(ca) => {
-                vnc_core::trust_store::tls_config_from_files(Some(ca), self.crl.as_deref(), client)
-                    .map_err(file_error)?
-            }
-            None => {
-                // The same files with no CA file: `tls_config_from_files` would read the
-                // system store at once, so read those and leave the store for later.
-                let read = |p: &Path| {
-                    std::fs::read(p).map_err(|e| {
-                        file_error(std::io::Error::new(
-                            e.kind(),
-                            format!("{}: {e}", p.display()),
-                        ))
-                    })
-                };
-                let mut tls = vnc_core::TlsConfig::default();
-                tls.system_roots_on_demand = true;
-                if let Some(p) = &self.crl {
-                    tls.crls_pem = read(p)?;
-                }
-                if let Some((c, k)) = client {
-                    tls.client_cert_pem = Some((read(c)?, read(k)?));
-                }
-                tls
-            }
-        };
+        // Without a CA file the system store is left to be read when an x509 step needs it.
+        let mut tls = vnc_core::trust_store::tls_config_from_files(
+            self.ca.as_deref(),
+            self.crl.as_deref(),
+            client,
+        )
+        .map_err(|e| TlsArgsError::File(format!("cannot read a TLS file: {e}")))?;
         tls.pinned_sha256 = self.pins.clone();
         Ok(tls)
     }

@@ -34,8 +34,11 @@ pub fn system_tls_config() -> TlsConfig {
     }
 }
 
-/// Reads the files of a typical command line: a CA file (PEM; without one the system store
-/// is trusted), a CRL file and a client certificate and key. Errors name the file.
+/// Reads the files of a typical command line: a CA file (PEM), a CRL file and a client
+/// certificate and key. Errors name the file. Without a CA file the system store is trusted,
+/// read only if an x509 step needs it ([`TlsConfig::system_roots_on_demand`]: the session
+/// asks with [`Event::RootCertificatesRequired`](crate::Event::RootCertificatesRequired),
+/// which the tokio adapter and the widget answer themselves).
 pub fn tls_config_from_files(
     ca: Option<&Path>,
     crl: Option<&Path>,
@@ -51,7 +54,7 @@ pub fn tls_config_from_files(
                 io::Error::new(io::ErrorKind::InvalidData, format!("{}: {e}", p.display()))
             })?;
         }
-        None => tls.root_certificates = system_roots(),
+        None => tls.system_roots_on_demand = true,
     }
     if let Some(p) = crl {
         tls.crls_pem = read(p)?;
