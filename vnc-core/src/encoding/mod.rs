@@ -102,6 +102,12 @@ macro_rules! encodings {
             /// [`Encoding::DEFAULT`] is what is announced unless configured otherwise).
             pub const ALL: &'static [Encoding] = &[$(Encoding::$encoding,)*];
 
+            /// The position in [`Encoding::ALL`]: the variants are declared in table order
+            /// with no explicit discriminants, so the discriminant is that position.
+            pub(crate) fn index(self) -> usize {
+                self as usize
+            }
+
             /// The number on the wire.
             pub fn number(self) -> i32 {
                 match self {
@@ -316,7 +322,8 @@ mod tests {
 
     #[test]
     fn numbers_and_names_round_trip() {
-        for &e in Encoding::ALL {
+        for (i, &e) in Encoding::ALL.iter().enumerate() {
+            assert_eq!(e.index(), i);
             assert_eq!(Encoding::from_number(e.number()), Some(e));
             assert_eq!(e.name().parse::<Encoding>(), Ok(e));
             assert_eq!(e.is_pseudo(), e.number() < 0);

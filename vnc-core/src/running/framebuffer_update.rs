@@ -124,8 +124,8 @@ impl UpdateReader {
         }
         let rect = Rect::new(x, y, w, h);
         let encoding = Encoding::from_number(enc);
-        if let Some(i) = encoding.and_then(|e| Encoding::ALL.iter().position(|&a| a == e)) {
-            cx.rects_read[i] += 1;
+        if let Some(e) = encoding {
+            cx.rects_read[e.index()] += 1;
         }
         let dec = encoding.map(|e| RectDecoder::new(e, rect, r, &mut cx.decode_context()));
         if !dec.as_ref().is_some_and(RectDecoder::is_threaded) {

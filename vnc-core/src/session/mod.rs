@@ -88,7 +88,7 @@ pub(crate) struct Context {
     /// The Zlib and ZlibHex zlib streams.
     pub(crate) zlib: ZlibStreams,
     /// Rectangle headers read, per encoding (indexed as [`Encoding::ALL`]).
-    pub(crate) rects_read: Vec<u64>,
+    pub(crate) rects_read: [u64; Encoding::ALL.len()],
     pub(crate) version: Option<ProtocolVersion>,
     pub(crate) security: Option<SecurityType>,
     pub(crate) name: String,
@@ -204,7 +204,7 @@ impl Session {
                 zrle: ZrleInflate::new(threading),
                 tight: TightStreams::new(),
                 zlib: ZlibStreams::default(),
-                rects_read: vec![0; Encoding::ALL.len()],
+                rects_read: [0; Encoding::ALL.len()],
                 version: None,
                 security: None,
                 name: String::new(),
@@ -504,10 +504,7 @@ impl Session {
     /// How many rectangles (pseudo-rectangles included) of `encoding` the server has sent so
     /// far: which encodings a server actually uses among those announced.
     pub fn rectangles_read(&self, encoding: Encoding) -> u64 {
-        Encoding::ALL
-            .iter()
-            .position(|&e| e == encoding)
-            .map_or(0, |i| self.cx.rects_read[i])
+        self.cx.rects_read[encoding.index()]
     }
 
     /// Ends the session and keeps its framebuffer, without copying it (a screenshot tool's
