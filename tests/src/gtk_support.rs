@@ -100,3 +100,11 @@ pub fn render(widget: &VncDisplay) -> Rgb {
         Some(&graphene::Rect::new(0.0, 0.0, w as f32, h as f32)),
     ))
 }
+
+/// The value of `key` in the `KEY=value` lines that `xdotool ... --shell` prints
+/// (`getmouselocation`, `getwindowgeometry`).
+pub fn xdotool_value(out: &str, key: &str) -> Option<i32> {
+    out.lines()
+        .find_map(|l| l.strip_prefix(key).and_then(|v| v.strip_prefix('=')))
+        .and_then(|v| v.parse().ok())
+}

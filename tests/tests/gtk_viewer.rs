@@ -6,7 +6,7 @@
 use std::process::{Child, Command, Output, Stdio};
 use std::time::Duration;
 
-use vnc_tests::gtk_support::gtk_program;
+use vnc_tests::gtk_support::{gtk_program, xdotool_value};
 use vnc_tests::{
     Rgb, TempDir, XServer, XvncOptions, find_exact, letterboxed, process, require, wait_for,
     workspace_bin,
@@ -33,12 +33,7 @@ fn xdotool(display: &str, args: &[&str]) -> String {
 /// The pointer position on `display`.
 fn pointer(display: &str) -> (i32, i32) {
     let out = xdotool(display, &["getmouselocation", "--shell"]);
-    let get = |k: &str| -> i32 {
-        out.lines()
-            .find_map(|l| l.strip_prefix(k).and_then(|v| v.strip_prefix('=')))
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(-1)
-    };
+    let get = |k| xdotool_value(&out, k).unwrap_or(-1);
     (get("X"), get("Y"))
 }
 
@@ -144,12 +139,7 @@ fn typing_and_clicking_in_vncviewer_reach_the_server() {
     let wid = wid.lines().next().unwrap().to_owned();
     xdotool(&local.display, &["windowfocus", "--sync", &wid]);
     let geo = xdotool(&local.display, &["getwindowgeometry", "--shell", &wid]);
-    let g = |k: &str| -> i32 {
-        geo.lines()
-            .find_map(|l| l.strip_prefix(k).and_then(|v| v.strip_prefix('=')))
-            .and_then(|v| v.parse().ok())
-            .unwrap()
-    };
+    let g = |k| xdotool_value(&geo, k).unwrap();
     let (wx, wy) = (g("X"), g("Y"));
 
     // The first pointer event the viewer gets: the remote pointer follows it from the corner

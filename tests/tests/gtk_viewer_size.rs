@@ -6,7 +6,7 @@
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use vnc_tests::gtk_support::gtk_program;
+use vnc_tests::gtk_support::{gtk_program, xdotool_value};
 use vnc_tests::{
     Rgb, TempDir, XServer, XvncOptions, find_exact, letterboxed, process, scene_ppm, wait_for,
     workspace_bin,
@@ -77,23 +77,21 @@ impl Drop for LastScreen {
     }
 }
 
-/// The viewer's top-level window on `local`: x, y, width, height.
-fn window_geometry(local: &XServer) -> (i32, i32, i32, i32) {
-    let out = local.run(
-        "xdotool",
-        &["search", "--sync", "--onlyvisible", "--name", "vncviewer"],
-    );
-    let text = String::from_utf8_lossy(&out.stdout);
-    let wid = text.lines().next().expect("a vncviewer window");
-    let out = local.run("xdotool", &["getwindowgeometry", "--shell", wid]);
-    let geo = String::from_utf8_lossy(&out.stdout);
-    let get = |k: &str| -> i32 {
-        geo.lines()
-            .find_map(|l| l.strip_prefix(k).and_then(|v| v.strip_prefix('=')))
-            .and_then(|v| v.parse().ok())
-            .unwrap()
+/// The viewer's top-level window on `local`: x, y, width, height; `None` while it is not
+/// shown. (No `xdotool search --sync`: it would wait past any limit for a viewer that died.)
+fn window_geometry(local: &XServer) -> Option<(i32, i32, i32, i32)> {
+    let xdotool = |args: &[&str]| {
+        let mut cmd = Command::new("xdotool");
+        cmd.args(args).env("DISPLAY", &local.display);
+        let out = process::output(cmd).expect("run xdotool");
+        out.status
+            .success()
+            .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
     };
-    (get("X"), get("Y"), get("WIDTH"), get("HEIGHT"))
+    let found = xdotool(&["search", "--onlyvisible", "--name", "vncviewer"])?;
+    let geo = xdotool(&["getwindowgeometry", "--shell", found.lines().next()?])?;
+    let get = |k| xdotool_value(&geo, k);
+    Some((get("X")?, get("Y")?, get("WIDTH")?, get("HEIGHT")?))
 }
 
 /// Marks in the desktop's corners, clockwise from the top left: colours found nowhere else
@@ -201,7 +199,9 @@ fn desktop_is_scaled_into_a_screen_too_small_for_it() {
         Duration::from_secs(30),
         || {
             let shot = last.take(&local);
-            let (x, y, w, h) = window_geometry(&local);
+            let Some((x, y, w, h)) = window_geometry(&local) else {
+                return false;
+            };
             // On the screen, and as large as it can be: as high as the screen, here, since
             // the header bar makes the room wider than 4:3.
             let on_screen = x >= 0 && y >= 0 && x + w <= 800 && y + h <= 600;
