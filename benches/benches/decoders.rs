@@ -226,7 +226,7 @@ fn synthetic() {
 /// Replays `../shared/perf` recordings: `RFBREC1\n`, the ServerInit, then the stream.
 fn recorded(dir: &str) {
     println!("recorded streams from {dir}:");
-    for enc in ["raw", "hextile", "zrle", "tight"] {
+    for enc in ["raw", "hextile", "zrle", "tight", "tight-q6"] {
         let path = format!("{dir}/{enc}.rfb");
         let Ok(data) = std::fs::read(&path) else {
             continue;
@@ -245,18 +245,19 @@ fn recorded(dir: &str) {
         h.extend_from_slice(init);
         report(&format!("recorded {enc}"), &h, stream);
     }
-    inflate_only(dir);
+    inflate_only(dir, "zrle");
+    inflate_only(dir, "tight");
 }
 
-/// The floor for ZRLE: inflating the recording's zlib payloads (the lab's `zrle.zlib`: u8
-/// stream, u8 reset mask, u32 length, data) with the same zlib as the decoder and a window of
-/// the decoder's size, and nothing else.
-fn inflate_only(dir: &str) {
-    let name = "recorded zrle inflate only";
+/// The floor for ZRLE and Tight: inflating the recording's zlib payloads (the lab's
+/// `ENC.zlib`: u8 stream, u8 reset mask, u32 length, data) with the same zlib as the decoder
+/// and a window of the decoder's size, and nothing else.
+fn inflate_only(dir: &str, enc: &str) {
+    let name = format!("recorded {enc} inflate only");
     if std::env::var("BENCH_FILTER").is_ok_and(|f| !name.contains(&f)) {
         return;
     }
-    let Ok(data) = std::fs::read(format!("{dir}/zrle.zlib")) else {
+    let Ok(data) = std::fs::read(format!("{dir}/{enc}.zlib")) else {
         return;
     };
     let mut times = Vec::new();

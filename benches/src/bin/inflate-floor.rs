@@ -1,7 +1,7 @@
-//! inflate-floor: the zlib floor for ZRLE as a program, to time beside vncbench the way the
+//! inflate-floor: the zlib floor for ZRLE and Tight as a program, to time beside vncbench the way the
 //! lab times its own `floor inflate` (process start and reading the file included).
 //!
-//! Usage: `inflate-floor /tmp/perf/rec/zrle.zlib`, for example under
+//! Usage: `inflate-floor /tmp/perf/rec/zrle.zlib` (or `tight.zlib`), for example under
 //! `hyperfine -N --runs 5 'target/release/inflate-floor /tmp/perf/rec/zrle.zlib'`.
 
 use std::process::ExitCode;
