@@ -245,6 +245,8 @@ pub struct Config {
     /// [`Encoding::Tight`] must be among the encodings, and when it is not nothing lossy
     /// happens (the server has no encoding to send JPEG in; the session logs a warning).
     /// Changed on a running session with [`Session::set_jpeg`](crate::Session::set_jpeg).
+    /// A quality level put in `encodings` by hand is still sent as it is; do not use both
+    /// (servers differ in which one wins: TigerVNC's takes the earlier in the list).
     ///
     /// ```
     /// use vnc_core::{Config, Encoding, Jpeg};
