@@ -222,3 +222,20 @@ pub fn letterboxed(shot: &Rgb, truth: &Rgb, (x, y): (u32, u32)) -> bool {
         || (x + w < shot.width && black_line(shot, (x + w, y), h, true))
         || (y + h < shot.height && black_line(shot, (x, y + h), w, false))
 }
+
+/// Peak signal-to-noise ratio of `got` against `want`, in dB, over all channels.
+pub fn psnr(got: &Rgb, want: &Rgb) -> f64 {
+    assert_eq!((got.width, got.height), (want.width, want.height));
+    let se: f64 = got
+        .data
+        .iter()
+        .zip(&want.data)
+        .map(|(&a, &b)| (f64::from(a) - f64::from(b)).powi(2))
+        .sum();
+    let mse = se / got.data.len() as f64;
+    if mse == 0.0 {
+        f64::INFINITY
+    } else {
+        10.0 * (255.0f64 * 255.0 / mse).log10()
+    }
+}

@@ -24,6 +24,9 @@ fn help_documents_options_and_exit_codes() {
         "--username",
         "--encodings",
         "--pixel-format",
+        "--quality",
+        "--fine-quality",
+        "--subsampling",
         "--timeout",
         "Exit codes",
         "VNC_PASSWORD",
@@ -43,6 +46,10 @@ fn usage_errors_exit_2() {
         &["--pixel-format", "rgb999", "h", "o.png"],
         &["--quality", "10", "h", "o.png"],
         &["--quality", "high", "h", "o.png"],
+        &["--quality", "8", "--fine-quality", "101", "h", "o.png"],
+        &["--quality", "8", "--subsampling", "3x", "h", "o.png"],
+        &["--fine-quality", "50", "h", "o.png"],
+        &["--subsampling", "gray", "h", "o.png"],
         &["host:x", "o.png"],
     ] {
         let out = vnccapture(args, &[]);

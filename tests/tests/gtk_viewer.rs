@@ -213,12 +213,11 @@ fn typing_and_clicking_in_vncviewer_reach_the_server() {
     drop(viewer);
 }
 
-/// The benchmark mode (benches/lab-viewer.sh): a server that sends one frame and closes ends
-/// the viewer with status 0, and the CRC it prints is the frame's.
-#[test]
-fn exit_on_disconnect_prints_the_frame_crc() {
+/// Runs vncviewer with `args` against a server that sends one frame of `frame()` and
+/// closes; returns its output and all the client sent.
+fn against_one_frame(args: &[&str]) -> (std::process::Output, Vec<u8>) {
     use std::io::{Read, Write};
-    use vnc_tests::attacks::{frame, frame_picture, hello};
+    use vnc_tests::attacks::{frame, hello};
 
     let local = XServer::xvfb("640x480");
     let script = hello(64, 64).update(&[frame()]);
@@ -229,20 +228,31 @@ fn exit_on_disconnect_prints_the_frame_crc() {
         s.write_all(script.bytes()).unwrap();
         s.shutdown(std::net::Shutdown::Write).unwrap();
         // Whatever the client sends, until it closes.
-        let _ = s.read_to_end(&mut Vec::new());
+        let mut sent = Vec::new();
+        let _ = s.read_to_end(&mut sent);
+        sent
     });
     let mut cmd = Command::new(workspace_bin("vncviewer"));
-    cmd.args(["--exit-on-disconnect", "--print-crc"])
+    cmd.args(["--exit-on-disconnect"])
+        .args(args)
         .arg(format!("127.0.0.1::{port}"));
     gtk_program(&mut cmd, &local.display);
     let out = process::output(cmd).unwrap();
-    server.join().unwrap();
+    let sent = server.join().unwrap();
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let bgra: Vec<u8> = frame_picture()
+    (out, sent)
+}
+
+/// The benchmark mode (benches/lab-viewer.sh): a server that sends one frame and closes ends
+/// the viewer with status 0, and the CRC it prints is the frame's.
+#[test]
+fn exit_on_disconnect_prints_the_frame_crc() {
+    let (out, _) = against_one_frame(&["--print-crc"]);
+    let bgra: Vec<u8> = vnc_tests::attacks::frame_picture()
         .data
         .chunks_exact(3)
         .flat_map(|p| [p[2], p[1], p[0], 255])
@@ -250,5 +260,38 @@ fn exit_on_disconnect_prints_the_frame_crc() {
     assert_eq!(
         String::from_utf8_lossy(&out.stdout).trim(),
         format!("updates=1 crc={:08x}", vnc_examples::frame_crc(&bgra))
+    );
+}
+
+/// The encodings of the first SetEncodings in what a 3.8 client with security None sent
+/// (its version, security type and ClientInit come first: 14 bytes).
+fn first_set_encodings(sent: &[u8]) -> Vec<i32> {
+    let mut at = 14;
+    loop {
+        match sent.get(at) {
+            // SetPixelFormat: 20 bytes.
+            Some(0) => at += 20,
+            Some(2) => break,
+            other => panic!("no SetEncodings among the client's messages: {other:?} at {at}"),
+        }
+    }
+    let n = usize::from(u16::from_be_bytes([sent[at + 2], sent[at + 3]]));
+    sent[at + 4..at + 4 + 4 * n]
+        .chunks_exact(4)
+        .map(|b| i32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+        .collect()
+}
+
+#[test]
+fn quality_option_announces_tight_and_its_jpeg_quality() {
+    let (_, sent) = against_one_frame(&["--quality", "3"]);
+    let lossy = first_set_encodings(&sent);
+    assert_eq!(lossy.first(), Some(&7), "Tight first: {lossy:?}");
+    assert!(lossy.contains(&-29), "QualityLevel3 announced: {lossy:?}");
+    let (_, sent) = against_one_frame(&[]);
+    let lossless = first_set_encodings(&sent);
+    assert!(
+        !lossless.contains(&7) && !lossless.iter().any(|e| (-32..=-23).contains(e)),
+        "by default neither Tight nor a quality level: {lossless:?}"
     );
 }

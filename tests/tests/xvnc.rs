@@ -7,7 +7,8 @@ use std::time::Duration;
 use vnc_core::tokio::{ConnectOptions, Connection};
 use vnc_core::{Address, Config, Encoding, Event};
 use vnc_tests::{
-    Rgb, TempDir, XServer, XvncOptions, assert_same, assert_same_at_precision, capture, vnccapture,
+    Rgb, TempDir, XServer, XvncOptions, assert_same, assert_same_at_precision, capture, psnr,
+    vnccapture,
 };
 
 fn addr(s: &XServer) -> String {
@@ -101,23 +102,6 @@ fn tight_lossless_at_every_compression_level_is_pixel_exact() {
                 );
             }
         });
-    }
-}
-
-/// Peak signal-to-noise ratio of `got` against `want`, in dB, over all channels.
-fn psnr(got: &Rgb, want: &Rgb) -> f64 {
-    assert_eq!((got.width, got.height), (want.width, want.height));
-    let se: f64 = got
-        .data
-        .iter()
-        .zip(&want.data)
-        .map(|(&a, &b)| (f64::from(a) - f64::from(b)).powi(2))
-        .sum();
-    let mse = se / got.data.len() as f64;
-    if mse == 0.0 {
-        f64::INFINITY
-    } else {
-        10.0 * (255.0f64 * 255.0 / mse).log10()
     }
 }
 

@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 use crate::encoding::Encoding;
+use crate::jpeg::Jpeg;
 use crate::pixel_format::PixelFormat;
 use crate::security::SecurityType;
 
@@ -238,6 +239,23 @@ pub struct Config {
     pub shared: bool,
     /// Encodings to announce with SetEncodings, in order of preference.
     pub encodings: Vec<Encoding>,
+    /// Lossy compression: `None` (the default) keeps every pixel exact; `Some` lets the
+    /// server send Tight rectangles as JPEG images with these settings, announced as
+    /// pseudo-encodings after [`encodings`](Self::encodings). JPEG exists only inside Tight:
+    /// [`Encoding::Tight`] must be among the encodings, and when it is not nothing lossy
+    /// happens (the server has no encoding to send JPEG in; the session logs a warning).
+    /// Changed on a running session with [`Session::set_jpeg`](crate::Session::set_jpeg).
+    /// A quality level put in `encodings` by hand is still sent as it is; do not use both
+    /// (servers differ in which one wins: TigerVNC's takes the earlier in the list).
+    ///
+    /// ```
+    /// use vnc_core::{Config, Encoding, Jpeg};
+    /// let mut config = Config::default();
+    /// config.encodings.insert(0, Encoding::Tight);
+    /// config.jpeg = Some(Jpeg::new(8)?);
+    /// # Ok::<(), vnc_core::JpegSettingOutOfRange>(())
+    /// ```
+    pub jpeg: Option<Jpeg>,
     /// The pixel format to ask for after ServerInit.
     pub pixel_format: PixelFormatRequest,
     /// Keep an incremental FramebufferUpdateRequest outstanding: ask for the next update as
@@ -259,6 +277,7 @@ impl Default for Config {
             tls: TlsConfig::default(),
             shared: true,
             encodings: Encoding::DEFAULT.to_vec(),
+            jpeg: None,
             pixel_format: PixelFormatRequest::default(),
             continuous_updates: true,
             handshake_timeout: Some(Duration::from_secs(30)),

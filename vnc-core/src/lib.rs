@@ -26,7 +26,9 @@
 //!   and maxima) and 8-bit colour maps, converted into a BGRA [`Framebuffer`], with pixel
 //!   format changes between updates;
 //! - the Raw, CopyRect, RRE, Hextile and ZRLE encodings ([`Encoding::DEFAULT`]); Tight
-//!   (lossless filters and JPEG) with its quality and compression-level pseudo-encodings, and
+//!   (lossless filters and JPEG) with its quality and compression-level pseudo-encodings
+//!   (lossy JPEG only when asked for with [`Config::jpeg`], with TurboVNC's fine quality and
+//!   chroma subsampling, switchable on a running session), and
 //!   CoRRE, Zlib, ZlibHex and TRLE, decoded when the application announces them; the
 //!   DesktopSize, LastRect, Cursor, DesktopName and ExtendedDesktopSize pseudo-encodings (with
 //!   SetDesktopSize to resize the remote desktop);
@@ -69,6 +71,7 @@ mod error;
 mod event;
 mod framebuffer;
 mod handshake;
+mod jpeg;
 pub mod known_certs;
 mod messages;
 mod pixel_format;
@@ -92,6 +95,7 @@ pub use error::{CertificateInfo, CertificateProblem, Error, ErrorKind, ProtocolE
 pub use event::{Cursor, Event};
 pub use framebuffer::{Framebuffer, Rect};
 pub use handshake::version::ProtocolVersion;
+pub use jpeg::{Jpeg, JpegSettingOutOfRange, Subsampling};
 pub use pixel_format::PixelFormat;
 pub use security::{Credential, CredentialsNeeded, Protection, SecurityType, security_type_name};
 pub use session::Session;

@@ -628,6 +628,8 @@ pub enum Command {
     },
     /// New encodings.
     SetEncodings(Vec<Encoding>),
+    /// Lossy compression on or off ([`Session::set_jpeg`]).
+    SetJpeg(Option<crate::Jpeg>),
     /// A new pixel format.
     SetPixelFormat(PixelFormatRequest),
     /// A credential.
@@ -655,6 +657,7 @@ impl Command {
                 incremental,
             } => s.request_update(incremental),
             Command::SetEncodings(e) => s.set_encodings(&e),
+            Command::SetJpeg(j) => s.set_jpeg(j),
             Command::SetPixelFormat(p) => s.set_pixel_format(p),
             Command::SetCredential(k, v) => s.set_credential(k, &v),
             Command::SetUpdatesPaused(p) => s.set_updates_paused(p),

@@ -12,8 +12,8 @@ use std::time::Duration;
 
 use vnc_core::tokio::{ConnectOptions, Connection, Error as ConnError};
 use vnc_core::{
-    Address, Config, Credential, Encoding, Error as VncError, Event, Framebuffer,
-    PixelFormatRequest,
+    Address, Config, Credential, Encoding, Error as VncError, Event, Framebuffer, Jpeg,
+    PixelFormatRequest, Subsampling,
 };
 
 const HELP: &str = "\
@@ -39,6 +39,10 @@ Options:
   --quality N        lossy Tight: JPEG at quality N (0 smallest to 9 best); adds tight
                      first to the encodings if it is not listed (--encodings tight alone is
                      lossless Tight)
+  --fine-quality Q   with --quality: the JPEG quality itself, 0 to 100 (TurboVNC's fine
+                     quality; TigerVNC and TurboVNC servers honour it, others use N)
+  --subsampling S    with --quality: chroma subsampling 1x (none, 4:4:4), 2x (4:2:2),
+                     4x (4:2:0), 8x, 16x or gray (TigerVNC and TurboVNC servers)
   --pixel-format F   rgb888 (default, 24-bit colour) | rgb565 (16-bit) | bgr233 (8-bit):
                      the format asked of the server
   --timeout SECS     limit for connect + authentication + the first full frame (default 30)
@@ -96,6 +100,7 @@ struct Args {
     password_file: Option<PathBuf>,
     username: Option<String>,
     encodings: Vec<Encoding>,
+    jpeg: Option<Jpeg>,
     rect_counts: bool,
     pixel_format: PixelFormatRequest,
     timeout: Duration,
@@ -122,6 +127,8 @@ fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Option<Args>, 
     let mut encodings = None;
     let mut rect_counts = false;
     let mut quality = None;
+    let mut fine_quality = None;
+    let mut subsampling = None;
     let mut pixel_format = PixelFormatRequest::FULL;
     let mut timeout = Duration::from_secs(30);
     let mut verbosity = 0;
@@ -160,11 +167,24 @@ fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Option<Args>, 
                 let level = s
                     .parse::<u8>()
                     .ok()
-                    .and_then(Encoding::quality_level)
+                    .and_then(|n| Jpeg::new(n).ok())
                     .ok_or_else(|| {
                         usage(format!("--quality needs a level from 0 to 9, not {s:?}"))
                     })?;
                 quality = Some(level);
+            }
+            Long("fine-quality") => {
+                let s = p.value().map_err(usage)?.string().map_err(usage)?;
+                let q = s.parse::<u8>().ok().filter(|q| *q <= 100).ok_or_else(|| {
+                    usage(format!(
+                        "--fine-quality needs a quality from 0 to 100, not {s:?}"
+                    ))
+                })?;
+                fine_quality = Some(q);
+            }
+            Long("subsampling") => {
+                let s = p.value().map_err(usage)?.string().map_err(usage)?;
+                subsampling = Some(s.parse::<Subsampling>().map_err(usage)?);
             }
             Long("pixel-format") => {
                 pixel_format = match p.value().map_err(usage)?.string().map_err(usage)?.as_str() {
@@ -223,13 +243,27 @@ fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Option<Args>, 
             .filter(|e| !e.is_pseudo())
             .collect()
     });
-    if let Some(level) = quality {
-        // JPEG comes only inside Tight, and only once a quality level is announced.
-        if !all.contains(&Encoding::Tight) {
-            all.insert(0, Encoding::Tight);
+    let jpeg = match quality {
+        Some(mut jpeg) => {
+            // JPEG comes only inside Tight.
+            if !all.contains(&Encoding::Tight) {
+                all.insert(0, Encoding::Tight);
+            }
+            if let Some(q) = fine_quality {
+                jpeg = jpeg.with_fine_quality(q).map_err(usage)?;
+            }
+            if let Some(s) = subsampling {
+                jpeg = jpeg.with_subsampling(s);
+            }
+            Some(jpeg)
         }
-        all.push(level);
-    }
+        None if fine_quality.is_some() || subsampling.is_some() => {
+            return Err(usage(
+                "--fine-quality and --subsampling refine lossy Tight: give --quality too",
+            ));
+        }
+        None => None,
+    };
     all.extend(Encoding::DEFAULT.iter().copied().filter(|e| e.is_pseudo()));
     let any_tls = tls_args.any() || tofu || tls_hostname.is_some();
     let mut tls = tls_args.build().map_err(|e| match e {
@@ -250,6 +284,7 @@ fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Option<Args>, 
         password_file,
         username: username.or_else(|| std::env::var("VNC_USERNAME").ok()),
         encodings: all,
+        jpeg,
         rect_counts,
         pixel_format,
         timeout,
@@ -328,6 +363,7 @@ async fn capture(args: &Args, step: &mut &'static str) -> Result<Framebuffer, Fa
     config.tls = args.tls.clone();
     config.server_name = args.tls_hostname.clone();
     config.encodings = args.encodings.clone();
+    config.jpeg = args.jpeg;
     config.pixel_format = args.pixel_format;
     config.continuous_updates = false;
     config.handshake_timeout = None;

@@ -27,6 +27,8 @@ Options:
                      desktop's size, one remote pixel per screen pixel, and the desktop is
                      scaled down only when the screen is too small for it)
   --read-only        send no keyboard or pointer input
+  --quality N        lossy compression (JPEG in Tight) at quality N, 0 smallest to 9 best;
+                     without it every pixel is exact (the View menu switches it, at N or 8)
   --fullscreen       start full screen
   --exit-on-disconnect
                      quit when the connection ends (status 0 when the server closed it, 1 on
@@ -48,6 +50,7 @@ struct Args {
     zoom: u32,
     scaling: bool,
     read_only: bool,
+    quality: Option<u32>,
     fullscreen: bool,
     exit_on_disconnect: bool,
     print_crc: bool,
@@ -84,6 +87,11 @@ fn parse_args() -> Result<Option<Args>, String> {
             }
             Long("scaling") => a.scaling = true,
             Long("read-only") => a.read_only = true,
+            Long("quality") => {
+                let v = p.value().map_err(err)?.string().map_err(err)?;
+                let q = v.parse().ok().filter(|q| *q <= 9);
+                a.quality = Some(q.ok_or(format!("--quality takes 0 to 9, not {v:?}"))?);
+            }
             Long("fullscreen") => a.fullscreen = true,
             Long("exit-on-disconnect") => a.exit_on_disconnect = true,
             Long("print-crc") => a.print_crc = true,
@@ -161,6 +169,10 @@ fn build(app: &gtk::Application, args: &Args, status: Rc<RefCell<u8>>) {
     display.set_zoom_level(args.zoom);
     display.set_scaling(args.scaling);
     display.set_read_only(args.read_only);
+    if let Some(q) = args.quality {
+        display.set_jpeg_quality(q);
+        display.set_lossy_encoding(true);
+    }
     display.set_tls_config(args.tls.clone());
     if let Some(u) = &args.username {
         display.set_username(u);
@@ -258,6 +270,7 @@ fn build(app: &gtk::Application, args: &Args, status: Rc<RefCell<u8>>) {
         ("scaling", "Scaled"),
         ("smoothing", "Smooth"),
         ("keep-aspect-ratio", "Keep aspect ratio"),
+        ("lossy-encoding", "Lossy compression (JPEG)"),
     ] {
         let action = gio::PropertyAction::new(prop, &display, prop);
         window.add_action(&action);

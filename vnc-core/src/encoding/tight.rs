@@ -467,6 +467,11 @@ fn draw_jpeg(
         .set_max_height(fb.height().into());
     let mut d = JpegDecoder::new_with_options(ZCursor::new(data), options);
     d.decode_headers().map_err(bad)?;
+    // A grey image (TurboVNC's "gray" subsampling) has one component, which the decoder
+    // widens to RGBA but not to BGRA; with R = G = B the bytes are the same.
+    if d.input_colorspace() == Some(ColorSpace::Luma) {
+        d.set_options(options.jpeg_set_out_colorspace(ColorSpace::RGBA));
+    }
     let (jw, jh) = d.dimensions().unwrap_or((0, 0));
     if (jw, jh) != (w, h) {
         return Err(ProtocolError::TightJpegSize {

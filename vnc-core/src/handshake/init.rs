@@ -44,7 +44,7 @@ fn on_server_init(cx: &mut Context, si: ServerInit) -> Result<Running, Error> {
         pf
     };
     cx.use_pixel_format(pf);
-    client::set_encodings(&mut cx.io.out, &cx.config.encodings);
+    cx.send_encodings();
     cx.deadline.clear();
     cx.events.push_back(Event::Initialized {
         width: si.width,

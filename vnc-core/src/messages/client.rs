@@ -10,12 +10,19 @@ pub(crate) fn set_pixel_format(out: &mut Vec<u8>, pf: &PixelFormat) {
     out.extend_from_slice(&pf.to_bytes());
 }
 
-pub(crate) fn set_encodings(out: &mut Vec<u8>, encodings: &[Encoding]) {
-    let n = encodings.len().min(usize::from(u16::MAX));
+/// SetEncodings: `encodings`, then the `extra` numbers (pseudo-encodings that are settings
+/// rather than [`Encoding`]s, such as the JPEG ones); at most 65535 in all.
+pub(crate) fn set_encodings(out: &mut Vec<u8>, encodings: &[Encoding], extra: &[i32]) {
+    let numbers: Vec<i32> = encodings
+        .iter()
+        .map(|e| e.number())
+        .chain(extra.iter().copied())
+        .take(usize::from(u16::MAX))
+        .collect();
     out.extend_from_slice(&[2, 0]);
-    out.extend_from_slice(&(n as u16).to_be_bytes());
-    for e in &encodings[..n] {
-        out.extend_from_slice(&e.number().to_be_bytes());
+    out.extend_from_slice(&(numbers.len() as u16).to_be_bytes());
+    for n in numbers {
+        out.extend_from_slice(&n.to_be_bytes());
     }
 }
 
@@ -89,7 +96,7 @@ mod tests {
         pointer_event(&mut o, 0b1000_0001, 300, 2);
         assert_eq!(o, [5, 0x81, 1, 44, 0, 2]);
         o.clear();
-        set_encodings(&mut o, &[Encoding::Zrle, Encoding::Cursor]);
+        set_encodings(&mut o, &[Encoding::Zrle, Encoding::Cursor], &[]);
         assert_eq!(o, [2, 0, 0, 2, 0, 0, 0, 16, 0xff, 0xff, 0xff, 0x11]);
         o.clear();
         set_pixel_format(&mut o, &PixelFormat::RGB565);

@@ -23,6 +23,7 @@ use crate::handshake::Handshake;
 use crate::handshake::auth::{self, Auth, Credentials};
 use crate::handshake::tls_step::TlsStep;
 use crate::handshake::version::ProtocolVersion;
+use crate::jpeg::Jpeg;
 use crate::messages::client;
 use crate::pixel_format::{Converter, PixelFormat};
 use crate::running::Running;
@@ -129,6 +130,23 @@ impl Context {
     pub(crate) fn use_pixel_format(&mut self, pf: PixelFormat) {
         self.pixel_format = pf;
         self.conv = Converter::new(&pf);
+    }
+
+    /// Sends SetEncodings: the configured encodings, then the JPEG pseudo-encodings if lossy
+    /// compression is on.
+    pub(crate) fn send_encodings(&mut self) {
+        let jpeg: Vec<i32> = self
+            .config
+            .jpeg
+            .iter()
+            .flat_map(|j| j.pseudo_encodings())
+            .collect();
+        if !jpeg.is_empty() && !self.config.encodings.contains(&Encoding::Tight) {
+            tracing::warn!(
+                "JPEG is asked for but Tight is not announced: the server has no encoding to send JPEG in, so every pixel stays exact"
+            );
+        }
+        client::set_encodings(&mut self.io.out, &self.config.encodings, &jpeg);
     }
 
     pub(crate) fn full_rect(&self) -> Rect {
@@ -434,12 +452,41 @@ impl Session {
         self.pump_or_close();
     }
 
-    /// Changes the announced encodings; sent at once when initialised.
+    /// Changes the announced encodings; sent at once when initialised (followed by the JPEG
+    /// pseudo-encodings of [`Config::jpeg`], which stays as it is).
     pub fn set_encodings(&mut self, encodings: &[Encoding]) {
         self.cx.config.encodings = encodings.to_vec();
         if self.is_initialized() {
-            client::set_encodings(&mut self.cx.io.out, encodings);
+            self.cx.send_encodings();
         }
+        self.pump_or_close();
+    }
+
+    /// Turns lossy compression on (`Some`) or off, or changes its settings: see
+    /// [`Config::jpeg`]. When initialised and the setting changes, SetEncodings goes out at
+    /// once with the new pseudo-encodings, followed by a request for a full (non-incremental)
+    /// update, so that the whole picture shows the new setting at once: back to lossless,
+    /// every pixel is exact again after that update. Nothing lossy happens unless
+    /// [`Encoding::Tight`] is announced too.
+    ///
+    /// ```
+    /// use vnc_core::{Config, Encoding, Jpeg, Session};
+    /// let mut config = Config::default();
+    /// config.encodings.insert(0, Encoding::Tight);
+    /// let mut session = Session::new(config, std::time::Instant::now());
+    /// session.set_jpeg(Some(Jpeg::new(8).unwrap()));
+    /// assert_eq!(session.config().jpeg.map(|j| j.quality()), Some(8));
+    /// ```
+    pub fn set_jpeg(&mut self, jpeg: Option<Jpeg>) {
+        if std::mem::replace(&mut self.cx.config.jpeg, jpeg) == jpeg {
+            return;
+        }
+        let State::Running(running) = &mut self.state else {
+            return;
+        };
+        self.cx.send_encodings();
+        let all = self.cx.full_rect();
+        running.flow.send_request(&mut self.cx, false, all);
         self.pump_or_close();
     }
 

@@ -169,19 +169,34 @@ fn tight_compact_lengths_of_one_two_and_three_bytes() {
     assert_screen(&run, &want);
 }
 
-const JPEG: &[u8] = include_bytes!("fixtures/tight-24x16.jpg");
-/// The same image decoded by ImageMagick (libjpeg), as a binary PPM.
-const JPEG_PPM: &[u8] = include_bytes!("fixtures/tight-24x16.ppm");
+/// Two JPEG images of 24x16 pixels, each with the same image decoded by ImageMagick
+/// (libjpeg) as a binary PPM: a colour one, and a grey one with a single component (what
+/// TurboVNC's and TigerVNC's servers send with "gray" subsampling).
+const JPEGS: [(&[u8], &[u8]); 2] = [
+    (
+        include_bytes!("fixtures/tight-24x16.jpg"),
+        include_bytes!("fixtures/tight-24x16.ppm"),
+    ),
+    (
+        include_bytes!("fixtures/tight-24x16-gray.jpg"),
+        include_bytes!("fixtures/tight-24x16-gray.ppm"),
+    ),
+];
 
-fn ppm_pixels() -> Vec<[u8; 3]> {
+fn ppm_pixels(ppm: &[u8]) -> Vec<[u8; 3]> {
     // "P6\n24 16\n255\n" then the pixels.
-    let body = &JPEG_PPM[JPEG_PPM.len() - 24 * 16 * 3..];
+    let body = &ppm[ppm.len() - 24 * 16 * 3..];
     body.chunks_exact(3).map(|p| [p[0], p[1], p[2]]).collect()
 }
 
 #[test]
 fn tight_jpeg_into_narrow_and_full_width_rectangles() {
-    let want = ppm_pixels();
+    for (jpeg, ppm) in JPEGS {
+        draws_like_libjpeg(jpeg, &ppm_pixels(ppm));
+    }
+}
+
+fn draws_like_libjpeg(jpeg: &[u8], want: &[[u8; 3]]) {
     // (framebuffer size, rectangle): through the row buffer, and straight into the
     // framebuffer when the rectangle spans its width.
     for ((fw, fh), at) in [
@@ -191,7 +206,7 @@ fn tight_jpeg_into_narrow_and_full_width_rectangles() {
         for pf in [PixelFormat::RGB888, PixelFormat::RGB565] {
             let script = connected(fw, fh).update(&[
                 TightEncoder::fill(&pf, Rect::new(0, 0, fw, fh), [0, 0, 0]),
-                TightEncoder::jpeg(at, JPEG),
+                TightEncoder::jpeg(at, jpeg),
             ]);
             let run = play_all(&config_for(&pf), &script);
             assert!(run.error.is_none(), "{:?}", run.error);

@@ -57,6 +57,14 @@ pub struct VncDisplay {
     /// Request the remote desktop's size (at the zoom level) as the widget's minimum size.
     #[property(get, set = Self::set_force_size, default = true)]
     pub(super) force_size: Cell<bool>,
+    /// Let the server send JPEG (Tight at `jpeg-quality`): far less data for photos and
+    /// video, at the price of inexact pixels. Changed while connected, it applies at once
+    /// with a full update (exact again when turned off).
+    #[property(get, set = Self::set_lossy_encoding)]
+    pub(super) lossy_encoding: Cell<bool>,
+    /// JPEG quality with `lossy-encoding`, 0 (smallest) to 9 (best).
+    #[property(get, set = Self::set_jpeg_quality, minimum = 0, maximum = 9, default = 8)]
+    pub(super) jpeg_quality: Cell<u32>,
     /// The minimum size for which the window's resize was queued again (see
     /// `check_below_minimum`): once per minimum, so that a window that cannot grow (a smaller
     /// screen) does not make the widget ask for ever.
@@ -134,6 +142,9 @@ impl Default for VncDisplay {
             update_damage: Cell::new(Rect::default()),
             allow_resize: Cell::new(false),
             force_size: Cell::new(true),
+            lossy_encoding: Cell::new(false),
+            // TigerVNC's viewer's default: photos look right, text edges barely show.
+            jpeg_quality: Cell::new(8),
             resize_retried_for: Cell::new(None),
             grab_keys: RefCell::new("Control_L+Alt_L".to_owned()),
             grab_syms: RefCell::new(vec![0xFFE3, 0xFFE9]),
@@ -248,6 +259,16 @@ impl VncDisplay {
             .as_ref()
             .map(|s| s.desktop_name().to_owned())
             .unwrap_or_default()
+    }
+
+    fn set_lossy_encoding(&self, on: bool) {
+        self.lossy_encoding.set(on);
+        self.apply_lossy();
+    }
+
+    fn set_jpeg_quality(&self, quality: u32) {
+        self.jpeg_quality.set(quality);
+        self.apply_lossy();
     }
 
     pub(super) fn security_type(&self) -> Option<SecurityType> {

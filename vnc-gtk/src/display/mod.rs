@@ -25,8 +25,10 @@ glib::wrapper! {
     ///
     /// Properties (gtk-vnc's names): `local-pointer`, `read-only`, `scaling`,
     /// `keep-aspect-ratio`, `smoothing`, `zoom-level` (10–400), `shared-flag`, `depth`,
-    /// `grab-keyboard`, `grab-pointer`, `grab-keys`, `allow-resize`, `force-size`, and the
-    /// read-only `width`, `height` and `name`.
+    /// `grab-keyboard`, `grab-pointer`, `grab-keys`, `allow-resize`, `force-size`,
+    /// `lossy-encoding` (JPEG through Tight; off by default, so every pixel is exact) with
+    /// `jpeg-quality` (0–9, default 8 as TigerVNC's viewer), and the read-only `width`,
+    /// `height` and `name`.
     /// Signals: `vnc-connected`, `vnc-initialized`, `vnc-disconnected`, `vnc-error`,
     /// `vnc-auth-credential`, `vnc-auth-failure`, `vnc-auth-unsupported`,
     /// `vnc-certificate-verification`, `vnc-desktop-resize`, `vnc-desktop-rename`,
