@@ -32,10 +32,10 @@ Options:
   --password-file F  read the password from the first line of F
                      (else $VNC_PASSWORD, else a prompt without echo if stdin is a terminal)
   --username NAME    user name for security types that need one (else $VNC_USERNAME)
-  --encodings LIST   comma-separated, best first: zrle,hextile,rre,copyrect,raw (also
-                     tight (lossless), zlib, zlibhex, trle, corre)
-                     (default: zrle,hextile,rre,copyrect,raw; the pseudo-encodings are
-                     always added)
+  --encodings LIST   comma-separated, best first, from tight (lossless without
+                     --quality), zrle, trle, zlibhex, hextile, zlib, corre, rre,
+                     copyrect, raw (default: all of them in that order; the
+                     pseudo-encodings are always added)
   --quality N        lossy Tight: JPEG at quality N (0 smallest to 9 best); adds tight
                      first to the encodings if it is not listed (--encodings tight alone is
                      lossless Tight)

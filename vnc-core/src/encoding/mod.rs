@@ -245,12 +245,23 @@ encodings! {
 }
 
 impl Encoding {
-    /// What [`Config`](crate::Config) announces by default, best first. Tight and its
-    /// quality and compression levels are left out for now: announce them explicitly
-    /// ([`Encoding::ALL`] lists everything this client decodes).
+    /// What [`Config`](crate::Config) announces by default, best first: every encoding this
+    /// client decodes, Tight (lossless unless [`Config::jpeg`](crate::Config::jpeg) asks for
+    /// JPEG) before ZRLE, and the pseudo-encodings but the quality and compression levels.
+    ///
+    /// Tight is first because, on the lab's recording of a real Xvnc session (205 Mpixel),
+    /// it decodes with a quarter fewer instructions than ZRLE (19.5 against 26.2 per pixel,
+    /// callgrind) for 8% more bytes on the wire (69.4 MB against 64.0 MB), and because a
+    /// Tight session can turn lossy later without another list. TRLE and ZlibHex come before
+    /// Hextile, Zlib and CoRRE before RRE, for servers with neither Tight nor ZRLE.
     pub const DEFAULT: &'static [Encoding] = &[
+        Encoding::Tight,
         Encoding::Zrle,
+        Encoding::Trle,
+        Encoding::ZlibHex,
         Encoding::Hextile,
+        Encoding::Zlib,
+        Encoding::CoRre,
         Encoding::Rre,
         Encoding::CopyRect,
         Encoding::Raw,
