@@ -4,6 +4,7 @@
 mod corre;
 mod decoders;
 mod handshake;
+mod pieces;
 mod pseudo_encodings;
 mod support;
 mod tight;
