@@ -1,5 +1,5 @@
 //! CoRRE, Zlib, TRLE and ZlibHex: subrectangles outside their rectangle, bad sub-encodings,
-//! palettes reused where there is none, zlib data that inflates past its rectangle or tile
+//! palettes reused where there is none, runs past their tile, zlib data that inflates past its rectangle or tile
 //! (bombs included), ends too early, is corrupt or is absurdly announced.
 
 use crate::allocation::{SMALL_ALLOCATION, largest_allocation};
@@ -250,6 +250,43 @@ fn trle_reused_palette_index_and_run_past_the_tile() {
             left: 16,
         },
     );
+}
+
+#[test]
+fn trle_runs_past_the_tile() {
+    // ZRECT is one 8x8 tile: after ten pixels, a plain run (128) or a palette run (130) of
+    // more than the 54 pixels left, however many 255 bytes make it up.
+    let c = cpx([1, 2, 3]);
+    for (sub, run_bytes, run) in [
+        (128u8, vec![54u8], 55),
+        (128, vec![255, 255, 255, 0], 256),
+        (130, vec![54], 55),
+        (130, vec![255, 7], 256),
+    ] {
+        let mut data = vec![sub];
+        let (first, second) = if sub == 128 {
+            data.extend(&c);
+            data.push(9);
+            data.extend(&c);
+            (vec![], vec![])
+        } else {
+            data.extend(cpx([4, 5, 6]));
+            data.extend(&c);
+            (vec![0x81, 9], vec![0x80])
+        };
+        data.extend(first);
+        data.extend(second);
+        data.extend(&run_bytes);
+        assert_error(
+            &update(&rect(15, &data)),
+            ProtocolError::ZrleRunTooLong {
+                x: ZRECT.x,
+                y: ZRECT.y,
+                run,
+                left: 54,
+            },
+        );
+    }
 }
 
 #[test]
