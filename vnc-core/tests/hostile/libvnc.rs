@@ -324,6 +324,19 @@ fn zlibhex_tiles_inflating_past_the_tile() {
     // A raw tile of 8x8 pixels of 4 bytes, one byte more; and a bomb.
     assert_error(&update(&zlibhex(32, true, &[0; 257])), overflow.clone());
     assert_error(&update(&zlibhex(33, true, &[0; 60000])), overflow.clone());
+    // A bomb as large as a 16-bit length allows: 16 MiB of zeros in about 16 KiB, for either
+    // stream, allocating nothing large.
+    for (flags, raw) in [(32u8, true), (64 | 2, false)] {
+        let bytes = update(&zlibhex(flags, raw, &vec![0; 16 << 20]));
+        assert!(bytes.len() < 65535);
+        let (e, largest) =
+            largest_allocation(|| crate::support::error_of(&Config::default(), &bytes));
+        assert_eq!(
+            format!("{e:?}"),
+            format!("{:?}", protocol(overflow.clone()))
+        );
+        assert!(largest < SMALL_ALLOCATION, "allocated {largest} bytes");
+    }
     // A background and then bytes that belong to no tile.
     let body = [px(), vec![7]].concat();
     assert_error(&update(&zlibhex(64 | 2, false, &body)), overflow.clone());

@@ -160,7 +160,7 @@ fn tight_kinds_the_pixel_format_does_not_allow() {
 #[test]
 fn tight_zlib_bomb_and_trailing_data() {
     // 16x4 TPIXELs need 192 bytes: one more is an overflow, whenever it comes.
-    for extra in [1usize, 1000, 256 << 10] {
+    for extra in [1usize, 1000, 256 << 10, 16 << 20] {
         let bytes = tight(&[&[0x00][..], &zdata(&vec![0u8; 192 + extra])].concat());
         let (_, largest) = largest_allocation(|| {
             assert_fails!(
