@@ -401,11 +401,15 @@ fn tight_streams_out_of_step_with_the_server() {
     );
     // A fill or JPEG rectangle's reset bits count too.
     let fill = [&rect_header(RECT, 7)[..], &[0x82, 1, 2, 3]].concat();
-    corrupt(
-        connected()
-            .update(&[rect(0x10, &first), fill, rect(0x10, &going_on)])
-            .bytes(),
-    );
+    let mut jpeg = TightEncoder::jpeg(Rect::new(0, 0, 24, 16), JPEG);
+    jpeg[12] = 0x92;
+    for reset in [fill, jpeg] {
+        corrupt(
+            connected()
+                .update(&[rect(0x10, &first), reset, rect(0x10, &going_on)])
+                .bytes(),
+        );
+    }
     // The server started its stream afresh without saying so: a zlib header in mid-stream.
     corrupt(
         connected()
@@ -419,6 +423,8 @@ fn tight_streams_out_of_step_with_the_server() {
             connected().update(&[rect(0x10, &first), second]).bytes(),
         );
         assert!(run.error.is_none(), "{:?}", run.error);
+        let last = [raw[191], raw[190], raw[189], 255];
+        assert_eq!(run.framebuffer.pixel(RECT.x + 15, RECT.y + 3), Some(last));
     }
 }
 
