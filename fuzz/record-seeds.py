@@ -228,7 +228,8 @@ def main():
                 whole, updates = record(p, announced)
                 got = rect_encodings(updates)
                 pixels = {e for e in got if e >= 0}
-                if announced[0] != 0 and pixels == {0}:
+                # Raw and CopyRect recordings start in Raw (CopyRect only moves what is there).
+                if announced[0] not in (0, 1) and pixels == {0}:
                     print(f"{name}: the server answered in Raw ({len(whole)} bytes), not written")
                     continue
                 if QUALITY_6 in announced and not has_jpeg(updates):
