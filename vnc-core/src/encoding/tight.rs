@@ -449,6 +449,11 @@ fn draw_jpeg(
         .set_max_height(fb.height().into());
     let mut d = JpegDecoder::new_with_options(ZCursor::new(data), options);
     d.decode_headers().map_err(bad)?;
+    if d.input_colorspace() == Some(ColorSpace::Luma) {
+        // A grayscale image (TurboVNC's grayscale subsampling): the decoder has no mapping
+        // from Luma to BGRA, but gray in RGBA is the same bytes.
+        d.set_options(options.jpeg_set_out_colorspace(ColorSpace::RGBA));
+    }
     let (jw, jh) = d.dimensions().unwrap_or((0, 0));
     if (jw, jh) != (w, h) {
         return Err(ProtocolError::TightJpegSize {

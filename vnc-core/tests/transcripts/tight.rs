@@ -219,3 +219,30 @@ fn tight_jpeg_into_narrow_and_full_width_rectangles() {
         }
     }
 }
+
+const GRAY_JPEG: &[u8] = include_bytes!("fixtures/tight-24x16-gray.jpg");
+/// The same image decoded by ImageMagick (libjpeg), as a binary PGM.
+const GRAY_PGM: &[u8] = include_bytes!("fixtures/tight-24x16-gray.pgm");
+
+#[test]
+fn tight_grayscale_jpeg() {
+    // One component (what TurboVNC sends for grayscale subsampling), into a narrow and a
+    // full-width rectangle.
+    let want = &GRAY_PGM[GRAY_PGM.len() - 24 * 16..];
+    for (fw, at) in [(40, Rect::new(8, 0, 24, 16)), (24, Rect::new(0, 0, 24, 16))] {
+        let script = connected(fw, 16).update(&[TightEncoder::jpeg(at, GRAY_JPEG)]);
+        let run = play_all(&Config::default(), &script);
+        assert!(run.error.is_none(), "{:?}", run.error);
+        for y in 0..16 {
+            for x in 0..24 {
+                let got = run.framebuffer.pixel(at.x + x, y).unwrap();
+                let w = want[usize::from(y) * 24 + usize::from(x)];
+                assert_eq!([got[0], got[0], got[3]], [got[1], got[2], 255], "({x},{y})");
+                assert!(
+                    got[0].abs_diff(w) <= 3,
+                    "({x},{y}): got {got:?}, libjpeg {w}"
+                );
+            }
+        }
+    }
+}
