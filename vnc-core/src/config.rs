@@ -14,11 +14,32 @@ use crate::security::SecurityType;
 /// Each limit is checked against the length or size field *before* anything is allocated.
 /// New limits may be added: start from [`Limits::default`] and change fields.
 ///
-/// Some bounds come from the protocol and need no field: zlib output (ZRLE, Tight) never
-/// exceeds what the rectangle's pixels need, and is inflated through fixed windows of
-/// 64 KiB; a Tight rectangle is at most 2048 pixels wide, its JPEG image at most 4 MiB (the
-/// compact length's ceiling, buffered only as it arrives) and exactly the rectangle's size,
-/// which is checked from the image's header before it is decoded.
+/// Some bounds come from the protocol and need no field; with the framebuffer's size they
+/// bound every encoding:
+///
+/// - Zlib data is inflated through fixed buffers (a 64 KiB window for ZRLE, one for Tight and
+///   one for Zlib and ZlibHex, each allocated at most once per connection; ZRLE's helper
+///   thread has a few of its own) and may never give more than its rectangle or tile needs,
+///   so a small payload that inflates far more (a zlib bomb) ends in
+///   [`ProtocolError::ZlibOverflow`](crate::ProtocolError::ZlibOverflow) after at most one
+///   buffer of output. What is needed: ZRLE, the rectangle's tiles; Zlib, the rectangle's
+///   pixel bytes (its data, whatever its 32-bit length says, is consumed as it arrives, never
+///   buffered, as is Tight's); ZlibHex, a 16x16 tile's pixel bytes for a ZlibRaw tile, 1539
+///   bytes (two colours, a count and 255 coloured subrectangles) for a Zlib one, whose
+///   compressed data (a 16-bit length, at most 64 KiB) is read once all of it has arrived;
+///   Tight, the rectangle's filtered rows.
+/// - TRLE has neither zlib nor lengths: 16x16 tiles, each read once its bytes (about 1.3 KiB
+///   at most) have arrived, palettes of 2 to 16 (packed) or 2 to 127 (runs) colours in a
+///   fixed array, reused only within a rectangle, and runs that never pass their tile.
+/// - CoRRE, like RRE, cannot announce more subrectangles than its rectangle has pixels, and
+///   every subrectangle must lie inside the rectangle.
+/// - Tight: a rectangle is at most 2048 pixels wide and a palette 2 to 256 colours; a compact
+///   length is at most 4 MiB - 1 (22 bits), so a JPEG image is buffered up to that, and only
+///   as it arrives. A JPEG image's size is read from its header and must be exactly the
+///   rectangle's (the decoder already refuses more than 2048 pixels wide or the framebuffer's
+///   height) before any pixel is decoded: its pixels go straight into the framebuffer, or for
+///   a rectangle narrower than the framebuffer through a buffer of the rectangle's pixels
+///   (4 bytes each) that the connection keeps.
 ///
 /// ```
 /// let mut limits = vnc_core::Limits::default();

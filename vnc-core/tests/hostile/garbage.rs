@@ -1,10 +1,12 @@
-//! Seeded garbage: random bytes and mutated valid messages never panic and end the same way
-//! however the input is split; unmutated random messages are accepted.
+//! Seeded garbage: random bytes and mutated valid messages (in every encoding: Tight with its
+//! filters, streams, resets and JPEG, Zlib, ZlibHex, TRLE and CoRRE too) never panic and end
+//! the same way however the input is split; unmutated random messages are accepted.
 
 use crate::support::{H, PF, W, connected};
 use std::time::Instant;
 use vnc_core::testing::{
-    Chunking, Image, Run, Script, ZrleEncoder, ZrleTile, outcome, play, play_with, rect_header,
+    Chunking, Image, Run, Script, TightEncoder, TightFilter, ZlibEncoder, ZlibHexEncoder,
+    ZrleEncoder, ZrleTile, outcome, play, play_with, rect_header,
 };
 use vnc_core::{Config, Rect, SecurityType, Session, Threading};
 
@@ -60,10 +62,60 @@ fn random_rect(rng: &mut Rng, max_w: u16, max_h: u16) -> Rect {
     Rect::new(x, y, w, h)
 }
 
+/// The zlib streams of one connection's encoders: they continue from rectangle to rectangle.
+#[derive(Default)]
+struct Encoders {
+    zrle: ZrleEncoder,
+    tight: TightEncoder,
+    zlib: ZlibEncoder,
+    zlibhex: ZlibHexEncoder,
+}
+
+const JPEG: &[u8] = include_bytes!("../transcripts/fixtures/tight-24x16.jpg");
+
+/// One valid Tight rectangle of `img`: a fill, the JPEG fixture, or rows filtered in a random
+/// stream, sometimes after resetting streams.
+fn random_tight(rng: &mut Rng, img: &Image, r: Rect, tight: &mut TightEncoder) -> Vec<u8> {
+    match rng.below(6) {
+        0 => return TightEncoder::fill(&PF, r, [rng.byte(), rng.byte(), rng.byte()]),
+        1 => {
+            let x = rng.range(0, (W - 24).into()) as u16;
+            let y = rng.range(0, (H - 16).into()) as u16;
+            return TightEncoder::jpeg(Rect::new(x, y, 24, 16), JPEG);
+        }
+        _ => {}
+    }
+    let colours = {
+        let mut c = img.crop(r);
+        c.sort_unstable();
+        c.dedup();
+        c.len()
+    };
+    let filter = match rng.below(4) {
+        0 => TightFilter::Copy,
+        1 => TightFilter::ExplicitCopy,
+        2 if (2..=256).contains(&colours) => TightFilter::Palette,
+        _ => TightFilter::Gradient,
+    };
+    let stream = rng.below(4) as u8;
+    let resets = if rng.chance(25) {
+        rng.below(16) as u8
+    } else {
+        0
+    };
+    for i in 0..4 {
+        if resets & (1 << i) != 0 {
+            tight.reset(i);
+        }
+    }
+    tight.rect(&PF, img, r, filter, stream, resets)
+}
+
 /// One valid rectangle of `img` (header included) in a random encoding.
-fn random_rect_bytes(rng: &mut Rng, img: &Image, z: &mut ZrleEncoder) -> Vec<u8> {
+fn random_rect_bytes(rng: &mut Rng, img: &Image, enc: &mut Encoders) -> Vec<u8> {
     let r = random_rect(rng, 24, 20);
-    match rng.below(12) {
+    let z = &mut enc.zrle;
+    match rng.below(20) {
         0 => Script::raw_rect(&PF, img, r),
         1 => {
             let sx = rng.range(0, (W - r.width).into()) as u16;
@@ -91,6 +143,19 @@ fn random_rect_bytes(rng: &mut Rng, img: &Image, z: &mut ZrleEncoder) -> Vec<u8>
             v.extend(rng.bytes(n));
             v
         }
+        11..=13 => random_tight(rng, img, r, &mut enc.tight),
+        14 => enc.zlib.rect(&PF, img, r),
+        15 => enc.zlibhex.rect(&PF, img, r, rng.range(0, 40)),
+        16 => {
+            let modes = [
+                ZrleTile::Raw,
+                ZrleTile::PackedPalette,
+                ZrleTile::PlainRle,
+                ZrleTile::PaletteRle,
+            ];
+            Script::trle_rect(&PF, img, r, modes[rng.below(4)], rng.chance(50))
+        }
+        17 => Script::corre_rect(&PF, img, r),
         _ => Script::pseudo_rect(Rect::new(0, 0, W, H), -223),
     }
 }
@@ -102,7 +167,7 @@ fn random_messages(rng: &mut Rng) -> Vec<u8> {
     } else {
         Image::solid(W, H, [rng.byte(), rng.byte(), rng.byte()])
     };
-    let mut z = ZrleEncoder::default();
+    let mut enc = Encoders::default();
     let mut s = Script::new();
     for _ in 0..rng.range(1, 3) {
         s = match rng.below(10) {
@@ -113,7 +178,7 @@ fn random_messages(rng: &mut Rng) -> Vec<u8> {
             }
             2 => {
                 let rects: Vec<Vec<u8>> = (0..rng.range(1, 3))
-                    .map(|_| random_rect_bytes(rng, &img, &mut z))
+                    .map(|_| random_rect_bytes(rng, &img, &mut enc))
                     .collect();
                 // Announce more rectangles than sent, ended by LastRect.
                 let mut rects = rects;
@@ -123,7 +188,7 @@ fn random_messages(rng: &mut Rng) -> Vec<u8> {
             }
             _ => {
                 let rects: Vec<Vec<u8>> = (0..rng.range(0, 3))
-                    .map(|_| random_rect_bytes(rng, &img, &mut z))
+                    .map(|_| random_rect_bytes(rng, &img, &mut enc))
                     .collect();
                 s.update(&rects)
             }

@@ -1,5 +1,5 @@
 //! CoRRE, Zlib, TRLE and ZlibHex: subrectangles outside their rectangle, bad sub-encodings,
-//! palettes reused where there is none, zlib data that inflates past its rectangle or tile
+//! palettes reused where there is none, runs past their tile, zlib data that inflates past its rectangle or tile
 //! (bombs included), ends too early, is corrupt or is absurdly announced.
 
 use crate::allocation::{SMALL_ALLOCATION, largest_allocation};
@@ -253,6 +253,43 @@ fn trle_reused_palette_index_and_run_past_the_tile() {
 }
 
 #[test]
+fn trle_runs_past_the_tile() {
+    // ZRECT is one 8x8 tile: after ten pixels, a plain run (128) or a palette run (130) of
+    // more than the 54 pixels left, however many 255 bytes make it up.
+    let c = cpx([1, 2, 3]);
+    for (sub, run_bytes, run) in [
+        (128u8, vec![54u8], 55),
+        (128, vec![255, 255, 255, 0], 256),
+        (130, vec![54], 55),
+        (130, vec![255, 7], 256),
+    ] {
+        let mut data = vec![sub];
+        let (first, second) = if sub == 128 {
+            data.extend(&c);
+            data.push(9);
+            data.extend(&c);
+            (vec![], vec![])
+        } else {
+            data.extend(cpx([4, 5, 6]));
+            data.extend(&c);
+            (vec![0x81, 9], vec![0x80])
+        };
+        data.extend(first);
+        data.extend(second);
+        data.extend(&run_bytes);
+        assert_error(
+            &update(&rect(15, &data)),
+            ProtocolError::ZrleRunTooLong {
+                x: ZRECT.x,
+                y: ZRECT.y,
+                run,
+                left: 54,
+            },
+        );
+    }
+}
+
+#[test]
 fn trle_truncated_rectangle_waits() {
     // TRLE has no length: a tile cut short waits for more input, without error or drawing.
     let mut v = rect_header(ZRECT, 15);
@@ -287,6 +324,19 @@ fn zlibhex_tiles_inflating_past_the_tile() {
     // A raw tile of 8x8 pixels of 4 bytes, one byte more; and a bomb.
     assert_error(&update(&zlibhex(32, true, &[0; 257])), overflow.clone());
     assert_error(&update(&zlibhex(33, true, &[0; 60000])), overflow.clone());
+    // A bomb as large as a 16-bit length allows: 16 MiB of zeros in about 16 KiB, for either
+    // stream, allocating nothing large.
+    for (flags, raw) in [(32u8, true), (64 | 2, false)] {
+        let bytes = update(&zlibhex(flags, raw, &vec![0; 16 << 20]));
+        assert!(bytes.len() < 65535);
+        let (e, largest) =
+            largest_allocation(|| crate::support::error_of(&Config::default(), &bytes));
+        assert_eq!(
+            format!("{e:?}"),
+            format!("{:?}", protocol(overflow.clone()))
+        );
+        assert!(largest < SMALL_ALLOCATION, "allocated {largest} bytes");
+    }
     // A background and then bytes that belong to no tile.
     let body = [px(), vec![7]].concat();
     assert_error(&update(&zlibhex(64 | 2, false, &body)), overflow.clone());

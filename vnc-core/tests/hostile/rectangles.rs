@@ -63,6 +63,15 @@ fn zrle_rect_outside_framebuffer() {
 }
 
 #[test]
+fn new_encodings_rect_outside_framebuffer() {
+    // CoRRE, Zlib, Tight, ZlibHex and TRLE: refused from the header too, before any stream
+    // is touched.
+    for encoding in [4, 6, 7, 8, 15] {
+        assert_rects_out_of_bounds(encoding);
+    }
+}
+
+#[test]
 fn rects_on_the_far_edges_fit() {
     // Control for the cases above: rectangles touching the right and bottom edges are valid in
     // every encoding, as are CopyRect sources there.

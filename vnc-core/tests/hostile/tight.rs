@@ -1,6 +1,7 @@
 //! Tight: undefined control bytes and filters, palettes and indexes out of range, rectangles
-//! too wide, kinds the pixel format does not allow, and zlib data that is too long, too short,
-//! corrupt or absurdly announced.
+//! too wide, kinds the pixel format does not allow, zlib data that is too long, too short,
+//! corrupt, absurdly announced or out of step with the server's streams, and JPEG images that
+//! are corrupt or claim another size (bombs included).
 
 use crate::allocation::{SMALL_ALLOCATION, largest_allocation};
 use crate::support::{COLOUR_MAP, H, W, assert_fails, connected, connected_with};
@@ -30,7 +31,11 @@ fn zdata(raw: &[u8]) -> Vec<u8> {
 
 #[test]
 fn tight_undefined_control_bytes() {
-    for control in [0xA0u8, 0xAF, 0xB0, 0xC3, 0xE0, 0xFF] {
+    // Above 9 (JPEG) there is no kind, whatever reset bits come with it: these are the
+    // "stream numbers" past 3 that a two-bit field cannot name.
+    let controls =
+        (0xAu8..=0xF).flat_map(|kind| [0x0u8, 0x5, 0xF].map(|resets| kind << 4 | resets));
+    for control in controls {
         assert_fails!(
             Config::default(),
             &tight(&[control, 0, 0, 0, 0]),
@@ -155,7 +160,7 @@ fn tight_kinds_the_pixel_format_does_not_allow() {
 #[test]
 fn tight_zlib_bomb_and_trailing_data() {
     // 16x4 TPIXELs need 192 bytes: one more is an overflow, whenever it comes.
-    for extra in [1usize, 1000, 256 << 10] {
+    for extra in [1usize, 1000, 256 << 10, 16 << 20] {
         let bytes = tight(&[&[0x00][..], &zdata(&vec![0u8; 192 + extra])].concat());
         let (_, largest) = largest_allocation(|| {
             assert_fails!(
@@ -307,5 +312,213 @@ fn tight_mutated_jpegs_end_in_an_error_or_a_picture() {
             )
         });
         assert!(largest < SMALL_ALLOCATION, "allocated {largest} bytes");
+    }
+}
+
+#[test]
+fn tight_palette_of_256_colours_is_the_largest() {
+    // The size byte is the count less one: 0 means 1 (refused above), 255 means 256, and no
+    // byte says 0 or 257. Index 255 of 256 colours is fine.
+    let small = Rect::new(0, 0, 4, 2);
+    let mut body = vec![0x40, 1, 255];
+    body.extend((0..256 * 3).map(|i| (i / 3) as u8));
+    body.extend([0, 1, 2, 3, 252, 253, 254, 255]);
+    let run = play_all(&Config::default(), &tight_at(small, &body));
+    assert!(run.error.is_none(), "{:?}", run.error);
+    assert_eq!(run.framebuffer.pixel(3, 1), Some([255, 255, 255, 255]));
+    assert_eq!(run.framebuffer.pixel(1, 0), Some([1, 1, 1, 255]));
+}
+
+#[test]
+fn tight_compact_lengths_need_not_be_the_shortest() {
+    // rfbproto's reader (and TigerVNC's, and libvncclient's) takes 7 bits from each of the
+    // first two bytes while the high bit is set: a length may be written longer than it needs.
+    let raw: Vec<u8> = (0..192u32).map(|i| (i % 12 * 20) as u8).collect();
+    let z = TightEncoder::default().compress(0, &raw);
+    let n = z.len() as u8;
+    assert!(n < 0x80);
+    let mut want = None;
+    for len in [vec![n], vec![n | 0x80, 0], vec![n | 0x80, 0x80, 0]] {
+        let body = [&[0x00][..], &len, &z].concat();
+        let run = play_all(&Config::default(), &tight(&body));
+        assert!(run.error.is_none(), "{len:?}: {:?}", run.error);
+        let got = run.framebuffer.data().to_vec();
+        assert_eq!(want.get_or_insert_with(|| got.clone()), &got, "{len:?}");
+    }
+    // The same for a JPEG image's length.
+    let rect = Rect::new(0, 0, 24, 16);
+    let n = JPEG.len();
+    assert!((0x80..0x4000).contains(&n));
+    let mut long = rect_header(rect, 7);
+    long.extend([0x90, n as u8 | 0x80, (n >> 7) as u8 | 0x80, 0]);
+    long.extend(JPEG);
+    let short = play_all(
+        &Config::default(),
+        connected()
+            .update(&[TightEncoder::jpeg(rect, JPEG)])
+            .bytes(),
+    );
+    let long = play_all(&Config::default(), connected().update(&[long]).bytes());
+    assert!(long.error.is_none(), "{:?}", long.error);
+    assert_eq!(long.framebuffer.data(), short.framebuffer.data());
+}
+
+#[test]
+fn tight_streams_out_of_step_with_the_server() {
+    // 16x4 TPIXELs, twice through stream 1.
+    let raw: Vec<u8> = (0..192u32).map(|i| (i * 5) as u8).collect();
+    let rect = |control: u8, z: &[u8]| {
+        let mut r = rect_header(RECT, 7);
+        r.push(control);
+        r.extend(tight_len(z.len()));
+        r.extend(z);
+        r
+    };
+    let corrupt = |bytes: &[u8]| {
+        assert_fails!(
+            Config::default(),
+            bytes,
+            Error::Protocol {
+                step: Step::FramebufferUpdate,
+                error: ProtocolError::Zlib {
+                    encoding: "Tight",
+                    ..
+                },
+            }
+        );
+    };
+    let mut enc = TightEncoder::default();
+    let first = enc.compress(1, &raw);
+    let going_on = enc.compress(1, &raw);
+    let mut fresh = TightEncoder::default();
+    let restarted = fresh.compress(1, &raw);
+    // The server goes on with its stream, but its control byte resets the client's: the data
+    // has no zlib header.
+    corrupt(
+        connected()
+            .update(&[rect(0x10, &first), rect(0x12, &going_on)])
+            .bytes(),
+    );
+    // A fill or JPEG rectangle's reset bits count too.
+    let fill = [&rect_header(RECT, 7)[..], &[0x82, 1, 2, 3]].concat();
+    let mut jpeg = TightEncoder::jpeg(Rect::new(0, 0, 24, 16), JPEG);
+    jpeg[12] = 0x92;
+    for reset in [fill, jpeg] {
+        corrupt(
+            connected()
+                .update(&[rect(0x10, &first), reset, rect(0x10, &going_on)])
+                .bytes(),
+        );
+    }
+    // The server started its stream afresh without saying so: a zlib header in mid-stream.
+    corrupt(
+        connected()
+            .update(&[rect(0x10, &first), rect(0x10, &restarted)])
+            .bytes(),
+    );
+    // In step, both decode; a reset of streams never used is harmless.
+    for second in [rect(0x10, &going_on), rect(0x1E, &restarted)] {
+        let run = play_all(
+            &Config::default(),
+            connected().update(&[rect(0x10, &first), second]).bytes(),
+        );
+        assert!(run.error.is_none(), "{:?}", run.error);
+        let last = [raw[191], raw[190], raw[189], 255];
+        assert_eq!(run.framebuffer.pixel(RECT.x + 15, RECT.y + 3), Some(last));
+    }
+}
+
+/// The JPEG fixture with its frame header (SOF0) claiming `width` x `height`.
+fn jpeg_claiming(width: u16, height: u16) -> Vec<u8> {
+    let mut d = JPEG.to_vec();
+    let sof = d
+        .windows(2)
+        .position(|w| w == [0xFF, 0xC0])
+        .expect("a baseline JPEG");
+    d[sof + 5..sof + 7].copy_from_slice(&height.to_be_bytes());
+    d[sof + 7..sof + 9].copy_from_slice(&width.to_be_bytes());
+    d
+}
+
+#[test]
+fn tight_jpeg_bombs_are_refused_from_their_header() {
+    // A 371-byte image claiming to be far larger than its 24x16 rectangle: refused from the
+    // header, before any pixel memory. Past Tight's width or the framebuffer's height the
+    // decoder refuses it; within them, the size check does.
+    let rect = Rect::new(0, 0, 24, 16);
+    for (w, h) in [
+        (65535u16, 65535u16),
+        (2049, 16),
+        (24, 49),
+        (24, 60000),
+        (0, 0),
+    ] {
+        let bytes = connected()
+            .update(&[TightEncoder::jpeg(rect, &jpeg_claiming(w, h))])
+            .bytes()
+            .to_vec();
+        let (_, largest) = largest_allocation(|| {
+            assert_fails!(
+                Config::default(),
+                &bytes,
+                Error::Protocol {
+                    step: Step::FramebufferUpdate,
+                    error: ProtocolError::TightJpeg { rect: r, .. },
+                } if r == rect
+            )
+        });
+        assert!(
+            largest < SMALL_ALLOCATION,
+            "{w}x{h}: allocated {largest} bytes"
+        );
+    }
+    for (w, h) in [(2048u16, 48u16), (25, 16), (24, 17), (64, 48)] {
+        let bytes = connected()
+            .update(&[TightEncoder::jpeg(rect, &jpeg_claiming(w, h))])
+            .bytes()
+            .to_vec();
+        let (_, largest) = largest_allocation(|| {
+            assert_fails!(
+                Config::default(),
+                &bytes,
+                Error::Protocol {
+                    step: Step::FramebufferUpdate,
+                    error: ProtocolError::TightJpegSize { rect: r, width, height },
+                } if r == rect && (width, height) == (w.into(), h.into())
+            )
+        });
+        assert!(
+            largest < SMALL_ALLOCATION,
+            "{w}x{h}: allocated {largest} bytes"
+        );
+    }
+}
+
+#[test]
+fn tight_jpeg_bomb_as_large_as_its_rectangle_stays_within_it() {
+    // The header matches a large rectangle but the data is the 24x16 image's: whatever the
+    // decoder makes of it (it draws something), nothing it allocates is larger than the
+    // framebuffer, which the limits bound.
+    let (w, h) = (2048u16, 64u16);
+    let framebuffer = usize::from(w) * usize::from(h) * 4;
+    for rect in [Rect::new(0, 0, w, h), Rect::new(8, 0, 1000, h)] {
+        let jpeg = jpeg_claiming(rect.width, rect.height);
+        let bytes = connected_with(w, h)
+            .update(&[TightEncoder::jpeg(rect, &jpeg)])
+            .bytes()
+            .to_vec();
+        let (run, largest) = largest_allocation(|| play_all(&Config::default(), &bytes));
+        assert!(
+            matches!(
+                run.error,
+                None | Some(Error::Protocol {
+                    error: ProtocolError::TightJpeg { .. },
+                    ..
+                })
+            ),
+            "{:?}",
+            run.error
+        );
+        assert!(largest <= framebuffer, "{rect}: allocated {largest} bytes");
     }
 }

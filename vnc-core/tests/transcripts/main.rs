@@ -5,6 +5,7 @@ mod corre;
 mod decoders;
 mod handshake;
 mod jpeg;
+mod pieces;
 mod pseudo_encodings;
 mod support;
 mod tight;
