@@ -26,7 +26,8 @@
 //!   and maxima) and 8-bit colour maps, converted into a BGRA [`Framebuffer`], with pixel
 //!   format changes between updates;
 //! - the Raw, CopyRect, RRE, Hextile and ZRLE encodings ([`Encoding::DEFAULT`]); Tight
-//!   (lossless filters and JPEG) with its quality and compression-level pseudo-encodings, and
+//!   (lossless filters, and JPEG by zune-jpeg or, with feature `turbojpeg`, the system
+//!   libjpeg-turbo) with its quality and compression-level pseudo-encodings, and
 //!   CoRRE, Zlib, ZlibHex and TRLE, decoded when the application announces them; the
 //!   DesktopSize, LastRect, Cursor, DesktopName and ExtendedDesktopSize pseudo-encodings (with
 //!   SetDesktopSize to resize the remote desktop);

@@ -11,6 +11,8 @@ use crate::reader::Reader;
 use super::inflate::Inflater;
 use super::{Decode, DecodeContext, Done};
 
+mod jpeg;
+
 /// The widest rectangle the encoding allows (rfbproto: wider ones must be split).
 pub(crate) const MAX_WIDTH: u16 = 2048;
 
@@ -38,8 +40,8 @@ pub(crate) struct TightStreams {
     prev: Vec<u32>,
     /// A JPEG image whose bytes came in pieces.
     jpeg: Vec<u8>,
-    /// Decoded JPEG pixels of a rectangle narrower than the framebuffer.
-    pixels: Vec<u8>,
+    /// The JPEG decoder's state.
+    decoder: jpeg::Jpeg,
 }
 
 impl TightStreams {
@@ -52,7 +54,7 @@ impl TightStreams {
             palette: [[0, 0, 0, 255]; 256],
             prev: Vec::new(),
             jpeg: Vec::new(),
-            pixels: Vec::new(),
+            decoder: jpeg::Jpeg::default(),
         }
     }
 }
@@ -404,7 +406,7 @@ impl Tight {
         let len = len as usize;
         if st.jpeg.is_empty() {
             if let Some(data) = r.take(len) {
-                draw_jpeg(data, self.rect, &mut st.pixels, fb)?;
+                st.decoder.draw(data, self.rect, fb)?;
                 return Ok(true);
             }
         }
@@ -415,60 +417,10 @@ impl Tight {
             return Ok(false);
         }
         let data = std::mem::take(&mut st.jpeg);
-        let drawn = draw_jpeg(&data, self.rect, &mut st.pixels, fb);
+        let drawn = st.decoder.draw(&data, self.rect, fb);
         st.jpeg = data;
         drawn.map(|()| true)
     }
-}
-
-/// Decodes a JPEG image of exactly the rectangle's size into it: straight into the
-/// framebuffer when the rectangle spans its width (the rows are then contiguous), else
-/// through `pixels`.
-fn draw_jpeg(
-    data: &[u8],
-    rect: Rect,
-    pixels: &mut Vec<u8>,
-    fb: &mut Framebuffer,
-) -> Result<(), ProtocolError> {
-    use zune_core::bytestream::ZCursor;
-    use zune_core::colorspace::ColorSpace;
-    use zune_core::options::DecoderOptions;
-    use zune_jpeg::JpegDecoder;
-
-    let (w, h) = (usize::from(rect.width), usize::from(rect.height));
-    let bad = |e: zune_jpeg::errors::DecodeErrors| ProtocolError::TightJpeg {
-        rect,
-        detail: e.to_string(),
-    };
-    // The decoder refuses images past Tight's width and the framebuffer's height from their
-    // header; any other size than the rectangle's is refused below, before pixel memory is
-    // touched.
-    let options = DecoderOptions::default()
-        .jpeg_set_out_colorspace(ColorSpace::BGRA)
-        .set_max_width(MAX_WIDTH.into())
-        .set_max_height(fb.height().into());
-    let mut d = JpegDecoder::new_with_options(ZCursor::new(data), options);
-    d.decode_headers().map_err(bad)?;
-    let (jw, jh) = d.dimensions().unwrap_or((0, 0));
-    if (jw, jh) != (w, h) {
-        return Err(ProtocolError::TightJpegSize {
-            rect,
-            width: jw,
-            height: jh,
-        });
-    }
-    if rect.x == 0 && rect.width == fb.width() {
-        let (area, _) = fb.area_mut(rect);
-        d.decode_into(area).map_err(bad)?;
-        return Ok(());
-    }
-    pixels.resize(w * h * 4, 0);
-    d.decode_into(pixels).map_err(bad)?;
-    for (y, row) in pixels.chunks_exact(w * 4).enumerate() {
-        fb.row_mut(rect.x, rect.y + y as u16, rect.width)
-            .copy_from_slice(row);
-    }
-    Ok(())
 }
 
 /// Starts afresh the streams whose bits are set in `resets`.

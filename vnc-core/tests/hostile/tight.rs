@@ -309,3 +309,64 @@ fn tight_mutated_jpegs_end_in_an_error_or_a_picture() {
         assert!(largest < SMALL_ALLOCATION, "allocated {largest} bytes");
     }
 }
+
+/// The fixture with the size in its frame header (SOF0, at byte 0x9E) changed.
+fn jpeg_claiming(width: u16, height: u16) -> Vec<u8> {
+    let mut data = JPEG.to_vec();
+    assert_eq!(data[0x9E..0xA0], [0xFF, 0xC0], "the fixture's SOF0 moved");
+    data[0xA3..0xA5].copy_from_slice(&height.to_be_bytes());
+    data[0xA5..0xA7].copy_from_slice(&width.to_be_bytes());
+    data
+}
+
+#[test]
+fn tight_jpeg_bombs_are_refused_by_either_decoder() {
+    // Whichever decoder is compiled in (zune-jpeg, or libjpeg-turbo with the `turbojpeg`
+    // feature). A header claiming a huge image, past Tight's width or the framebuffer's
+    // height, is refused from the header: nothing of its size is allocated.
+    let rect = Rect::new(0, 0, 24, 16);
+    for (w, h) in [
+        (65535, 65535),
+        (60000, 16),
+        (24, 60000),
+        (2049, 16),
+        (24, H + 1),
+    ] {
+        let bytes = connected().update(&[TightEncoder::jpeg(rect, &jpeg_claiming(w, h))]);
+        assert_fails!(
+            Config::default(),
+            bytes.bytes(),
+            Error::Protocol {
+                step: Step::FramebufferUpdate,
+                error: ProtocolError::TightJpeg { rect: r, .. } | ProtocolError::TightJpegSize { rect: r, .. },
+            } if r == rect
+        );
+        let (_, largest) = largest_allocation(|| {
+            vnc_core::testing::play(
+                Config::default(),
+                bytes.bytes(),
+                vnc_core::testing::Chunking::Whole,
+            )
+        });
+        assert!(
+            largest < SMALL_ALLOCATION,
+            "{w}x{h}: allocated {largest} bytes"
+        );
+    }
+    // A header of the rectangle's size over far too little data: the decoder runs out of
+    // data, which is an error, not a picture. Full width (decoded in place) and narrower.
+    let (fw, fh) = (2048, 128);
+    for rect in [Rect::new(0, 0, fw, fh), Rect::new(16, 8, 1024, 100)] {
+        let data = jpeg_claiming(rect.width, rect.height);
+        assert_fails!(
+            Config::default(),
+            connected_with(fw, fh)
+                .update(&[TightEncoder::jpeg(rect, &data)])
+                .bytes(),
+            Error::Protocol {
+                step: Step::FramebufferUpdate,
+                error: ProtocolError::TightJpeg { rect: r, .. },
+            } if r == rect
+        );
+    }
+}
