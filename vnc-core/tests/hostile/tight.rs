@@ -353,6 +353,24 @@ fn tight_jpeg_bombs_are_refused_by_either_decoder() {
             "{w}x{h}: allocated {largest} bytes"
         );
     }
+    // A progressive image of many scans: each costs a pass over the image, so thousands of
+    // tiny ones would cost seconds. Past 100 scans the image is refused before decoding.
+    let mut data = JPEG.to_vec();
+    let eoi = data.len() - 2;
+    assert_eq!(data[eoi..], [0xFF, 0xD9]);
+    let scan = [0xFF, 0xDA, 0, 8, 1, 1, 0, 0, 0x3F, 0, 0x55];
+    data.splice(
+        eoi..eoi,
+        scan.iter().copied().cycle().take(scan.len() * 100),
+    );
+    assert_fails!(
+        Config::default(),
+        connected().update(&[TightEncoder::jpeg(rect, &data)]).bytes(),
+        Error::Protocol {
+            step: Step::FramebufferUpdate,
+            error: ProtocolError::TightJpeg { rect: r, ref detail },
+        } if r == rect && detail.contains("scans")
+    );
     // A header of the rectangle's size over far too little data: the decoder runs out of
     // data, which is an error, not a picture. Full width (decoded in place) and narrower.
     let (fw, fh) = (2048, 128);

@@ -6,9 +6,48 @@ use crate::error::ProtocolError;
 use crate::framebuffer::{Framebuffer, Rect};
 
 #[cfg(feature = "turbojpeg")]
-pub(super) use self::turbo::Jpeg;
+use self::turbo::Backend;
 #[cfg(not(feature = "turbojpeg"))]
-pub(super) use self::zune::Jpeg;
+use self::zune::Backend;
+
+/// The most scans an image may have. Each scan of a progressive image goes over the whole
+/// image again, so a few bytes per scan would buy seconds of work (a 4 MiB image of 15,000
+/// scans kept libjpeg-turbo 2.1 busy for 3.7 s); real progressive images have about ten.
+/// zune-jpeg has the same limit of its own.
+const MAX_SCANS: usize = 100;
+
+/// The decoder compiled in, and what it keeps from rectangle to rectangle.
+#[derive(Default)]
+pub(super) struct Jpeg(Backend);
+
+impl Jpeg {
+    /// Decodes `data`, a JPEG image of exactly `rect`'s size, into `rect`.
+    pub(super) fn draw(
+        &mut self,
+        data: &[u8],
+        rect: Rect,
+        fb: &mut Framebuffer,
+    ) -> Result<(), ProtocolError> {
+        if scans(data) > MAX_SCANS {
+            return Err(ProtocolError::TightJpeg {
+                rect,
+                detail: format!("more than {MAX_SCANS} scans"),
+            });
+        }
+        self.0.draw(data, rect, fb)
+    }
+}
+
+/// How many start-of-scan markers `data` holds (a 0xFF in entropy-coded data is followed by
+/// 0x00, so every 0xFF 0xDA is a marker). The count of 0xDA bytes, which vectorises, bounds
+/// it and is all most images need.
+fn scans(data: &[u8]) -> usize {
+    let bound = data.iter().filter(|&&b| b == 0xDA).count();
+    if bound <= MAX_SCANS {
+        return bound;
+    }
+    data.windows(2).filter(|w| w == &[0xFF, 0xDA]).count()
+}
 
 /// Refuses an image whose size is not the rectangle's. The rectangle is at most Tight's
 /// widest and lies within the framebuffer, so this also bounds the image.
@@ -35,13 +74,13 @@ mod zune {
 
     /// What zune-jpeg keeps from rectangle to rectangle.
     #[derive(Default)]
-    pub(crate) struct Jpeg {
+    pub(crate) struct Backend {
         /// Decoded pixels of a rectangle narrower than the framebuffer: zune-jpeg writes
         /// only contiguous rows.
         pixels: Vec<u8>,
     }
 
-    impl Jpeg {
+    impl Backend {
         /// Decodes `data`, a JPEG image of exactly `rect`'s size, into `rect`: straight into
         /// the framebuffer when the rectangle spans its width, else through a buffer.
         pub(crate) fn draw(
@@ -91,13 +130,13 @@ mod turbo {
 
     /// What libjpeg-turbo keeps from rectangle to rectangle.
     #[derive(Default)]
-    pub(crate) struct Jpeg {
+    pub(crate) struct Backend {
         /// Made with the first image. In a mutex only to keep the session `Sync` (the handle
         /// is a raw pointer); `&mut self` reaches it through `get_mut`, which never locks.
         decompressor: Option<Mutex<Decompressor>>,
     }
 
-    impl Jpeg {
+    impl Backend {
         /// Decodes `data`, a JPEG image of exactly `rect`'s size, straight into `rect` at the
         /// framebuffer's stride, whatever the rectangle's width.
         pub(crate) fn draw(
