@@ -12,12 +12,15 @@ source scripts/lib.sh
 ensure_packages \
   tigervnc-standalone-server tigervnc-tools x11vnc xvfb qemu-system-x86 \
   x11-apps x11-utils x11-xserver-utils xterm xfonts-base xauth imagemagick \
-  gnutls-bin libssl-dev pkg-config libgtk-4-dev xdotool xclip dbus time \
+  gnutls-bin libssl-dev pkg-config libgtk-4-dev libturbojpeg0-dev xdotool xclip dbus time \
   dbus-x11 at-spi2-core
 
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --all-features -- -D warnings
+# --all-features picks libjpeg-turbo for Tight's JPEG: lint and test the default zune-jpeg too.
+cargo clippy -p vnc-core --all-targets --features testing -- -D warnings
 RUSTDOCFLAGS=-Dwarnings cargo doc --workspace --no-deps --all-features --quiet
 # The real-server tests run the vnccapture binary: build every binary first.
 cargo build --workspace --all-features --bins
 cargo test --workspace --all-features "$@"
+cargo test -p vnc-core --features testing --test hostile --test transcripts tight

@@ -1,5 +1,7 @@
 //! Benchmarks live in benches/decoders.rs (cargo bench -p vnc-benches); this library holds
-//! what they share with the `inflate-floor` binary.
+//! what they share with the `inflate-floor` and `jpeg-floor` binaries.
+
+pub mod jpeg;
 
 /// Inflates the zlib payloads of a `../shared/perf` side file (`rec/zrle.zlib`,
 /// `rec/tight.zlib`: records of u8 stream, u8 reset mask, u32 big-endian length, data; ZRLE

@@ -26,10 +26,11 @@
 //!   and maxima) and 8-bit colour maps, converted into a BGRA [`Framebuffer`], with pixel
 //!   format changes between updates;
 //! - the Tight, ZRLE, TRLE, ZlibHex, Hextile, Zlib, CoRRE, RRE, CopyRect and Raw encodings,
-//!   all announced by default ([`Encoding::DEFAULT`], Tight first); Tight (lossless filters
-//!   and JPEG) with its quality and compression-level pseudo-encodings (lossy JPEG only when
-//!   asked for with [`Config::jpeg`], with TurboVNC's fine quality and chroma subsampling,
-//!   switchable on a running session); the
+//!   all announced by default ([`Encoding::DEFAULT`], Tight first); Tight (lossless filters,
+//!   and JPEG by zune-jpeg or, with feature `turbojpeg`, the system libjpeg-turbo) with its
+//!   quality and compression-level pseudo-encodings (lossy JPEG only when asked for with
+//!   [`Config::jpeg`], with TurboVNC's fine quality and chroma subsampling, switchable on a
+//!   running session); the
 //!   DesktopSize, LastRect, Cursor, DesktopName and ExtendedDesktopSize pseudo-encodings (with
 //!   SetDesktopSize to resize the remote desktop);
 //! - continuous update requests, Bell, and clipboard text both ways (ServerCutText and

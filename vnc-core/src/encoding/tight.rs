@@ -11,6 +11,8 @@ use crate::reader::Reader;
 use super::inflate::Inflater;
 use super::{Decode, DecodeContext, Done};
 
+mod jpeg;
+
 /// The widest rectangle the encoding allows (rfbproto: wider ones must be split).
 pub(crate) const MAX_WIDTH: u16 = 2048;
 
@@ -34,12 +36,12 @@ pub(crate) struct TightStreams {
     start: usize,
     end: usize,
     palette: [Bgra; 256],
-    /// The gradient filter's previous row: three channels per pixel.
-    prev: Vec<u32>,
+    /// The gradient filter's previous row: red, green and blue of each pixel.
+    prev: Vec<[u16; 3]>,
     /// A JPEG image whose bytes came in pieces.
     jpeg: Vec<u8>,
-    /// Decoded JPEG pixels of a rectangle narrower than the framebuffer.
-    pixels: Vec<u8>,
+    /// The JPEG decoder's state.
+    decoder: jpeg::Jpeg,
 }
 
 impl TightStreams {
@@ -52,7 +54,7 @@ impl TightStreams {
             palette: [[0, 0, 0, 255]; 256],
             prev: Vec::new(),
             jpeg: Vec::new(),
-            pixels: Vec::new(),
+            decoder: jpeg::Jpeg::default(),
         }
     }
 }
@@ -295,7 +297,7 @@ impl Tight {
         };
         if filter == Filter::Gradient {
             st.prev.clear();
-            st.prev.resize(w * 3, 0);
+            st.prev.resize(w, [0; 3]);
         }
         let size = row_bytes * usize::from(rect.height);
         if size < MIN_TO_COMPRESS {
@@ -422,7 +424,7 @@ impl Tight {
         let len = len as usize;
         if st.jpeg.is_empty() {
             if let Some(data) = r.take(len) {
-                draw_jpeg(data, self.rect, &mut st.pixels, fb)?;
+                st.decoder.draw(data, self.rect, fb)?;
                 return Ok(true);
             }
         }
@@ -433,65 +435,10 @@ impl Tight {
             return Ok(false);
         }
         let data = std::mem::take(&mut st.jpeg);
-        let drawn = draw_jpeg(&data, self.rect, &mut st.pixels, fb);
+        let drawn = st.decoder.draw(&data, self.rect, fb);
         st.jpeg = data;
         drawn.map(|()| true)
     }
-}
-
-/// Decodes a JPEG image of exactly the rectangle's size into it: straight into the
-/// framebuffer when the rectangle spans its width (the rows are then contiguous), else
-/// through `pixels`.
-fn draw_jpeg(
-    data: &[u8],
-    rect: Rect,
-    pixels: &mut Vec<u8>,
-    fb: &mut Framebuffer,
-) -> Result<(), ProtocolError> {
-    use zune_core::bytestream::ZCursor;
-    use zune_core::colorspace::ColorSpace;
-    use zune_core::options::DecoderOptions;
-    use zune_jpeg::JpegDecoder;
-
-    let (w, h) = (usize::from(rect.width), usize::from(rect.height));
-    let bad = |e: zune_jpeg::errors::DecodeErrors| ProtocolError::TightJpeg {
-        rect,
-        detail: e.to_string(),
-    };
-    // The decoder refuses images past Tight's width and the framebuffer's height from their
-    // header; any other size than the rectangle's is refused below, before pixel memory is
-    // touched.
-    let options = DecoderOptions::default()
-        .jpeg_set_out_colorspace(ColorSpace::BGRA)
-        .set_max_width(MAX_WIDTH.into())
-        .set_max_height(fb.height().into());
-    let mut d = JpegDecoder::new_with_options(ZCursor::new(data), options);
-    d.decode_headers().map_err(bad)?;
-    // A grey image (TurboVNC's "gray" subsampling) has one component, which the decoder
-    // widens to RGBA but not to BGRA; with R = G = B the bytes are the same.
-    if d.input_colorspace() == Some(ColorSpace::Luma) {
-        d.set_options(options.jpeg_set_out_colorspace(ColorSpace::RGBA));
-    }
-    let (jw, jh) = d.dimensions().unwrap_or((0, 0));
-    if (jw, jh) != (w, h) {
-        return Err(ProtocolError::TightJpegSize {
-            rect,
-            width: jw,
-            height: jh,
-        });
-    }
-    if rect.x == 0 && rect.width == fb.width() {
-        let (area, _) = fb.area_mut(rect);
-        d.decode_into(area).map_err(bad)?;
-        return Ok(());
-    }
-    pixels.resize(w * h * 4, 0);
-    d.decode_into(pixels).map_err(bad)?;
-    for (y, row) in pixels.chunks_exact(w * 4).enumerate() {
-        fb.row_mut(rect.x, rect.y + y as u16, rect.width)
-            .copy_from_slice(row);
-    }
-    Ok(())
 }
 
 /// Starts afresh the streams whose bits are set in `resets`.
@@ -512,7 +459,7 @@ fn draw_row(
     filter: Filter,
     px: Pixels,
     palette: &[Bgra; 256],
-    prev: &mut [u32],
+    prev: &mut [[u16; 3]],
     fb: &mut Framebuffer,
 ) -> Result<(), ProtocolError> {
     let dst = fb.row_mut(rect.x, rect.y + y, rect.width);
@@ -548,58 +495,107 @@ fn draw_row(
 }
 
 /// The gradient filter: each channel is sent as its difference from left + up - up-left
-/// (clamped to the channel's range), modulo the range.
-fn gradient_row(src: &[u8], dst: &mut [u8], prev: &mut [u32], px: Pixels) {
-    let pf = px.conv.format();
-    let (maxes, shifts) = if px.tpixel {
-        ([255; 3], [0; 3])
-    } else {
-        (
-            [pf.red_max, pf.green_max, pf.blue_max].map(u32::from),
-            [pf.red_shift, pf.green_shift, pf.blue_shift],
-        )
-    };
-    let mut left = [0u32; 3];
-    let mut up_left = [0u32; 3];
-    for ((s, d), up) in src
-        .chunks_exact(px.size)
-        .zip(dst.chunks_exact_mut(4))
-        .zip(prev.chunks_exact_mut(3))
-    {
-        let diff = if px.tpixel {
-            [s[0], s[1], s[2]].map(u32::from)
-        } else {
-            let v = wire_value(s, pf.big_endian);
-            [0, 1, 2].map(|c| (v >> shifts[c]) & maxes[c])
-        };
-        let mut cur = [0u32; 3];
-        for c in 0..3 {
-            let predicted = (i64::from(left[c]) + i64::from(up[c]) - i64::from(up_left[c]))
-                .clamp(0, i64::from(maxes[c])) as u32;
-            cur[c] = diff[c].wrapping_add(predicted) & maxes[c];
+/// (clamped to the channel's range), modulo the range. TPIXELs are rebuilt straight into the
+/// framebuffer; other formats into a row of wire pixels, converted as a whole row.
+fn gradient_row(src: &[u8], dst: &mut [u8], prev: &mut [[u16; 3]], px: Pixels) {
+    if px.tpixel {
+        let pixels = src.chunks_exact(3).zip(dst.chunks_exact_mut(4));
+        let mut left = [0; 3];
+        let mut up_left = [0; 3];
+        for ((s, d), up) in pixels.zip(prev.iter_mut()) {
+            let cur = predict(
+                [s[0], s[1], s[2]].map(i32::from),
+                left,
+                up,
+                &mut up_left,
+                [255; 3],
+            );
+            left = cur;
+            d.copy_from_slice(&[cur[2] as u8, cur[1] as u8, cur[0] as u8, 255]);
         }
-        up_left = [up[0], up[1], up[2]];
-        up.copy_from_slice(&cur);
-        left = cur;
-        let bgra = if px.tpixel {
-            [cur[2] as u8, cur[1] as u8, cur[0] as u8, 255]
-        } else {
-            px.conv
-                .value((cur[0] << shifts[0]) | (cur[1] << shifts[1]) | (cur[2] << shifts[2]))
-        };
-        d.copy_from_slice(&bgra);
+        return;
+    }
+    let pf = px.conv.format();
+    let channels = Channels {
+        shifts: [pf.red_shift, pf.green_shift, pf.blue_shift],
+        maxes: [pf.red_max, pf.green_max, pf.blue_max].map(i32::from),
+    };
+    // The row rebuilt in the wire format; Tight rows are at most MAX_WIDTH pixels of 4 bytes.
+    let mut wire = [0u8; MAX_WIDTH as usize * 4];
+    let wire = &mut wire[..src.len()];
+    match (px.size, pf.big_endian) {
+        (4, false) => channels.row(src, wire, prev, u32::from_le_bytes, u32::to_le_bytes),
+        (4, true) => channels.row(src, wire, prev, u32::from_be_bytes, u32::to_be_bytes),
+        (2, false) => channels.row(src, wire, prev, u16_le, |v| (v as u16).to_le_bytes()),
+        (2, true) => channels.row(src, wire, prev, u16_be, |v| (v as u16).to_be_bytes()),
+        _ => channels.row(src, wire, prev, |[b]: [u8; 1]| b.into(), |v| [v as u8]),
+    }
+    px.conv.convert_row(wire, dst);
+}
+
+/// One pixel of the gradient filter: `diff` plus the prediction from `left`, `up` and
+/// `up_left`, per channel, modulo the channel's maximum + 1. Moves `up` into `up_left` and the pixel into
+/// `up`, and returns it.
+#[inline(always)]
+fn predict(
+    diff: [i32; 3],
+    left: [i32; 3],
+    up: &mut [u16; 3],
+    up_left: &mut [i32; 3],
+    maxes: [i32; 3],
+) -> [i32; 3] {
+    let above = up.map(i32::from);
+    let cur = [0, 1, 2].map(|c| {
+        let predicted = (left[c] + above[c] - up_left[c]).clamp(0, maxes[c]);
+        (diff[c] + predicted) & maxes[c]
+    });
+    *up_left = above;
+    // Channels are masked by a u16 maximum: they fit.
+    *up = cur.map(|v| v as u16);
+    cur
+}
+
+/// Where the channels of a wire pixel sit: red, green, blue.
+struct Channels {
+    shifts: [u8; 3],
+    maxes: [i32; 3],
+}
+
+impl Channels {
+    /// Undoes the gradient filter over a row of `N`-byte wire pixels, read and written with
+    /// `read` and `write` (the format's byte order, picked once per row).
+    #[inline(always)]
+    fn row<const N: usize>(
+        &self,
+        src: &[u8],
+        wire: &mut [u8],
+        prev: &mut [[u16; 3]],
+        read: impl Fn([u8; N]) -> u32,
+        write: impl Fn(u32) -> [u8; N],
+    ) {
+        let (shifts, maxes) = (self.shifts, self.maxes);
+        let mut left = [0; 3];
+        let mut up_left = [0; 3];
+        let pixels = src.chunks_exact(N).zip(wire.chunks_exact_mut(N));
+        for ((s, w), up) in pixels.zip(prev.iter_mut()) {
+            let v = read(s.try_into().unwrap_or([0; N]));
+            let diff = [0, 1, 2].map(|c| (v >> shifts[c]) as i32 & maxes[c]);
+            let cur = predict(diff, left, up, &mut up_left, maxes);
+            left = cur;
+            let v = [0, 1, 2]
+                .into_iter()
+                .fold(0, |v, c| v | (cur[c] as u32) << shifts[c]);
+            w.copy_from_slice(&write(v));
+        }
     }
 }
 
-/// A pixel's value from its 1, 2 or 4 wire bytes.
-fn wire_value(s: &[u8], big_endian: bool) -> u32 {
-    match (s.len(), big_endian) {
-        (4, false) => u32::from_le_bytes([s[0], s[1], s[2], s[3]]),
-        (4, true) => u32::from_be_bytes([s[0], s[1], s[2], s[3]]),
-        (2, false) => u32::from(u16::from_le_bytes([s[0], s[1]])),
-        (2, true) => u32::from(u16::from_be_bytes([s[0], s[1]])),
-        _ => u32::from(s[0]),
-    }
+fn u16_le(b: [u8; 2]) -> u32 {
+    u16::from_le_bytes(b).into()
+}
+
+fn u16_be(b: [u8; 2]) -> u32 {
+    u16::from_be_bytes(b).into()
 }
 
 impl Decode for Tight {

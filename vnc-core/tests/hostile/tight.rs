@@ -443,8 +443,9 @@ fn jpeg_claiming(width: u16, height: u16) -> Vec<u8> {
 #[test]
 fn tight_jpeg_bombs_are_refused_from_their_header() {
     // A 371-byte image claiming to be far larger than its 24x16 rectangle: refused from the
-    // header, before any pixel memory. Past Tight's width or the framebuffer's height the
-    // decoder refuses it; within them, the size check does.
+    // header, before any pixel memory. Past Tight's width or the framebuffer's height
+    // zune-jpeg refuses it itself (TightJpeg); libjpeg-turbo reads the header and the size
+    // check refuses it (TightJpegSize); within them, the size check does with either.
     let rect = Rect::new(0, 0, 24, 16);
     for (w, h) in [
         (65535u16, 65535u16),
@@ -463,7 +464,8 @@ fn tight_jpeg_bombs_are_refused_from_their_header() {
                 &bytes,
                 Error::Protocol {
                     step: Step::FramebufferUpdate,
-                    error: ProtocolError::TightJpeg { rect: r, .. },
+                    error: ProtocolError::TightJpeg { rect: r, .. }
+                        | ProtocolError::TightJpegSize { rect: r, .. },
                 } if r == rect
             )
         });
@@ -520,5 +522,46 @@ fn tight_jpeg_bomb_as_large_as_its_rectangle_stays_within_it() {
             run.error
         );
         assert!(largest <= framebuffer, "{rect}: allocated {largest} bytes");
+    }
+}
+
+#[test]
+fn tight_jpeg_of_many_scans_or_too_little_data_is_refused_by_either_decoder() {
+    // Whichever decoder is compiled in (zune-jpeg, or libjpeg-turbo with the `turbojpeg`
+    // feature). A progressive image of many scans: each costs a pass over the image, so
+    // thousands of tiny ones would cost seconds. Past 100 scans the image is refused before
+    // decoding.
+    let rect = Rect::new(0, 0, 24, 16);
+    let mut data = JPEG.to_vec();
+    let eoi = data.len() - 2;
+    assert_eq!(data[eoi..], [0xFF, 0xD9]);
+    let scan = [0xFF, 0xDA, 0, 8, 1, 1, 0, 0, 0x3F, 0, 0x55];
+    data.splice(
+        eoi..eoi,
+        scan.iter().copied().cycle().take(scan.len() * 100),
+    );
+    assert_fails!(
+        Config::default(),
+        connected().update(&[TightEncoder::jpeg(rect, &data)]).bytes(),
+        Error::Protocol {
+            step: Step::FramebufferUpdate,
+            error: ProtocolError::TightJpeg { rect: r, ref detail },
+        } if r == rect && detail.contains("scans")
+    );
+    // A header of the rectangle's size over far too little data: the decoder runs out of
+    // data, which is an error, not a picture. Full width (decoded in place) and narrower.
+    let (fw, fh) = (2048, 128);
+    for rect in [Rect::new(0, 0, fw, fh), Rect::new(16, 8, 1024, 100)] {
+        let data = jpeg_claiming(rect.width, rect.height);
+        assert_fails!(
+            Config::default(),
+            connected_with(fw, fh)
+                .update(&[TightEncoder::jpeg(rect, &data)])
+                .bytes(),
+            Error::Protocol {
+                step: Step::FramebufferUpdate,
+                error: ProtocolError::TightJpeg { rect: r, .. },
+            } if r == rect
+        );
     }
 }
