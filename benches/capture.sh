@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 source scripts/lib.sh
 runs=${1:-20}
 ensure_packages tigervnc-standalone-server gvncviewer hyperfine time imagemagick xterm xdotool \
-  x11-xserver-utils xfonts-base libssl-dev pkg-config libgtk-4-dev
+  x11-xserver-utils xfonts-base libssl-dev libturbojpeg0-dev pkg-config libgtk-4-dev
 cargo build --release --quiet --bin vnccapture
 
 state=$(mktemp -d)

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 source scripts/lib.sh
 lab=${LAB:-/tmp/perf}
 [[ -x $lab/run.sh && -d $lab/rec ]] || { echo "no lab with recordings at $lab (see ../shared/perf/README.md)" >&2; exit 2; }
-ensure_packages xvfb gvncviewer libgtk-4-dev pkg-config libssl-dev
+ensure_packages xvfb gvncviewer libgtk-4-dev pkg-config libssl-dev libturbojpeg0-dev
 cargo build --release --quiet --bin vncviewer
 
 state=$(mktemp -d)

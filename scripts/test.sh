@@ -17,10 +17,12 @@ ensure_packages \
 
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --all-features -- -D warnings
-# --all-features picks libjpeg-turbo for Tight's JPEG: lint and test the default zune-jpeg too.
-cargo clippy -p vnc-core --all-targets --features testing -- -D warnings
+# Tight's JPEG goes to libjpeg-turbo by default (feature turbojpeg): lint and test the engine
+# with the pure-Rust zune-jpeg too.
+zune=(-p vnc-core --no-default-features --features testing,tokio,anon-tls)
+cargo clippy "${zune[@]}" --all-targets -- -D warnings
 RUSTDOCFLAGS=-Dwarnings cargo doc --workspace --no-deps --all-features --quiet
 # The real-server tests run the vnccapture binary: build every binary first.
 cargo build --workspace --all-features --bins
 cargo test --workspace --all-features "$@"
-cargo test -p vnc-core --features testing --test hostile --test transcripts tight
+cargo test "${zune[@]}" "$@"
