@@ -14,6 +14,8 @@ pub enum Chunking {
     OneByte,
     /// Chunks of 1 to 64 bytes from a small deterministic generator with this seed.
     Random(u64),
+    /// Pieces of this many bytes (at least 1), the last one shorter.
+    Pieces(usize),
 }
 
 impl Chunking {
@@ -113,6 +115,7 @@ pub fn play_with(mut session: Session, server: &[u8], chunking: Chunking) -> Run
         let n = match chunking {
             Chunking::Whole => rest.len(),
             Chunking::OneByte => 1,
+            Chunking::Pieces(n) => n.max(1),
             Chunking::Random(_) => {
                 // xorshift64
                 rng ^= rng << 13;

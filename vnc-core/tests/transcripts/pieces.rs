@@ -4,9 +4,10 @@
 
 use crate::support::connected;
 use vnc_core::testing::{
-    Image, Run, Script, TightEncoder, TightFilter, ZlibEncoder, ZlibHexEncoder, ZrleTile,
+    Chunking, Image, Run, Script, TightEncoder, TightFilter, ZlibEncoder, ZlibHexEncoder, ZrleTile,
+    play,
 };
-use vnc_core::{Config, Event, PixelFormat, Rect, Session};
+use vnc_core::{Config, Event, PixelFormat, Rect};
 
 const W: u16 = 48;
 const H: u16 = 32;
@@ -114,25 +115,7 @@ fn script() -> Script {
 
 /// Feeds `bytes` in pieces of `size` bytes.
 fn play_in_pieces(bytes: &[u8], size: usize) -> Run {
-    let mut s = Session::new(Config::default(), std::time::Instant::now());
-    let mut events = Vec::new();
-    let mut output = Vec::new();
-    let mut error = None;
-    for piece in bytes.chunks(size) {
-        let r = s.feed(piece);
-        events.extend(std::iter::from_fn(|| s.poll_event()));
-        output.extend(s.take_output());
-        if let Err(e) = r {
-            error = Some(e);
-            break;
-        }
-    }
-    Run {
-        events,
-        output,
-        error,
-        framebuffer: s.framebuffer().clone(),
-    }
+    play(Config::default(), bytes, Chunking::Pieces(size))
 }
 
 #[test]
