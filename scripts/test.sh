@@ -11,7 +11,7 @@ source scripts/lib.sh
 # the tests as a developer's machine would.
 ensure_packages \
   tigervnc-standalone-server tigervnc-tools x11vnc xvfb qemu-system-x86 \
-  x11-apps x11-utils x11-xserver-utils xterm xfonts-base xauth imagemagick \
+  x11-apps x11-utils x11-xserver-utils x11-xkb-utils xterm xfonts-base xauth imagemagick \
   gnutls-bin libssl-dev pkg-config libgtk-4-dev libturbojpeg0-dev xdotool xclip dbus time \
   dbus-x11 at-spi2-core
 

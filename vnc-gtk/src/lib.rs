@@ -24,6 +24,7 @@
 //! ```
 
 mod display;
+pub mod keymap;
 mod keys;
 mod render;
 
