@@ -2,6 +2,7 @@
 //! [`Session::poll_event`](crate::Session::poll_event).
 
 use crate::encoding::desktop_size::{ResizeReason, ResizeStatus, Screen};
+use crate::encoding::led_state::LockState;
 use crate::error::{CertificateInfo, CertificateProblem};
 use crate::framebuffer::Rect;
 use crate::handshake::version::ProtocolVersion;
@@ -76,6 +77,14 @@ pub enum Event {
     CursorChanged(Cursor),
     /// The server rang the bell.
     Bell,
+    /// The server acknowledged the QEMU Extended Key Event pseudo-encoding: from now on
+    /// [`Session::key_event_with_scancode`](crate::Session::key_event_with_scancode) sends
+    /// scancodes (see [`Session::scancodes_available`](crate::Session::scancodes_available)).
+    /// Sent once, at the first acknowledgement.
+    ScancodesAvailable,
+    /// The server's Caps, Num and Scroll Lock state (QEMU LED State pseudo-encoding), each
+    /// time the server sends it, changed or not (the spec lets it resend the same state).
+    LedState(LockState),
     /// The server's clipboard changed (ServerCutText, decoded from Latin-1).
     ServerCutText(String),
     /// The server closed the connection cleanly after initialisation.

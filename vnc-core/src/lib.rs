@@ -91,6 +91,7 @@ pub mod trust_store;
 pub use address::{Address, AddressError};
 pub use config::{Config, Limits, PixelFormatRequest, TlsConfig, parse_sha256_fingerprint};
 pub use encoding::desktop_size::{ResizeReason, ResizeStatus, Screen};
+pub use encoding::led_state::LockState;
 pub use encoding::{Encoding, UnknownEncoding};
 pub use error::{CertificateInfo, CertificateProblem, Error, ErrorKind, ProtocolError, Step};
 pub use event::{Cursor, Event};
