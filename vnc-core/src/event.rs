@@ -80,7 +80,9 @@ pub enum Event {
     /// The server acknowledged the QEMU Extended Key Event pseudo-encoding: from now on
     /// [`Session::key_event_with_scancode`](crate::Session::key_event_with_scancode) sends
     /// scancodes (see [`Session::scancodes_available`](crate::Session::scancodes_available)).
-    /// Sent once, at the first acknowledgement.
+    /// Sent when scancodes become available: at the first acknowledgement, not at the ones
+    /// QEMU repeats after each SetEncodings (again only after an announcement without the
+    /// pseudo-encoding turned them off).
     ScancodesAvailable,
     /// The server's Caps, Num and Scroll Lock state (QEMU LED State pseudo-encoding), each
     /// time the server sends it, changed or not (the spec lets it resend the same state).
