@@ -11,4 +11,6 @@ fuzz_target!(|data: &[u8]| {
     s.feed(&vnc_fuzz::handshake(sel, w, h)).expect("valid handshake");
     let _ = s.feed(rest);
     while s.poll_event().is_some() {}
+    // A key after whatever the server said: Extended Key Event if it acknowledged -258.
+    s.key_event_with_scancode(0x61, 0x1e, true);
 });

@@ -60,6 +60,11 @@ fn main() {
     let mut eds = rect_header(Rect::new(0, 0, 48, 32), -308);
     eds.extend_from_slice(&[1, 0, 0, 0, 0, 0, 0, 9, 0, 0, 0, 0, 0, 48, 0, 32, 0, 0, 0, 0]);
     push("extended-desktop-size", Script::new().update(&[eds]));
+    // QEMU's keyboard pseudo-encodings as QEMU sends them: the Extended Key Event
+    // acknowledgement with the framebuffer's size, and LED State (1x1, one byte).
+    let mut leds = rect_header(Rect::new(0, 0, 1, 1), -261);
+    leds.push(0b101);
+    push("qemu-keyboard", Script::new().update(&[Script::pseudo_rect(r, -258)]).update(&[leds, Script::raw_rect(&pf, &img, Rect::new(0, 0, 4, 4))]));
     push("messages", Script::new().bell().cut_text(b"clipboard \xe9").colour_map(0, &[[65535, 0, 0], [0, 65535, 0]]));
 
     let write = |target: &str, name: &str, bytes: &[u8]| {

@@ -25,6 +25,52 @@ pub enum QemuTls {
     },
 }
 
+/// What [`KEYBOARD_LOOP`] writes to the debug console once it runs.
+const KEYBOARD_LOOP_READY: &str = "kbd-loop\n";
+
+/// A boot sector (x86 real mode, hand-assembled) that writes [`KEYBOARD_LOOP_READY`] to the
+/// debug console (port 0x402) and then polls the keyboard through the BIOS for ever (int 16h
+/// function 1, and function 0 to take a key when there is one). SeaBIOS updates the keyboard
+/// LEDs from its lock flags on every int 16h call, so a Caps Lock press reaches the LEDs and
+/// QEMU's LED State.
+const KEYBOARD_LOOP: [u8; 512] = keyboard_loop();
+
+const fn keyboard_loop() -> [u8; 512] {
+    let mut s = [0u8; 512];
+    let mut i = 0;
+    // mov dx, 0x402
+    s[0] = 0xBA;
+    s[1] = 0x02;
+    s[2] = 0x04;
+    let mut at = 3;
+    let msg = KEYBOARD_LOOP_READY.as_bytes();
+    while i < msg.len() {
+        // mov al, c; out dx, al
+        s[at] = 0xB0;
+        s[at + 1] = msg[i];
+        s[at + 2] = 0xEE;
+        at += 3;
+        i += 1;
+    }
+    let tail = [
+        0xFB, // sti
+        0xB4, 0x01, // loop: mov ah, 1 (is a key waiting?)
+        0xCD, 0x16, // int 16h
+        0x74, 0x04, // jz +4 (none: poll again)
+        0xB4, 0x00, // mov ah, 0 (take it)
+        0xCD, 0x16, // int 16h
+        0xEB, 0xF4, // jmp loop
+    ];
+    let mut j = 0;
+    while j < tail.len() {
+        s[at + j] = tail[j];
+        j += 1;
+    }
+    s[510] = 0x55;
+    s[511] = 0xAA;
+    s
+}
+
 /// QEMU with no disk, paused on its BIOS screen ("No bootable device").
 pub struct Qemu {
     /// The VNC display number (port 5900 + display).
@@ -44,6 +90,24 @@ impl Qemu {
 
     /// Starts QEMU with TLS on its VNC server.
     pub fn start_with(password: Option<&'static str>, tls: QemuTls) -> Qemu {
+        Qemu::start_full(password, tls, &[])
+    }
+
+    /// Starts QEMU with these trace events (`-trace NAME`) written to a log file (`-D`),
+    /// read back with [`trace`](Self::trace). Instead of stopping at the BIOS it boots a disk
+    /// whose boot sector (`KEYBOARD_LOOP`) reads the keyboard, so that the BIOS keeps the
+    /// keyboard's lock LEDs in step with its Caps, Num and Scroll Lock state. It runs (is not
+    /// paused).
+    pub fn start_traced(events: &[&str]) -> Qemu {
+        Qemu::start_full(None, QemuTls::None, events)
+    }
+
+    /// What QEMU's trace log holds so far (empty if nothing has been traced yet).
+    pub fn trace(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("trace.log")).unwrap_or_default()
+    }
+
+    fn start_full(password: Option<&'static str>, tls: QemuTls, trace: &[&str]) -> Qemu {
         require("qemu-system-x86_64", "qemu-system-x86");
         let dir = TempDir::new("qemu");
         let port = free_port();
@@ -87,6 +151,19 @@ impl Qemu {
                 vnc.push_str(",tls-creds=tls0");
             }
         }
+        let boot = !trace.is_empty();
+        if boot {
+            for event in trace {
+                cmd.args(["-trace", event]);
+            }
+            cmd.arg("-D").arg(dir.path().join("trace.log"));
+            let disk = dir.path().join("keyboard-loop.img");
+            let mut image = KEYBOARD_LOOP.to_vec();
+            image.resize(1 << 20, 0);
+            std::fs::write(&disk, image).unwrap();
+            cmd.arg("-drive")
+                .arg(format!("file={},format=raw,if=ide", disk.display()));
+        }
         cmd.arg("-vnc").arg(&vnc);
         let log = std::fs::File::create(dir.path().join("qemu.log")).unwrap();
         cmd.stdin(Stdio::null())
@@ -103,6 +180,18 @@ impl Qemu {
         wait_for("QEMU to listen", Duration::from_secs(30), || {
             port_open(port)
         });
+        if boot {
+            wait_for(
+                "the keyboard loop to start",
+                Duration::from_secs(60),
+                || {
+                    std::fs::read_to_string(&debugcon)
+                        .map(|s| s.contains(KEYBOARD_LOOP_READY))
+                        .unwrap_or(false)
+                },
+            );
+            return q;
+        }
         wait_for(
             "the BIOS to give up booting",
             Duration::from_secs(60),

@@ -2,6 +2,7 @@
 //! [`Session::poll_event`](crate::Session::poll_event).
 
 use crate::encoding::desktop_size::{ResizeReason, ResizeStatus, Screen};
+use crate::encoding::led_state::LockState;
 use crate::error::{CertificateInfo, CertificateProblem};
 use crate::framebuffer::Rect;
 use crate::handshake::version::ProtocolVersion;
@@ -76,6 +77,16 @@ pub enum Event {
     CursorChanged(Cursor),
     /// The server rang the bell.
     Bell,
+    /// The server acknowledged the QEMU Extended Key Event pseudo-encoding: from now on
+    /// [`Session::key_event_with_scancode`](crate::Session::key_event_with_scancode) sends
+    /// scancodes (see [`Session::scancodes_available`](crate::Session::scancodes_available)).
+    /// Sent when scancodes become available: at the first acknowledgement, not at the ones
+    /// QEMU repeats after each SetEncodings (again only after an announcement without the
+    /// pseudo-encoding turned them off).
+    ScancodesAvailable,
+    /// The server's Caps, Num and Scroll Lock state (QEMU LED State pseudo-encoding), each
+    /// time the server sends it, changed or not (the spec lets it resend the same state).
+    LedState(LockState),
     /// The server's clipboard changed (ServerCutText, decoded from Latin-1).
     ServerCutText(String),
     /// The server closed the connection cleanly after initialisation.

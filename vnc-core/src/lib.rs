@@ -33,6 +33,10 @@
 //!   running session); the
 //!   DesktopSize, LastRect, Cursor, DesktopName and ExtendedDesktopSize pseudo-encodings (with
 //!   SetDesktopSize to resize the remote desktop);
+//! - QEMU's keyboard extensions: keys by scancode and keysym
+//!   ([`Session::key_event_with_scancode`]), sent as QEMU Extended Key Events once the server
+//!   acknowledges them ([`Event::ScancodesAvailable`]) and as plain KeyEvents before, and the
+//!   server's lock keys ([`Event::LedState`]);
 //! - continuous update requests, Bell, and clipboard text both ways (ServerCutText and
 //!   ClientCutText, Latin-1);
 //! - hostile input: any byte sequence ends in a typed [`Error`], never a panic, a hang or an
@@ -91,6 +95,7 @@ pub mod trust_store;
 pub use address::{Address, AddressError};
 pub use config::{Config, Limits, PixelFormatRequest, TlsConfig, parse_sha256_fingerprint};
 pub use encoding::desktop_size::{ResizeReason, ResizeStatus, Screen};
+pub use encoding::led_state::LockState;
 pub use encoding::{Encoding, UnknownEncoding};
 pub use error::{CertificateInfo, CertificateProblem, Error, ErrorKind, ProtocolError, Step};
 pub use event::{Cursor, Event};

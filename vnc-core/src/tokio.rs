@@ -33,7 +33,9 @@ use std::time::Duration;
 
 use std::future::Future;
 
+mod command;
 mod read_ahead;
+pub use command::{Command, Handle};
 pub use read_ahead::ReadAhead;
 use read_ahead::{BUFFER, Reader, Watch};
 
@@ -41,14 +43,12 @@ use ::tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, ReadBuf};
 use ::tokio::net::TcpStream;
 #[cfg(unix)]
 use ::tokio::net::UnixStream;
-use ::tokio::sync::{mpsc, oneshot};
+use ::tokio::sync::mpsc;
 use ::tokio::task::JoinSet;
 use ::tokio::time::{Instant, sleep, sleep_until, timeout};
 
 use crate::address::{Address, CONNECTION_ATTEMPT_DELAY, happy_eyeballs_order};
-use crate::{
-    Config, Credential, Encoding, Event, Framebuffer, PixelFormatRequest, Rect, Session, Threading,
-};
+use crate::{Config, Event, Session, Threading};
 
 /// Errors of the tokio adapter: the transport's, and the engine's with the server named.
 #[derive(Debug, thiserror::Error)]
@@ -595,96 +595,4 @@ enum Ready {
     Chunk(io::Result<(Vec<u8>, usize)>),
     Wrote(io::Result<usize>),
     Timeout,
-}
-
-/// What the application can ask a spawned connection to do.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum Command {
-    /// A key press or release (X11 keysym).
-    Key {
-        /// The keysym.
-        keysym: u32,
-        /// Pressed (true) or released.
-        down: bool,
-    },
-    /// Pointer position and buttons.
-    Pointer {
-        /// x.
-        x: u16,
-        /// y.
-        y: u16,
-        /// Button mask.
-        buttons: u8,
-    },
-    /// Local clipboard text.
-    CutText(String),
-    /// A FramebufferUpdateRequest.
-    RequestUpdate {
-        /// The area.
-        rect: Option<Rect>,
-        /// Incremental or full.
-        incremental: bool,
-    },
-    /// New encodings.
-    SetEncodings(Vec<Encoding>),
-    /// Lossy compression on or off ([`Session::set_jpeg`]).
-    SetJpeg(Option<crate::Jpeg>),
-    /// A new pixel format.
-    SetPixelFormat(PixelFormatRequest),
-    /// A credential.
-    SetCredential(Credential, String),
-    /// Pause or resume automatic updates.
-    SetUpdatesPaused(bool),
-    /// A copy of the framebuffer.
-    Snapshot(oneshot::Sender<Framebuffer>),
-    /// Flush and end the loop.
-    Close,
-}
-
-impl Command {
-    fn apply(self, s: &mut Session) {
-        match self {
-            Command::Key { keysym, down } => s.key_event(keysym, down),
-            Command::Pointer { x, y, buttons } => s.pointer_event(x, y, buttons),
-            Command::CutText(t) => s.client_cut_text(&t),
-            Command::RequestUpdate {
-                rect: Some(r),
-                incremental,
-            } => s.request_update_region(r, incremental),
-            Command::RequestUpdate {
-                rect: None,
-                incremental,
-            } => s.request_update(incremental),
-            Command::SetEncodings(e) => s.set_encodings(&e),
-            Command::SetJpeg(j) => s.set_jpeg(j),
-            Command::SetPixelFormat(p) => s.set_pixel_format(p),
-            Command::SetCredential(k, v) => s.set_credential(k, &v),
-            Command::SetUpdatesPaused(p) => s.set_updates_paused(p),
-            Command::Snapshot(tx) => {
-                let _ = tx.send(s.framebuffer().clone());
-            }
-            Command::Close => {}
-        }
-    }
-}
-
-/// Sends [`Command`]s to a spawned connection. Cloneable; the loop ends when all are dropped.
-#[derive(Clone, Debug)]
-pub struct Handle {
-    commands: mpsc::UnboundedSender<Command>,
-}
-
-impl Handle {
-    /// Sends a command; false if the connection has ended.
-    pub fn send(&self, cmd: Command) -> bool {
-        self.commands.send(cmd).is_ok()
-    }
-
-    /// A copy of the current framebuffer, or `None` if the connection has ended.
-    pub async fn snapshot(&self) -> Option<Framebuffer> {
-        let (tx, rx) = oneshot::channel();
-        self.send(Command::Snapshot(tx));
-        rx.await.ok()
-    }
 }

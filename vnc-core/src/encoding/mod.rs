@@ -11,6 +11,8 @@ pub(crate) mod desktop_size;
 pub(crate) mod hextile;
 pub(crate) mod inflate;
 pub(crate) mod last_rect;
+pub(crate) mod led_state;
+pub(crate) mod qemu_key;
 pub(crate) mod raw;
 pub(crate) mod rre;
 pub(crate) mod tight;
@@ -68,6 +70,10 @@ pub(crate) enum Done {
     ExtendedDesktopSize { rect: Rect, screens: Vec<Screen> },
     /// The update ends after this rectangle.
     LastRect,
+    /// The server takes QEMU Extended Key Event messages.
+    ScancodesAcknowledged,
+    /// The server's lock keys.
+    LedState(led_state::LockState),
 }
 
 /// A decoder of one encoding: built from the rectangle header, then given input as it arrives
@@ -202,6 +208,12 @@ encodings! {
     /// Pseudo-encoding: desktop size with a screen layout, and client-requested resizing
     /// with SetDesktopSize (-308).
     ExtendedDesktopSize = -308, "extended-desktop-size", desktop_size::ExtendedDesktopSize;
+    /// Pseudo-encoding: the client can send key events with a scancode (QEMU Extended Key
+    /// Event), used once the server acknowledges it (-258).
+    QemuExtendedKeyEvent = -258, "qemu-extended-key-event", qemu_key::ExtendedKeyEvent;
+    /// Pseudo-encoding: the server sends the state of its Caps, Num and Scroll Lock (QEMU
+    /// LED State) (-261).
+    QemuLedState = -261, "qemu-led-state", led_state::LedState;
     /// Pseudo-encoding: Tight may use JPEG at quality level 0 (0 worst, 9 best) (-32).
     QualityLevel0 = -32, "quality-level-0", tight::Level<-32>;
     /// Pseudo-encoding: Tight may use JPEG at quality level 1 (0 worst, 9 best) (-31).
@@ -270,6 +282,8 @@ impl Encoding {
         Encoding::Cursor,
         Encoding::DesktopName,
         Encoding::ExtendedDesktopSize,
+        Encoding::QemuExtendedKeyEvent,
+        Encoding::QemuLedState,
     ];
 
     /// The pseudo-encoding that lets Tight use JPEG at `level` (0 to 9, 9 best), announced

@@ -38,6 +38,14 @@ pub(crate) fn key_event(out: &mut Vec<u8>, down: bool, keysym: u32) {
     out.extend_from_slice(&keysym.to_be_bytes());
 }
 
+/// QEMU Extended Key Event (rfbproto QEMU Client Message 255, submessage 0): the keysym and
+/// the key's XT scancode in QEMU's numbering.
+pub(crate) fn qemu_extended_key_event(out: &mut Vec<u8>, down: bool, keysym: u32, keycode: u32) {
+    out.extend_from_slice(&[255, 0, 0, down as u8]);
+    out.extend_from_slice(&keysym.to_be_bytes());
+    out.extend_from_slice(&keycode.to_be_bytes());
+}
+
 pub(crate) fn pointer_event(out: &mut Vec<u8>, buttons: u8, x: u16, y: u16) {
     out.extend_from_slice(&[5, buttons]);
     out.extend_from_slice(&x.to_be_bytes());
@@ -92,6 +100,9 @@ mod tests {
         o.clear();
         key_event(&mut o, true, 0xff0d);
         assert_eq!(o, [4, 1, 0, 0, 0, 0, 0xff, 0x0d]);
+        o.clear();
+        qemu_extended_key_event(&mut o, false, 0xff53, 0xcd);
+        assert_eq!(o, [255, 0, 0, 0, 0, 0, 0xff, 0x53, 0, 0, 0, 0xcd]);
         o.clear();
         pointer_event(&mut o, 0b1000_0001, 300, 2);
         assert_eq!(o, [5, 0x81, 1, 44, 0, 2]);

@@ -90,6 +90,11 @@ impl UpdateReader {
                 extended_desktop_size(cx, flow, layout, rect, screens)?;
             }
             Done::LastRect => self.left = 1,
+            Done::ScancodesAcknowledged => cx.keyboard.acknowledged(&cx.config, &mut cx.events),
+            Done::LedState(state) => {
+                cx.keyboard.leds = Some(state);
+                cx.events.push_back(Event::LedState(state));
+            }
         }
         // One rectangle finished.
         self.left = self.left.saturating_sub(1);

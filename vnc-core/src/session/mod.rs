@@ -4,6 +4,7 @@
 //! [`Running`] message loop) and the [`Context`] that lasts the whole connection.
 
 mod input;
+mod keyboard;
 pub(crate) mod transport;
 
 use std::collections::VecDeque;
@@ -30,6 +31,7 @@ use crate::running::Running;
 use crate::security::{Credential, CredentialsNeeded, SecurityType};
 use crate::threading::Threading;
 
+use self::keyboard::Keyboard;
 use self::transport::Transport;
 
 /// Where the session is.
@@ -97,6 +99,8 @@ pub(crate) struct Context {
     /// The application paused the automatic update requests.
     pub(crate) updates_paused: bool,
     pub(crate) deadline: Deadline,
+    /// Scancodes and lock keys.
+    pub(crate) keyboard: Keyboard,
 }
 
 impl Context {
@@ -229,6 +233,7 @@ impl Session {
                 credentials: Credentials::default(),
                 updates_paused: false,
                 deadline,
+                keyboard: Keyboard::default(),
             },
             last_now: now,
         }
@@ -387,15 +392,6 @@ impl Session {
         Ok(())
     }
 
-    /// Sends a key press or release (`keysym` as in X11 keysymdef.h). Ignored before
-    /// initialisation.
-    pub fn key_event(&mut self, keysym: u32, down: bool) {
-        if self.is_initialized() {
-            client::key_event(&mut self.cx.io.out, down, keysym);
-        }
-        self.pump_or_close();
-    }
-
     /// Sends the pointer position and button mask (bit 0 = left, 1 = middle, 2 = right,
     /// 3/4 = wheel up/down, 5/6 = wheel left/right). Coordinates are clamped to the
     /// framebuffer. Ignored before initialisation.
@@ -456,6 +452,7 @@ impl Session {
     /// pseudo-encodings of [`Config::jpeg`], which stays as it is).
     pub fn set_encodings(&mut self, encodings: &[Encoding]) {
         self.cx.config.encodings = encodings.to_vec();
+        self.cx.keyboard.encodings_changed(encodings);
         if self.is_initialized() {
             self.cx.send_encodings();
         }

@@ -156,6 +156,14 @@ fn random_rect_bytes(rng: &mut Rng, img: &Image, enc: &mut Encoders) -> Vec<u8> 
             Script::trle_rect(&PF, img, r, modes[rng.below(4)], rng.chance(50))
         }
         17 => Script::corre_rect(&PF, img, r),
+        18 if rng.chance(50) => {
+            // QEMU LED State: one byte, any bits.
+            let mut v = rect_header(Rect::new(0, 0, 1, 1), -261);
+            v.push(rng.byte());
+            v
+        }
+        // QEMU's Extended Key Event acknowledgement, with the framebuffer's size as QEMU does.
+        18 => Script::pseudo_rect(Rect::new(0, 0, W, H), -258),
         _ => Script::pseudo_rect(Rect::new(0, 0, W, H), -223),
     }
 }

@@ -9,6 +9,7 @@ mod garbage;
 mod libvnc;
 mod limits;
 mod protocol;
+mod qemu;
 mod rectangles;
 mod support;
 mod tight;

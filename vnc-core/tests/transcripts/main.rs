@@ -7,6 +7,7 @@ mod handshake;
 mod jpeg;
 mod pieces;
 mod pseudo_encodings;
+mod qemu_keyboard;
 mod support;
 mod tight;
 mod trle;
