@@ -11,7 +11,7 @@ mod image;
 mod net;
 pub mod pki;
 pub mod process;
-mod qemu;
+pub mod qemu;
 pub mod soak;
 mod xserver;
 

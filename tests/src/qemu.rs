@@ -254,3 +254,27 @@ impl Qemu {
         parse_ppm(&b)
     }
 }
+
+/// The (down, keysym, keycode) of the trace's `event` lines, in order. QEMU 7.2 writes
+/// `vnc_key_event_ext down 1, sym 0x61, keycode 0x1e [a]`, and for the keysym path
+/// `vnc_key_event_map down 1, sym 0x62 -> keycode 0x30 [b]`.
+pub fn traced_keys(trace: &str, event: &str) -> Vec<(u32, u32, u32)> {
+    trace
+        .lines()
+        .filter(|l| l.contains(&format!("{event} ")))
+        .map(|l| {
+            let field = |name: &str| {
+                let at = l.find(name).unwrap_or_else(|| panic!("no {name:?} in {l}"));
+                let rest = &l[at + name.len()..];
+                let hex = rest.strip_prefix("0x");
+                let digits: String = hex
+                    .unwrap_or(rest)
+                    .chars()
+                    .take_while(char::is_ascii_hexdigit)
+                    .collect();
+                u32::from_str_radix(&digits, if hex.is_some() { 16 } else { 10 }).unwrap()
+            };
+            (field("down "), field("sym "), field("keycode "))
+        })
+        .collect()
+}

@@ -11,6 +11,7 @@ use tokio::time::{Instant, timeout_at};
 use vnc_core::tokio::{Command, ConnectOptions, Connection, Handle};
 use vnc_core::{Address, Config, Event};
 use vnc_tests::Qemu;
+use vnc_tests::qemu::traced_keys as traced;
 
 /// The keys typed: keysym and QEMU "qnum" scancode ('a', 'q', and Right, 0xE0 0x4D).
 const KEYS: [(u32, u32); 3] = [(0x61, 0x1e), (0x71, 0x10), (0xff53, 0xcd)];
@@ -52,30 +53,6 @@ async fn trace_until(q: &Qemu, what: &str, cond: impl Fn(&str) -> bool) {
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-}
-
-/// The (down, keysym, keycode) of the trace's `event` lines, in order. QEMU 7.2 writes
-/// `vnc_key_event_ext down 1, sym 0x61, keycode 0x1e [a]`, and for the keysym path
-/// `vnc_key_event_map down 1, sym 0x62 -> keycode 0x30 [b]`.
-fn traced(trace: &str, event: &str) -> Vec<(u32, u32, u32)> {
-    trace
-        .lines()
-        .filter(|l| l.contains(&format!("{event} ")))
-        .map(|l| {
-            let field = |name: &str| {
-                let at = l.find(name).unwrap_or_else(|| panic!("no {name:?} in {l}"));
-                let rest = &l[at + name.len()..];
-                let hex = rest.strip_prefix("0x");
-                let digits: String = hex
-                    .unwrap_or(rest)
-                    .chars()
-                    .take_while(char::is_ascii_hexdigit)
-                    .collect();
-                u32::from_str_radix(&digits, if hex.is_some() { 16 } else { 10 }).unwrap()
-            };
-            (field("down "), field("sym "), field("keycode "))
-        })
-        .collect()
 }
 
 /// Presses and releases each key as (down, keysym, scancode) triples.

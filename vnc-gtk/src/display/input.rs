@@ -7,6 +7,7 @@ use gtk::subclass::prelude::*;
 use gtk::{gdk, graphene};
 
 use super::imp::VncDisplay;
+use crate::keymap::{KeycodeSource, qnum_from_keycode};
 
 impl VncDisplay {
     /// Installs the key, focus, motion, click and scroll controllers.
@@ -160,12 +161,12 @@ impl VncDisplay {
         }
         if down {
             self.pressed.borrow_mut().insert(code, sym);
-            self.key_event(sym, true);
+            self.hardware_key_event(sym, code, true);
         } else {
             // Release what the server saw pressed for this key, even if the keyval changed
             // (a modifier was released in between).
             let sym = self.pressed.borrow_mut().remove(&code).unwrap_or(sym);
-            self.key_event(sym, false);
+            self.hardware_key_event(sym, code, false);
         }
         glib::Propagation::Stop
     }
@@ -177,10 +178,23 @@ impl VncDisplay {
         self.with_session(|s| s.key_event(sym, down));
     }
 
+    /// A key by its keysym and GDK hardware keycode: to a server that takes QEMU extended key
+    /// events, with the key's position as a scancode (the guest's layout then decides what it
+    /// types), else as the keysym alone.
+    fn hardware_key_event(&self, sym: u32, code: u32, down: bool) {
+        if self.read_only.get() {
+            return;
+        }
+        let scancode = KeycodeSource::for_display(&self.obj().display())
+            .and_then(|source| qnum_from_keycode(code, source))
+            .map_or(0, u32::from);
+        self.with_session(|s| s.key_event_with_scancode(sym, scancode, down));
+    }
+
     fn release_all_keys(&self) {
-        let held: Vec<u32> = self.pressed.borrow_mut().drain().map(|(_, s)| s).collect();
-        for sym in held {
-            self.key_event(sym, false);
+        let held: Vec<(u32, u32)> = self.pressed.borrow_mut().drain().collect();
+        for (code, sym) in held {
+            self.hardware_key_event(sym, code, false);
         }
     }
 

@@ -1,0 +1,114 @@
+//! vncviewer on a German keyboard layout typing into QEMU: every key reaches QEMU as a QEMU
+//! extended key event carrying the scancode of the key's position (the key that types `z` on
+//! a German keyboard is where a US keyboard has `y`), none as a keysym for QEMU to map.
+//! QEMU's own trace (`vnc_key_event_ext`, `vnc_key_event_map`) is the witness.
+
+use std::process::{Child, Command, Output, Stdio};
+use std::time::Duration;
+
+use vnc_tests::gtk_support::gtk_program;
+use vnc_tests::qemu::traced_keys;
+use vnc_tests::{Qemu, XServer, process, require, wait_for, workspace_bin};
+
+fn xdotool(display: &str, args: &[&str]) -> Output {
+    let mut cmd = Command::new("xdotool");
+    cmd.args(args).env("DISPLAY", display);
+    process::output(cmd).expect("xdotool")
+}
+
+struct Viewer(Child);
+
+impl Drop for Viewer {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// The keys typed on the German layout, with the keysym and the scancode (QEMU's qnum) of
+/// the key that types them there: z on the US Y key (0x15), y on the US Z key (0x2c), ö on
+/// the US semicolon key (0x27), < on the ISO key beside left Shift (0x56).
+const GERMAN: [(&str, u32, u32); 4] = [
+    ("z", 0x7a, 0x15),
+    ("y", 0x79, 0x2c),
+    ("odiaeresis", 0xf6, 0x27),
+    ("less", 0x3c, 0x56),
+];
+
+#[test]
+fn vncviewer_sends_key_positions_to_qemu_on_a_german_layout() {
+    require("xdotool", "xdotool");
+    require("setxkbmap", "x11-xkb-utils");
+    let q = Qemu::start_traced(&["vnc_key_event_ext", "vnc_key_event_map"]);
+    let local = XServer::xvfb("1024x768");
+    let mut cmd = Command::new(workspace_bin("vncviewer"));
+    cmd.arg(format!("127.0.0.1::{}", q.port()))
+        .stdout(Stdio::null());
+    gtk_program(&mut cmd, &local.display);
+    let _viewer = Viewer(process::spawn(cmd).expect("start vncviewer"));
+    let mut wid = String::new();
+    wait_for("the viewer's window", Duration::from_secs(30), || {
+        let out = xdotool(
+            &local.display,
+            &["search", "--onlyvisible", "--name", "vncviewer$"],
+        );
+        wid = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .next()
+            .unwrap_or("")
+            .to_owned();
+        !wid.is_empty()
+    });
+    // Xvfb goes back to its default keymap when its last client leaves; the viewer stays
+    // connected, so the German layout holds for the rest of the test.
+    local.run("setxkbmap", &["de"]);
+    assert!(
+        xdotool(&local.display, &["windowfocus", "--sync", &wid])
+            .status
+            .success()
+    );
+
+    // Until QEMU has acknowledged extended key events the viewer sends keysyms: tap Shift
+    // until one arrives as an extended event (Shift_L is scancode 0x2a).
+    wait_for(
+        "an extended key event from the viewer",
+        Duration::from_secs(30),
+        || {
+            xdotool(&local.display, &["key", "shift"]);
+            traced_keys(&q.trace(), "vnc_key_event_ext")
+                .iter()
+                .any(|&(_, _, code)| code == 0x2a)
+        },
+    );
+    // QEMU switches to extended events once, so every keysym map it will ever trace for this
+    // connection is in the trace before the first extended event.
+    let map0 = traced_keys(&q.trace(), "vnc_key_event_map").len();
+
+    for (key, _, _) in GERMAN {
+        let out = xdotool(&local.display, &["key", key]);
+        assert!(out.status.success(), "xdotool key {key}: {out:?}");
+    }
+    let want: Vec<(u32, u32, u32)> = GERMAN
+        .iter()
+        .flat_map(|&(_, sym, code)| [(1, sym, code), (0, sym, code)])
+        .collect();
+    // The typed keys, without the warm-up's Shift taps (some may still have been on their way).
+    let typed = |t: &str| -> Vec<(u32, u32, u32)> {
+        traced_keys(t, "vnc_key_event_ext")
+            .into_iter()
+            .filter(|&(_, _, code)| code != 0x2a)
+            .collect()
+    };
+    wait_for(
+        "the typed keys in QEMU's trace",
+        Duration::from_secs(20),
+        || typed(&q.trace()).len() >= want.len(),
+    );
+    let trace = q.trace();
+    assert_eq!(typed(&trace), want, "extended key events:\n{trace}");
+    assert_eq!(
+        traced_keys(&trace, "vnc_key_event_map").len(),
+        map0,
+        "no key went as a keysym once scancodes were in use:\n{trace}"
+    );
+}
