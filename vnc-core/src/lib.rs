@@ -104,5 +104,5 @@ pub use handshake::version::ProtocolVersion;
 pub use jpeg::{Jpeg, JpegSettingOutOfRange, Subsampling};
 pub use pixel_format::PixelFormat;
 pub use security::{Credential, CredentialsNeeded, Protection, SecurityType, security_type_name};
-pub use session::Session;
+pub use session::{PowerAction, Session};
 pub use threading::Threading;
