@@ -218,7 +218,7 @@ impl VncDisplay {
 
     /// Asks the server to shut down the machine it shows (xvp). Sent only once the server has
     /// offered power control (`vnc-power-control-initialized`); false, with nothing sent,
-    /// before that or when no session is open. True means sent, not done: a server that
+    /// before that or when the connection is closed. True means sent, not done: a server that
     /// cannot do it emits `vnc-power-control-failed`.
     pub fn power_control_shutdown(&self) -> bool {
         self.power_control(PowerAction::Shutdown)
@@ -237,6 +237,10 @@ impl VncDisplay {
     }
 
     fn power_control(&self, action: PowerAction) -> bool {
+        // The session outlives its connection (for screenshots): a closed one sends nothing.
+        if !self.is_open() {
+            return false;
+        }
         let mut sent = false;
         self.imp().with_session(|s| sent = s.power_control(action));
         sent
