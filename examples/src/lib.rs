@@ -1,4 +1,7 @@
-//! What the example programs share: the TLS options of their command lines.
+//! What the example programs share: the TLS options of their command lines, and vncviewer's
+//! menus ([`viewer_menus`]).
+
+pub mod viewer_menus;
 
 use std::ffi::OsString;
 use std::path::PathBuf;

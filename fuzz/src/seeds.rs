@@ -65,6 +65,8 @@ fn main() {
     let mut leds = rect_header(Rect::new(0, 0, 1, 1), -261);
     leds.push(0b101);
     push("qemu-keyboard", Script::new().update(&[Script::pseudo_rect(r, -258)]).update(&[leds, Script::raw_rect(&pf, &img, Rect::new(0, 0, 4, 4))]));
+    // xvp (type 250): XVP_INIT, XVP_FAIL and a code only clients send.
+    push("xvp", Script::new().xvp(1, 1).xvp(1, 0).xvp(1, 4).bell());
     push("messages", Script::new().bell().cut_text(b"clipboard \xe9").colour_map(0, &[[65535, 0, 0], [0, 65535, 0]]));
 
     let write = |target: &str, name: &str, bytes: &[u8]| {

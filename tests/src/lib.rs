@@ -14,6 +14,7 @@ pub mod process;
 pub mod qemu;
 pub mod soak;
 mod xserver;
+pub mod xvp;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};

@@ -87,6 +87,17 @@ pub enum Event {
     /// The server's Caps, Num and Scroll Lock state (QEMU LED State pseudo-encoding), each
     /// time the server sends it, changed or not (the spec lets it resend the same state).
     LedState(LockState),
+    /// The server takes power-control requests (an xvp XVP_INIT message, while
+    /// [`Encoding::Xvp`](crate::Encoding::Xvp) is announced): from now on
+    /// [`Session::power_control`](crate::Session::power_control) sends them. Sent each time
+    /// the server says so.
+    PowerControlReady {
+        /// The highest xvp extension version the server supports (at least 1).
+        version: u8,
+    },
+    /// The server could not do a power-control request, or does not support it (an xvp
+    /// XVP_FAIL message).
+    PowerControlFailed,
     /// The server's clipboard changed (ServerCutText, decoded from Latin-1).
     ServerCutText(String),
     /// The server closed the connection cleanly after initialisation.

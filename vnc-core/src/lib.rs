@@ -37,6 +37,8 @@
 //!   ([`Session::key_event_with_scancode`]), sent as QEMU Extended Key Events once the server
 //!   acknowledges them ([`Event::ScancodesAvailable`]) and as plain KeyEvents before, and the
 //!   server's lock keys ([`Event::LedState`]);
+//! - xvp power control: [`Session::power_control`] asks the server to shut down, reboot or
+//!   reset the machine once it has offered to ([`Event::PowerControlReady`]);
 //! - continuous update requests, Bell, and clipboard text both ways (ServerCutText and
 //!   ClientCutText, Latin-1);
 //! - hostile input: any byte sequence ends in a typed [`Error`], never a panic, a hang or an
@@ -104,5 +106,5 @@ pub use handshake::version::ProtocolVersion;
 pub use jpeg::{Jpeg, JpegSettingOutOfRange, Subsampling};
 pub use pixel_format::PixelFormat;
 pub use security::{Credential, CredentialsNeeded, Protection, SecurityType, security_type_name};
-pub use session::Session;
+pub use session::{PowerAction, Session};
 pub use threading::Threading;

@@ -8,6 +8,7 @@ use std::rc::Rc;
 use gtk::glib::{self, clone};
 use gtk::prelude::*;
 use gtk::{gdk, gio};
+use vnc_examples::viewer_menus;
 use vnc_gtk::VncDisplay;
 
 const HELP: &str = "\
@@ -186,66 +187,8 @@ fn build(app: &gtk::Application, args: &Args, status: Rc<RefCell<u8>>) {
     scroller.set_propagate_natural_height(true);
     window.set_child(Some(&scroller));
 
-    // Send Keys menu.
-    let keys = gio::Menu::new();
-    let combos: &[(&str, &[gdk::Key])] = &[
-        (
-            "Ctrl+Alt+Del",
-            &[gdk::Key::Control_L, gdk::Key::Alt_L, gdk::Key::Delete],
-        ),
-        (
-            "Ctrl+Alt+Backspace",
-            &[gdk::Key::Control_L, gdk::Key::Alt_L, gdk::Key::BackSpace],
-        ),
-        (
-            "Ctrl+Alt+F1",
-            &[gdk::Key::Control_L, gdk::Key::Alt_L, gdk::Key::F1],
-        ),
-        (
-            "Ctrl+Alt+F2",
-            &[gdk::Key::Control_L, gdk::Key::Alt_L, gdk::Key::F2],
-        ),
-        (
-            "Ctrl+Alt+F3",
-            &[gdk::Key::Control_L, gdk::Key::Alt_L, gdk::Key::F3],
-        ),
-        (
-            "Ctrl+Alt+F4",
-            &[gdk::Key::Control_L, gdk::Key::Alt_L, gdk::Key::F4],
-        ),
-        (
-            "Ctrl+Alt+F5",
-            &[gdk::Key::Control_L, gdk::Key::Alt_L, gdk::Key::F5],
-        ),
-        (
-            "Ctrl+Alt+F6",
-            &[gdk::Key::Control_L, gdk::Key::Alt_L, gdk::Key::F6],
-        ),
-        (
-            "Ctrl+Alt+F7",
-            &[gdk::Key::Control_L, gdk::Key::Alt_L, gdk::Key::F7],
-        ),
-        (
-            "Ctrl+Alt+F8",
-            &[gdk::Key::Control_L, gdk::Key::Alt_L, gdk::Key::F8],
-        ),
-    ];
-    for (i, (label, seq)) in combos.iter().enumerate() {
-        let name = format!("send-keys-{i}");
-        let action = gio::SimpleAction::new(&name, None);
-        let seq = seq.to_vec();
-        action.connect_activate(clone!(
-            #[weak]
-            display,
-            move |_, _| display.send_keys(&seq)
-        ));
-        window.add_action(&action);
-        keys.append(Some(label), Some(&format!("win.{name}")));
-    }
-    let keys_button = gtk::MenuButton::new();
-    keys_button.set_label("Send Keys");
-    keys_button.set_menu_model(Some(&keys));
-    header.pack_start(&keys_button);
+    header.pack_start(&viewer_menus::send_keys(&window, &display));
+    header.pack_start(&viewer_menus::power(&window, &display));
 
     // View menu: stateful toggles bound to the display's properties.
     let view = gio::Menu::new();

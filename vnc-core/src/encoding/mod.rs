@@ -17,6 +17,7 @@ pub(crate) mod raw;
 pub(crate) mod rre;
 pub(crate) mod tight;
 pub(crate) mod trle;
+pub(crate) mod xvp;
 pub(crate) mod zlib;
 pub(crate) mod zlibhex;
 pub(crate) mod zrle;
@@ -214,6 +215,9 @@ encodings! {
     /// Pseudo-encoding: the server sends the state of its Caps, Num and Scroll Lock (QEMU
     /// LED State) (-261).
     QemuLedState = -261, "qemu-led-state", led_state::LedState;
+    /// Pseudo-encoding: the client can ask the server to shut down, reboot or reset the
+    /// machine (xvp), once the server says it is ready (-309).
+    Xvp = -309, "xvp", xvp::Xvp;
     /// Pseudo-encoding: Tight may use JPEG at quality level 0 (0 worst, 9 best) (-32).
     QualityLevel0 = -32, "quality-level-0", tight::Level<-32>;
     /// Pseudo-encoding: Tight may use JPEG at quality level 1 (0 worst, 9 best) (-31).
@@ -284,6 +288,7 @@ impl Encoding {
         Encoding::ExtendedDesktopSize,
         Encoding::QemuExtendedKeyEvent,
         Encoding::QemuLedState,
+        Encoding::Xvp,
     ];
 
     /// The pseudo-encoding that lets Tight use JPEG at `level` (0 to 9, 9 best), announced

@@ -46,6 +46,12 @@ pub(crate) fn qemu_extended_key_event(out: &mut Vec<u8>, down: bool, keysym: u32
     out.extend_from_slice(&keycode.to_be_bytes());
 }
 
+/// xvp (rfbproto client message 250): padding, the xvp extension version, the action's code
+/// (XVP_SHUTDOWN 2, XVP_REBOOT 3, XVP_RESET 4).
+pub(crate) fn xvp(out: &mut Vec<u8>, version: u8, code: u8) {
+    out.extend_from_slice(&[250, 0, version, code]);
+}
+
 pub(crate) fn pointer_event(out: &mut Vec<u8>, buttons: u8, x: u16, y: u16) {
     out.extend_from_slice(&[5, buttons]);
     out.extend_from_slice(&x.to_be_bytes());
@@ -103,6 +109,9 @@ mod tests {
         o.clear();
         qemu_extended_key_event(&mut o, false, 0xff53, 0xcd);
         assert_eq!(o, [255, 0, 0, 0, 0, 0, 0xff, 0x53, 0, 0, 0, 0xcd]);
+        o.clear();
+        xvp(&mut o, 1, 3);
+        assert_eq!(o, [250, 0, 1, 3]);
         o.clear();
         pointer_event(&mut o, 0b1000_0001, 300, 2);
         assert_eq!(o, [5, 0x81, 1, 44, 0, 2]);

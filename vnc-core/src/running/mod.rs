@@ -117,6 +117,7 @@ impl Running {
                 cx.conv.set_colour_map(first.into(), rgb);
             }
             ServerMessage::Bell => cx.events.push_back(Event::Bell),
+            ServerMessage::Xvp(m) => cx.power.message(&cx.config, &mut cx.events, m),
             ServerMessage::ServerCutText(ServerCutText::Text(text)) => {
                 cx.events.push_back(Event::ServerCutText(latin1(text)));
             }

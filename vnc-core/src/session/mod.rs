@@ -5,6 +5,7 @@
 
 mod input;
 mod keyboard;
+mod power;
 pub(crate) mod transport;
 
 use std::collections::VecDeque;
@@ -32,6 +33,8 @@ use crate::security::{Credential, CredentialsNeeded, SecurityType};
 use crate::threading::Threading;
 
 use self::keyboard::Keyboard;
+use self::power::Power;
+pub use self::power::PowerAction;
 use self::transport::Transport;
 
 /// Where the session is.
@@ -101,6 +104,8 @@ pub(crate) struct Context {
     pub(crate) deadline: Deadline,
     /// Scancodes and lock keys.
     pub(crate) keyboard: Keyboard,
+    /// Power control (xvp).
+    pub(crate) power: Power,
 }
 
 impl Context {
@@ -234,6 +239,7 @@ impl Session {
                 updates_paused: false,
                 deadline,
                 keyboard: Keyboard::default(),
+                power: Power::default(),
             },
             last_now: now,
         }
@@ -453,6 +459,7 @@ impl Session {
     pub fn set_encodings(&mut self, encodings: &[Encoding]) {
         self.cx.config.encodings = encodings.to_vec();
         self.cx.keyboard.encodings_changed(encodings);
+        self.cx.power.encodings_changed(encodings);
         if self.is_initialized() {
             self.cx.send_encodings();
         }

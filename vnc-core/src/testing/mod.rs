@@ -242,6 +242,12 @@ impl Script {
         self.raw(&[2])
     }
 
+    /// An xvp message (type 250): padding, the server's xvp version, the code (0 XVP_FAIL,
+    /// 1 XVP_INIT).
+    pub fn xvp(self, version: u8, code: u8) -> Script {
+        self.raw(&[250, 0, version, code])
+    }
+
     /// ServerCutText.
     pub fn cut_text(self, text: &[u8]) -> Script {
         self.raw(&[3, 0, 0, 0]).string(text)

@@ -3,7 +3,7 @@
 
 use ::tokio::sync::{mpsc, oneshot};
 
-use crate::{Credential, Encoding, Framebuffer, PixelFormatRequest, Rect, Session};
+use crate::{Credential, Encoding, Framebuffer, PixelFormatRequest, PowerAction, Rect, Session};
 
 /// What the application can ask a spawned connection to do.
 #[derive(Debug)]
@@ -55,6 +55,9 @@ pub enum Command {
     SetCredential(Credential, String),
     /// Pause or resume automatic updates.
     SetUpdatesPaused(bool),
+    /// Shut down, reboot or reset the server's machine ([`Session::power_control`]): sent
+    /// only once the server has offered power control, dropped with a warning before.
+    PowerControl(PowerAction),
     /// A copy of the framebuffer.
     Snapshot(oneshot::Sender<Framebuffer>),
     /// Flush and end the loop.
@@ -85,6 +88,9 @@ impl Command {
             Command::SetPixelFormat(p) => s.set_pixel_format(p),
             Command::SetCredential(k, v) => s.set_credential(k, &v),
             Command::SetUpdatesPaused(p) => s.set_updates_paused(p),
+            Command::PowerControl(a) => {
+                s.power_control(a);
+            }
             Command::Snapshot(tx) => {
                 let _ = tx.send(s.framebuffer().clone());
             }

@@ -13,4 +13,5 @@ mod qemu;
 mod rectangles;
 mod support;
 mod tight;
+mod xvp;
 mod zrle;

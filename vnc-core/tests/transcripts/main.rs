@@ -13,6 +13,7 @@ mod tight;
 mod trle;
 mod update_flow;
 mod vencrypt;
+mod xvp;
 mod zlib;
 mod zlibhex;
 mod zrle;

@@ -1,7 +1,7 @@
 //! QEMU's keyboard extensions: Extended Key Events (scancodes) once the server acknowledges
 //! them, plain KeyEvents before, and the LED State of the lock keys.
 
-use crate::support::{connected, initialised, play_all};
+use crate::support::{connected, feed, initialised, play_all};
 use vnc_core::testing::{Chunking, Script, rect_header};
 use vnc_core::{Config, Encoding, Event, LockState, Rect, Session};
 
@@ -28,41 +28,6 @@ fn extended(down: bool, keysym: u32, keycode: u32) -> Vec<u8> {
     v.extend_from_slice(&keysym.to_be_bytes());
     v.extend_from_slice(&keycode.to_be_bytes());
     v
-}
-
-/// Feeds `bytes` into a running session split as `chunking` says; returns the events
-/// without damage and what the session sent.
-fn feed(s: &mut Session, bytes: &[u8], chunking: Chunking) -> (Vec<Event>, Vec<u8>) {
-    let mut rng = match chunking {
-        Chunking::Random(seed) => seed | 1,
-        _ => 1,
-    };
-    let mut rest = bytes;
-    let mut events = Vec::new();
-    let mut out = Vec::new();
-    while !rest.is_empty() {
-        let n = match chunking {
-            Chunking::Whole => rest.len(),
-            Chunking::OneByte => 1,
-            Chunking::Pieces(n) => n.max(1),
-            Chunking::Random(_) => {
-                rng ^= rng << 13;
-                rng ^= rng >> 7;
-                rng ^= rng << 17;
-                (rng % 64 + 1) as usize
-            }
-        }
-        .min(rest.len());
-        let (chunk, tail) = rest.split_at(n);
-        rest = tail;
-        s.feed(chunk).unwrap();
-        out.extend(s.take_output());
-        events.extend(
-            std::iter::from_fn(|| s.poll_event())
-                .filter(|e| !matches!(e, Event::FramebufferUpdated(_))),
-        );
-    }
-    (events, out)
 }
 
 /// A session past ServerInit of an 8x6 desktop, its output and events so far taken.

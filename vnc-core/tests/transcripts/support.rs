@@ -1,8 +1,9 @@
 //! Shared helpers: scripted handshakes, the pixel formats every decoder is tried in, and
-//! the screen comparison.
+//! the screen comparison, and
+//! feeding a running session.
 
-use vnc_core::testing::{Image, Run, Script};
-use vnc_core::{Config, PixelFormat, PixelFormatRequest, Session};
+use vnc_core::testing::{Chunking, Image, Run, Script};
+use vnc_core::{Config, Event, PixelFormat, PixelFormatRequest, Session};
 
 /// Plays `script` with every chunking, asserts the runs agree, and returns the whole run.
 pub(crate) fn play_all(config: &Config, script: &Script) -> Run {
@@ -111,3 +112,38 @@ pub(crate) const CHALLENGE: [u8; 16] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12
 pub(crate) const RESPONSE: [u8; 16] = [
     0xb8, 0x66, 0x92, 0x41, 0x25, 0xc8, 0xee, 0xbb, 0x9d, 0xeb, 0xc1, 0xdb, 0x61, 0xc5, 0x38, 0xe2,
 ];
+
+/// Feeds `bytes` into a running session split as `chunking` says; returns the events
+/// without damage and what the session sent.
+pub(crate) fn feed(s: &mut Session, bytes: &[u8], chunking: Chunking) -> (Vec<Event>, Vec<u8>) {
+    let mut rng = match chunking {
+        Chunking::Random(seed) => seed | 1,
+        _ => 1,
+    };
+    let mut rest = bytes;
+    let mut events = Vec::new();
+    let mut out = Vec::new();
+    while !rest.is_empty() {
+        let n = match chunking {
+            Chunking::Whole => rest.len(),
+            Chunking::OneByte => 1,
+            Chunking::Pieces(n) => n.max(1),
+            Chunking::Random(_) => {
+                rng ^= rng << 13;
+                rng ^= rng >> 7;
+                rng ^= rng << 17;
+                (rng % 64 + 1) as usize
+            }
+        }
+        .min(rest.len());
+        let (chunk, tail) = rest.split_at(n);
+        rest = tail;
+        s.feed(chunk).unwrap();
+        out.extend(s.take_output());
+        events.extend(
+            std::iter::from_fn(|| s.poll_event())
+                .filter(|e| !matches!(e, Event::FramebufferUpdated(_))),
+        );
+    }
+    (events, out)
+}

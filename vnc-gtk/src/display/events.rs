@@ -84,6 +84,12 @@ impl VncDisplay {
                 Event::RootCertificatesRequired => roots_wanted = true,
                 Event::CursorChanged(c) => self.set_remote_cursor(&c),
                 Event::Bell => obj.emit_by_name::<()>("vnc-bell", &[]),
+                Event::PowerControlReady { .. } => {
+                    obj.emit_by_name::<()>("vnc-power-control-initialized", &[]);
+                }
+                Event::PowerControlFailed => {
+                    obj.emit_by_name::<()>("vnc-power-control-failed", &[]);
+                }
                 Event::ServerCutText(text) => {
                     if !self.read_only.get() {
                         self.last_server_text.replace(Some(text.clone()));

@@ -190,6 +190,8 @@ impl ObjectImpl for VncDisplay {
                     .param_types([s])
                     .build(),
                 Signal::builder("vnc-bell").build(),
+                Signal::builder("vnc-power-control-initialized").build(),
+                Signal::builder("vnc-power-control-failed").build(),
                 Signal::builder("vnc-framebuffer-update")
                     .param_types([i32::static_type(); 4])
                     .build(),

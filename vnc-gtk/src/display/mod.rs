@@ -18,7 +18,9 @@ use gtk::prelude::*;
 use gtk::subclass::prelude::*;
 use gtk::{gdk, gio};
 
-use vnc_core::{Address, AddressError, CredentialsNeeded, Limits, Threading, TlsConfig};
+use vnc_core::{
+    Address, AddressError, CredentialsNeeded, Limits, PowerAction, Threading, TlsConfig,
+};
 
 glib::wrapper! {
     /// A widget showing a remote VNC desktop.
@@ -33,7 +35,10 @@ glib::wrapper! {
     /// `vnc-auth-credential`, `vnc-auth-failure`, `vnc-auth-unsupported`,
     /// `vnc-certificate-verification`, `vnc-desktop-resize`, `vnc-desktop-rename`,
     /// `vnc-server-cut-text`, `vnc-bell`, `vnc-framebuffer-update`,
-    /// `vnc-keyboard-grab`/`-ungrab`, `vnc-pointer-grab`/`-ungrab`.
+    /// `vnc-keyboard-grab`/`-ungrab`, `vnc-pointer-grab`/`-ungrab`,
+    /// `vnc-power-control-initialized` (the server takes power-control requests, see
+    /// [`power_control_shutdown`](VncDisplay::power_control_shutdown)) and
+    /// `vnc-power-control-failed` (it could not do one).
     ///
     /// Size: until it knows the desktop the widget asks for nothing; then for the desktop at
     /// the zoom level, as its natural size and, with `force-size` and without `scaling`, as
@@ -211,6 +216,36 @@ impl VncDisplay {
         self.imp().with_session(|s| s.client_cut_text(text));
     }
 
+    /// Asks the server to shut down the machine it shows (xvp). Sent only once the server has
+    /// offered power control (`vnc-power-control-initialized`); false, with nothing sent,
+    /// before that or when the connection is closed. True means sent, not done: a server that
+    /// cannot do it emits `vnc-power-control-failed`.
+    pub fn power_control_shutdown(&self) -> bool {
+        self.power_control(PowerAction::Shutdown)
+    }
+
+    /// Asks the server to reboot the machine (xvp); as
+    /// [`power_control_shutdown`](Self::power_control_shutdown).
+    pub fn power_control_reboot(&self) -> bool {
+        self.power_control(PowerAction::Reboot)
+    }
+
+    /// Asks the server to reset the machine at once (xvp); as
+    /// [`power_control_shutdown`](Self::power_control_shutdown).
+    pub fn power_control_reset(&self) -> bool {
+        self.power_control(PowerAction::Reset)
+    }
+
+    fn power_control(&self, action: PowerAction) -> bool {
+        // The session outlives its connection (for screenshots): a closed one sends nothing.
+        if !self.is_open() {
+            return false;
+        }
+        let mut sent = false;
+        self.imp().with_session(|s| sent = s.power_control(action));
+        sent
+    }
+
     /// The remote screen as a texture (None until the desktop is known).
     pub fn screenshot(&self) -> Option<gdk::Texture> {
         self.imp().screenshot()
@@ -385,6 +420,30 @@ impl VncDisplay {
     /// `vnc-bell`.
     pub fn connect_bell<F: Fn(&Self) + 'static>(&self, f: F) -> glib::SignalHandlerId {
         self.connect_closure("vnc-bell", false, closure_local!(move |d: &Self| f(d)))
+    }
+
+    /// `vnc-power-control-initialized`: power-control requests can be sent from now on.
+    pub fn connect_power_control_initialized<F: Fn(&Self) + 'static>(
+        &self,
+        f: F,
+    ) -> glib::SignalHandlerId {
+        self.connect_closure(
+            "vnc-power-control-initialized",
+            false,
+            closure_local!(move |d: &Self| f(d)),
+        )
+    }
+
+    /// `vnc-power-control-failed`: the server could not do a power-control request.
+    pub fn connect_power_control_failed<F: Fn(&Self) + 'static>(
+        &self,
+        f: F,
+    ) -> glib::SignalHandlerId {
+        self.connect_closure(
+            "vnc-power-control-failed",
+            false,
+            closure_local!(move |d: &Self| f(d)),
+        )
     }
 
     /// `vnc-keyboard-grab` (true) and `vnc-keyboard-ungrab` (false).

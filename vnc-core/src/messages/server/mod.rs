@@ -5,10 +5,12 @@
 mod colour_map;
 mod cut_text;
 mod framebuffer_update;
+pub(crate) mod xvp;
 
 pub(crate) use self::colour_map::SetColourMapEntries;
 pub(crate) use self::cut_text::ServerCutText;
 pub(crate) use self::framebuffer_update::FramebufferUpdate;
+pub(crate) use self::xvp::Xvp;
 
 use crate::error::{Error, ProtocolError, Step};
 use crate::reader::Reader;
@@ -28,6 +30,7 @@ pub(crate) enum ServerMessage<'a> {
     /// Bell (§7.6.3): the message type alone.
     Bell,
     ServerCutText(ServerCutText<'a>),
+    Xvp(Xvp),
 }
 
 impl<'a> ServerMessage<'a> {
@@ -46,6 +49,7 @@ impl<'a> ServerMessage<'a> {
             1 => colour_map::parse(&mut t, cx)?.map(ServerMessage::SetColourMapEntries),
             2 => Some(ServerMessage::Bell),
             3 => cut_text::parse(&mut t, cx).map(ServerMessage::ServerCutText),
+            250 => xvp::parse(&mut t).map(ServerMessage::Xvp),
             other => {
                 return Err(Error::protocol(
                     Step::ServerMessage,
