@@ -27,7 +27,7 @@
 //!   format changes between updates;
 //! - the Tight, ZRLE, TRLE, ZlibHex, Hextile, Zlib, CoRRE, RRE, CopyRect and Raw encodings,
 //!   all announced by default ([`Encoding::DEFAULT`], Tight first); Tight (lossless filters,
-//!   and JPEG by zune-jpeg or, with feature `turbojpeg`, the system libjpeg-turbo) with its
+//!   and JPEG by the system libjpeg-turbo, default feature `turbojpeg`, or else zune-jpeg) with its
 //!   quality and compression-level pseudo-encodings (lossy JPEG only when asked for with
 //!   [`Config::jpeg`], with TurboVNC's fine quality and chroma subsampling, switchable on a
 //!   running session); the
