@@ -103,6 +103,11 @@ pub fn play(config: Config, server: &[u8], chunking: Chunking) -> Run {
 
 /// As [`play`], with a session the caller prepared (credentials set, for example).
 pub fn play_with(mut session: Session, server: &[u8], chunking: Chunking) -> Run {
+    play_into(&mut session, server, chunking)
+}
+
+/// As [`play_with`], into a session the caller keeps (to send commands between feeds).
+pub fn play_into(session: &mut Session, server: &[u8], chunking: Chunking) -> Run {
     let mut events = Vec::new();
     let mut output = Vec::new();
     let mut error = None;

@@ -114,36 +114,14 @@ pub(crate) const RESPONSE: [u8; 16] = [
 ];
 
 /// Feeds `bytes` into a running session split as `chunking` says; returns the events
-/// without damage and what the session sent.
+/// without damage and what the session sent. Panics on an error.
 pub(crate) fn feed(s: &mut Session, bytes: &[u8], chunking: Chunking) -> (Vec<Event>, Vec<u8>) {
-    let mut rng = match chunking {
-        Chunking::Random(seed) => seed | 1,
-        _ => 1,
-    };
-    let mut rest = bytes;
-    let mut events = Vec::new();
-    let mut out = Vec::new();
-    while !rest.is_empty() {
-        let n = match chunking {
-            Chunking::Whole => rest.len(),
-            Chunking::OneByte => 1,
-            Chunking::Pieces(n) => n.max(1),
-            Chunking::Random(_) => {
-                rng ^= rng << 13;
-                rng ^= rng >> 7;
-                rng ^= rng << 17;
-                (rng % 64 + 1) as usize
-            }
-        }
-        .min(rest.len());
-        let (chunk, tail) = rest.split_at(n);
-        rest = tail;
-        s.feed(chunk).unwrap();
-        out.extend(s.take_output());
-        events.extend(
-            std::iter::from_fn(|| s.poll_event())
-                .filter(|e| !matches!(e, Event::FramebufferUpdated(_))),
-        );
-    }
-    (events, out)
+    let run = vnc_core::testing::play_into(s, bytes, chunking);
+    assert!(run.error.is_none(), "{:?}", run.error);
+    let events = run
+        .events
+        .into_iter()
+        .filter(|e| !matches!(e, Event::FramebufferUpdated(_)))
+        .collect();
+    (events, run.output)
 }
