@@ -31,6 +31,11 @@ impl VncDisplay {
         obj.add_controller(keys);
 
         let focus = gtk::EventControllerFocus::new();
+        focus.connect_enter(clone!(
+            #[weak(rename_to = this)]
+            self,
+            move |_| this.focus_entered()
+        ));
         focus.connect_leave(clone!(
             #[weak(rename_to = this)]
             self,

@@ -1,6 +1,7 @@
 //! The public side of [`VncDisplay`]: construction, connecting, commands and typed signal
 //! helpers. The state and the GTK trait implementations are in `imp.rs`, the work in one
-//! module per concern: `driver`, `events`, `input`, `layout`, `draw`, `cursor`, `clipboard`.
+//! module per concern: `driver`, `events`, `input`, `locks`, `layout`, `draw`, `cursor`,
+//! `clipboard`.
 
 mod clipboard;
 mod cursor;
@@ -10,6 +11,7 @@ mod events;
 mod imp;
 mod input;
 mod layout;
+mod locks;
 
 use std::time::Duration;
 
@@ -28,7 +30,14 @@ glib::wrapper! {
     /// `grab-keyboard`, `grab-pointer`, `grab-keys`, `allow-resize`, `force-size`,
     /// `lossy-encoding` (JPEG through Tight; off by default, so every pixel is exact) with
     /// `jpeg-quality` (0–9, default 8 as TigerVNC's viewer), and the read-only `width`,
-    /// `height` and `name`.
+    /// `height`, `name`, and `caps-lock`, `num-lock`, `scroll-lock` (the server's lock keys,
+    /// from QEMU's LED State; three booleans rather than a flags type, so that each can be
+    /// bound and watched on its own).
+    ///
+    /// Lock keys: with a server that sends LED State (QEMU), the widget keeps the guest's
+    /// Caps Lock and Num Lock as the local keyboard has them, as gtk-vnc does: on gaining
+    /// keyboard focus, and when the server reports a new state while focused, it taps each
+    /// lock key that differs (once per key until the server's state for it changes).
     /// Signals: `vnc-connected`, `vnc-initialized`, `vnc-disconnected`, `vnc-error`,
     /// `vnc-auth-credential`, `vnc-auth-failure`, `vnc-auth-unsupported`,
     /// `vnc-certificate-verification`, `vnc-desktop-resize`, `vnc-desktop-rename`,
