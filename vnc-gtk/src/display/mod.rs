@@ -198,11 +198,28 @@ impl VncDisplay {
         }
     }
 
-    /// Presses or releases one key.
+    /// Presses or releases one key. To a server that takes QEMU extended key events the key
+    /// goes with its scancode too, so that the guest sees that key whatever its layout: from a
+    /// fixed table for the keys that sit in the same place on every PC keyboard (modifiers,
+    /// Delete, BackSpace, F1–F12, Print, arrows, ...), else from the local keymap's first
+    /// key that types `key` (`gdk::Display::map_keyval`), as gtk-vnc does; as the keysym
+    /// alone when neither knows it.
     pub fn send_key(&self, key: gdk::Key, down: bool) {
-        if let Some(sym) = crate::keys::keysym(key) {
-            self.imp().key_event(sym, down);
-        }
+        let Some(sym) = crate::keys::keysym(key) else {
+            return;
+        };
+        let scancode = crate::keys::fixed_qnum(sym).or_else(|| {
+            let display = self.display();
+            let source = crate::keymap::KeycodeSource::for_display(&display)?;
+            let keys = display.map_keyval(key)?;
+            let first = keys
+                .iter()
+                .find(|k| k.group() == 0 && k.level() == 0)
+                .or(keys.first())?;
+            crate::keymap::qnum_from_keycode(first.keycode(), source)
+        });
+        self.imp()
+            .scancode_key_event(sym, scancode.map_or(0, u32::from), down);
     }
 
     /// Sends a pointer event in framebuffer coordinates.
