@@ -87,6 +87,16 @@ pub enum Event {
     /// The server's Caps, Num and Scroll Lock state (QEMU LED State pseudo-encoding), each
     /// time the server sends it, changed or not (the spec lets it resend the same state).
     LedState(LockState),
+    /// The server reads pointer positions as absolute (`true`) or as relative motion (QEMU
+    /// Pointer Motion Change pseudo-encoding, [`Encoding::QemuPointerMotionChange`], when
+    /// announced), each time the server sends it. See
+    /// [`Session::is_pointer_absolute`](crate::Session::is_pointer_absolute).
+    ///
+    /// [`Encoding::QemuPointerMotionChange`]: crate::Encoding::QemuPointerMotionChange
+    PointerMode {
+        /// True for absolute positions, false for relative motion.
+        absolute: bool,
+    },
     /// The server's clipboard changed (ServerCutText, decoded from Latin-1).
     ServerCutText(String),
     /// The server closed the connection cleanly after initialisation.

@@ -36,7 +36,9 @@
 //! - QEMU's keyboard extensions: keys by scancode and keysym
 //!   ([`Session::key_event_with_scancode`]), sent as QEMU Extended Key Events once the server
 //!   acknowledges them ([`Event::ScancodesAvailable`]) and as plain KeyEvents before, and the
-//!   server's lock keys ([`Event::LedState`]);
+//!   server's lock keys ([`Event::LedState`]); on request
+//!   ([`Encoding::QemuPointerMotionChange`]), whether the server reads pointer positions as
+//!   absolute or relative ([`Event::PointerMode`]);
 //! - continuous update requests, Bell, and clipboard text both ways (ServerCutText and
 //!   ClientCutText, Latin-1);
 //! - hostile input: any byte sequence ends in a typed [`Error`], never a panic, a hang or an
