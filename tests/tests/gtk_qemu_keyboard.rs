@@ -1,12 +1,15 @@
 //! vncviewer on a German keyboard layout typing into QEMU: every key reaches QEMU as a QEMU
 //! extended key event carrying the scancode of the key's position (the key that types `z` on
 //! a German keyboard is where a US keyboard has `y`), none as a keysym for QEMU to map.
-//! QEMU's own trace (`vnc_key_event_ext`, `vnc_key_event_map`) is the witness.
+//! QEMU's own trace (`vnc_key_event_ext`, `vnc_key_event_map`) is the witness. And the
+//! viewer's Send Keys menu (its window action, activated over D-Bus as a menu click would)
+//! sends Ctrl+Alt+Del to QEMU by scancode.
 
 use std::process::{Child, Command, Output, Stdio};
 use std::time::Duration;
 
 use vnc_tests::gtk_support::gtk_program;
+use vnc_tests::process::session_bus;
 use vnc_tests::qemu::traced_keys;
 use vnc_tests::{Qemu, XServer, process, require, wait_for, workspace_bin};
 
@@ -111,4 +114,117 @@ fn vncviewer_sends_key_positions_to_qemu_on_a_german_layout() {
         map0,
         "no key went as a keysym once scancodes were in use:\n{trace}"
     );
+}
+
+/// The viewer's window actions on the test's session bus.
+const WINDOW_PATH: &str = "/org/vnc_rs/Viewer/window/1";
+
+fn gdbus(args: &[&str]) -> Output {
+    let mut cmd = Command::new("gdbus");
+    cmd.args(args)
+        .env("DBUS_SESSION_BUS_ADDRESS", session_bus());
+    process::output(cmd).expect("gdbus")
+}
+
+/// The bus name of process `pid`'s connection (the other test's viewer shares the bus).
+fn bus_name_of(pid: u32) -> Option<String> {
+    let call = |args: &[&str]| {
+        let mut all = vec![
+            "call",
+            "--session",
+            "--dest",
+            "org.freedesktop.DBus",
+            "--object-path",
+            "/org/freedesktop/DBus",
+            "--method",
+        ];
+        all.extend_from_slice(args);
+        String::from_utf8_lossy(&gdbus(&all).stdout).into_owned()
+    };
+    let names = call(&["org.freedesktop.DBus.ListNames"]);
+    names
+        .split('\'')
+        .filter(|n| n.starts_with(":1."))
+        .find(|n| {
+            call(&["org.freedesktop.DBus.GetConnectionUnixProcessID", n])
+                .contains(&format!("(uint32 {pid},)"))
+        })
+        .map(str::to_owned)
+}
+
+/// True once the connection `name` exports the viewer's Send Keys actions.
+fn has_send_keys(name: &str) -> bool {
+    let list = gdbus(&[
+        "call",
+        "--session",
+        "--dest",
+        name,
+        "--object-path",
+        WINDOW_PATH,
+        "--method",
+        "org.gtk.Actions.List",
+    ]);
+    String::from_utf8_lossy(&list.stdout).contains("send-keys-0")
+}
+
+#[test]
+fn vncviewer_send_keys_menu_sends_ctrl_alt_del_by_scancode() {
+    require("gdbus", "libglib2.0-bin");
+    let q = Qemu::start_traced(&["vnc_key_event_ext", "vnc_key_event_map"]);
+    let local = XServer::xvfb("1024x768");
+    let mut cmd = Command::new(workspace_bin("vncviewer"));
+    cmd.arg(format!("127.0.0.1::{}", q.port()))
+        .stdout(Stdio::null());
+    gtk_program(&mut cmd, &local.display);
+    let viewer = Viewer(process::spawn(cmd).expect("start vncviewer"));
+    let mut name = None;
+    wait_for(
+        "the viewer's actions on D-Bus",
+        Duration::from_secs(30),
+        || {
+            name = bus_name_of(viewer.0.id()).filter(|n| has_send_keys(n));
+            name.is_some()
+        },
+    );
+    let name = name.unwrap();
+
+    // Send Keys > Ctrl+Alt+Del ("send-keys-0"), until it arrives as extended key events
+    // (before QEMU's acknowledgement it goes as keysyms).
+    let want = [
+        (1, 0xffe3, 0x1d),
+        (1, 0xffe9, 0x38),
+        (1, 0xffff, 0xd3),
+        (0, 0xffff, 0xd3),
+        (0, 0xffe9, 0x38),
+        (0, 0xffe3, 0x1d),
+    ];
+    wait_for(
+        "Ctrl+Alt+Del as extended key events",
+        Duration::from_secs(30),
+        || {
+            let out = gdbus(&[
+                "call",
+                "--session",
+                "--dest",
+                &name,
+                "--object-path",
+                WINDOW_PATH,
+                "--method",
+                "org.gtk.Actions.Activate",
+                "send-keys-0",
+                "[]",
+                "{}",
+            ]);
+            assert!(out.status.success(), "activate send-keys-0: {out:?}");
+            let ext = traced_keys(&q.trace(), "vnc_key_event_ext");
+            ext.windows(want.len()).any(|w| w == want)
+        },
+    );
+    let trace = q.trace();
+    let ext = traced_keys(&trace, "vnc_key_event_ext");
+    // Every extended event is one of the six: all went in whole sequences.
+    assert_eq!(ext.len() % want.len(), 0, "{trace}");
+    for chunk in ext.chunks(want.len()) {
+        assert_eq!(chunk, want, "{trace}");
+    }
 }

@@ -98,6 +98,16 @@ pub enum Event {
     /// The server could not do a power-control request, or does not support it (an xvp
     /// XVP_FAIL message).
     PowerControlFailed,
+    /// The server reads pointer positions as absolute (`true`) or as relative motion (QEMU
+    /// Pointer Motion Change pseudo-encoding, [`Encoding::QemuPointerMotionChange`], when
+    /// announced), each time the server sends it. See
+    /// [`Session::is_pointer_absolute`](crate::Session::is_pointer_absolute).
+    ///
+    /// [`Encoding::QemuPointerMotionChange`]: crate::Encoding::QemuPointerMotionChange
+    PointerMode {
+        /// True for absolute positions, false for relative motion.
+        absolute: bool,
+    },
     /// The server's clipboard changed (ServerCutText, decoded from Latin-1).
     ServerCutText(String),
     /// The server closed the connection cleanly after initialisation.

@@ -12,6 +12,7 @@ pub(crate) mod hextile;
 pub(crate) mod inflate;
 pub(crate) mod last_rect;
 pub(crate) mod led_state;
+pub(crate) mod pointer_mode;
 pub(crate) mod qemu_key;
 pub(crate) mod raw;
 pub(crate) mod rre;
@@ -75,6 +76,8 @@ pub(crate) enum Done {
     ScancodesAcknowledged,
     /// The server's lock keys.
     LedState(led_state::LockState),
+    /// How the server reads pointer positions.
+    PointerMode { absolute: bool },
 }
 
 /// A decoder of one encoding: built from the rectangle header, then given input as it arrives
@@ -218,6 +221,11 @@ encodings! {
     /// Pseudo-encoding: the client can ask the server to shut down, reboot or reset the
     /// machine (xvp), once the server says it is ready (-309).
     Xvp = -309, "xvp", xvp::Xvp;
+    /// Pseudo-encoding: the server says whether it reads pointer positions as absolute or
+    /// relative (QEMU Pointer Motion Change) (-257). Not announced by default: QEMU then
+    /// reads every PointerEvent of a relative guest mouse as motion from (0x7FFF, 0x7FFF),
+    /// which a client must be built for.
+    QemuPointerMotionChange = -257, "qemu-pointer-motion-change", pointer_mode::PointerMotionChange;
     /// Pseudo-encoding: Tight may use JPEG at quality level 0 (0 worst, 9 best) (-32).
     QualityLevel0 = -32, "quality-level-0", tight::Level<-32>;
     /// Pseudo-encoding: Tight may use JPEG at quality level 1 (0 worst, 9 best) (-31).

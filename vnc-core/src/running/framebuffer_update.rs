@@ -95,6 +95,10 @@ impl UpdateReader {
                 cx.keyboard.leds = Some(state);
                 cx.events.push_back(Event::LedState(state));
             }
+            Done::PointerMode { absolute } => {
+                cx.keyboard.pointer_absolute = Some(absolute);
+                cx.events.push_back(Event::PointerMode { absolute });
+            }
         }
         // One rectangle finished.
         self.left = self.left.saturating_sub(1);

@@ -8,6 +8,7 @@ mod jpeg;
 mod pieces;
 mod pseudo_encodings;
 mod qemu_keyboard;
+mod qemu_pointer;
 mod support;
 mod tight;
 mod trle;

@@ -136,6 +136,11 @@ impl VncDisplay {
             session.set_credential(*kind, value);
         }
         self.session.replace(Some(session));
+        // The new session has sent no LED State: the lock properties read false again.
+        if let Some(old) = self.leds_seen.take() {
+            self.lock_state_arrived(Some(old), vnc_core::LockState::default());
+        }
+        self.lock_taps.set((false, false));
         self.tiles.replace(None);
         self.update_damage.take();
         let input = stream.input_stream();

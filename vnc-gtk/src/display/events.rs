@@ -15,6 +15,7 @@ impl VncDisplay {
         let obj = self.obj();
         let mut redraw = false;
         let mut roots_wanted = false;
+        let mut sync_locks = false;
         for ev in events {
             match ev {
                 Event::Initialized { width, height, .. } => {
@@ -97,6 +98,10 @@ impl VncDisplay {
                     }
                     obj.emit_by_name::<()>("vnc-server-cut-text", &[&text]);
                 }
+                Event::LedState(state) => {
+                    self.lock_state_arrived(self.leds_seen.replace(Some(state)), state);
+                    sync_locks = true;
+                }
                 Event::Closed => {}
                 _ => {}
             }
@@ -104,6 +109,9 @@ impl VncDisplay {
         if redraw {
             // GTK draws at most once per frame clock tick, however many updates came.
             obj.queue_draw();
+        }
+        if sync_locks {
+            self.sync_lock_keys();
         }
         if roots_wanted {
             // Last: the session waits for the answer, so no event can follow this one.

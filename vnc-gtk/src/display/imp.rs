@@ -82,6 +82,20 @@ pub struct VncDisplay {
     /// Remote desktop name.
     #[property(get = Self::desktop_name, type = String)]
     pub(super) name: std::marker::PhantomData<String>,
+    /// The server's Caps Lock (QEMU LED State; false until the server has sent one).
+    #[property(get = Self::caps_lock_on, type = bool)]
+    pub(super) caps_lock: std::marker::PhantomData<bool>,
+    /// The server's Num Lock (QEMU LED State; false until the server has sent one).
+    #[property(get = Self::num_lock_on, type = bool)]
+    pub(super) num_lock: std::marker::PhantomData<bool>,
+    /// The server's Scroll Lock (QEMU LED State; false until the server has sent one).
+    #[property(get = Self::scroll_lock_on, type = bool)]
+    pub(super) scroll_lock: std::marker::PhantomData<bool>,
+    /// Caps Lock and Num Lock tapped to follow the local keyboard, not yet answered by a
+    /// changed LED State (see `locks.rs`).
+    pub(super) lock_taps: Cell<(bool, bool)>,
+    /// The LED State last handled, to tell which properties changed.
+    pub(super) leds_seen: Cell<Option<vnc_core::LockState>>,
 
     pub(super) session: RefCell<Option<Session>>,
     pub(super) conn: RefCell<Option<Conn>>,
@@ -124,6 +138,11 @@ impl Default for VncDisplay {
             width: Default::default(),
             height: Default::default(),
             name: Default::default(),
+            caps_lock: Default::default(),
+            num_lock: Default::default(),
+            scroll_lock: Default::default(),
+            lock_taps: Cell::new((false, false)),
+            leds_seen: Cell::new(None),
             session: RefCell::new(None),
             conn: RefCell::new(None),
             tiles: RefCell::new(None),

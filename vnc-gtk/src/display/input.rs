@@ -31,6 +31,11 @@ impl VncDisplay {
         obj.add_controller(keys);
 
         let focus = gtk::EventControllerFocus::new();
+        focus.connect_enter(clone!(
+            #[weak(rename_to = this)]
+            self,
+            move |_| this.focus_entered()
+        ));
         focus.connect_leave(clone!(
             #[weak(rename_to = this)]
             self,
@@ -171,11 +176,12 @@ impl VncDisplay {
         glib::Propagation::Stop
     }
 
-    pub(super) fn key_event(&self, sym: u32, down: bool) {
+    /// A key by keysym and scancode (0: unknown), see `Session::key_event_with_scancode`.
+    pub(super) fn scancode_key_event(&self, sym: u32, scancode: u32, down: bool) {
         if self.read_only.get() {
             return;
         }
-        self.with_session(|s| s.key_event(sym, down));
+        self.with_session(|s| s.key_event_with_scancode(sym, scancode, down));
     }
 
     /// A key by its keysym and GDK hardware keycode: to a server that takes QEMU extended key

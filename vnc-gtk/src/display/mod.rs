@@ -1,6 +1,7 @@
 //! The public side of [`VncDisplay`]: construction, connecting, commands and typed signal
 //! helpers. The state and the GTK trait implementations are in `imp.rs`, the work in one
-//! module per concern: `driver`, `events`, `input`, `layout`, `draw`, `cursor`, `clipboard`.
+//! module per concern: `driver`, `events`, `input`, `locks`, `layout`, `draw`, `cursor`,
+//! `clipboard`.
 
 mod clipboard;
 mod cursor;
@@ -10,6 +11,7 @@ mod events;
 mod imp;
 mod input;
 mod layout;
+mod locks;
 
 use std::time::Duration;
 
@@ -30,7 +32,14 @@ glib::wrapper! {
     /// `grab-keyboard`, `grab-pointer`, `grab-keys`, `allow-resize`, `force-size`,
     /// `lossy-encoding` (JPEG through Tight; off by default, so every pixel is exact) with
     /// `jpeg-quality` (0–9, default 8 as TigerVNC's viewer), and the read-only `width`,
-    /// `height` and `name`.
+    /// `height`, `name`, and `caps-lock`, `num-lock`, `scroll-lock` (the server's lock keys,
+    /// from QEMU's LED State; three booleans rather than a flags type, so that each can be
+    /// bound and watched on its own).
+    ///
+    /// Lock keys: with a server that sends LED State (QEMU), the widget keeps the guest's
+    /// Caps Lock and Num Lock as the local keyboard has them, as gtk-vnc does: on gaining
+    /// keyboard focus, and when the server reports a new state while focused, it taps each
+    /// lock key that differs (once per key until the server's state for it changes).
     /// Signals: `vnc-connected`, `vnc-initialized`, `vnc-disconnected`, `vnc-error`,
     /// `vnc-auth-credential`, `vnc-auth-failure`, `vnc-auth-unsupported`,
     /// `vnc-certificate-verification`, `vnc-desktop-resize`, `vnc-desktop-rename`,
@@ -194,11 +203,28 @@ impl VncDisplay {
         }
     }
 
-    /// Presses or releases one key.
+    /// Presses or releases one key. To a server that takes QEMU extended key events the key
+    /// goes with its scancode too, so that the guest sees that key whatever its layout: from a
+    /// fixed table for the keys that sit in the same place on every PC keyboard (modifiers,
+    /// Delete, BackSpace, F1–F12, Print, arrows, ...), else from the local keymap's first
+    /// key that types `key` (`gdk::Display::map_keyval`), as gtk-vnc does; as the keysym
+    /// alone when neither knows it.
     pub fn send_key(&self, key: gdk::Key, down: bool) {
-        if let Some(sym) = crate::keys::keysym(key) {
-            self.imp().key_event(sym, down);
-        }
+        let Some(sym) = crate::keys::keysym(key) else {
+            return;
+        };
+        let scancode = crate::keys::fixed_qnum(sym).or_else(|| {
+            let display = self.display();
+            let source = crate::keymap::KeycodeSource::for_display(&display)?;
+            let keys = display.map_keyval(key)?;
+            let first = keys
+                .iter()
+                .find(|k| k.group() == 0 && k.level() == 0)
+                .or(keys.first())?;
+            crate::keymap::qnum_from_keycode(first.keycode(), source)
+        });
+        self.imp()
+            .scancode_key_event(sym, scancode.map_or(0, u32::from), down);
     }
 
     /// Sends a pointer event in framebuffer coordinates.
