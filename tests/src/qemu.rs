@@ -278,3 +278,14 @@ pub fn traced_keys(trace: &str, event: &str) -> Vec<(u32, u32, u32)> {
         })
         .collect()
 }
+
+/// Ctrl+Alt+Del as QEMU traces it from extended key events: (down, keysym, scancode) of
+/// Control_L, Alt_L and Delete pressed in that order and released in reverse.
+pub const CTRL_ALT_DEL: [(u32, u32, u32); 6] = [
+    (1, 0xffe3, 0x1d),
+    (1, 0xffe9, 0x38),
+    (1, 0xffff, 0xd3),
+    (0, 0xffff, 0xd3),
+    (0, 0xffe9, 0x38),
+    (0, 0xffe3, 0x1d),
+];

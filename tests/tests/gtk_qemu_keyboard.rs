@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use vnc_tests::gtk_support::gtk_program;
 use vnc_tests::process::session_bus;
-use vnc_tests::qemu::traced_keys;
+use vnc_tests::qemu::{CTRL_ALT_DEL, traced_keys};
 use vnc_tests::{Qemu, XServer, process, require, wait_for, workspace_bin};
 
 fn xdotool(display: &str, args: &[&str]) -> Output {
@@ -38,17 +38,23 @@ const GERMAN: [(&str, u32, u32); 4] = [
     ("less", 0x3c, 0x56),
 ];
 
-#[test]
-fn vncviewer_sends_key_positions_to_qemu_on_a_german_layout() {
-    require("xdotool", "xdotool");
-    require("setxkbmap", "x11-xkb-utils");
+/// A QEMU tracing the key events it receives, an Xvfb, and vncviewer on it connected to QEMU.
+fn viewer_on_traced_qemu() -> (Qemu, XServer, Viewer) {
     let q = Qemu::start_traced(&["vnc_key_event_ext", "vnc_key_event_map"]);
     let local = XServer::xvfb("1024x768");
     let mut cmd = Command::new(workspace_bin("vncviewer"));
     cmd.arg(format!("127.0.0.1::{}", q.port()))
         .stdout(Stdio::null());
     gtk_program(&mut cmd, &local.display);
-    let _viewer = Viewer(process::spawn(cmd).expect("start vncviewer"));
+    let viewer = Viewer(process::spawn(cmd).expect("start vncviewer"));
+    (q, local, viewer)
+}
+
+#[test]
+fn vncviewer_sends_key_positions_to_qemu_on_a_german_layout() {
+    require("xdotool", "xdotool");
+    require("setxkbmap", "x11-xkb-utils");
+    let (q, local, _viewer) = viewer_on_traced_qemu();
     let mut wid = String::new();
     wait_for("the viewer's window", Duration::from_secs(30), || {
         let out = xdotool(
@@ -170,13 +176,7 @@ fn has_send_keys(name: &str) -> bool {
 #[test]
 fn vncviewer_send_keys_menu_sends_ctrl_alt_del_by_scancode() {
     require("gdbus", "libglib2.0-bin");
-    let q = Qemu::start_traced(&["vnc_key_event_ext", "vnc_key_event_map"]);
-    let local = XServer::xvfb("1024x768");
-    let mut cmd = Command::new(workspace_bin("vncviewer"));
-    cmd.arg(format!("127.0.0.1::{}", q.port()))
-        .stdout(Stdio::null());
-    gtk_program(&mut cmd, &local.display);
-    let viewer = Viewer(process::spawn(cmd).expect("start vncviewer"));
+    let (q, _local, viewer) = viewer_on_traced_qemu();
     let mut name = None;
     wait_for(
         "the viewer's actions on D-Bus",
@@ -190,14 +190,7 @@ fn vncviewer_send_keys_menu_sends_ctrl_alt_del_by_scancode() {
 
     // Send Keys > Ctrl+Alt+Del ("send-keys-0"), until it arrives as extended key events
     // (before QEMU's acknowledgement it goes as keysyms).
-    let want = [
-        (1, 0xffe3, 0x1d),
-        (1, 0xffe9, 0x38),
-        (1, 0xffff, 0xd3),
-        (0, 0xffff, 0xd3),
-        (0, 0xffe9, 0x38),
-        (0, 0xffe3, 0x1d),
-    ];
+    let want = CTRL_ALT_DEL;
     wait_for(
         "Ctrl+Alt+Del as extended key events",
         Duration::from_secs(30),
