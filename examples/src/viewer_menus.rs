@@ -74,9 +74,10 @@ pub fn send_keys(window: &gtk::ApplicationWindow, display: &VncDisplay) -> gtk::
 type Request = fn(&VncDisplay) -> bool;
 
 /// The Power menu button: Shutdown, Reboot and Reset (actions `win.power-shutdown`,
-/// `win.power-reboot`, `win.power-reset` on `window`). They are disabled until the server
-/// offers power control (`vnc-power-control-initialized`) and again once the connection
-/// ends; a request the server could not do is reported on standard error.
+/// `win.power-reboot`, `win.power-reset` on `window`). The button is hidden and the actions
+/// disabled until the server offers power control (`vnc-power-control-initialized`), and
+/// again once the connection ends; a request the server could not do is reported on
+/// standard error.
 pub fn power(window: &gtk::ApplicationWindow, display: &VncDisplay) -> gtk::MenuButton {
     let menu = gio::Menu::new();
     let items: [(&str, &str, Request); 3] = [
@@ -105,11 +106,22 @@ pub fn power(window: &gtk::ApplicationWindow, display: &VncDisplay) -> gtk::Menu
         menu.append(Some(label), Some(&format!("win.{name}")));
         actions.push(action);
     }
-    let enable = move |on: bool| {
-        for a in &actions {
-            a.set_enabled(on);
+    let button = gtk::MenuButton::new();
+    button.set_label("Power");
+    button.set_menu_model(Some(&menu));
+    // Few servers offer power control: the button takes room in the header bar (which sets
+    // the window's least width) only while the server does.
+    button.set_visible(false);
+    let enable = clone!(
+        #[weak]
+        button,
+        move |on: bool| {
+            for a in &actions {
+                a.set_enabled(on);
+            }
+            button.set_visible(on);
         }
-    };
+    );
     let enable = std::rc::Rc::new(enable);
     let on = enable.clone();
     display.connect_power_control_initialized(move |_| on(true));
@@ -117,8 +129,5 @@ pub fn power(window: &gtk::ApplicationWindow, display: &VncDisplay) -> gtk::Menu
     display.connect_power_control_failed(|_| {
         eprintln!("vncviewer: the server could not do the power-control request");
     });
-    let button = gtk::MenuButton::new();
-    button.set_label("Power");
-    button.set_menu_model(Some(&menu));
     button
 }
