@@ -10,8 +10,7 @@ use gtk::prelude::*;
 use gtk::subclass::prelude::*;
 
 use vnc_core::{
-    Address, Config, Credential, Encoding, Error as VncError, Event, Jpeg, PixelFormatRequest,
-    Session,
+    Address, Config, Credential, Error as VncError, Event, Jpeg, PixelFormatRequest, Session,
 };
 
 use super::Depth;
@@ -83,7 +82,7 @@ impl VncDisplay {
             // Read when an x509 step asks (see `handle_events`), not for every session.
             config.tls.system_roots_on_demand = true;
         }
-        (config.encodings, config.jpeg) = self.lossy_settings();
+        config.jpeg = self.jpeg_setting();
         config.limits = self.limits.borrow().clone();
         config.handshake_timeout = self.handshake_timeout.get();
         config
@@ -96,37 +95,23 @@ impl VncDisplay {
         self.with_session(|s| s.set_pixel_format(req));
     }
 
-    /// The encodings and JPEG setting that the `lossy-encoding` and `jpeg-quality` properties
-    /// mean: lossless, the default list; lossy, Tight first (JPEG exists only inside it) and
-    /// JPEG at the quality.
-    fn lossy_settings(&self) -> (Vec<Encoding>, Option<Jpeg>) {
+    /// The JPEG setting that the `lossy-encoding` and `jpeg-quality` properties mean: none
+    /// (lossless), or JPEG at the quality. The widget announces `Encoding::DEFAULT`, which
+    /// starts with Tight, the encoding JPEG comes in.
+    fn jpeg_setting(&self) -> Option<Jpeg> {
         if !self.lossy_encoding.get() {
-            return (Encoding::DEFAULT.to_vec(), None);
+            return None;
         }
-        let mut encodings = vec![Encoding::Tight];
-        encodings.extend(Encoding::DEFAULT.iter().filter(|&&e| e != Encoding::Tight));
         // The property's range (0 to 9) is checked by GObject.
         let quality = u8::try_from(self.jpeg_quality.get().min(9)).unwrap_or(9);
-        (encodings, Jpeg::new(quality).ok())
+        Jpeg::new(quality).ok()
     }
 
     /// The `lossy-encoding` and `jpeg-quality` properties: a running session switches at
     /// once, and is then sent a full update in the new setting.
     pub(super) fn apply_lossy(&self) {
-        let (encodings, jpeg) = self.lossy_settings();
-        self.with_session(|s| {
-            let new_list = s.config().encodings != encodings;
-            // Whichever order sends no JPEG pseudo-encoding without Tight before it.
-            if jpeg.is_none() {
-                s.set_jpeg(None);
-            }
-            if new_list {
-                s.set_encodings(&encodings);
-            }
-            if jpeg.is_some() {
-                s.set_jpeg(jpeg);
-            }
-        });
+        let jpeg = self.jpeg_setting();
+        self.with_session(|s| s.set_jpeg(jpeg));
     }
 
     fn start(&self, stream: gio::IOStream, server: String, host: Option<String>) {
