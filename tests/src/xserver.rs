@@ -196,7 +196,19 @@ impl XServer {
         let child = process::spawn(cmd).expect("start x11vnc");
         s.procs.0.push(child);
         let port = s.port;
+        let log = s.dir.path().join("x11vnc.log");
+        let x11vnc = s.procs.0.last_mut().unwrap();
         wait_for("x11vnc to listen", Duration::from_secs(30), || {
+            // One that gave up (a port taken, shared memory exhausted) says why in its log.
+            if let Ok(Some(status)) = x11vnc.try_wait() {
+                let text = std::fs::read_to_string(&log).unwrap_or_default();
+                let tail: Vec<&str> = text.lines().rev().take(15).collect();
+                let tail: Vec<&str> = tail.into_iter().rev().collect();
+                panic!(
+                    "x11vnc ended ({status}) before listening:\n{}",
+                    tail.join("\n")
+                );
+            }
             port_open(port)
         });
         s

@@ -91,7 +91,6 @@ impl XvpServer {
 
 impl Drop for XvpServer {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        crate::process::stop(&mut self.child);
     }
 }
