@@ -26,7 +26,7 @@ pub use image::{
     psnr, read_png,
 };
 pub use net::{free_port, serve_once};
-pub use qemu::{Qemu, QemuTls};
+pub use qemu::{Qemu, QemuSetup, QemuTls};
 pub use xserver::{XServer, XvncOptions, scene_ppm};
 
 /// A scratch directory, removed when dropped.

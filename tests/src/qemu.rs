@@ -11,8 +11,10 @@ use crate::process::{self, Procs};
 use crate::{Rgb, TempDir, parse_ppm, require, wait_for};
 
 /// TLS for QEMU's VNC server.
+#[derive(Default)]
 pub enum QemuTls {
     /// None.
+    #[default]
     None,
     /// `tls-creds-anon`.
     Anonymous,
@@ -23,6 +25,25 @@ pub enum QemuTls {
         /// Require a client certificate.
         verify_peer: bool,
     },
+}
+
+/// How to start QEMU ([`Qemu::start_setup`]); the default is the plain diskless PC paused
+/// on its BIOS screen.
+#[derive(Default)]
+pub struct QemuSetup<'a> {
+    /// The VNC password, if any.
+    pub password: Option<&'static str>,
+    /// TLS on the VNC server.
+    pub tls: QemuTls,
+    /// Trace events (`-trace NAME`), written to a log read with [`Qemu::trace`].
+    pub trace: &'a [&'a str],
+    /// A boot sector to boot instead of stopping at the BIOS, and the text it writes to the
+    /// debug console (port 0x402) once it runs; the VM then runs (is not paused).
+    pub boot: Option<(&'a [u8; 512], &'a str)>,
+    /// More QEMU arguments (devices, `-audiodev`, ...).
+    pub args: &'a [&'a str],
+    /// Appended to the `-vnc` option (e.g. `",audiodev=snd0"`).
+    pub vnc_options: &'a str,
 }
 
 /// What [`KEYBOARD_LOOP`] writes to the debug console once it runs.
@@ -99,7 +120,11 @@ impl Qemu {
     /// keyboard's lock LEDs in step with its Caps, Num and Scroll Lock state. It runs (is not
     /// paused).
     pub fn start_traced(events: &[&str]) -> Qemu {
-        Qemu::start_full(None, QemuTls::None, events)
+        Qemu::start_setup(QemuSetup {
+            trace: events,
+            boot: Some((&KEYBOARD_LOOP, KEYBOARD_LOOP_READY)),
+            ..QemuSetup::default()
+        })
     }
 
     /// What QEMU's trace log holds so far (empty if nothing has been traced yet).
@@ -108,6 +133,24 @@ impl Qemu {
     }
 
     fn start_full(password: Option<&'static str>, tls: QemuTls, trace: &[&str]) -> Qemu {
+        Qemu::start_setup(QemuSetup {
+            password,
+            tls,
+            trace,
+            ..QemuSetup::default()
+        })
+    }
+
+    /// Starts QEMU as `setup` says: the general form of the other start functions.
+    pub fn start_setup(setup: QemuSetup<'_>) -> Qemu {
+        let QemuSetup {
+            password,
+            tls,
+            trace,
+            boot,
+            args,
+            vnc_options,
+        } = setup;
         require("qemu-system-x86_64", "qemu-system-x86");
         let dir = TempDir::new("qemu");
         let port = free_port();
@@ -151,19 +194,22 @@ impl Qemu {
                 vnc.push_str(",tls-creds=tls0");
             }
         }
-        let boot = !trace.is_empty();
-        if boot {
+        if !trace.is_empty() {
             for event in trace {
                 cmd.args(["-trace", event]);
             }
             cmd.arg("-D").arg(dir.path().join("trace.log"));
-            let disk = dir.path().join("keyboard-loop.img");
-            let mut image = KEYBOARD_LOOP.to_vec();
+        }
+        if let Some((sector, _)) = boot {
+            let disk = dir.path().join("boot.img");
+            let mut image = sector.to_vec();
             image.resize(1 << 20, 0);
             std::fs::write(&disk, image).unwrap();
             cmd.arg("-drive")
                 .arg(format!("file={},format=raw,if=ide", disk.display()));
         }
+        cmd.args(args);
+        vnc.push_str(vnc_options);
         cmd.arg("-vnc").arg(&vnc);
         let log = std::fs::File::create(dir.path().join("qemu.log")).unwrap();
         cmd.stdin(Stdio::null())
@@ -180,16 +226,12 @@ impl Qemu {
         wait_for("QEMU to listen", Duration::from_secs(30), || {
             port_open(port)
         });
-        if boot {
-            wait_for(
-                "the keyboard loop to start",
-                Duration::from_secs(60),
-                || {
-                    std::fs::read_to_string(&debugcon)
-                        .map(|s| s.contains(KEYBOARD_LOOP_READY))
-                        .unwrap_or(false)
-                },
-            );
+        if let Some((_, ready)) = boot {
+            wait_for("the boot sector to start", Duration::from_secs(60), || {
+                std::fs::read_to_string(&debugcon)
+                    .map(|s| s.contains(ready))
+                    .unwrap_or(false)
+            });
             return q;
         }
         wait_for(
