@@ -3,7 +3,9 @@
 //! connects to QEMU, whose guest (the BIOS) has Caps Lock off. Once the widget has focus and
 //! knows the guest's state it taps Caps Lock (scancode 0x3A), which QEMU's trace witnesses;
 //! the BIOS turns its LED on, QEMU sends LED State, and the widget's `caps-lock` property
-//! reads true. One test function: GTK lives on the thread that initialised it.
+//! reads true. Then, with the focus on another widget, the local Caps Lock goes off: nothing
+//! is sent until the widget gets the focus back, and then one tap turns the guest's off. One
+//! test function: GTK lives on the thread that initialised it.
 
 use std::time::Duration;
 
@@ -36,7 +38,13 @@ fn widget_makes_qemu_caps_lock_follow_the_local_keyboard() {
     window.set_title(Some("vnc-tests locks"));
     window.set_default_size(640, 480);
     let display = VncDisplay::new();
-    window.set_child(Some(&display));
+    display.set_vexpand(true);
+    // Somewhere else for the focus to be, for the second half.
+    let entry = gtk::Entry::new();
+    let vbox = gtk::Box::new(gtk::Orientation::Vertical, 0);
+    vbox.append(&entry);
+    vbox.append(&display);
+    window.set_child(Some(&vbox));
     window.present();
     run_until("the window to be shown", Duration::from_secs(10), || {
         window.is_mapped()
@@ -77,4 +85,46 @@ fn widget_makes_qemu_caps_lock_follow_the_local_keyboard() {
         "one Caps Lock tap, nothing else:\n{trace}"
     );
     assert!(!display.num_lock(), "Num Lock off on both sides");
+
+    // Focus-in alone: with the focus elsewhere, the local Caps Lock goes off; the widget
+    // must not touch the guest then, only when it gets the focus back.
+    entry.grab_focus();
+    run_until("the entry to have focus", Duration::from_secs(10), || {
+        // The focus is on the entry's text child.
+        GtkWindowExt::focus(&window).is_some_and(|w| w.is_ancestor(&entry))
+    });
+    local.run("xdotool", &["key", "Caps_Lock"]);
+    run_until("GDK to see Caps Lock off", Duration::from_secs(10), || {
+        !keyboard.is_caps_locked()
+    });
+    // Let the main loop turn over everything queued (no time passes for its own sake: the
+    // check is that nothing was sent while unfocused, read before focus returns).
+    while gtk::glib::MainContext::default().iteration(false) {}
+    let unfocused = taps(&q.trace());
+    assert_eq!(
+        unfocused.len(),
+        2,
+        "no tap while the widget is unfocused:\n{}",
+        q.trace()
+    );
+    assert!(display.caps_lock(), "the guest's Caps Lock is still on");
+    display.grab_focus();
+    run_until(
+        "the widget's caps-lock to turn off after focus-in",
+        Duration::from_secs(30),
+        || !display.caps_lock(),
+    );
+    let mut got = taps(&q.trace());
+    got.sort_unstable();
+    assert_eq!(
+        got,
+        vec![
+            (0, CAPS_LOCK.0, CAPS_LOCK.1),
+            (0, CAPS_LOCK.0, CAPS_LOCK.1),
+            (1, CAPS_LOCK.0, CAPS_LOCK.1),
+            (1, CAPS_LOCK.0, CAPS_LOCK.1)
+        ],
+        "one more Caps Lock tap on focus-in, nothing else:\n{}",
+        q.trace()
+    );
 }

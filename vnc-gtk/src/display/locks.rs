@@ -58,19 +58,29 @@ impl VncDisplay {
         }
     }
 
-    /// Focus came: a tap that the guest never answered may be tried again.
+    /// Focus came: a tap that the guest never answered may be tried again. (GTK sets
+    /// `has-focus` only after the focus controllers' enter handlers have run, so this one
+    /// cannot ask it.)
     pub(super) fn focus_entered(&self) {
         self.lock_taps.set((false, false));
-        self.sync_lock_keys();
+        self.tap_differing_locks();
+    }
+
+    /// The server's state changed: taps where it differs from the local keyboard's, if the
+    /// widget has the focus.
+    pub(super) fn sync_lock_keys(&self) {
+        if self.obj().has_focus() {
+            self.tap_differing_locks();
+        }
     }
 
     /// Taps Caps Lock and Num Lock where the server's state (once it has sent one) differs
-    /// from the local keyboard's, while the widget has focus and may send input. At most one
-    /// tap per key until the server's state for it changes (or focus comes again), so a
-    /// state sent before the guest saw the tap does not make the widget tap again.
-    pub(super) fn sync_lock_keys(&self) {
+    /// from the local keyboard's, if the widget may send input. At most one tap per key until
+    /// the server's state for it changes (or focus comes again), so a state sent before the
+    /// guest saw the tap does not make the widget tap again.
+    fn tap_differing_locks(&self) {
         let obj = self.obj();
-        if self.read_only.get() || !obj.has_focus() {
+        if self.read_only.get() {
             return;
         }
         let Some(remote) = self.session.borrow().as_ref().and_then(|s| s.led_state()) else {
