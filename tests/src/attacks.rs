@@ -259,6 +259,38 @@ pub fn attacks() -> Vec<Attack> {
         hello(64, 64).cut_text(&[2u8; 8 << 20]).update(&[frame()]),
         Expect::Frame,
     );
+    // QEMU's pseudo-encodings and xvp: odd headers and codes are read at their fixed size
+    // and the stream stays in step (the frame after them arrives); a rectangle in the xvp
+    // encoding, which is a message type and never a rectangle, is refused.
+    let absurd = Rect::new(65535, 65535, 65535, 65535);
+    let mut leds = rect_header(absurd, -261);
+    leds.push(0xFF);
+    add(
+        "QEMU key and LED pseudo-rectangles with absurd geometry",
+        hello(64, 64).update(&[Script::pseudo_rect(absurd, -258), leds, frame()]),
+        Expect::Frame,
+    );
+    add(
+        "xvp messages with unknown codes and version 0",
+        hello(64, 64)
+            .xvp(1, 0xEE)
+            .xvp(0, 1)
+            .xvp(u8::MAX, 2)
+            .update(&[frame()]),
+        Expect::Frame,
+    );
+    add(
+        "a rectangle in the xvp encoding",
+        hello(64, 64).update(&[rect_header(Rect::new(0, 0, 64, 64), -309)]),
+        error(
+            |e| {
+                protocol(e, |p| {
+                    matches!(p, ProtocolError::UnsupportedEncoding { encoding: -309, .. })
+                })
+            },
+            PROTOCOL,
+        ),
+    );
     list.push(Attack {
         name: "a slowloris handshake",
         script: b"RFB 003.008\n\x01\x01\0\0\0\0".to_vec(),
