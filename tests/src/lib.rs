@@ -14,6 +14,7 @@ pub mod process;
 pub mod qemu;
 pub mod qemu_pointer;
 pub mod soak;
+pub mod x11_holder;
 mod xserver;
 pub mod xvp;
 

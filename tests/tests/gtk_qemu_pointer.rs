@@ -3,8 +3,9 @@
 //! pointer (`grab-pointer`), hides the local cursor and confines the pointer to the window
 //! (`pointer-confined`: a move to the far corner of the screen stays in the window); relative
 //! moves reach QEMU as the same motion (its trace, `input_event_rel`); the grab keys
-//! (Ctrl+Alt) release it and the pointer is free again. Once the USB tablet is QEMU's active
-//! mouse, `is-pointer-absolute` turns true. One test function: GTK lives on the thread that
+//! (Ctrl+Alt) release it and the pointer is free again. With the X pointer grab held by
+//! another client, a grab leaves `pointer-confined` false. Once the USB tablet is QEMU's
+//! active mouse, `is-pointer-absolute` turns true. One test function: GTK lives on the thread that
 //! initialised it.
 
 use std::cell::Cell;
@@ -15,6 +16,7 @@ use gtk::prelude::*;
 use vnc_gtk::VncDisplay;
 use vnc_tests::gtk_support::{run_until, start_gtk, xdotool_value};
 use vnc_tests::qemu_pointer::{activate_tablet, start_pointer_qemu, traced_motion};
+use vnc_tests::x11_holder::PointerGrabHolder;
 use vnc_tests::{XServer, require};
 
 const TITLE: &str = "vnc-tests pointer";
@@ -158,6 +160,15 @@ fn widget_grabs_and_sends_motion_in_qemu_relative_mode() {
     run_until("the second release", Duration::from_secs(10), || {
         !display.grab_pointer()
     });
+
+    // Where the pointer cannot be confined (here: another client holds the X pointer grab),
+    // the grab still happens and says so: pointer-confined stays false.
+    {
+        let _holder = PointerGrabHolder::grab(&local.display);
+        display.set_grab_pointer(true);
+        assert!(display.grab_pointer() && !display.pointer_confined());
+        display.set_grab_pointer(false);
+    }
 
     // The tablet as QEMU's active mouse: absolute.
     activate_tablet(&q);
