@@ -4,8 +4,8 @@
 //! (`pointer-confined`: a move to the far corner of the screen stays in the window); relative
 //! moves reach QEMU as the same motion (its trace, `input_event_rel`); the grab keys
 //! (Ctrl+Alt) release it and the pointer is free again. With the X pointer grab held by
-//! another client, a grab leaves `pointer-confined` false. Once the USB tablet is QEMU's
-//! active mouse, `is-pointer-absolute` turns true. One test function: GTK lives on the thread that
+//! another client, a grab leaves `pointer-confined` false. Closing the connection ends a
+//! grab. Once the USB tablet is QEMU's active mouse, `is-pointer-absolute` turns true. One test function: GTK lives on the thread that
 //! initialised it.
 
 use std::cell::Cell;
@@ -170,10 +170,30 @@ fn widget_grabs_and_sends_motion_in_qemu_relative_mode() {
         display.set_grab_pointer(false);
     }
 
-    // The tablet as QEMU's active mouse: absolute.
+    // Closing the connection while grabbed ends the grab and frees the pointer; the widget
+    // is absolute again until the next server says otherwise.
+    local.run(
+        "xdotool",
+        &["mousemove", "--window", &wid, "100", "100", "click", "1"],
+    );
+    run_until("the third grab", Duration::from_secs(10), || {
+        display.pointer_confined()
+    });
+    display.close();
+    assert!(!display.grab_pointer() && !display.pointer_confined());
+    assert!(display.is_pointer_absolute());
+    assert_eq!(mode_notified.get(), 2);
+    local.run("xdotool", &["mousemove", "1023", "767"]);
+    assert_eq!(pointer_at(&local), (1023, 767));
+
+    // Connected again, then the tablet as QEMU's active mouse: absolute.
+    display.open_host("127.0.0.1", q.port());
+    run_until("relative mode again", Duration::from_secs(30), || {
+        !display.is_pointer_absolute()
+    });
     activate_tablet(&q);
     run_until("absolute mode", Duration::from_secs(30), || {
         display.is_pointer_absolute()
     });
-    assert_eq!(mode_notified.get(), 2);
+    assert_eq!(mode_notified.get(), 4);
 }

@@ -11,7 +11,7 @@ use super::imp::VncDisplay;
 use super::x11_grab;
 
 impl VncDisplay {
-    /// The server said how it reads the pointer.
+    /// The server said how it reads the pointer (or the connection ended: absolute).
     pub(super) fn pointer_mode_changed(&self, absolute: bool) {
         if self.pointer_absolute.replace(absolute) == absolute {
             return;
