@@ -1,7 +1,8 @@
 //! What the example programs share: the TLS options of their command lines, and vncviewer's
-//! menus ([`viewer_menus`]).
+//! menus ([`viewer_menus`]) and title ([`viewer_title`]).
 
 pub mod viewer_menus;
+pub mod viewer_title;
 
 use std::ffi::OsString;
 use std::path::PathBuf;

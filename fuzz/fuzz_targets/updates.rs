@@ -13,4 +13,7 @@ fuzz_target!(|data: &[u8]| {
     while s.poll_event().is_some() {}
     // A key after whatever the server said: Extended Key Event if it acknowledged -258.
     s.key_event_with_scancode(0x61, 0x1e, true);
+    // The pointer in whatever mode the server said (-257): positions and motion.
+    s.pointer_event(3, 2, 1);
+    s.pointer_motion(-70000, 5, 0);
 });

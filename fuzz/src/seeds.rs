@@ -65,6 +65,9 @@ fn main() {
     let mut leds = rect_header(Rect::new(0, 0, 1, 1), -261);
     leds.push(0b101);
     push("qemu-keyboard", Script::new().update(&[Script::pseudo_rect(r, -258)]).update(&[leds, Script::raw_rect(&pf, &img, Rect::new(0, 0, 4, 4))]));
+    // QEMU Pointer Motion Change (-257) as QEMU sends it (x the mode, the framebuffer's size),
+    // then with odd fields among pixels: x neither 0 nor 1, an absurd size.
+    push("qemu-pointer", Script::new().update(&[Script::pseudo_rect(Rect::new(0, 0, 32, 24), -257)]).update(&[Script::raw_rect(&pf, &img, Rect::new(0, 0, 4, 4)), Script::pseudo_rect(Rect::new(7, 65535, 65535, 65535), -257), Script::pseudo_rect(Rect::new(0, 3, 0, 0), -257)]));
     // xvp (type 250): XVP_INIT, XVP_FAIL and a code only clients send.
     push("xvp", Script::new().xvp(1, 1).xvp(1, 0).xvp(1, 4).bell());
     push("messages", Script::new().bell().cut_text(b"clipboard \xe9").colour_map(0, &[[65535, 0, 0], [0, 65535, 0]]));

@@ -12,7 +12,9 @@ mod net;
 pub mod pki;
 pub mod process;
 pub mod qemu;
+pub mod qemu_pointer;
 pub mod soak;
+pub mod x11_holder;
 mod xserver;
 pub mod xvp;
 

@@ -9,7 +9,7 @@ use std::time::Duration;
 use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::time::{Instant, timeout_at};
 use vnc_core::tokio::{Command, ConnectOptions, Connection, Handle};
-use vnc_core::{Address, Config, Encoding, Event};
+use vnc_core::{Address, Config, Event};
 use vnc_tests::Qemu;
 use vnc_tests::qemu::traced_keys as traced;
 
@@ -151,8 +151,8 @@ fn qemu_receives_scancodes_and_sends_led_state() {
     assert_eq!(maps, [(1, 0x62), (0, 0x62)], "{trace}");
 }
 
-/// QEMU answers an announcement of Pointer Motion Change (-257) with its pointer mode at once:
-/// relative, since the PC's only mouse is the PS/2 one.
+/// QEMU answers the default announcement, which has Pointer Motion Change (-257), with its
+/// pointer mode at once: relative, since the PC's only mouse is the PS/2 one.
 #[test]
 fn qemu_says_its_pointer_mode_when_asked() {
     let q = Qemu::start(None);
@@ -160,10 +160,8 @@ fn qemu_says_its_pointer_mode_when_asked() {
         host: "127.0.0.1".into(),
         port: q.port(),
     };
-    let mut config = Config::default();
-    config.encodings.push(Encoding::QemuPointerMotionChange);
     vnc_tests::runtime().block_on(async {
-        let conn = Connection::connect(&address, config, &ConnectOptions::default())
+        let conn = Connection::connect(&address, Config::default(), &ConnectOptions::default())
             .await
             .expect("connect to QEMU");
         let (handle, mut events, task) = conn.spawn();

@@ -36,9 +36,10 @@
 //! - QEMU's keyboard extensions: keys by scancode and keysym
 //!   ([`Session::key_event_with_scancode`]), sent as QEMU Extended Key Events once the server
 //!   acknowledges them ([`Event::ScancodesAvailable`]) and as plain KeyEvents before, and the
-//!   server's lock keys ([`Event::LedState`]); on request
-//!   ([`Encoding::QemuPointerMotionChange`]), whether the server reads pointer positions as
-//!   absolute or relative ([`Event::PointerMode`]);
+//!   server's lock keys ([`Event::LedState`]); whether the server reads pointer positions as
+//!   absolute or relative ([`Event::PointerMode`], QEMU Pointer Motion Change), with relative
+//!   motion ([`Session::pointer_motion`]) and absolute positions turned into motion in
+//!   relative mode;
 //! - xvp power control: [`Session::power_control`] asks the server to shut down, reboot or
 //!   reset the machine once it has offered to ([`Event::PowerControlReady`]);
 //! - continuous update requests, Bell, and clipboard text both ways (ServerCutText and

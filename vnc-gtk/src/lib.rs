@@ -23,6 +23,8 @@
 //! app.run();
 //! ```
 
+#![deny(unsafe_code)]
+
 mod display;
 pub mod keymap;
 mod keys;

@@ -8,7 +8,7 @@ use std::rc::Rc;
 use gtk::glib::{self, clone};
 use gtk::prelude::*;
 use gtk::{gdk, gio};
-use vnc_examples::viewer_menus;
+use vnc_examples::{viewer_menus, viewer_title};
 use vnc_gtk::VncDisplay;
 
 const HELP: &str = "\
@@ -242,7 +242,7 @@ fn build(app: &gtk::Application, args: &Args, status: Rc<RefCell<u8>>) {
         move |d| {
             let name = d.name();
             title.set_text(&name);
-            window.set_title(Some(&format!("{name} - vncviewer")));
+            window.set_title(Some(&viewer_title::title_for(&name, d)));
             if let Some(t) = d.security_type() {
                 let what = match t.protection() {
                     vnc_core::Protection::Clear => "not encrypted",
@@ -256,20 +256,8 @@ fn build(app: &gtk::Application, args: &Args, status: Rc<RefCell<u8>>) {
             d.grab_focus();
         }
     ));
-    display.connect_desktop_rename(clone!(
-        #[weak]
-        title,
-        move |_, name| title.set_text(name)
-    ));
-    display.connect_keyboard_grab(clone!(
-        #[weak]
-        hint,
-        move |_, grabbed| hint.set_text(if grabbed {
-            "Press Ctrl+Alt to release"
-        } else {
-            ""
-        })
-    ));
+    // The name, and while grabbed how to release (and whether the pointer is confined).
+    viewer_title::follow(&window, &title, &hint, &display);
     display.connect_auth_credential(clone!(
         #[weak]
         window,

@@ -222,9 +222,10 @@ encodings! {
     /// machine (xvp), once the server says it is ready (-309).
     Xvp = -309, "xvp", xvp::Xvp;
     /// Pseudo-encoding: the server says whether it reads pointer positions as absolute or
-    /// relative (QEMU Pointer Motion Change) (-257). Not announced by default: QEMU then
-    /// reads every PointerEvent of a relative guest mouse as motion from (0x7FFF, 0x7FFF),
-    /// which a client must be built for.
+    /// relative (QEMU Pointer Motion Change) (-257). While it is announced, QEMU reads every
+    /// PointerEvent of a relative guest mouse as motion from (0x7FFF, 0x7FFF):
+    /// [`Session::pointer_motion`](crate::Session::pointer_motion) sends that, and
+    /// [`Session::pointer_event`](crate::Session::pointer_event) turns positions into it.
     QemuPointerMotionChange = -257, "qemu-pointer-motion-change", pointer_mode::PointerMotionChange;
     /// Pseudo-encoding: Tight may use JPEG at quality level 0 (0 worst, 9 best) (-32).
     QualityLevel0 = -32, "quality-level-0", tight::Level<-32>;
@@ -297,6 +298,7 @@ impl Encoding {
         Encoding::QemuExtendedKeyEvent,
         Encoding::QemuLedState,
         Encoding::Xvp,
+        Encoding::QemuPointerMotionChange,
     ];
 
     /// The pseudo-encoding that lets Tight use JPEG at `level` (0 to 9, 9 best), announced

@@ -96,7 +96,7 @@ impl UpdateReader {
                 cx.events.push_back(Event::LedState(state));
             }
             Done::PointerMode { absolute } => {
-                cx.keyboard.pointer_absolute = Some(absolute);
+                cx.pointer.mode(absolute, &cx.config.encodings);
                 cx.events.push_back(Event::PointerMode { absolute });
             }
         }

@@ -11,15 +11,13 @@ use crate::messages::client;
 
 use super::Session;
 
-/// What the session knows about the server's keyboard, and its pointer mode.
+/// What the session knows about the server's keyboard.
 #[derive(Default)]
 pub(crate) struct Keyboard {
     /// The server acknowledged QEMU Extended Key Events, and they are still announced.
     pub(crate) scancodes: bool,
     /// The last lock-key state the server sent.
     pub(crate) leds: Option<LockState>,
-    /// The pointer mode the server last sent (QEMU Pointer Motion Change).
-    pub(crate) pointer_absolute: Option<bool>,
 }
 
 impl Keyboard {
@@ -97,12 +95,5 @@ impl Session {
     /// `None` until the server has sent one.
     pub fn led_state(&self) -> Option<LockState> {
         self.cx.keyboard.leds
-    }
-
-    /// Whether the server reads pointer positions as absolute (`Some(true)`) or as relative
-    /// motion (`Some(false)`), as it last said (QEMU Pointer Motion Change, see
-    /// [`Event::PointerMode`]); `None` until it has said.
-    pub fn is_pointer_absolute(&self) -> Option<bool> {
-        self.cx.keyboard.pointer_absolute
     }
 }

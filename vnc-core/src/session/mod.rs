@@ -5,6 +5,7 @@
 
 mod input;
 mod keyboard;
+mod pointer;
 mod power;
 pub(crate) mod transport;
 
@@ -33,6 +34,7 @@ use crate::security::{Credential, CredentialsNeeded, SecurityType};
 use crate::threading::Threading;
 
 use self::keyboard::Keyboard;
+use self::pointer::Pointer;
 use self::power::Power;
 pub use self::power::PowerAction;
 use self::transport::Transport;
@@ -104,6 +106,8 @@ pub(crate) struct Context {
     pub(crate) deadline: Deadline,
     /// Scancodes and lock keys.
     pub(crate) keyboard: Keyboard,
+    /// The pointer mode and the last position sent.
+    pub(crate) pointer: Pointer,
     /// Power control (xvp).
     pub(crate) power: Power,
 }
@@ -239,6 +243,7 @@ impl Session {
                 updates_paused: false,
                 deadline,
                 keyboard: Keyboard::default(),
+                pointer: Pointer::default(),
                 power: Power::default(),
             },
             last_now: now,
@@ -398,18 +403,6 @@ impl Session {
         Ok(())
     }
 
-    /// Sends the pointer position and button mask (bit 0 = left, 1 = middle, 2 = right,
-    /// 3/4 = wheel up/down, 5/6 = wheel left/right). Coordinates are clamped to the
-    /// framebuffer. Ignored before initialisation.
-    pub fn pointer_event(&mut self, x: u16, y: u16, buttons: u8) {
-        if self.is_initialized() {
-            let x = x.min(self.cx.fb.width().saturating_sub(1));
-            let y = y.min(self.cx.fb.height().saturating_sub(1));
-            client::pointer_event(&mut self.cx.io.out, buttons, x, y);
-        }
-        self.pump_or_close();
-    }
-
     /// Sends the local clipboard text (ClientCutText). Plain RFB carries Latin-1 only:
     /// characters outside it are sent as `?`, and CR LF becomes LF. Ignored before
     /// initialisation.
@@ -459,6 +452,7 @@ impl Session {
     pub fn set_encodings(&mut self, encodings: &[Encoding]) {
         self.cx.config.encodings = encodings.to_vec();
         self.cx.keyboard.encodings_changed(encodings);
+        self.cx.pointer.encodings_changed(encodings);
         self.cx.power.encodings_changed(encodings);
         if self.is_initialized() {
             self.cx.send_encodings();

@@ -36,6 +36,15 @@ pub enum Command {
         /// Button mask.
         buttons: u8,
     },
+    /// Relative pointer motion and buttons ([`Session::pointer_motion`]).
+    PointerMotion {
+        /// Motion to the right (negative: left).
+        dx: i32,
+        /// Motion down (negative: up).
+        dy: i32,
+        /// Button mask.
+        buttons: u8,
+    },
     /// Local clipboard text.
     CutText(String),
     /// A FramebufferUpdateRequest.
@@ -74,6 +83,7 @@ impl Command {
                 down,
             } => s.key_event_with_scancode(keysym, scancode, down),
             Command::Pointer { x, y, buttons } => s.pointer_event(x, y, buttons),
+            Command::PointerMotion { dx, dy, buttons } => s.pointer_motion(dx, dy, buttons),
             Command::CutText(t) => s.client_cut_text(&t),
             Command::RequestUpdate {
                 rect: Some(r),

@@ -163,7 +163,9 @@ fn random_rect_bytes(rng: &mut Rng, img: &Image, enc: &mut Encoders) -> Vec<u8> 
             v
         }
         // QEMU's Extended Key Event acknowledgement, with the framebuffer's size as QEMU does.
-        18 => Script::pseudo_rect(Rect::new(0, 0, W, H), -258),
+        18 if rng.chance(50) => Script::pseudo_rect(Rect::new(0, 0, W, H), -258),
+        // QEMU Pointer Motion Change: the mode in x, any x, the framebuffer's size.
+        18 => Script::pseudo_rect(Rect::new(rng.below(3) as u16, 0, W, H), -257),
         _ => Script::pseudo_rect(Rect::new(0, 0, W, H), -223),
     }
 }

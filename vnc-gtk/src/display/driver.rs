@@ -189,6 +189,8 @@ impl VncDisplay {
             let _ = conn.stream.close(gio::Cancellable::NONE);
         }
         self.release_all_keys_local();
+        // The next server has said nothing yet: absolute, and a relative-mode grab ends.
+        self.pointer_mode_changed(true);
         let obj = self.obj();
         if let Some(msg) = error {
             tracing::debug!(error = %msg, "disconnecting");

@@ -102,6 +102,7 @@ impl VncDisplay {
                     self.lock_state_arrived(self.leds_seen.replace(Some(state)), state);
                     sync_locks = true;
                 }
+                Event::PointerMode { absolute } => self.pointer_mode_changed(absolute),
                 Event::Closed => {}
                 _ => {}
             }

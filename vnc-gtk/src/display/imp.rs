@@ -91,6 +91,24 @@ pub struct VncDisplay {
     /// The server's Scroll Lock (QEMU LED State; false until the server has sent one).
     #[property(get = Self::scroll_lock_on, type = bool)]
     pub(super) scroll_lock: std::marker::PhantomData<bool>,
+    /// The server reads pointer positions as absolute (true, also until it says, as with
+    /// servers that never do) or as relative motion (QEMU Pointer Motion Change). In relative
+    /// mode a click grabs the pointer, the grab keys release it, and motion goes as deltas.
+    #[property(name = "is-pointer-absolute", get, default = true)]
+    pub(super) pointer_absolute: Cell<bool>,
+    /// The pointer grab of relative mode keeps the pointer in the widget (X11). False when not
+    /// grabbed, and when the platform cannot confine it (Wayland with GTK 4, or the X server
+    /// refused the grab): motion is then still sent, but the local pointer can leave.
+    #[property(get)]
+    pub(super) pointer_confined: Cell<bool>,
+    /// Relative mode: the last pointer position (widget coordinates) motion is measured from.
+    pub(super) rel_last: Cell<Option<(f64, f64)>>,
+    /// Relative mode: the fraction of a framebuffer pixel not yet sent.
+    pub(super) rel_rest: Cell<(f64, f64)>,
+    /// Relative mode: where the pointer was warped to and its motion event not yet seen.
+    pub(super) warped_to: Cell<Option<(f64, f64)>>,
+    /// The server's cursor as last set, shown again when a grab ends.
+    pub(super) remote_cursor: RefCell<Option<gtk::gdk::Cursor>>,
     /// Caps Lock and Num Lock tapped to follow the local keyboard, not yet answered by a
     /// changed LED State (see `locks.rs`).
     pub(super) lock_taps: Cell<(bool, bool)>,
@@ -142,6 +160,12 @@ impl Default for VncDisplay {
             num_lock: Default::default(),
             scroll_lock: Default::default(),
             lock_taps: Cell::new((false, false)),
+            pointer_absolute: Cell::new(true),
+            pointer_confined: Cell::new(false),
+            rel_last: Cell::new(None),
+            rel_rest: Cell::new((0.0, 0.0)),
+            warped_to: Cell::new(None),
+            remote_cursor: RefCell::new(None),
             leds_seen: Cell::new(None),
             session: RefCell::new(None),
             conn: RefCell::new(None),

@@ -129,11 +129,9 @@ impl VncDisplay {
         if self.grab_pointer.replace(v) == v {
             return;
         }
-        let obj = self.obj();
-        if v {
-            obj.set_cursor_from_name(Some("none"));
-        }
-        obj.emit_by_name::<()>(
+        self.show_cursor();
+        self.pointer_grab_changed(v);
+        self.obj().emit_by_name::<()>(
             if v {
                 "vnc-pointer-grab"
             } else {
@@ -223,6 +221,9 @@ impl VncDisplay {
             let m = self.buttons.get();
             self.buttons.set(if down { m | bit } else { m & !bit });
         }
+        if self.relative_pointer(x, y, matches!(button, Some((_, true)))) {
+            return;
+        }
         if let Some((fx, fy)) = self.to_framebuffer(x, y) {
             let mask = self.buttons.get();
             self.pointer_event(fx, fy, mask);
@@ -263,10 +264,19 @@ impl VncDisplay {
             ax -= 1.0;
         }
         self.scroll.set((ax, ay));
+        let base = self.buttons.get();
+        if self.is_relative() {
+            if self.grab_pointer.get() {
+                for bit in clicks {
+                    self.relative_buttons(base | bit);
+                    self.relative_buttons(base);
+                }
+            }
+            return;
+        }
         let Some(pos) = self.last_pointer() else {
             return;
         };
-        let base = self.buttons.get();
         for bit in clicks {
             self.pointer_event(pos.0, pos.1, base | bit);
             self.pointer_event(pos.0, pos.1, base);

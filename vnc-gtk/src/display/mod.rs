@@ -1,7 +1,7 @@
 //! The public side of [`VncDisplay`]: construction, connecting, commands and typed signal
 //! helpers. The state and the GTK trait implementations are in `imp.rs`, the work in one
-//! module per concern: `driver`, `events`, `input`, `locks`, `layout`, `draw`, `cursor`,
-//! `clipboard`.
+//! module per concern: `driver`, `events`, `input`, `locks`, `relative` (with `x11_grab`),
+//! `layout`, `draw`, `cursor`, `clipboard`.
 
 mod clipboard;
 mod cursor;
@@ -12,6 +12,8 @@ mod imp;
 mod input;
 mod layout;
 mod locks;
+mod relative;
+mod x11_grab;
 
 use std::time::Duration;
 
@@ -34,7 +36,16 @@ glib::wrapper! {
     /// `jpeg-quality` (0–9, default 8 as TigerVNC's viewer), and the read-only `width`,
     /// `height`, `name`, and `caps-lock`, `num-lock`, `scroll-lock` (the server's lock keys,
     /// from QEMU's LED State; three booleans rather than a flags type, so that each can be
-    /// bound and watched on its own).
+    /// bound and watched on its own), `is-pointer-absolute` and `pointer-confined`.
+    ///
+    /// Relative pointer: with a server whose guest has only a relative mouse (QEMU without
+    /// a tablet, `is-pointer-absolute` false), a click in the display grabs keyboard and
+    /// pointer (`grab-pointer`, `vnc-pointer-grab`), the local pointer is hidden and its
+    /// motion goes to the guest as deltas, and the grab keys (`grab-keys`, Ctrl+Alt by
+    /// default) release it. On X11 the grab confines the pointer to the window and keeps it
+    /// at the widget's centre (`pointer-confined` true); where that is not possible (Wayland:
+    /// GTK 4.8 has no pointer grab nor constraints, or the X server refuses) `pointer-confined`
+    /// stays false while grabbed, a warning is logged, and motion is still sent.
     ///
     /// Lock keys: with a server that sends LED State (QEMU), the widget keeps the guest's
     /// Caps Lock and Num Lock as the local keyboard has them, as gtk-vnc does: on gaining

@@ -1,0 +1,137 @@
+//! Relative pointer mode (QEMU Pointer Motion Change): the read-only `is-pointer-absolute`
+//! and `pointer-confined` properties, the grab that relative mode needs (a click grabs, the
+//! grab keys release), and the local pointer's motion sent as deltas while grabbed. The
+//! pointer stays in the widget through `x11_grab` where X11 allows it; where not, the widget
+//! says so (`pointer-confined` stays false, with a warning) and still sends motion.
+
+use gtk::prelude::*;
+use gtk::subclass::prelude::*;
+
+use super::imp::VncDisplay;
+use super::x11_grab;
+
+impl VncDisplay {
+    /// The server said how it reads the pointer (or the connection ended: absolute).
+    pub(super) fn pointer_mode_changed(&self, absolute: bool) {
+        if self.pointer_absolute.replace(absolute) == absolute {
+            return;
+        }
+        tracing::debug!(absolute, "pointer mode");
+        let obj = self.obj();
+        obj.notify_is_pointer_absolute();
+        if self.grab_pointer.get() {
+            // A grab taken in one mode ends when the mode changes: relative mode confines,
+            // absolute mode has no need to.
+            obj.set_grab_pointer(false);
+        }
+        self.rel_last.set(None);
+    }
+
+    /// True while the server reads the pointer as relative motion.
+    pub(super) fn is_relative(&self) -> bool {
+        !self.pointer_absolute.get()
+    }
+
+    /// The pointer grab started (`on`) or ended: in relative mode, confine the pointer.
+    pub(super) fn pointer_grab_changed(&self, on: bool) {
+        let obj = self.obj();
+        self.rel_last.set(None);
+        self.warped_to.set(None);
+        if on && self.is_relative() {
+            match x11_grab::grab(obj.upcast_ref()) {
+                Ok(()) => {
+                    self.set_confined(true);
+                    self.warp_to_centre();
+                }
+                Err(why) => {
+                    tracing::warn!(
+                        %why,
+                        "relative pointer: cannot confine the pointer to the display; motion is \
+                         still sent, but the local pointer can leave the window"
+                    );
+                    self.set_confined(false);
+                }
+            }
+        } else if self.pointer_confined.get() {
+            x11_grab::ungrab(obj.upcast_ref());
+            self.set_confined(false);
+        }
+    }
+
+    fn set_confined(&self, v: bool) {
+        if self.pointer_confined.replace(v) != v {
+            self.obj().notify_pointer_confined();
+        }
+    }
+
+    fn centre(&self) -> (f64, f64) {
+        let obj = self.obj();
+        (
+            f64::from(WidgetExt::width(&*obj)) / 2.0,
+            f64::from(WidgetExt::height(&*obj)) / 2.0,
+        )
+    }
+
+    fn warp_to_centre(&self) {
+        let (cx, cy) = self.centre();
+        self.warped_to.set(Some((cx, cy)));
+        x11_grab::warp(self.obj().upcast_ref(), cx, cy);
+    }
+
+    /// Local pointer input in relative mode: a press while not grabbed grabs (and is not
+    /// sent); while grabbed, motion from the last position goes as a delta with the buttons.
+    /// Returns true if handled (always, in relative mode).
+    pub(super) fn relative_pointer(&self, x: f64, y: f64, pressed: bool) -> bool {
+        if !self.is_relative() {
+            return false;
+        }
+        let obj = self.obj();
+        if !self.grab_pointer.get() {
+            if pressed {
+                obj.set_grab_keyboard(true);
+                obj.set_grab_pointer(true);
+                // The click that grabbed is not the guest's: forget its button.
+                self.buttons.set(0);
+            }
+            return true;
+        }
+        // The motion that a warp to the centre caused: a new starting point, not motion.
+        if let Some((wx, wy)) = self.warped_to.get()
+            && (x - wx).abs() < 1.0
+            && (y - wy).abs() < 1.0
+        {
+            self.warped_to.set(None);
+            self.rel_last.set(Some((x, y)));
+            return true;
+        }
+        let Some((lx, ly)) = self.rel_last.replace(Some((x, y))) else {
+            // The first position after the grab: nothing to measure from, buttons only.
+            self.send_motion(0.0, 0.0);
+            return true;
+        };
+        self.send_motion(x - lx, y - ly);
+        // Far from the centre: back to it before the pointer meets the window's edge.
+        let (cx, cy) = self.centre();
+        if self.pointer_confined.get() && ((x - cx).abs() > cx / 2.0 || (y - cy).abs() > cy / 2.0) {
+            self.warp_to_centre();
+        }
+        true
+    }
+
+    /// Sends motion of (`dx`, `dy`) widget pixels in framebuffer pixels, carrying fractions
+    /// to the next motion, with the buttons held.
+    fn send_motion(&self, dx: f64, dy: f64) {
+        let (sx, sy) = self.layout().map_or((1.0, 1.0), |l| (l.sx, l.sy));
+        let (rx, ry) = self.rel_rest.get();
+        let (fx, fy) = (dx / sx + rx, dy / sy + ry);
+        let (ix, iy) = (fx.trunc(), fy.trunc());
+        self.rel_rest.set((fx - ix, fy - iy));
+        let mask = self.buttons.get();
+        self.with_session(|s| s.pointer_motion(ix as i32, iy as i32, mask));
+    }
+
+    /// Buttons alone in relative mode (wheel clicks): no motion.
+    pub(super) fn relative_buttons(&self, mask: u8) {
+        self.with_session(|s| s.pointer_motion(0, 0, mask));
+    }
+}
