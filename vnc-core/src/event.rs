@@ -108,6 +108,26 @@ pub enum Event {
         /// True for absolute positions, false for relative motion.
         absolute: bool,
     },
+    /// The server acknowledged the QEMU Audio pseudo-encoding
+    /// ([`Encoding::QemuAudio`](crate::Encoding::QemuAudio)): from now on
+    /// [`Session::enable_audio`](crate::Session::enable_audio) starts the stream (see
+    /// [`Session::audio_available`](crate::Session::audio_available)). Sent when audio becomes
+    /// available, not at the acknowledgements QEMU repeats after each SetEncodings.
+    AudioAvailable,
+    /// The guest started playing (a QEMU audio Begin), while audio is enabled.
+    /// [`Event::AudioData`] may come without it: QEMU sends Begin only when the guest's sound
+    /// device starts, not when the client enables audio while it already plays.
+    AudioBegin,
+    /// The stream stopped: the guest stopped playing (a QEMU audio End), or the application
+    /// disabled audio ([`Session::disable_audio`](crate::Session::disable_audio), which QEMU
+    /// does not answer) while it was playing.
+    AudioEnd,
+    /// Samples, exactly as the server sent them, in the [`AudioSpec`](crate::AudioSpec) given
+    /// to [`Session::enable_audio`](crate::Session::enable_audio): frames of interleaved
+    /// channels, little-endian when samples have more than one byte. Only while audio is
+    /// enabled: data still in flight after a disable, or from before a change of format, is
+    /// dropped, so every byte here is in the current format.
+    AudioData(Vec<u8>),
     /// The server's clipboard changed (ServerCutText, decoded from Latin-1).
     ServerCutText(String),
     /// The server closed the connection cleanly after initialisation.
