@@ -34,6 +34,14 @@ fn every_attack_against_the_widget() {
         let errors = errors.clone();
         move |_, m| errors.borrow_mut().push(m.to_owned())
     });
+    // Updates drawn, so that a frame attack waits for its own frame: the picture of the one
+    // before is still on screen, and closing before the server has even accepted the
+    // connection would leave the server thread waiting for ever.
+    let updates = Rc::new(RefCell::new(0u32));
+    display.connect_framebuffer_update({
+        let updates = updates.clone();
+        move |_, _| *updates.borrow_mut() += 1
+    });
     display.connect_disconnected({
         let disconnects = disconnects.clone();
         move |_| *disconnects.borrow_mut() += 1
@@ -61,8 +69,10 @@ fn every_attack_against_the_widget() {
                 assert_eq!(errors.len(), 1, "{}: {errors:?}", a.name);
             }
             Expect::Frame => {
+                let drawn = *updates.borrow();
                 run_until(a.name, Duration::from_secs(30), || {
-                    screenshot(&display).is_some_and(|s| s == frame_picture())
+                    *updates.borrow() > drawn
+                        && screenshot(&display).is_some_and(|s| s == frame_picture())
                 });
                 assert!(errors.borrow().is_empty(), "{}: {:?}", a.name, errors);
                 display.close();
