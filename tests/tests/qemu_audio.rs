@@ -89,6 +89,7 @@ fn assert_tone(spec: AudioSpec, chunks: &[Vec<u8>], min_span: i64) {
         );
     }
     let tone = measure(spec, chunks);
+    eprintln!("{spec:?}: {tone:?} in {} messages", chunks.len());
     let error = (tone.frequency - TONE_HZ).abs() / TONE_HZ;
     assert!(
         error < 0.02,
