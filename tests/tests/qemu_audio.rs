@@ -78,7 +78,8 @@ async fn collect(
 }
 
 /// The chunks are whole frames of a tone at [`TONE_HZ`] (within 2%) spanning at least
-/// `min_span` of the format's range.
+/// `min_span` of the format's range. Samples are read little-endian: read big-endian, QEMU's
+/// 16-bit square wave (0xA100 and 0x60FF) would span 321, not 49151.
 fn assert_tone(spec: AudioSpec, chunks: &[Vec<u8>], min_span: i64) {
     for c in chunks {
         assert_eq!(
