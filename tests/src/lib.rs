@@ -12,6 +12,7 @@ mod net;
 pub mod pki;
 pub mod process;
 pub mod qemu;
+pub mod qemu_audio;
 pub mod qemu_pointer;
 pub mod soak;
 pub mod x11_holder;

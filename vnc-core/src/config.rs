@@ -68,6 +68,11 @@ pub struct Limits {
     /// error. The count field allows 65535, and with LastRect a server could otherwise keep
     /// one update going without end.
     pub max_rects_per_update: u32,
+    /// Largest QEMU audio data message in bytes; longer is an error, refused once its length
+    /// has arrived. QEMU sends what its mixer produced since the last one, a few KiB (about
+    /// 10 ms: 1764 bytes of 44.1 kHz 16-bit stereo); 1 MiB is over 5 seconds of the largest
+    /// stream QEMU sends (48 kHz, 32-bit, stereo).
+    pub max_audio_data: u32,
 }
 
 impl Default for Limits {
@@ -81,6 +86,7 @@ impl Default for Limits {
             max_reason: 64 << 10,
             max_cursor_size: 1024,
             max_rects_per_update: 65535,
+            max_audio_data: 1 << 20,
         }
     }
 }

@@ -386,6 +386,13 @@ pub enum ProtocolError {
     /// A message type this client does not know; the stream cannot be followed past it.
     #[error("unknown server message type {0}")]
     UnknownMessageType(u8),
+    /// A QEMU server message (type 255) of a sub-type this client does not know (only 1,
+    /// audio, is defined); the stream cannot be followed past it.
+    #[error("unknown QEMU server message sub-type {0}")]
+    UnknownQemuMessage(u8),
+    /// A QEMU audio message with an operation other than End (0), Begin (1) and Data (2).
+    #[error("unknown QEMU audio operation {0}")]
+    UnknownAudioOperation(u16),
     /// A rectangle in an encoding this client cannot decode.
     #[error("rectangle {rect} uses encoding {encoding}, which this client cannot decode")]
     UnsupportedEncoding {

@@ -108,6 +108,30 @@ pub enum Event {
         /// True for absolute positions, false for relative motion.
         absolute: bool,
     },
+    /// The server acknowledged the QEMU Audio pseudo-encoding
+    /// ([`Encoding::QemuAudio`](crate::Encoding::QemuAudio)): from now on
+    /// [`Session::enable_audio`](crate::Session::enable_audio) starts the stream (see
+    /// [`Session::audio_available`](crate::Session::audio_available)). Sent when audio becomes
+    /// available, not at the acknowledgements QEMU repeats after each SetEncodings.
+    AudioAvailable,
+    /// The guest started playing (a QEMU audio Begin), while audio is enabled.
+    /// [`Event::AudioData`] may come without it: QEMU says Begin when it starts a capture,
+    /// not to a client that joins another client's capture of the same format.
+    AudioBegin,
+    /// The stream stopped: the server said so (a QEMU audio End; QEMU also says End, then
+    /// Begin, to running streams when another client starts one), or the application disabled
+    /// audio ([`Session::disable_audio`](crate::Session::disable_audio), which QEMU does not
+    /// answer) or changed its format with
+    /// [`Session::enable_audio`](crate::Session::enable_audio) while it was playing. After an
+    /// AudioEnd of the application's making, [`Event::AudioData`] is in the new format (or
+    /// does not come): the events queued before it are the old one's.
+    AudioEnd,
+    /// Samples, exactly as the server sent them, in the [`AudioSpec`](crate::AudioSpec) given
+    /// to [`Session::enable_audio`](crate::Session::enable_audio): frames of interleaved
+    /// channels, little-endian when samples have more than one byte. Only while audio is
+    /// enabled: data still in flight after a disable, or from before a change of format, is
+    /// dropped, so every byte here is in the current format.
+    AudioData(Vec<u8>),
     /// The server's clipboard changed (ServerCutText, decoded from Latin-1).
     ServerCutText(String),
     /// The server closed the connection cleanly after initialisation.

@@ -40,6 +40,8 @@
 //!   absolute or relative ([`Event::PointerMode`], QEMU Pointer Motion Change), with relative
 //!   motion ([`Session::pointer_motion`]) and absolute positions turned into motion in
 //!   relative mode;
+//! - QEMU audio: the guest's sound as [`Event::AudioData`] in the format asked for with
+//!   [`Session::enable_audio`], once the server acknowledges it ([`Event::AudioAvailable`]);
 //! - xvp power control: [`Session::power_control`] asks the server to shut down, reboot or
 //!   reset the machine once it has offered to ([`Event::PowerControlReady`]);
 //! - continuous update requests, Bell, and clipboard text both ways (ServerCutText and
@@ -101,6 +103,7 @@ pub use address::{Address, AddressError};
 pub use config::{Config, Limits, PixelFormatRequest, TlsConfig, parse_sha256_fingerprint};
 pub use encoding::desktop_size::{ResizeReason, ResizeStatus, Screen};
 pub use encoding::led_state::LockState;
+pub use encoding::qemu_audio::{AudioFormat, AudioSpec};
 pub use encoding::{Encoding, UnknownEncoding};
 pub use error::{CertificateInfo, CertificateProblem, Error, ErrorKind, ProtocolError, Step};
 pub use event::{Cursor, Event};

@@ -13,6 +13,7 @@ pub(crate) mod inflate;
 pub(crate) mod last_rect;
 pub(crate) mod led_state;
 pub(crate) mod pointer_mode;
+pub(crate) mod qemu_audio;
 pub(crate) mod qemu_key;
 pub(crate) mod raw;
 pub(crate) mod rre;
@@ -78,6 +79,8 @@ pub(crate) enum Done {
     LedState(led_state::LockState),
     /// How the server reads pointer positions.
     PointerMode { absolute: bool },
+    /// The server takes QEMU audio messages.
+    AudioAcknowledged,
 }
 
 /// A decoder of one encoding: built from the rectangle header, then given input as it arrives
@@ -227,6 +230,9 @@ encodings! {
     /// [`Session::pointer_motion`](crate::Session::pointer_motion) sends that, and
     /// [`Session::pointer_event`](crate::Session::pointer_event) turns positions into it.
     QemuPointerMotionChange = -257, "qemu-pointer-motion-change", pointer_mode::PointerMotionChange;
+    /// Pseudo-encoding: the client can take the machine's sound (QEMU Audio), once the
+    /// server acknowledges it (-259).
+    QemuAudio = -259, "qemu-audio", qemu_audio::QemuAudio;
     /// Pseudo-encoding: Tight may use JPEG at quality level 0 (0 worst, 9 best) (-32).
     QualityLevel0 = -32, "quality-level-0", tight::Level<-32>;
     /// Pseudo-encoding: Tight may use JPEG at quality level 1 (0 worst, 9 best) (-31).
@@ -299,6 +305,7 @@ impl Encoding {
         Encoding::QemuLedState,
         Encoding::Xvp,
         Encoding::QemuPointerMotionChange,
+        Encoding::QemuAudio,
     ];
 
     /// The pseudo-encoding that lets Tight use JPEG at `level` (0 to 9, 9 best), announced

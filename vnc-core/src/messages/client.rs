@@ -52,6 +52,25 @@ pub(crate) fn xvp(out: &mut Vec<u8>, version: u8, code: u8) {
     out.extend_from_slice(&[250, 0, version, code]);
 }
 
+/// A QEMU audio operation (rfbproto QEMU Client Message 255, submessage 1): Enable (0) or
+/// Disable (1).
+pub(crate) fn qemu_audio(out: &mut Vec<u8>, operation: u16) {
+    out.extend_from_slice(&[255, 1]);
+    out.extend_from_slice(&operation.to_be_bytes());
+}
+
+/// QEMU audio Enable: the server starts capturing the guest's sound for this client.
+pub(crate) const AUDIO_ENABLE: u16 = 0;
+/// QEMU audio Disable: the server stops.
+pub(crate) const AUDIO_DISABLE: u16 = 1;
+
+/// QEMU audio SetFormat (operation 2): the sample format, the channels and the frequency of
+/// the stream the next Enable starts.
+pub(crate) fn qemu_audio_set_format(out: &mut Vec<u8>, spec: &crate::AudioSpec) {
+    out.extend_from_slice(&[255, 1, 0, 2, spec.format.code(), spec.channels]);
+    out.extend_from_slice(&spec.frequency.to_be_bytes());
+}
+
 pub(crate) fn pointer_event(out: &mut Vec<u8>, buttons: u8, x: u16, y: u16) {
     out.extend_from_slice(&[5, buttons]);
     out.extend_from_slice(&x.to_be_bytes());
@@ -112,6 +131,21 @@ mod tests {
         o.clear();
         xvp(&mut o, 1, 3);
         assert_eq!(o, [250, 0, 1, 3]);
+        o.clear();
+        let spec = crate::AudioSpec {
+            format: crate::AudioFormat::U8,
+            channels: 1,
+            frequency: 8000,
+        };
+        qemu_audio_set_format(&mut o, &spec);
+        qemu_audio(&mut o, AUDIO_ENABLE);
+        qemu_audio(&mut o, AUDIO_DISABLE);
+        assert_eq!(
+            o,
+            [
+                255, 1, 0, 2, 0, 1, 0, 0, 0x1f, 0x40, 255, 1, 0, 0, 255, 1, 0, 1
+            ]
+        );
         o.clear();
         pointer_event(&mut o, 0b1000_0001, 300, 2);
         assert_eq!(o, [5, 0x81, 1, 44, 0, 2]);

@@ -95,6 +95,10 @@ impl UpdateReader {
                 cx.keyboard.leds = Some(state);
                 cx.events.push_back(Event::LedState(state));
             }
+            Done::AudioAcknowledged => {
+                cx.audio
+                    .acknowledged(&cx.config, &mut cx.events, &mut cx.io.out)
+            }
             Done::PointerMode { absolute } => {
                 cx.pointer.mode(absolute, &cx.config.encodings);
                 cx.events.push_back(Event::PointerMode { absolute });

@@ -92,6 +92,7 @@ impl Running {
         let pcx = ParseContext {
             true_colour: cx.pixel_format.true_colour,
             max_cut_text: cx.config.limits.max_cut_text,
+            max_audio_data: cx.config.limits.max_audio_data,
         };
         let Some(msg) = ServerMessage::parse(r, &pcx)? else {
             return Ok(false);
@@ -118,6 +119,7 @@ impl Running {
             }
             ServerMessage::Bell => cx.events.push_back(Event::Bell),
             ServerMessage::Xvp(m) => cx.power.message(&cx.config, &mut cx.events, m),
+            ServerMessage::QemuAudio(m) => cx.audio.message(&mut cx.events, m),
             ServerMessage::ServerCutText(ServerCutText::Text(text)) => {
                 cx.events.push_back(Event::ServerCutText(latin1(text)));
             }

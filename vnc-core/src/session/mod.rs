@@ -3,6 +3,7 @@
 //! socket, no clock and no executor; it holds the current state (a [`Handshake`] step or the
 //! [`Running`] message loop) and the [`Context`] that lasts the whole connection.
 
+mod audio;
 mod input;
 mod keyboard;
 mod pointer;
@@ -33,6 +34,7 @@ use crate::running::Running;
 use crate::security::{Credential, CredentialsNeeded, SecurityType};
 use crate::threading::Threading;
 
+use self::audio::Audio;
 use self::keyboard::Keyboard;
 use self::pointer::Pointer;
 use self::power::Power;
@@ -110,6 +112,8 @@ pub(crate) struct Context {
     pub(crate) pointer: Pointer,
     /// Power control (xvp).
     pub(crate) power: Power,
+    /// QEMU audio.
+    pub(crate) audio: Audio,
 }
 
 impl Context {
@@ -160,6 +164,9 @@ impl Context {
             );
         }
         client::set_encodings(&mut self.io.out, &self.config.encodings, &jpeg);
+        if self.config.encodings.contains(&Encoding::QemuAudio) {
+            self.audio.acknowledgement_due();
+        }
     }
 
     pub(crate) fn full_rect(&self) -> Rect {
@@ -245,6 +252,7 @@ impl Session {
                 keyboard: Keyboard::default(),
                 pointer: Pointer::default(),
                 power: Power::default(),
+                audio: Audio::default(),
             },
             last_now: now,
         }
@@ -454,6 +462,9 @@ impl Session {
         self.cx.keyboard.encodings_changed(encodings);
         self.cx.pointer.encodings_changed(encodings);
         self.cx.power.encodings_changed(encodings);
+        self.cx
+            .audio
+            .encodings_changed(encodings, &mut self.cx.events, &mut self.cx.io.out);
         if self.is_initialized() {
             self.cx.send_encodings();
         }

@@ -3,7 +3,9 @@
 
 use ::tokio::sync::{mpsc, oneshot};
 
-use crate::{Credential, Encoding, Framebuffer, PixelFormatRequest, PowerAction, Rect, Session};
+use crate::{
+    AudioSpec, Credential, Encoding, Framebuffer, PixelFormatRequest, PowerAction, Rect, Session,
+};
 
 /// What the application can ask a spawned connection to do.
 #[derive(Debug)]
@@ -67,6 +69,11 @@ pub enum Command {
     /// Shut down, reboot or reset the server's machine ([`Session::power_control`]): sent
     /// only once the server has offered power control, dropped with a warning before.
     PowerControl(PowerAction),
+    /// Start the guest's sound in this format ([`Session::enable_audio`]): at once if the
+    /// server has acknowledged QEMU audio, else when it does.
+    EnableAudio(AudioSpec),
+    /// Stop the guest's sound ([`Session::disable_audio`]).
+    DisableAudio,
     /// A copy of the framebuffer.
     Snapshot(oneshot::Sender<Framebuffer>),
     /// Flush and end the loop.
@@ -101,6 +108,10 @@ impl Command {
             Command::PowerControl(a) => {
                 s.power_control(a);
             }
+            Command::EnableAudio(spec) => {
+                s.enable_audio(spec);
+            }
+            Command::DisableAudio => s.disable_audio(),
             Command::Snapshot(tx) => {
                 let _ = tx.send(s.framebuffer().clone());
             }

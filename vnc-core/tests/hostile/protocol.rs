@@ -7,7 +7,7 @@ use vnc_core::{Config, Error, Event, ProtocolError, Rect, SecurityType, Session,
 
 #[test]
 fn unknown_server_message_types() {
-    for t in [4u8, 5, 127, 150, 248, 255] {
+    for t in [4u8, 5, 127, 150, 248, 254] {
         let bytes = connected().raw(&[t]);
         assert_fails!(
             Config::default(),
@@ -23,7 +23,7 @@ fn unknown_server_message_types() {
 #[test]
 fn unknown_encodings() {
     let rect = Rect::new(0, 0, 8, 8);
-    for enc in [3, 9, 21, -1, -225, -240, -260, 0x574D_5669, i32::MIN] {
+    for enc in [3, 9, 21, -1, -225, -240, -260, -262, 0x574D_5669, i32::MIN] {
         assert_fails!(
             Config::default(),
             &one_rect(&rect_header(rect, enc)),

@@ -5,11 +5,13 @@
 mod colour_map;
 mod cut_text;
 mod framebuffer_update;
+pub(crate) mod qemu_audio;
 pub(crate) mod xvp;
 
 pub(crate) use self::colour_map::SetColourMapEntries;
 pub(crate) use self::cut_text::ServerCutText;
 pub(crate) use self::framebuffer_update::FramebufferUpdate;
+pub(crate) use self::qemu_audio::QemuAudio;
 pub(crate) use self::xvp::Xvp;
 
 use crate::error::{Error, ProtocolError, Step};
@@ -21,6 +23,8 @@ pub(crate) struct ParseContext {
     pub(crate) true_colour: bool,
     /// Longer ServerCutTexts are skipped rather than read.
     pub(crate) max_cut_text: u32,
+    /// Longer QEMU audio data is an error.
+    pub(crate) max_audio_data: u32,
 }
 
 /// One message from the server.
@@ -31,6 +35,7 @@ pub(crate) enum ServerMessage<'a> {
     Bell,
     ServerCutText(ServerCutText<'a>),
     Xvp(Xvp),
+    QemuAudio(QemuAudio<'a>),
 }
 
 impl<'a> ServerMessage<'a> {
@@ -50,6 +55,7 @@ impl<'a> ServerMessage<'a> {
             2 => Some(ServerMessage::Bell),
             3 => cut_text::parse(&mut t, cx).map(ServerMessage::ServerCutText),
             250 => xvp::parse(&mut t).map(ServerMessage::Xvp),
+            255 => qemu_audio::parse(&mut t, cx)?.map(ServerMessage::QemuAudio),
             other => {
                 return Err(Error::protocol(
                     Step::ServerMessage,
