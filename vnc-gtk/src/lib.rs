@@ -23,6 +23,8 @@
 //! app.run();
 //! ```
 
+#[cfg(feature = "audio")]
+mod audio;
 mod display;
 pub mod keymap;
 mod keys;

@@ -65,6 +65,10 @@ pub struct VncDisplay {
     /// JPEG quality with `lossy-encoding`, 0 (smallest) to 9 (best).
     #[property(get, set = Self::set_jpeg_quality, minimum = 0, maximum = 9, default = 8)]
     pub(super) jpeg_quality: Cell<u32>,
+    /// Play the server's audio (QEMU's audio extension) when it offers it; needs vnc-gtk's
+    /// `audio` feature, without which the widget never asks for audio.
+    #[property(get, set = Self::set_audio)]
+    pub(super) audio: Cell<bool>,
     /// The minimum size for which the window's resize was queued again (see
     /// `check_below_minimum`): once per minimum, so that a window that cannot grow (a smaller
     /// screen) does not make the widget ask for ever.
@@ -96,6 +100,9 @@ pub struct VncDisplay {
     pub(super) lock_taps: Cell<(bool, bool)>,
     /// The LED State last handled, to tell which properties changed.
     pub(super) leds_seen: Cell<Option<vnc_core::LockState>>,
+
+    #[cfg(feature = "audio")]
+    pub(super) player: RefCell<Option<crate::audio::Player>>,
 
     pub(super) session: RefCell<Option<Session>>,
     pub(super) conn: RefCell<Option<Conn>>,
@@ -143,6 +150,8 @@ impl Default for VncDisplay {
             scroll_lock: Default::default(),
             lock_taps: Cell::new((false, false)),
             leds_seen: Cell::new(None),
+            #[cfg(feature = "audio")]
+            player: RefCell::new(None),
             session: RefCell::new(None),
             conn: RefCell::new(None),
             tiles: RefCell::new(None),
@@ -164,6 +173,7 @@ impl Default for VncDisplay {
             lossy_encoding: Cell::new(false),
             // TigerVNC's viewer's default: photos look right, text edges barely show.
             jpeg_quality: Cell::new(8),
+            audio: Cell::new(false),
             resize_retried_for: Cell::new(None),
             grab_keys: RefCell::new("Control_L+Alt_L".to_owned()),
             grab_syms: RefCell::new(vec![0xFFE3, 0xFFE9]),
