@@ -5,6 +5,7 @@
 //! ([`process`]).
 
 pub mod attacks;
+pub mod audio_server;
 mod capture;
 pub mod gtk_support;
 mod image;
@@ -13,6 +14,7 @@ pub mod pki;
 pub mod process;
 pub mod qemu;
 pub mod soak;
+pub mod sound;
 mod xserver;
 pub mod xvp;
 
