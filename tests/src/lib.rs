@@ -13,6 +13,7 @@ mod net;
 pub mod pki;
 pub mod process;
 pub mod qemu;
+pub mod qemu_audio;
 pub mod soak;
 pub mod sound;
 mod xserver;

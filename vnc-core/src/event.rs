@@ -115,12 +115,16 @@ pub enum Event {
     /// available, not at the acknowledgements QEMU repeats after each SetEncodings.
     AudioAvailable,
     /// The guest started playing (a QEMU audio Begin), while audio is enabled.
-    /// [`Event::AudioData`] may come without it: QEMU sends Begin only when the guest's sound
-    /// device starts, not when the client enables audio while it already plays.
+    /// [`Event::AudioData`] may come without it: QEMU says Begin when it starts a capture,
+    /// not to a client that joins another client's capture of the same format.
     AudioBegin,
-    /// The stream stopped: the guest stopped playing (a QEMU audio End), or the application
-    /// disabled audio ([`Session::disable_audio`](crate::Session::disable_audio), which QEMU
-    /// does not answer) while it was playing.
+    /// The stream stopped: the server said so (a QEMU audio End; QEMU also says End, then
+    /// Begin, to running streams when another client starts one), or the application disabled
+    /// audio ([`Session::disable_audio`](crate::Session::disable_audio), which QEMU does not
+    /// answer) or changed its format with
+    /// [`Session::enable_audio`](crate::Session::enable_audio) while it was playing. After an
+    /// AudioEnd of the application's making, [`Event::AudioData`] is in the new format (or
+    /// does not come): the events queued before it are the old one's.
     AudioEnd,
     /// Samples, exactly as the server sent them, in the [`AudioSpec`](crate::AudioSpec) given
     /// to [`Session::enable_audio`](crate::Session::enable_audio): frames of interleaved

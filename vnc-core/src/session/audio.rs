@@ -2,16 +2,19 @@
 //! the pseudo-encoding, the client sends SetFormat and Enable, and the server sends the
 //! guest's sound as Begin, Data and End messages until the client sends Disable.
 //!
-//! QEMU's behaviour decides what is lenient here. It sends Data from the moment the client
-//! enables audio, with Begin only when the guest's sound device starts (not when it already
-//! plays), so Data before Begin is taken. It answers Disable with nothing, not even End, and
-//! Data already on the way still arrives; Data, Begin or End while audio is not enabled are
-//! therefore dropped (logged), not errors. A new format only applies to a new capture
-//! (Disable, SetFormat, Enable), and nothing in the stream marks where the old format's data
-//! ends, so a second Enable in a connection is preceded by a SetEncodings that QEMU answers
-//! with another acknowledgement: Data before that acknowledgement is dropped. QEMU closes the
-//! connection on an audio message it has not acknowledged -259 for, so nothing is sent before
-//! [`Event::AudioAvailable`], and Disable goes out before a SetEncodings that drops -259.
+//! QEMU's behaviour decides what is lenient here (QEMU 7.2, observed in
+//! `tests/tests/qemu_audio.rs`). It says Begin when it starts a capture while the guest
+//! plays, or when the guest starts; a client that joins a running capture of the same format
+//! gets Data without any Begin, so Data before Begin is taken. When another client starts a
+//! capture, QEMU tells the running ones End then Begin, and their Data goes on. It answers
+//! Disable with nothing, not even End, and Data already on the way still arrives; Data, Begin
+//! or End while audio is not enabled are therefore dropped (logged), not errors. A new format
+//! only applies to a new capture (Disable, SetFormat, Enable), and nothing in the stream marks
+//! where the old format's data ends, so a second Enable in a connection is preceded by a
+//! SetEncodings that QEMU answers with another acknowledgement, in order: Data before that
+//! acknowledgement is dropped. QEMU closes the connection on an audio message it has not
+//! acknowledged -259 for, so nothing is sent before [`Event::AudioAvailable`], and Disable
+//! goes out before a SetEncodings that drops -259.
 
 use std::collections::VecDeque;
 
