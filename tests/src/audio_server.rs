@@ -1,8 +1,9 @@
 //! A scripted VNC server that speaks QEMU's audio extension as QEMU does (ui/vnc.c): it
 //! acknowledges the QEMU Audio pseudo-encoding (-259) with an empty rectangle of that
-//! encoding, and once the client has set a format and enabled audio (client message 255,
-//! submessage 1, operations 2 and 0) it sends Audio Begin, a sine wave in real time as Audio
-//! Data messages, and Audio End. Used to test playback without a guest that plays sound.
+//! encoding (after each SetEncodings that holds it), and each time the client has set a
+//! format and enabled audio (client message 255, submessage 1, operations 2 and 0) it sends
+//! Audio Begin, a sine wave as Audio Data messages, in real time or all at once, and Audio
+//! End. Used to test playback without a guest that plays sound.
 
 use std::io::{self, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -28,6 +29,10 @@ pub struct AudioLog {
     pub switches: Vec<bool>,
     /// When the first Audio Data message was written.
     pub first_data: Option<Instant>,
+    /// When the last Audio Data message so far was written.
+    pub last_data: Option<Instant>,
+    /// Plays finished (Audio End written).
+    pub plays_done: usize,
     /// Audio Data bytes written.
     pub sent_bytes: usize,
     /// FramebufferUpdateRequests read since the audio acknowledgement was sent (followed by
@@ -35,6 +40,16 @@ pub struct AudioLog {
     pub requests_after_ack: usize,
     /// Set when the client closed the connection.
     pub closed: bool,
+}
+
+/// What the server sends for one Enable.
+#[derive(Clone, Copy, Debug)]
+pub struct Play {
+    /// How much sound.
+    pub length: Duration,
+    /// In real time (10 ms chunks as a sound card's periods), or else as fast as the
+    /// connection takes it (a server whose clock runs ahead, or a hostile one).
+    pub paced: bool,
 }
 
 /// The server: one connection on 127.0.0.1:`port`.
@@ -46,8 +61,20 @@ pub struct AudioServer {
 
 impl AudioServer {
     /// Starts a server that plays a `frequency` Hz sine (S16, as the client asks channels
-    /// and rate) for `length` each time audio is enabled.
+    /// and rate) in real time for `length` when audio is enabled.
     pub fn start(frequency: f64, length: Duration) -> AudioServer {
+        AudioServer::start_plays(
+            frequency,
+            vec![Play {
+                length,
+                paced: true,
+            }],
+        )
+    }
+
+    /// Starts a server that answers the nth Enable with `plays[n]` (and later ones with
+    /// nothing but Begin and End).
+    pub fn start_plays(frequency: f64, plays: Vec<Play>) -> AudioServer {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
         let log = Arc::new(Mutex::new(AudioLog::default()));
@@ -56,7 +83,7 @@ impl AudioServer {
             let Ok((stream, _)) = listener.accept() else {
                 return;
             };
-            let _ = serve(stream, &l, frequency, length);
+            let _ = serve(stream, &l, frequency, plays);
             l.lock().unwrap().closed = true;
         });
         AudioServer { port, log }
@@ -72,8 +99,9 @@ fn serve(
     mut s: TcpStream,
     log: &Mutex<AudioLog>,
     frequency: f64,
-    length: Duration,
+    plays: Vec<Play>,
 ) -> io::Result<()> {
+    let mut plays = plays.into_iter();
     s.set_nodelay(true)?;
     s.write_all(b"RFB 003.008\n")?;
     let mut version = [0; 12];
@@ -104,7 +132,8 @@ fn serve(
                 let audio = list
                     .chunks_exact(4)
                     .any(|e| i32::from_be_bytes([e[0], e[1], e[2], e[3]]) == AUDIO_ENCODING);
-                if audio && !acked {
+                // QEMU acknowledges each SetEncodings that holds -259.
+                if audio {
                     acked = true;
                     let mut pixel = rect_header(vnc_core::Rect::new(0, 0, 1, 1), 0);
                     pixel.extend_from_slice(&[0x80; 4]);
@@ -148,7 +177,11 @@ fn serve(
                             spec.expect("the client enabled audio before setting a format");
                         // 3 = S16, the format this server can make.
                         assert_eq!(format, 3, "the client asked for a format other than S16");
-                        play(&mut s, log, frequency, channels, rate, length)?;
+                        let next = plays.next().unwrap_or(Play {
+                            length: Duration::ZERO,
+                            paced: true,
+                        });
+                        play(&mut s, log, frequency, (channels, rate), next)?;
                     }
                     (1, 1) => log.lock().unwrap().switches.push(false),
                     other => panic!("unexpected QEMU client message {other:?}"),
@@ -163,15 +196,14 @@ fn skip(s: &mut TcpStream, n: usize) -> io::Result<()> {
     io::copy(&mut s.take(n as u64), &mut io::sink()).map(|_| ())
 }
 
-/// Audio Begin, the tone in real time (chunk k is written at start + k chunks, as a sound
-/// card would produce it), Audio End.
+/// Audio Begin, the tone (paced: chunk k is written at start + k chunks, as a sound card
+/// would produce it), Audio End.
 fn play(
     s: &mut TcpStream,
     log: &Mutex<AudioLog>,
     frequency: f64,
-    channels: u8,
-    rate: u32,
-    length: Duration,
+    (channels, rate): (u8, u32),
+    Play { length, paced }: Play,
 ) -> io::Result<()> {
     s.write_all(&[255, 1, 0, 1])?;
     let per_chunk = (u64::from(rate) * CHUNK_MS / 1000) as usize;
@@ -179,7 +211,7 @@ fn play(
     let start = Instant::now();
     for k in 0..chunks {
         let due = start + Duration::from_millis(k * CHUNK_MS);
-        if let Some(wait) = due.checked_duration_since(Instant::now()) {
+        if let Some(wait) = due.checked_duration_since(Instant::now()).filter(|_| paced) {
             std::thread::sleep(wait);
         }
         let data = sine_s16(frequency, rate, channels, k * per_chunk as u64, per_chunk);
@@ -188,8 +220,12 @@ fn play(
         msg.extend_from_slice(&data);
         s.write_all(&msg)?;
         let mut l = log.lock().unwrap();
-        l.first_data.get_or_insert_with(Instant::now);
+        let now = Instant::now();
+        l.first_data.get_or_insert(now);
+        l.last_data = Some(now);
         l.sent_bytes += data.len();
     }
-    s.write_all(&[255, 1, 0, 0])
+    s.write_all(&[255, 1, 0, 0])?;
+    log.lock().unwrap().plays_done += 1;
+    Ok(())
 }

@@ -237,6 +237,7 @@ struct Heard {
     /// Reads from parec: once the sink runs, one every few milliseconds.
     reads: u64,
     onset: Option<Instant>,
+    last_sound: Option<Instant>,
     samples: Vec<i16>,
 }
 
@@ -245,6 +246,13 @@ const SILENCE: i16 = 1000;
 
 impl Heard {
     fn add(&mut self, chunk: &[i16], arrived: Instant) {
+        if let Some(last) = chunk
+            .iter()
+            .rposition(|s| s.unsigned_abs() > SILENCE as u16)
+        {
+            let after = (chunk.len() - 1 - last) as f64 / f64::from(RECORD_RATE);
+            self.last_sound = Some(arrived - Duration::from_secs_f64(after));
+        }
         if self.onset.is_none() {
             let Some(first) = chunk.iter().position(|s| s.unsigned_abs() > SILENCE as u16) else {
                 return;
@@ -283,6 +291,17 @@ impl Recording {
     /// which lags the sink by parec's few milliseconds of capture latency).
     pub fn onset(&self) -> Option<Instant> {
         self.heard.lock().unwrap().onset
+    }
+
+    /// When the last sample so far that was not silence was recorded (same clock as
+    /// [`onset`](Self::onset)).
+    pub fn last_sound(&self) -> Option<Instant> {
+        self.heard.lock().unwrap().last_sound
+    }
+
+    /// Samples recorded so far (silence before the onset not counted).
+    pub fn recorded(&self) -> usize {
+        self.heard.lock().unwrap().samples.len()
     }
 
     /// The samples from the onset on.
