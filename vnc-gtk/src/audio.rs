@@ -112,15 +112,18 @@ impl Player {
         s.write_out();
     }
 
-    /// The stream's latency as PulseAudio reports it: from a sample written now to its being
-    /// heard (buffered audio plus the device's latency). `None` until the stream runs.
+    /// How long a sample pushed now takes to be heard: what waits here for room in the
+    /// stream, plus the stream's latency as the sound server reports it (its buffer and the
+    /// device's). `None` until the stream runs.
     pub(crate) fn latency(&self) -> Option<Duration> {
         let s = self.shared.try_borrow().ok()?;
-        match s.stream.as_ref()?.get_latency() {
-            Ok(Latency::Positive(us)) => Some(Duration::from_micros(us.0)),
-            Ok(Latency::None | Latency::Negative(_)) => Some(Duration::ZERO),
-            Err(_) => None,
-        }
+        let stream = match s.stream.as_ref()?.get_latency() {
+            Ok(Latency::Positive(us)) => Duration::from_micros(us.0),
+            Ok(Latency::None | Latency::Negative(_)) => Duration::ZERO,
+            Err(_) => return None,
+        };
+        let queued = s.spec.bytes_to_usec(s.queue.len() as u64);
+        Some(stream + Duration::from_micros(queued.0))
     }
 
     /// Bytes of audio dropped because they arrived faster than they played.

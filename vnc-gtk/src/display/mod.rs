@@ -276,9 +276,10 @@ impl VncDisplay {
         sent
     }
 
-    /// How far the sound heard lags the audio received (feature `audio`): the playback
-    /// stream's latency as the sound server reports it (its buffer, at most 50 ms of audio,
-    /// plus the device's). `None` while nothing plays.
+    /// How far the sound heard lags the audio received (feature `audio`): what waits in the
+    /// widget (at most 100 ms) plus the playback stream's latency as the sound server
+    /// reports it (its buffer, 50 ms at most with PulseAudio, and the device's). `None` while
+    /// nothing plays.
     #[cfg(feature = "audio")]
     pub fn audio_latency(&self) -> Option<Duration> {
         self.imp().player.borrow().as_ref()?.latency()
