@@ -16,6 +16,7 @@ pub mod qemu;
 pub mod qemu_audio;
 pub mod soak;
 pub mod sound;
+pub mod widget_audio;
 mod xserver;
 pub mod xvp;
 
