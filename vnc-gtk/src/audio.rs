@@ -56,14 +56,55 @@ struct Shared {
     context: Context,
     stream: Option<Stream>,
     spec: Spec,
-    flip: bool,
-    sample_bytes: usize,
+    queue: Queue,
+}
+
+/// Audio waiting for room in the stream, converted for PulseAudio, bounded.
+struct Queue {
+    /// Starts on a frame boundary.
+    bytes: Vec<u8>,
+    frame: usize,
+    /// Bytes per sample when each sample's sign bit is to be flipped.
+    flip: Option<usize>,
     /// Bytes received so far, to find each sample's most significant byte across chunks.
     received: u64,
-    /// Converted audio waiting for room in the stream; starts on a frame boundary.
-    queue: Vec<u8>,
-    max_queued: usize,
+    max: usize,
     dropped: u64,
+}
+
+impl Queue {
+    /// Appends `data`, converted, and drops the oldest whole frames past the bound.
+    fn append(&mut self, data: &[u8]) {
+        let start = self.bytes.len();
+        self.bytes.extend_from_slice(data);
+        if let Some(width) = self.flip {
+            let width = width as u64;
+            let first = self.received;
+            for (i, b) in self.bytes[start..].iter_mut().enumerate() {
+                if (first + i as u64) % width == width - 1 {
+                    *b ^= 0x80;
+                }
+            }
+        }
+        self.received += data.len() as u64;
+        if self.bytes.len() > self.max {
+            let excess = self.bytes.len() - self.max;
+            let drop = (excess.div_ceil(self.frame) * self.frame)
+                .min(self.bytes.len() / self.frame * self.frame);
+            self.bytes.drain(..drop);
+            self.dropped += drop as u64;
+        }
+    }
+
+    /// The first whole frames, at most `room` bytes of them.
+    fn front(&self, room: usize) -> &[u8] {
+        &self.bytes[..room.min(self.bytes.len()) / self.frame * self.frame]
+    }
+
+    /// Removes the first `n` bytes (what [`front`](Self::front) gave was written).
+    fn consume(&mut self, n: usize) {
+        self.bytes.drain(..n);
+    }
 }
 
 impl Player {
@@ -80,12 +121,14 @@ impl Player {
             context,
             stream: None,
             spec,
-            flip,
-            sample_bytes: audio.format.bytes_per_sample(),
-            received: 0,
-            queue: Vec::new(),
-            max_queued,
-            dropped: 0,
+            queue: Queue {
+                bytes: Vec::new(),
+                frame: spec.frame_size(),
+                flip: flip.then(|| audio.format.bytes_per_sample()),
+                received: 0,
+                max: max_queued,
+                dropped: 0,
+            },
         }));
         {
             let weak = Rc::downgrade(&shared);
@@ -108,7 +151,7 @@ impl Player {
         let Ok(mut s) = self.shared.try_borrow_mut() else {
             return;
         };
-        s.append(data);
+        s.queue.append(data);
         s.write_out();
     }
 
@@ -122,13 +165,13 @@ impl Player {
             Ok(Latency::None | Latency::Negative(_)) => Duration::ZERO,
             Err(_) => return None,
         };
-        let queued = s.spec.bytes_to_usec(s.queue.len() as u64);
+        let queued = s.spec.bytes_to_usec(s.queue.bytes.len() as u64);
         Some(stream + Duration::from_micros(queued.0))
     }
 
     /// Bytes of audio dropped because they arrived faster than they played.
     pub(crate) fn dropped(&self) -> u64 {
-        self.shared.try_borrow().map_or(0, |s| s.dropped)
+        self.shared.try_borrow().map_or(0, |s| s.queue.dropped)
     }
 }
 
@@ -202,30 +245,6 @@ impl Shared {
         Ok(())
     }
 
-    /// Appends `data`, converted, and drops the oldest whole frames past the bound.
-    fn append(&mut self, data: &[u8]) {
-        let start = self.queue.len();
-        self.queue.extend_from_slice(data);
-        if self.flip {
-            let msb = self.sample_bytes - 1;
-            let first = self.received;
-            for (i, b) in self.queue[start..].iter_mut().enumerate() {
-                if (first + i as u64) % self.sample_bytes as u64 == msb as u64 {
-                    *b ^= 0x80;
-                }
-            }
-        }
-        self.received += data.len() as u64;
-        if self.queue.len() > self.max_queued {
-            let frame = self.spec.frame_size();
-            let excess = self.queue.len() - self.max_queued;
-            let drop = excess.div_ceil(frame) * frame;
-            let drop = drop.min(self.queue.len() / frame * frame);
-            self.queue.drain(..drop);
-            self.dropped += drop as u64;
-        }
-    }
-
     /// Writes as many whole frames as the stream has room for.
     fn write_out(&mut self) {
         let Some(stream) = self.stream.as_mut() else {
@@ -237,16 +256,104 @@ impl Shared {
         let Some(room) = stream.writable_size() else {
             return;
         };
-        let frame = self.spec.frame_size();
-        let n = room.min(self.queue.len()) / frame * frame;
-        if n == 0 {
+        let front = self.queue.front(room);
+        if front.is_empty() {
             return;
         }
-        match stream.write(&self.queue[..n], None, 0, SeekMode::Relative) {
-            Ok(()) => {
-                self.queue.drain(..n);
-            }
+        let n = front.len();
+        match stream.write(front, None, 0, SeekMode::Relative) {
+            Ok(()) => self.queue.consume(n),
             Err(e) => tracing::warn!("audio: write failed: {e}"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use vnc_core::AudioFormat;
+
+    fn queue(format: AudioFormat, channels: u8, max: usize) -> Queue {
+        let spec = AudioSpec {
+            format,
+            channels,
+            frequency: 8000,
+        };
+        let (pulse, flip) = pulse_spec(spec).unwrap();
+        Queue {
+            bytes: Vec::new(),
+            frame: pulse.frame_size(),
+            flip: flip.then(|| format.bytes_per_sample()),
+            received: 0,
+            max,
+            dropped: 0,
+        }
+    }
+
+    #[test]
+    fn formats_pulseaudio_lacks_become_their_twin() {
+        let cases = [
+            (AudioFormat::U8, Format::U8, false),
+            (AudioFormat::S8, Format::U8, true),
+            (AudioFormat::U16, Format::S16le, true),
+            (AudioFormat::S16, Format::S16le, false),
+            (AudioFormat::U32, Format::S32le, true),
+            (AudioFormat::S32, Format::S32le, false),
+        ];
+        for (format, pulse, flip) in cases {
+            let spec = AudioSpec {
+                format,
+                channels: 2,
+                frequency: 44_100,
+            };
+            let (p, f) = pulse_spec(spec).unwrap();
+            assert_eq!((p.format, p.channels, p.rate, f), (pulse, 2, 44_100, flip));
+        }
+    }
+
+    #[test]
+    fn sign_flips_follow_samples_across_chunks() {
+        // U16 silence (0x8000) and full scale (0xFFFF), split at odd bytes: S16 0 and 0x7FFF.
+        let mut q = queue(AudioFormat::U16, 1, 1 << 20);
+        let wire = [0x00, 0x80, 0xFF, 0xFF];
+        q.append(&wire[..1]);
+        q.append(&wire[1..3]);
+        q.append(&wire[3..]);
+        assert_eq!(q.bytes, [0x00, 0x00, 0xFF, 0x7F]);
+        // S8 -128, 0, 127 as U8: 0, 128, 255.
+        let mut q = queue(AudioFormat::S8, 1, 1 << 20);
+        q.append(&[0x80, 0x00, 0x7F]);
+        assert_eq!(q.bytes, [0x00, 0x80, 0xFF]);
+    }
+
+    #[test]
+    fn only_whole_frames_are_written() {
+        // S16 stereo: 4-byte frames; 7 bytes queued, room for 6.
+        let mut q = queue(AudioFormat::S16, 2, 1 << 20);
+        q.append(&[1, 2, 3, 4, 5, 6, 7]);
+        assert_eq!(q.front(6), [1, 2, 3, 4]);
+        q.consume(4);
+        assert!(
+            q.front(100).is_empty(),
+            "a partial frame waits for its rest"
+        );
+        q.append(&[8]);
+        assert_eq!(q.front(100), [5, 6, 7, 8]);
+    }
+
+    #[test]
+    fn the_oldest_frames_are_dropped_past_the_bound() {
+        // 4-byte frames, at most 10 bytes: 3 frames in, the first is dropped; what stays is
+        // the newest audio and starts on a frame.
+        let mut q = queue(AudioFormat::S16, 2, 10);
+        q.append(&[1, 1, 1, 1, 2, 2, 2, 2]);
+        q.append(&[3, 3, 3, 3]);
+        assert_eq!(q.bytes, [2, 2, 2, 2, 3, 3, 3, 3]);
+        assert_eq!(q.dropped, 4);
+        // A flood in one piece keeps only the bound's worth of whole frames.
+        q.append(&[9; 4000]);
+        assert!(q.bytes.len() <= 10 && q.bytes.len() % 4 == 0);
+        assert!(q.bytes.iter().all(|&b| b == 9));
+        assert_eq!(q.dropped, 4 + 8 + 4000 - q.bytes.len() as u64);
     }
 }
