@@ -19,10 +19,14 @@ use vnc_tests::{XServer, wait_for, workspace_bin};
 const TONE: f64 = 1000.0;
 
 fn viewer(local: &XServer, sound: &SoundServer, port: u16, args: &[&str]) -> Procs {
+    viewer_on(local, &sound.server, port, args)
+}
+
+fn viewer_on(local: &XServer, pulse_server: &str, port: u16, args: &[&str]) -> Procs {
     let mut cmd = Command::new(workspace_bin("vncviewer"));
     cmd.args(args)
         .arg(format!("127.0.0.1::{port}"))
-        .env("PULSE_SERVER", &sound.server)
+        .env("PULSE_SERVER", pulse_server)
         .stdin(Stdio::null())
         .stdout(Stdio::null());
     gtk_program(&mut cmd, &local.display);
@@ -111,4 +115,24 @@ fn vncviewer_no_audio_does_not_ask_for_it() {
     );
     let log = server.log();
     assert!(log.formats.is_empty() && log.switches.is_empty(), "{log:?}");
+}
+
+/// No sound server (as on a headless machine): the viewer asks for audio, takes the stream
+/// and drops it, and stays up.
+#[test]
+fn vncviewer_without_a_sound_server_takes_the_stream_and_stays_up() {
+    let local = XServer::xvfb("320x240");
+    let dir = vnc_tests::TempDir::new("no-sound");
+    let nowhere = format!("unix:{}", dir.path().join("none").display());
+    let server = AudioServer::start(TONE, Duration::from_secs(1));
+    let mut viewer = viewer_on(&local, &nowhere, server.port, &[]);
+    wait_for("the play to end", Duration::from_secs(30), || {
+        server.log().plays_done == 1
+    });
+    assert_eq!(server.log().switches, [true]);
+    assert!(
+        matches!(viewer.0[0].try_wait(), Ok(None)),
+        "vncviewer ended"
+    );
+    assert!(!server.log().closed, "vncviewer closed the connection");
 }

@@ -57,7 +57,7 @@ impl VncDisplay {
     /// (the guest pausing its sound), so what it holds plays out.
     #[cfg(feature = "audio")]
     pub(super) fn audio_begin(&self) {
-        if !self.wants_audio() || self.player.borrow().is_some() {
+        if !self.wants_audio() || self.player.borrow().is_some() || self.player_failed.get() {
             return;
         }
         let name =
@@ -66,7 +66,10 @@ impl VncDisplay {
             Ok(p) => {
                 self.player.replace(Some(p));
             }
-            Err(e) => tracing::warn!("audio: {e}"),
+            Err(e) => {
+                tracing::warn!("audio: {e}");
+                self.player_failed.set(true);
+            }
         }
     }
 
@@ -79,9 +82,13 @@ impl VncDisplay {
         }
     }
 
-    /// Stops playing at once (the property turned off, the connection ended).
+    /// Stops playing at once (the property turned off, the connection ended); the next
+    /// stream tries a player again.
     pub(super) fn stop_audio(&self) {
         #[cfg(feature = "audio")]
-        self.player.replace(None);
+        {
+            self.player.replace(None);
+            self.player_failed.set(false);
+        }
     }
 }

@@ -103,6 +103,9 @@ pub struct VncDisplay {
 
     #[cfg(feature = "audio")]
     pub(super) player: RefCell<Option<crate::audio::Player>>,
+    /// No player could be made for this stream: not tried again for each Audio Data.
+    #[cfg(feature = "audio")]
+    pub(super) player_failed: Cell<bool>,
 
     pub(super) session: RefCell<Option<Session>>,
     pub(super) conn: RefCell<Option<Conn>>,
@@ -152,6 +155,8 @@ impl Default for VncDisplay {
             leds_seen: Cell::new(None),
             #[cfg(feature = "audio")]
             player: RefCell::new(None),
+            #[cfg(feature = "audio")]
+            player_failed: Cell::new(false),
             session: RefCell::new(None),
             conn: RefCell::new(None),
             tiles: RefCell::new(None),
