@@ -3,7 +3,8 @@
 
 use vnc_core::testing::Script;
 use vnc_core::{
-    Config, Credential, PixelFormat, PixelFormatRequest, SecurityType, Session, Threading,
+    AudioFormat, AudioSpec, Config, Credential, PixelFormat, PixelFormatRequest, SecurityType,
+    Session, Threading,
 };
 
 /// Pixel formats the update fuzzer decodes in.
@@ -58,6 +59,7 @@ pub fn config(selector: u8) -> Config {
     limits.max_reason = 256;
     limits.max_cursor_size = 64;
     limits.max_rects_per_update = 300;
+    limits.max_audio_data = 256;
     config
 }
 
@@ -71,12 +73,26 @@ pub fn threading(selector: u8) -> Threading {
     }
 }
 
-/// A new session with credentials, so that authentication paths go on.
+/// The audio format sessions with [`AUDIO`] in their selector ask for.
+pub const AUDIO_SPEC: AudioSpec = AudioSpec {
+    format: AudioFormat::S16,
+    channels: 2,
+    frequency: 44100,
+};
+
+/// Selector bit: the session asks for QEMU audio, so that audio messages become events.
+pub const AUDIO: u8 = 0x04;
+
+/// A new session with credentials, so that authentication paths go on, and for some
+/// selectors a wish for audio.
 pub fn session(selector: u8) -> Session {
     let now = std::time::Instant::now();
     let mut s = Session::with_threading(config(selector), threading(selector), now);
     s.set_credential(Credential::Username, "user");
     s.set_credential(Credential::Password, "password");
+    if selector & AUDIO != 0 {
+        s.enable_audio(AUDIO_SPEC);
+    }
     s
 }
 

@@ -67,6 +67,16 @@ fn main() {
     push("qemu-keyboard", Script::new().update(&[Script::pseudo_rect(r, -258)]).update(&[leds, Script::raw_rect(&pf, &img, Rect::new(0, 0, 4, 4))]));
     // xvp (type 250): XVP_INIT, XVP_FAIL and a code only clients send.
     push("xvp", Script::new().xvp(1, 1).xvp(1, 0).xvp(1, 4).bell());
+    // QEMU audio (type 255, sub-type 1) after QEMU's acknowledgement of -259: Begin, Data,
+    // End, and Data at the fuzz configuration's limit (256 bytes).
+    let audio = Script::new()
+        .update(&[Script::pseudo_rect(r, -259)])
+        .audio_op(1)
+        .audio_data(&[0, 1, 2, 3, 0xFF, 0x7F, 0, 0x80])
+        .audio_data(&[9; 256])
+        .audio_op(0)
+        .bell();
+    push("qemu-audio", audio.clone());
     push("messages", Script::new().bell().cut_text(b"clipboard \xe9").colour_map(0, &[[65535, 0, 0], [0, 65535, 0]]));
 
     let write = |target: &str, name: &str, bytes: &[u8]| {
@@ -85,6 +95,14 @@ fn main() {
         full.extend_from_slice(body);
         write("session", name, &full);
     }
+    // The audio seed again for sessions that ask for audio (selector bit AUDIO), so its
+    // messages become events.
+    let sel = vnc_fuzz::AUDIO;
+    write("split", "qemu-audio-enabled", &[[sel, 7].as_slice(), audio.bytes()].concat());
+    let mut full = vec![sel];
+    full.extend(vnc_fuzz::handshake(sel, 32, 24));
+    full.extend_from_slice(audio.bytes());
+    write("session", "qemu-audio-enabled", &full);
     // Handshakes of every kind for the session target.
     let challenge = [7u8; 16];
     let hs = [

@@ -252,6 +252,59 @@ pub fn attacks() -> Vec<Attack> {
             PROTOCOL,
         ),
     );
+    // QEMU audio (message 255, sub-type 1), after QEMU's acknowledgement of -259.
+    add(
+        "QEMU audio data of 4 GiB",
+        hello(64, 64)
+            .audio_ack()
+            .raw(&[255, 1, 0, 2])
+            .raw(&u32::MAX.to_be_bytes())
+            .raw(&[0; 1 << 16]),
+        error(
+            |e| {
+                matches!(
+                    e,
+                    Error::LimitExceeded {
+                        step: Step::ServerMessage,
+                        ..
+                    }
+                )
+            },
+            PROTOCOL,
+        ),
+    );
+    add(
+        "an unknown QEMU audio operation",
+        hello(64, 64).audio_ack().audio_op(0x7777),
+        error(
+            |e| {
+                protocol(e, |p| {
+                    matches!(p, ProtocolError::UnknownAudioOperation(0x7777))
+                })
+            },
+            PROTOCOL,
+        ),
+    );
+    add(
+        "an unknown QEMU message sub-type",
+        hello(64, 64).raw(&[255, 0xEE, 0, 0]),
+        error(
+            |e| protocol(e, |p| matches!(p, ProtocolError::UnknownQemuMessage(0xEE))),
+            PROTOCOL,
+        ),
+    );
+    // 512 KiB of audio the client never asked for, full of bytes that would be messages:
+    // dropped, and the frame after it arrives.
+    add(
+        "QEMU audio the client did not ask for",
+        hello(64, 64)
+            .audio_ack()
+            .audio_op(1)
+            .audio_data(&[2u8; 512 << 10])
+            .audio_op(0)
+            .update(&[frame()]),
+        Expect::Frame,
+    );
     // 8 MiB of cut text (8 times the default limit) full of bytes that would be messages if
     // they were parsed: read and dropped, and the frame after it arrives.
     add(

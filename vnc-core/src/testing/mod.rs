@@ -248,6 +248,24 @@ impl Script {
         self.raw(&[250, 0, version, code])
     }
 
+    /// A FramebufferUpdate holding only QEMU's acknowledgement of the QEMU Audio
+    /// pseudo-encoding (-259): a rectangle with no data (QEMU gives it the screen's size).
+    pub fn audio_ack(self) -> Script {
+        self.update(&[rect_header(Rect::new(0, 0, 640, 480), -259)])
+    }
+
+    /// A QEMU audio message (type 255, sub-type 1) with this operation (0 End, 1 Begin) and
+    /// nothing after it.
+    pub fn audio_op(self, operation: u16) -> Script {
+        let [a, b] = operation.to_be_bytes();
+        self.raw(&[255, 1, a, b])
+    }
+
+    /// A QEMU audio Data message (operation 2): the length, then the samples.
+    pub fn audio_data(self, samples: &[u8]) -> Script {
+        self.audio_op(2).string(samples)
+    }
+
     /// ServerCutText.
     pub fn cut_text(self, text: &[u8]) -> Script {
         self.raw(&[3, 0, 0, 0]).string(text)

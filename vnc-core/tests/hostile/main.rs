@@ -10,6 +10,7 @@ mod libvnc;
 mod limits;
 mod protocol;
 mod qemu;
+mod qemu_audio;
 mod rectangles;
 mod support;
 mod tight;

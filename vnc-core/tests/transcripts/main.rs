@@ -7,6 +7,7 @@ mod handshake;
 mod jpeg;
 mod pieces;
 mod pseudo_encodings;
+mod qemu_audio;
 mod qemu_keyboard;
 mod qemu_pointer;
 mod support;
