@@ -5,6 +5,7 @@
 //! ([`process`]).
 
 pub mod attacks;
+pub mod audio_server;
 mod capture;
 pub mod gtk_support;
 mod image;
@@ -15,6 +16,8 @@ pub mod qemu;
 pub mod qemu_audio;
 pub mod qemu_pointer;
 pub mod soak;
+pub mod sound;
+pub mod widget_audio;
 pub mod x11_holder;
 mod xserver;
 pub mod xvp;

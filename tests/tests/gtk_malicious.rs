@@ -2,7 +2,8 @@
 //! process of its own so that its peak memory can be measured: each attack ends with the
 //! error shown through `vnc-error` and one `vnc-disconnected` (or, for attacks a client
 //! survives, with the frame that follows), the application lives on and connects again, and
-//! the process's peak resident memory grows by less than 64 MiB over all of them.
+//! the process's peak resident memory grows by less than 64 MiB over all of them. The widget
+//! plays audio (into a private PulseAudio), so that the audio attacks reach its player too.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -16,7 +17,8 @@ use vnc_tests::{serve_once, status_kib};
 
 #[test]
 fn every_attack_against_the_widget() {
-    let _local = start_gtk("640x480", &[]);
+    let sound = vnc_tests::sound::SoundServer::pulseaudio();
+    let _local = start_gtk("640x480", &[("PULSE_SERVER", sound.server.as_str())]);
     // Built before the baseline: some scripts are large themselves (8 MiB of cut text).
     let only = std::env::var("ATTACK").unwrap_or_default();
     let attacks: Vec<_> = attacks()
@@ -26,6 +28,7 @@ fn every_attack_against_the_widget() {
     let window = gtk::Window::new();
     let display = VncDisplay::new();
     display.set_handshake_timeout(Some(Duration::from_secs(2)));
+    display.set_audio(true);
     window.set_child(Some(&display));
     window.present();
     let errors: Rc<RefCell<Vec<String>>> = Rc::default();

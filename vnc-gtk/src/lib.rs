@@ -5,6 +5,15 @@
 //! `glib::spawn_future_local`, writes as the session produces them, no second thread and no
 //! other runtime. Properties and signals follow gtk-vnc's names where they make sense.
 //!
+//! Feature `audio` (off by default; needs `libpulse-dev` to build) plays a QEMU guest's sound
+//! when the `audio` property is on, through PulseAudio's client library run on the same main
+//! loop (PipeWire desktops serve it through pipewire-pulse):
+//!
+//! ```no_run
+//! # let display = vnc_gtk::VncDisplay::new();
+//! display.set_audio(true);
+//! ```
+//!
 //! ```no_run
 //! use gtk::prelude::*;
 //! use vnc_gtk::VncDisplay;
@@ -25,6 +34,8 @@
 
 #![deny(unsafe_code)]
 
+#[cfg(feature = "audio")]
+mod audio;
 mod display;
 pub mod keymap;
 mod keys;

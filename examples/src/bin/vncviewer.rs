@@ -31,6 +31,9 @@ Options:
   --quality N        lossy compression (JPEG in Tight) at quality N, 0 smallest to 9 best;
                      without it every pixel is exact (the View menu switches it, at N or 8)
   --fullscreen       start full screen
+  --no-audio         do not play the server's sound (QEMU's audio extension, played
+                     through PulseAudio or PipeWire in builds with the `audio` feature, the
+                     default; the View menu's Sound switches it)
   --exit-on-disconnect
                      quit when the connection ends (status 0 when the server closed it, 1 on
                      an error) instead of showing a dialog
@@ -53,6 +56,7 @@ struct Args {
     read_only: bool,
     quality: Option<u32>,
     fullscreen: bool,
+    no_audio: bool,
     exit_on_disconnect: bool,
     print_crc: bool,
     tls: vnc_core::TlsConfig,
@@ -94,6 +98,7 @@ fn parse_args() -> Result<Option<Args>, String> {
                 a.quality = Some(q.ok_or(format!("--quality takes 0 to 9, not {v:?}"))?);
             }
             Long("fullscreen") => a.fullscreen = true,
+            Long("no-audio") => a.no_audio = true,
             Long("exit-on-disconnect") => a.exit_on_disconnect = true,
             Long("print-crc") => a.print_crc = true,
             Long(name) if vnc_examples::TlsArgs::OPTIONS.contains(&name) => {
@@ -170,6 +175,7 @@ fn build(app: &gtk::Application, args: &Args, status: Rc<RefCell<u8>>) {
     display.set_zoom_level(args.zoom);
     display.set_scaling(args.scaling);
     display.set_read_only(args.read_only);
+    display.set_audio(cfg!(feature = "audio") && !args.no_audio);
     if let Some(q) = args.quality {
         display.set_jpeg_quality(q);
         display.set_lossy_encoding(true);
@@ -209,12 +215,16 @@ fn build(app: &gtk::Application, args: &Args, status: Rc<RefCell<u8>>) {
     ));
     window.add_action(&fullscreen);
     view.append(Some("Full screen"), Some("win.fullscreen"));
-    for (prop, label) in [
+    let mut toggles = vec![
         ("scaling", "Scaled"),
         ("smoothing", "Smooth"),
         ("keep-aspect-ratio", "Keep aspect ratio"),
         ("lossy-encoding", "Lossy compression (JPEG)"),
-    ] {
+    ];
+    if cfg!(feature = "audio") {
+        toggles.push(("audio", "Sound"));
+    }
+    for (prop, label) in toggles {
         let action = gio::PropertyAction::new(prop, &display, prop);
         window.add_action(&action);
         view.append(Some(label), Some(&format!("win.{prop}")));

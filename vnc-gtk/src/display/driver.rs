@@ -120,6 +120,7 @@ impl VncDisplay {
         for (kind, value) in self.early_credentials.borrow().iter() {
             session.set_credential(*kind, value);
         }
+        self.audio_for_new(&mut session);
         self.session.replace(Some(session));
         // The new session has sent no LED State: the lock properties read false again.
         if let Some(old) = self.leds_seen.take() {
@@ -191,6 +192,7 @@ impl VncDisplay {
         self.release_all_keys_local();
         // The next server has said nothing yet: absolute, and a relative-mode grab ends.
         self.pointer_mode_changed(true);
+        self.stop_audio();
         let obj = self.obj();
         if let Some(msg) = error {
             tracing::debug!(error = %msg, "disconnecting");

@@ -1,5 +1,5 @@
 //! Engine events to widget state and signals: the tiles, size and name notifications,
-//! credentials, certificates, the bell and the server's clipboard. Called with no borrow of
+//! credentials, certificates, the bell, the server's clipboard and audio. Called with no borrow of
 //! the session held, so a signal handler may call back into the widget.
 
 use gtk::prelude::*;
@@ -103,6 +103,10 @@ impl VncDisplay {
                     sync_locks = true;
                 }
                 Event::PointerMode { absolute } => self.pointer_mode_changed(absolute),
+                #[cfg(feature = "audio")]
+                Event::AudioBegin => self.audio_begin(),
+                #[cfg(feature = "audio")]
+                Event::AudioData(data) => self.audio_data(&data),
                 Event::Closed => {}
                 _ => {}
             }

@@ -65,6 +65,10 @@ pub struct VncDisplay {
     /// JPEG quality with `lossy-encoding`, 0 (smallest) to 9 (best).
     #[property(get, set = Self::set_jpeg_quality, minimum = 0, maximum = 9, default = 8)]
     pub(super) jpeg_quality: Cell<u32>,
+    /// Play the server's audio (QEMU's audio extension) when it offers it; needs vnc-gtk's
+    /// `audio` feature, without which the widget never asks for audio.
+    #[property(get, set = Self::set_audio)]
+    pub(super) audio: Cell<bool>,
     /// The minimum size for which the window's resize was queued again (see
     /// `check_below_minimum`): once per minimum, so that a window that cannot grow (a smaller
     /// screen) does not make the widget ask for ever.
@@ -114,6 +118,12 @@ pub struct VncDisplay {
     pub(super) lock_taps: Cell<(bool, bool)>,
     /// The LED State last handled, to tell which properties changed.
     pub(super) leds_seen: Cell<Option<vnc_core::LockState>>,
+
+    #[cfg(feature = "audio")]
+    pub(super) player: RefCell<Option<crate::audio::Player>>,
+    /// No player could be made for this stream: not tried again for each Audio Data.
+    #[cfg(feature = "audio")]
+    pub(super) player_failed: Cell<bool>,
 
     pub(super) session: RefCell<Option<Session>>,
     pub(super) conn: RefCell<Option<Conn>>,
@@ -167,6 +177,10 @@ impl Default for VncDisplay {
             warped_to: Cell::new(None),
             remote_cursor: RefCell::new(None),
             leds_seen: Cell::new(None),
+            #[cfg(feature = "audio")]
+            player: RefCell::new(None),
+            #[cfg(feature = "audio")]
+            player_failed: Cell::new(false),
             session: RefCell::new(None),
             conn: RefCell::new(None),
             tiles: RefCell::new(None),
@@ -188,6 +202,7 @@ impl Default for VncDisplay {
             lossy_encoding: Cell::new(false),
             // TigerVNC's viewer's default: photos look right, text edges barely show.
             jpeg_quality: Cell::new(8),
+            audio: Cell::new(false),
             resize_retried_for: Cell::new(None),
             grab_keys: RefCell::new("Control_L+Alt_L".to_owned()),
             grab_syms: RefCell::new(vec![0xFFE3, 0xFFE9]),

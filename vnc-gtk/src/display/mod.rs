@@ -1,8 +1,9 @@
 //! The public side of [`VncDisplay`]: construction, connecting, commands and typed signal
 //! helpers. The state and the GTK trait implementations are in `imp.rs`, the work in one
 //! module per concern: `driver`, `events`, `input`, `locks`, `relative` (with `x11_grab`),
-//! `layout`, `draw`, `cursor`, `clipboard`.
+//! `layout`, `draw`, `cursor`, `clipboard`, `audio`.
 
+mod audio;
 mod clipboard;
 mod cursor;
 mod draw;
@@ -36,7 +37,11 @@ glib::wrapper! {
     /// `jpeg-quality` (0–9, default 8 as TigerVNC's viewer), and the read-only `width`,
     /// `height`, `name`, and `caps-lock`, `num-lock`, `scroll-lock` (the server's lock keys,
     /// from QEMU's LED State; three booleans rather than a flags type, so that each can be
-    /// bound and watched on its own), `is-pointer-absolute` and `pointer-confined`.
+    /// bound and watched on its own), `is-pointer-absolute`, `pointer-confined`, and `audio`
+    /// (off by default: play QEMU's audio stream when the server offers it, as signed 16-bit
+    /// stereo at 44.1 kHz; only with vnc-gtk's `audio` feature, which plays it through
+    /// PulseAudio's client library on the glib main loop, reaching PipeWire through
+    /// pipewire-pulse).
     ///
     /// Relative pointer: with a server whose guest has only a relative mouse (QEMU without
     /// a tablet, `is-pointer-absolute` false), a click in the display grabs keyboard and
@@ -281,6 +286,27 @@ impl VncDisplay {
         let mut sent = false;
         self.imp().with_session(|s| sent = s.power_control(action));
         sent
+    }
+
+    /// How far the sound heard lags the audio received (feature `audio`): what waits in the
+    /// widget (at most 100 ms) plus the playback stream's latency as the sound server
+    /// reports it (its buffer, 50 ms at most with PulseAudio, and the device's). `None` while
+    /// nothing plays.
+    #[cfg(feature = "audio")]
+    pub fn audio_latency(&self) -> Option<Duration> {
+        self.imp().player.borrow().as_ref()?.latency()
+    }
+
+    /// Bytes of audio dropped so far by the playing stream (feature `audio`) because they
+    /// came faster than they played, more than 100 ms ahead: how the widget keeps latency
+    /// bounded when the server's clock runs ahead of the sound card's.
+    #[cfg(feature = "audio")]
+    pub fn audio_dropped(&self) -> u64 {
+        self.imp()
+            .player
+            .borrow()
+            .as_ref()
+            .map_or(0, |p| p.dropped())
     }
 
     /// The remote screen as a texture (None until the desktop is known).
