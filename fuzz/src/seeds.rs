@@ -53,6 +53,13 @@ fn main() {
     cursor.extend(std::iter::repeat_n(0x7F, 4 * 4 * 4));
     cursor.extend([0xF0, 0x90, 0x90, 0xF0]);
     push("cursor", Script::new().update(&[cursor]));
+    // X Cursor (two colours, bitmap, mask), Cursor With Alpha (Raw RGBA), Cursor Position.
+    let mut xcursor = rect_header(Rect::new(1, 1, 9, 2), -240);
+    xcursor.extend_from_slice(&[255, 0, 0, 0, 0, 255, 0xA0, 0x80, 0x40, 0x00, 0xE0, 0x80, 0xC0, 0x80]);
+    let mut alpha = rect_header(Rect::new(1, 0, 2, 2), -314);
+    alpha.extend_from_slice(&0i32.to_be_bytes());
+    alpha.extend_from_slice(&[128, 64, 0, 128, 10, 20, 30, 255, 9, 9, 9, 0, 0, 0, 100, 100]);
+    push("cursors", Script::new().update(&[xcursor, alpha, Script::pseudo_rect(Rect::new(3, 7, 0, 0), -232)]));
     let mut name = rect_header(Rect::default(), -307);
     name.extend_from_slice(&4u32.to_be_bytes());
     name.extend_from_slice(b"desk");

@@ -344,6 +344,50 @@ pub fn attacks() -> Vec<Attack> {
             PROTOCOL,
         ),
     );
+    // Cursor With Alpha whose image claims an encoding other than Raw; an X Cursor of
+    // 65535x65535 (refused from its header, before its 1 GiB of bitmaps).
+    let mut alpha = rect_header(Rect::new(0, 0, 4, 4), -314);
+    alpha.extend_from_slice(&16i32.to_be_bytes());
+    alpha.extend_from_slice(&[0; 64]);
+    add(
+        "a cursor with alpha in ZRLE",
+        hello(64, 64).update(&[alpha]),
+        error(
+            |e| {
+                protocol(e, |p| {
+                    matches!(
+                        p,
+                        ProtocolError::UnsupportedCursorEncoding { pseudo: -314, .. }
+                    )
+                })
+            },
+            PROTOCOL,
+        ),
+    );
+    add(
+        "a 65535x65535 X cursor",
+        hello(64, 64).update(&[rect_header(Rect::new(0, 0, 65535, 65535), -240)]),
+        error(
+            |e| {
+                matches!(
+                    e,
+                    Error::LimitExceeded {
+                        step: Step::FramebufferUpdate,
+                        ..
+                    }
+                )
+            },
+            PROTOCOL,
+        ),
+    );
+    add(
+        "cursor positions far outside the framebuffer",
+        hello(64, 64).update(&[
+            Script::pseudo_rect(Rect::new(65535, 65535, 65535, 65535), -232),
+            frame(),
+        ]),
+        Expect::Frame,
+    );
     list.push(Attack {
         name: "a slowloris handshake",
         script: b"RFB 003.008\n\x01\x01\0\0\0\0".to_vec(),

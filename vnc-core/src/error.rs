@@ -393,6 +393,17 @@ pub enum ProtocolError {
     /// A QEMU audio message with an operation other than End (0), Begin (1) and Data (2).
     #[error("unknown QEMU audio operation {0}")]
     UnknownAudioOperation(u16),
+    /// A cursor pseudo-rectangle whose image comes in an encoding this client does not take
+    /// for it (Cursor With Alpha: Raw only, as TigerVNC sends it).
+    #[error(
+        "cursor pseudo-encoding {pseudo} carries its image in encoding {encoding}; only Raw (0) is taken"
+    )]
+    UnsupportedCursorEncoding {
+        /// The cursor pseudo-encoding.
+        pseudo: i32,
+        /// The encoding of its image.
+        encoding: i32,
+    },
     /// A rectangle in an encoding this client cannot decode.
     #[error("rectangle {rect} uses encoding {encoding}, which this client cannot decode")]
     UnsupportedEncoding {

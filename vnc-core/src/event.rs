@@ -73,8 +73,18 @@ pub enum Event {
     },
     /// The desktop has a new name (DesktopName).
     DesktopRenamed(String),
-    /// The server's cursor image changed (rich Cursor pseudo-encoding).
+    /// The server's cursor image changed (Cursor With Alpha, rich Cursor or X Cursor
+    /// pseudo-encoding, whichever the server chose among those announced).
     CursorChanged(Cursor),
+    /// The server's pointer moved by other means than this client's pointer events (an
+    /// application on the server warped it): its position in the framebuffer (VMware Cursor
+    /// Position pseudo-encoding).
+    CursorMoved {
+        /// Column.
+        x: u16,
+        /// Row.
+        y: u16,
+    },
     /// The server rang the bell.
     Bell,
     /// The server acknowledged the QEMU Extended Key Event pseudo-encoding: from now on
@@ -150,7 +160,8 @@ pub struct Cursor {
     /// Hot spot y, inside the image.
     pub hotspot_y: u16,
     /// Straight (not premultiplied) RGBA, rows top to bottom, `width * 4` bytes each. Alpha
-    /// is 0 or 255, from the cursor's bitmask.
+    /// is 0 or 255 (from the cursor's bitmask) but for Cursor With Alpha, where it is the
+    /// server's 8-bit alpha.
     pub rgba: Vec<u8>,
 }
 

@@ -31,8 +31,10 @@
 //!   quality and compression-level pseudo-encodings (lossy JPEG only when asked for with
 //!   [`Config::jpeg`], with TurboVNC's fine quality and chroma subsampling, switchable on a
 //!   running session); the
-//!   DesktopSize, LastRect, Cursor, DesktopName and ExtendedDesktopSize pseudo-encodings (with
-//!   SetDesktopSize to resize the remote desktop);
+//!   DesktopSize, LastRect, DesktopName and ExtendedDesktopSize pseudo-encodings (with
+//!   SetDesktopSize to resize the remote desktop), and the cursor ones: Cursor With Alpha,
+//!   Cursor and X Cursor ([`Event::CursorChanged`], straight RGBA) and Cursor Position
+//!   ([`Event::CursorMoved`]);
 //! - QEMU's keyboard extensions: keys by scancode and keysym
 //!   ([`Session::key_event_with_scancode`]), sent as QEMU Extended Key Events once the server
 //!   acknowledges them ([`Event::ScancodesAvailable`]) and as plain KeyEvents before, and the

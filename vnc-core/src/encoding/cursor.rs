@@ -18,14 +18,7 @@ pub(crate) fn parse(
     conv: &Converter,
     max: u16,
 ) -> Result<Option<Cursor>, Error> {
-    if rect.width > max || rect.height > max {
-        return Err(Error::LimitExceeded {
-            step: Step::FramebufferUpdate,
-            what: "a cursor dimension",
-            value: rect.width.max(rect.height).into(),
-            limit: max.into(),
-        });
-    }
+    check_size(rect, max)?;
     let (w, h) = (usize::from(rect.width), usize::from(rect.height));
     let bpp = conv.bpp();
     let mask_row = w.div_ceil(8);
@@ -52,14 +45,35 @@ pub(crate) fn parse(
             }
         }
     }
-    // Some servers put the hot spot on the edge; keep it inside the image.
-    Ok(Some(Cursor {
-        width: rect.width,
-        height: rect.height,
-        hotspot_x: rect.x.min(rect.width.saturating_sub(1)),
-        hotspot_y: rect.y.min(rect.height.saturating_sub(1)),
-        rgba,
-    }))
+    Ok(Some(Cursor::new(rect, rgba)))
+}
+
+/// A cursor image larger than `max` in either dimension is refused before any of it is read
+/// (every cursor encoding).
+pub(crate) fn check_size(rect: Rect, max: u16) -> Result<(), Error> {
+    if rect.width > max || rect.height > max {
+        return Err(Error::LimitExceeded {
+            step: Step::FramebufferUpdate,
+            what: "a cursor dimension",
+            value: rect.width.max(rect.height).into(),
+            limit: max.into(),
+        });
+    }
+    Ok(())
+}
+
+impl Cursor {
+    /// The cursor of a pseudo-rectangle: its size, the hot spot from its x and y, and the
+    /// straight RGBA image. Some servers put the hot spot on the edge; it is kept inside.
+    pub(crate) fn new(rect: Rect, rgba: Vec<u8>) -> Cursor {
+        Cursor {
+            width: rect.width,
+            height: rect.height,
+            hotspot_x: rect.x.min(rect.width.saturating_sub(1)),
+            hotspot_y: rect.y.min(rect.height.saturating_sub(1)),
+            rgba,
+        }
+    }
 }
 
 /// A Cursor pseudo-rectangle.

@@ -3,9 +3,11 @@
 //! straight into the [`Framebuffer`]; pseudo-encodings report what they
 //! carry as a [`Done`] for the update reader to apply.
 
+pub(crate) mod alpha_cursor;
 pub(crate) mod copy_rect;
 pub(crate) mod corre;
 pub(crate) mod cursor;
+pub(crate) mod cursor_position;
 pub(crate) mod desktop_name;
 pub(crate) mod desktop_size;
 pub(crate) mod hextile;
@@ -19,6 +21,7 @@ pub(crate) mod raw;
 pub(crate) mod rre;
 pub(crate) mod tight;
 pub(crate) mod trle;
+pub(crate) mod x_cursor;
 pub(crate) mod xvp;
 pub(crate) mod zlib;
 pub(crate) mod zlibhex;
@@ -65,6 +68,8 @@ pub(crate) enum Done {
     Queued,
     /// A new cursor image.
     Cursor(Cursor),
+    /// The server's pointer is here.
+    CursorPosition { x: u16, y: u16 },
     /// The desktop has a new name.
     DesktopName(String),
     /// The framebuffer has a new size (already checked against the limits).
@@ -210,6 +215,15 @@ encodings! {
     LastRect = -224, "last-rect", last_rect::LastRect;
     /// Pseudo-encoding: the server sends its cursor image to draw locally (-239).
     Cursor = -239, "cursor", cursor::CursorRect;
+    /// Pseudo-encoding: the server sends its cursor image with 8-bit alpha (Cursor With
+    /// Alpha, -314); preferred by TigerVNC's server over [`Encoding::Cursor`].
+    CursorWithAlpha = -314, "cursor-with-alpha", alpha_cursor::AlphaCursorRect;
+    /// Pseudo-encoding: the server sends its cursor as a two-colour X11 core cursor (X
+    /// Cursor, -240).
+    XCursor = -240, "x-cursor", x_cursor::XCursorRect;
+    /// Pseudo-encoding: the server says where its pointer is when it moves by other means
+    /// than this client (VMware Cursor Position, -232).
+    CursorPosition = -232, "cursor-position", cursor_position::CursorPosition;
     /// Pseudo-encoding: the server may rename the desktop (-307).
     DesktopName = -307, "desktop-name", desktop_name::DesktopName;
     /// Pseudo-encoding: desktop size with a screen layout, and client-requested resizing
@@ -298,7 +312,10 @@ impl Encoding {
         Encoding::Raw,
         Encoding::DesktopSize,
         Encoding::LastRect,
+        Encoding::CursorWithAlpha,
         Encoding::Cursor,
+        Encoding::XCursor,
+        Encoding::CursorPosition,
         Encoding::DesktopName,
         Encoding::ExtendedDesktopSize,
         Encoding::QemuExtendedKeyEvent,

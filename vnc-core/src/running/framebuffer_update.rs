@@ -76,6 +76,7 @@ impl UpdateReader {
                 cx.draw_zrle(switch)?;
             }
             Done::Cursor(c) => cx.events.push_back(Event::CursorChanged(c)),
+            Done::CursorPosition { x, y } => cx.events.push_back(Event::CursorMoved { x, y }),
             Done::DesktopName(name) => {
                 cx.name = name.clone();
                 cx.events.push_back(Event::DesktopRenamed(name));

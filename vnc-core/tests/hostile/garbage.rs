@@ -128,6 +128,27 @@ fn random_rect_bytes(rng: &mut Rng, img: &Image, enc: &mut Encoders) -> Vec<u8> 
         6 => z.rect(&PF, img, r, ZrleTile::PackedPalette),
         7 => z.rect(&PF, img, r, ZrleTile::PlainRle),
         8 => z.rect(&PF, img, r, ZrleTile::PaletteRle),
+        9 if rng.range(0, 2) == 0 => {
+            // An X Cursor, a Cursor With Alpha, or a Cursor Position anywhere.
+            let (w, h) = (rng.range(0, 8) as u16, rng.range(0, 8) as u16);
+            let at = Rect::new(rng.range(0, 600) as u16, rng.range(0, 600) as u16, w, h);
+            match rng.range(0, 3) {
+                0 => {
+                    let mut v = rect_header(at, -240);
+                    if w * h > 0 {
+                        v.extend(rng.bytes(6 + 2 * usize::from(w).div_ceil(8) * usize::from(h)));
+                    }
+                    v
+                }
+                1 => {
+                    let mut v = rect_header(at, -314);
+                    v.extend(0i32.to_be_bytes());
+                    v.extend(rng.bytes(usize::from(w) * usize::from(h) * 4));
+                    v
+                }
+                _ => rect_header(at, -232),
+            }
+        }
         9 => {
             // A small cursor: pixels and mask.
             let (w, h) = (rng.range(0, 8) as u16, rng.range(0, 8) as u16);

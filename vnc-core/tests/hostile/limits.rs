@@ -4,7 +4,7 @@
 use crate::allocation::{SMALL_ALLOCATION, largest_allocation};
 use crate::support::{H, PF, W, assert_fails, connected, error_of, one_rect};
 use vnc_core::testing::{Script, play_all, rect_header};
-use vnc_core::{Config, Error, Event, Rect, Session, Step};
+use vnc_core::{Config, Error, Event, ProtocolError, Rect, Session, Step};
 
 #[test]
 fn rectangles_per_update_are_bounded() {
@@ -169,19 +169,22 @@ fn desktop_names_of_4_gib() {
 fn cursor_above_the_size_limit() {
     let mut config = Config::default();
     config.limits.max_cursor_size = 32;
-    for (w, h) in [(33, 1), (1, 33), (65535, 65535)] {
-        // The header alone is enough.
-        let bytes = one_rect(&rect_header(Rect::new(0, 0, w, h), -239));
-        assert_fails!(
-            config,
-            &bytes,
-            Error::LimitExceeded {
-                step: Step::FramebufferUpdate,
-                what: "a cursor dimension",
-                value,
-                limit: 32,
-            } if value == u64::from(w.max(h))
-        );
+    // Rich Cursor, X Cursor, Cursor With Alpha.
+    for encoding in [-239, -240, -314] {
+        for (w, h) in [(33, 1), (1, 33), (65535, 65535)] {
+            // The header alone is enough.
+            let bytes = one_rect(&rect_header(Rect::new(0, 0, w, h), encoding));
+            assert_fails!(
+                config,
+                &bytes,
+                Error::LimitExceeded {
+                    step: Step::FramebufferUpdate,
+                    what: "a cursor dimension",
+                    value,
+                    limit: 32,
+                } if value == u64::from(w.max(h))
+            );
+        }
     }
     // With the default limits too.
     let bytes = one_rect(&rect_header(Rect::new(0, 0, 1025, 1), -239));
@@ -195,4 +198,21 @@ fn cursor_above_the_size_limit() {
             ..
         }
     );
+}
+
+#[test]
+fn alpha_cursor_in_another_encoding_than_raw_is_refused() {
+    for encoding in [1, 5, 7, 16, -314, i32::MIN] {
+        let mut r = rect_header(Rect::new(0, 0, 4, 4), -314);
+        r.extend(encoding.to_be_bytes());
+        r.extend([0; 64]);
+        assert_fails!(
+            Config::default(),
+            &one_rect(&r),
+            Error::Protocol {
+                step: Step::FramebufferUpdate,
+                error: ProtocolError::UnsupportedCursorEncoding { pseudo: -314, encoding: e },
+            } if e == encoding
+        );
+    }
 }

@@ -2,6 +2,7 @@
 //! one of them whole, one byte at a time and in random chunks, with identical results.
 
 mod corre;
+mod cursors;
 mod decoders;
 mod handshake;
 mod jpeg;
