@@ -285,8 +285,12 @@ pub struct Config {
     pub jpeg: Option<Jpeg>,
     /// The pixel format to ask for after ServerInit.
     pub pixel_format: PixelFormatRequest,
-    /// Keep an incremental FramebufferUpdateRequest outstanding: ask for the next update as
-    /// soon as one ends. When false the application sends every request itself.
+    /// Updates come by themselves: with a server that supports the ContinuousUpdates
+    /// extension ([`Encoding::ContinuousUpdates`] announced, as by default) the session
+    /// enables it over the whole framebuffer and the server pushes updates unasked;
+    /// otherwise one incremental FramebufferUpdateRequest is kept outstanding (the next is
+    /// sent as soon as an update begins). When false the application sends every request
+    /// itself and the extension is never enabled.
     pub continuous_updates: bool,
     /// How long the handshake (version to ServerInit) may take, not counting time spent
     /// waiting for the application to supply credentials. `None` waits forever.

@@ -393,6 +393,9 @@ pub enum ProtocolError {
     /// A QEMU audio message with an operation other than End (0), Begin (1) and Data (2).
     #[error("unknown QEMU audio operation {0}")]
     UnknownAudioOperation(u16),
+    /// A Fence message with a payload longer than the 64 bytes the protocol allows.
+    #[error("a Fence payload of {0} bytes (at most 64 are allowed)")]
+    FenceTooLong(u8),
     /// A rectangle in an encoding this client cannot decode.
     #[error("rectangle {rect} uses encoding {encoding}, which this client cannot decode")]
     UnsupportedEncoding {

@@ -132,6 +132,14 @@ pub enum Event {
     /// enabled: data still in flight after a disable, or from before a change of format, is
     /// dropped, so every byte here is in the current format.
     AudioData(Vec<u8>),
+    /// Continuous updates were turned on (the server showed it supports them, or updates
+    /// were resumed) or off (updates were paused, or the server ended them: the session then
+    /// asks for updates again). See
+    /// [`Session::continuous_updates_enabled`](crate::Session::continuous_updates_enabled).
+    ContinuousUpdates {
+        /// True when the server now pushes updates without requests.
+        enabled: bool,
+    },
     /// The server's clipboard changed (ServerCutText, decoded from Latin-1).
     ServerCutText(String),
     /// The server closed the connection cleanly after initialisation.

@@ -1,16 +1,21 @@
-//! The update-request flow: which FramebufferUpdateRequests go out and when. One request is
-//! kept outstanding (continuous updates), the next one is sent as soon as an update begins,
-//! and a pixel format change waits until no update is in flight.
+//! The update flow: how updates are asked for. By request and response, one incremental
+//! FramebufferUpdateRequest kept outstanding (sent as soon as an update begins); or, once the
+//! server has shown it supports them (EndOfContinuousUpdates), continuous updates over the
+//! whole framebuffer, which the server pushes unasked. Pixel format changes are put where no
+//! rectangle can be decoded in the wrong format: behind a SyncNext fence, or an
+//! EndOfContinuousUpdates, or between requested updates.
 
+use std::collections::VecDeque;
 use std::mem;
 
 use crate::event::Event;
 use crate::framebuffer::Rect;
 use crate::messages::client;
+use crate::messages::server::{Fence, fence};
 use crate::pixel_format::PixelFormat;
 use crate::session::Context;
 
-/// Keeps track of FramebufferUpdateRequests.
+/// Keeps track of FramebufferUpdateRequests and continuous updates.
 #[derive(Default)]
 pub(crate) struct UpdateFlow {
     /// A request was sent and no FramebufferUpdate has begun since. Servers answer any
@@ -18,14 +23,38 @@ pub(crate) struct UpdateFlow {
     pub(crate) in_flight: bool,
     /// The next automatic request is a full one (after a resize or a pixel format change).
     want_full: bool,
-    /// A pixel format to switch to once no update is in flight.
+    /// A pixel format to switch to once no update is in flight (request and response).
     pending_format: Option<PixelFormat>,
+    /// The server sent EndOfContinuousUpdates: it supports continuous updates.
+    cu_supported: bool,
+    /// Continuous updates are enabled (EnableContinuousUpdates sent, not yet disabled).
+    cu_on: bool,
+    /// The server sent a Fence request: it supports fences.
+    fence_supported: bool,
+    /// Pixel formats sent behind a SyncNext fence, with the fence's id, in order: each is
+    /// switched to when the answer to its fence arrives.
+    fenced: VecDeque<(u32, PixelFormat)>,
+    /// One entry per EnableContinuousUpdates(off) sent and not yet answered by an
+    /// EndOfContinuousUpdates, in order, with the pixel format sent after it, if any.
+    ends: VecDeque<Option<PixelFormat>>,
+    /// The id of the next fence this client sends.
+    next_fence: u32,
 }
 
 impl UpdateFlow {
-    /// Whether requests go out by themselves.
+    /// Whether updates are asked for by themselves.
     fn automatic(cx: &Context) -> bool {
         cx.config.continuous_updates && !cx.updates_paused
+    }
+
+    /// True while continuous updates are enabled.
+    pub(crate) fn continuous(&self) -> bool {
+        self.cu_on
+    }
+
+    /// True once the server has answered a fence request of its own.
+    pub(crate) fn fences(&self) -> bool {
+        self.fence_supported
     }
 
     /// A FramebufferUpdate of `rects` rectangles begins.
@@ -33,8 +62,13 @@ impl UpdateFlow {
         self.in_flight = false;
         // Ask for the next update at once, so that the server prepares it while this one is
         // decoded (as TigerVNC's viewer does); not while a pixel format change or a full
-        // update after a resize waits.
-        if rects > 0 && Self::automatic(cx) && self.pending_format.is_none() && !self.want_full {
+        // update after a resize waits, nor when the server pushes updates unasked.
+        if rects > 0
+            && !self.cu_on
+            && Self::automatic(cx)
+            && self.pending_format.is_none()
+            && !self.want_full
+        {
             self.send_next_request(cx);
         }
     }
@@ -44,6 +78,15 @@ impl UpdateFlow {
         // With ZRLE rectangles still being inflated, the end is reported after them.
         if !cx.zrle.end_update_after_last() {
             cx.events.push_back(Event::FramebufferUpdateEnd);
+        }
+        if self.cu_on {
+            if mem::take(&mut self.want_full) {
+                // Resized: continuous updates over the new size, and all of it at once.
+                let all = cx.full_rect();
+                client::enable_continuous_updates(&mut cx.io.out, true, all);
+                self.send_request(cx, false, all);
+            }
+            return;
         }
         let automatic = Self::automatic(cx);
         if !self.in_flight {
@@ -88,9 +131,25 @@ impl UpdateFlow {
         self.in_flight = true;
     }
 
+    /// The application paused updates: continuous updates are disabled (the server answers
+    /// with EndOfContinuousUpdates); requests simply stop.
+    pub(crate) fn pause(&mut self, cx: &mut Context) {
+        if self.cu_on {
+            let all = cx.full_rect();
+            client::enable_continuous_updates(&mut cx.io.out, false, all);
+            self.ends.push_back(None);
+            self.cu_on = false;
+            self.in_flight = false;
+            cx.events
+                .push_back(Event::ContinuousUpdates { enabled: false });
+        }
+    }
+
     /// The application resumed updates (`receiving`: an update is being read).
     pub(crate) fn resume(&mut self, cx: &mut Context, receiving: bool) {
-        if !self.in_flight && !receiving && cx.config.continuous_updates {
+        if self.cu_supported && cx.config.continuous_updates {
+            self.enable(cx);
+        } else if !self.in_flight && !receiving && cx.config.continuous_updates {
             self.apply_pending_format(cx);
             self.send_next_request(cx);
         }
@@ -98,6 +157,10 @@ impl UpdateFlow {
 
     /// The application asked for a new pixel format (`receiving`: an update is being read).
     pub(crate) fn set_pixel_format(&mut self, cx: &mut Context, pf: PixelFormat, receiving: bool) {
+        if self.cu_on {
+            self.switch_continuous(cx, pf);
+            return;
+        }
         self.pending_format = Some(pf);
         // Never in the middle of an update: its remaining rectangles are in the old format.
         if !self.in_flight && !receiving {
@@ -108,8 +171,108 @@ impl UpdateFlow {
         }
     }
 
+    /// A pixel format change while updates come unasked: SetPixelFormat goes out at once,
+    /// behind a barrier that comes back at the exact point where the server switched, and
+    /// the session switches there. With fences, a SyncNext fence request just before it (the
+    /// server answers it right after the SetPixelFormat); otherwise continuous updates are
+    /// disabled before and enabled again after it, and EndOfContinuousUpdates is the
+    /// barrier. A full update follows, in the new format.
+    fn switch_continuous(&mut self, cx: &mut Context, pf: PixelFormat) {
+        let all = cx.full_rect();
+        if self.fence_supported {
+            let id = self.next_fence;
+            self.next_fence = id.wrapping_add(1);
+            client::fence(
+                &mut cx.io.out,
+                fence::REQUEST | fence::SYNC_NEXT,
+                &id.to_be_bytes(),
+            );
+            client::set_pixel_format(&mut cx.io.out, &pf);
+            self.fenced.push_back((id, pf));
+        } else {
+            client::enable_continuous_updates(&mut cx.io.out, false, all);
+            client::set_pixel_format(&mut cx.io.out, &pf);
+            client::enable_continuous_updates(&mut cx.io.out, true, all);
+            self.ends.push_back(Some(pf));
+        }
+        tracing::debug!(pixel_format = ?pf, "pixel format sent; switching at its barrier");
+        self.send_request(cx, false, all);
+    }
+
+    fn switch(cx: &mut Context, pf: PixelFormat) {
+        tracing::debug!(pixel_format = ?pf, "switching pixel format");
+        cx.use_pixel_format(pf);
+    }
+
     /// The first request, right after initialisation: all of the framebuffer.
     pub(crate) fn first_request(&mut self, cx: &mut Context) {
         self.send_request(cx, false, cx.full_rect());
+    }
+
+    /// Turns continuous updates on over the whole framebuffer.
+    fn enable(&mut self, cx: &mut Context) {
+        if self.cu_on {
+            return;
+        }
+        let all = cx.full_rect();
+        client::enable_continuous_updates(&mut cx.io.out, true, all);
+        self.cu_on = true;
+        cx.events
+            .push_back(Event::ContinuousUpdates { enabled: true });
+        // A format that waited for a requested update goes behind a barrier now: the
+        // update still to come was asked for before it.
+        if let Some(pf) = self.pending_format.take() {
+            self.switch_continuous(cx, pf);
+        }
+    }
+
+    /// An EndOfContinuousUpdates arrived.
+    pub(crate) fn end_of_continuous_updates(&mut self, cx: &mut Context) {
+        if let Some(expected) = self.ends.pop_front() {
+            // The answer to a disable of this client's.
+            if let Some(pf) = expected {
+                Self::switch(cx, pf);
+            }
+            return;
+        }
+        if !self.cu_supported {
+            self.cu_supported = true;
+            tracing::debug!("the server supports continuous updates");
+            if Self::automatic(cx) {
+                self.enable(cx);
+            }
+        } else if self.cu_on {
+            // The server ended them by itself: back to requests.
+            tracing::debug!("the server ended continuous updates; asking for updates again");
+            self.cu_on = false;
+            cx.events
+                .push_back(Event::ContinuousUpdates { enabled: false });
+            if Self::automatic(cx) {
+                self.send_request(cx, true, cx.full_rect());
+            }
+        }
+    }
+
+    /// A Fence arrived: a request is answered with its payload and the flags this client
+    /// understands; an answer may be the barrier of a pixel format change.
+    pub(crate) fn fence(&mut self, cx: &mut Context, f: Fence) {
+        if f.flags & fence::REQUEST != 0 {
+            if !self.fence_supported {
+                tracing::debug!("the server supports fences");
+                self.fence_supported = true;
+            }
+            // Everything before the fence has been processed (BlockBefore), and nothing
+            // after it will be before the answer is written (BlockAfter, SyncNext).
+            client::fence(&mut cx.io.out, f.flags & fence::UNDERSTOOD, f.payload);
+            return;
+        }
+        let id = <[u8; 4]>::try_from(f.payload).ok().map(u32::from_be_bytes);
+        match self.fenced.front() {
+            Some(&(first, pf)) if id == Some(first) => {
+                self.fenced.pop_front();
+                Self::switch(cx, pf);
+            }
+            _ => tracing::debug!(flags = f.flags, "an unexpected Fence answer; ignored"),
+        }
     }
 }
