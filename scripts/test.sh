@@ -9,12 +9,13 @@ source scripts/lib.sh
 # dbus-x11 and at-spi2-core are not needed by any test: they are on every desktop, and with
 # them GLib autolaunches session buses and GTK looks for the accessibility bus, so CI runs
 # the tests as a developer's machine would. gcc and libvncserver-dev build the small xvp
-# server of tests/tests/xvp.rs.
+# server of tests/tests/xvp.rs; python3 runs the X client of the (ignored) latency test,
+# tests/tests/xvnc_latency.rs.
 ensure_packages \
   tigervnc-standalone-server tigervnc-tools x11vnc xvfb qemu-system-x86 \
   x11-apps x11-utils x11-xserver-utils x11-xkb-utils xterm xfonts-base xauth imagemagick \
   gnutls-bin libssl-dev pkg-config libgtk-4-dev libturbojpeg0-dev xdotool xclip dbus time \
-  dbus-x11 at-spi2-core gcc libvncserver-dev libglib2.0-bin
+  dbus-x11 at-spi2-core gcc libvncserver-dev libglib2.0-bin python3
 
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --all-features -- -D warnings

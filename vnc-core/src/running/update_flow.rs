@@ -157,7 +157,9 @@ impl UpdateFlow {
 
     /// The application asked for a new pixel format (`receiving`: an update is being read).
     pub(crate) fn set_pixel_format(&mut self, cx: &mut Context, pf: PixelFormat, receiving: bool) {
-        if self.cu_on {
+        // Updates may be pushed while continuous updates are on, and until the server has
+        // answered their disabling.
+        if self.cu_on || !self.ends.is_empty() {
             self.switch_continuous(cx, pf);
             return;
         }
@@ -171,12 +173,13 @@ impl UpdateFlow {
         }
     }
 
-    /// A pixel format change while updates come unasked: SetPixelFormat goes out at once,
+    /// A pixel format change while updates may come unasked: SetPixelFormat goes out at once,
     /// behind a barrier that comes back at the exact point where the server switched, and
     /// the session switches there. With fences, a SyncNext fence request just before it (the
     /// server answers it right after the SetPixelFormat); otherwise continuous updates are
-    /// disabled before and enabled again after it, and EndOfContinuousUpdates is the
-    /// barrier. A full update follows, in the new format.
+    /// disabled before it (and, if on, enabled again after it), and the
+    /// EndOfContinuousUpdates that answers the disable is the barrier. A full update in the
+    /// new format follows, at once or when updates are resumed.
     fn switch_continuous(&mut self, cx: &mut Context, pf: PixelFormat) {
         let all = cx.full_rect();
         if self.fence_supported {
@@ -189,14 +192,22 @@ impl UpdateFlow {
             );
             client::set_pixel_format(&mut cx.io.out, &pf);
             self.fenced.push_back((id, pf));
-        } else {
+        } else if self.cu_on {
             client::enable_continuous_updates(&mut cx.io.out, false, all);
             client::set_pixel_format(&mut cx.io.out, &pf);
             client::enable_continuous_updates(&mut cx.io.out, true, all);
             self.ends.push_back(Some(pf));
+        } else if let Some(last) = self.ends.back_mut() {
+            // Paused, the disable not answered yet: its answer is the barrier.
+            client::set_pixel_format(&mut cx.io.out, &pf);
+            *last = Some(pf);
         }
         tracing::debug!(pixel_format = ?pf, "pixel format sent; switching at its barrier");
-        self.send_request(cx, false, all);
+        if self.cu_on && Self::automatic(cx) {
+            self.send_request(cx, false, all);
+        } else {
+            self.want_full = true;
+        }
     }
 
     fn switch(cx: &mut Context, pf: PixelFormat) {
@@ -219,6 +230,10 @@ impl UpdateFlow {
         self.cu_on = true;
         cx.events
             .push_back(Event::ContinuousUpdates { enabled: true });
+        if mem::take(&mut self.want_full) {
+            // The pixel format changed while paused: all of the picture in the new one.
+            self.send_request(cx, false, all);
+        }
         // A format that waited for a requested update goes behind a barrier now: the
         // update still to come was asked for before it.
         if let Some(pf) = self.pending_format.take() {

@@ -38,10 +38,7 @@ fn a_pixel_format_change_switches_at_the_answer_to_its_fence() {
     let bottom = Rect::new(0, 4, W, 4);
     let rgb888 = PixelFormat::RGB888;
     let rgb565 = PixelFormat::RGB565;
-    let mut want = img.clone();
-    for (x, y) in (4..H).flat_map(|y| (0..W).map(move |x| (x, y))) {
-        want.set(x, y, img.quantized(&rgb565).get(x, y));
-    }
+    let want = half_quantized(&img);
     for chunking in Chunking::ALL {
         let mut s = streaming(chunking);
         s.set_pixel_format(PixelFormatRequest::Exact(rgb565));
@@ -113,4 +110,87 @@ fn pausing_disables_and_resuming_enables_again() {
     s.set_updates_paused(false);
     assert_eq!(s.take_output(), [150, 1, 0, 0, 0, 0, 0, 8, 0, 8]);
     assert!(s.continuous_updates_enabled());
+}
+
+/// The expected picture: `img` on top, `img` at RGB565's precision in the bottom half.
+fn half_quantized(img: &Image) -> Image {
+    let mut want = img.clone();
+    for (x, y) in (4..H).flat_map(|y| (0..W).map(move |x| (x, y))) {
+        want.set(x, y, img.quantized(&PixelFormat::RGB565).get(x, y));
+    }
+    want
+}
+
+#[test]
+fn without_fences_end_of_continuous_updates_is_the_barrier() {
+    let img = Image::pattern(W, H);
+    let (rgb888, rgb565) = (PixelFormat::RGB888, PixelFormat::RGB565);
+    for chunking in Chunking::ALL {
+        let mut s = initialised(Config::default(), W, H);
+        let (_, out) = feed(
+            &mut s,
+            Script::new().end_of_continuous_updates().bytes(),
+            chunking,
+        );
+        assert_eq!(out, [150, 1, 0, 0, 0, 0, 0, 8, 0, 8]);
+        s.set_pixel_format(PixelFormatRequest::Exact(rgb565));
+        let mut expected = vec![150, 0, 0, 0, 0, 0, 0, 8, 0, 8, 0, 0, 0, 0];
+        expected.extend_from_slice(&rgb565.to_bytes());
+        expected.extend_from_slice(&[150, 1, 0, 0, 0, 0, 0, 8, 0, 8]);
+        expected.extend_from_slice(&[3, 0, 0, 0, 0, 0, 0, 8, 0, 8]);
+        assert_eq!(s.take_output(), expected, "{chunking:?}");
+        let server = Script::new()
+            .update(&[Script::raw_rect(&rgb888, &img, Rect::new(0, 0, W, H))])
+            .end_of_continuous_updates()
+            .update(&[Script::raw_rect(&rgb565, &img, Rect::new(0, 4, W, 4))]);
+        let (_, out) = feed(&mut s, server.bytes(), chunking);
+        assert!(out.is_empty(), "{chunking:?}");
+        assert!(s.continuous_updates_enabled());
+        assert_eq!(*s.pixel_format(), rgb565, "{chunking:?}");
+        assert_eq!(
+            s.framebuffer().to_rgba(),
+            half_quantized(&img).to_rgba(),
+            "{chunking:?}"
+        );
+    }
+}
+
+#[test]
+fn a_pixel_format_change_while_paused_waits_for_its_fence_and_resuming_asks_for_all() {
+    let img = Image::pattern(W, H);
+    let (rgb888, rgb565) = (PixelFormat::RGB888, PixelFormat::RGB565);
+    for chunking in Chunking::ALL {
+        let mut s = streaming(chunking);
+        s.set_updates_paused(true);
+        s.take_output();
+        // Updates pushed before the server saw the disable may still come in the old format.
+        s.set_pixel_format(PixelFormatRequest::Exact(rgb565));
+        let mut expected = vec![248, 0, 0, 0, 0x80, 0, 0, 4, 4, 0, 0, 0, 0, 0, 0, 0, 0];
+        expected.extend_from_slice(&rgb565.to_bytes());
+        assert_eq!(
+            s.take_output(),
+            expected,
+            "{chunking:?}: no request while paused"
+        );
+        let server = Script::new()
+            .update(&[Script::raw_rect(&rgb888, &img, Rect::new(0, 0, W, H))])
+            .end_of_continuous_updates()
+            .fence(4, 4, &[0, 0, 0, 0]);
+        feed(&mut s, server.bytes(), chunking);
+        assert_eq!(*s.pixel_format(), rgb565, "{chunking:?}");
+        s.set_updates_paused(false);
+        assert_eq!(
+            s.take_output(),
+            [150, 1, 0, 0, 0, 0, 0, 8, 0, 8, 3, 0, 0, 0, 0, 0, 0, 8, 0, 8],
+            "{chunking:?}"
+        );
+        let server =
+            Script::new().update(&[Script::raw_rect(&rgb565, &img, Rect::new(0, 4, W, 4))]);
+        feed(&mut s, server.bytes(), chunking);
+        assert_eq!(
+            s.framebuffer().to_rgba(),
+            half_quantized(&img).to_rgba(),
+            "{chunking:?}"
+        );
+    }
 }
