@@ -28,6 +28,9 @@ use crate::security::SecurityType;
 ///   bytes (two colours, a count and 255 coloured subrectangles) for a Zlib one, whose
 ///   compressed data (a 16-bit length, at most 64 KiB) is read once all of it has arrived;
 ///   Tight, the rectangle's filtered rows.
+/// - A Fence request is answered at once, so a server that sends them without reading the
+///   answers makes output pile up: a request that finds more than 1 MiB unsent is a
+///   [`Error::LimitExceeded`](crate::Error::LimitExceeded). A Fence payload is at most 64 bytes.
 /// - TRLE has neither zlib nor lengths: 16x16 tiles, each read once its bytes (about 1.3 KiB
 ///   at most) have arrived, palettes of 2 to 16 (packed) or 2 to 127 (runs) colours in a
 ///   fixed array, reused only within a rectangle, and runs that never pass their tile.

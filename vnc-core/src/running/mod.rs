@@ -123,7 +123,7 @@ impl Running {
             ServerMessage::Xvp(m) => cx.power.message(&cx.config, &mut cx.events, m),
             ServerMessage::QemuAudio(m) => cx.audio.message(&mut cx.events, m),
             ServerMessage::EndOfContinuousUpdates(_) => self.flow.end_of_continuous_updates(cx),
-            ServerMessage::Fence(f) => self.flow.fence(cx, f),
+            ServerMessage::Fence(f) => self.flow.fence(cx, f)?,
             ServerMessage::ServerCutText(ServerCutText::Text(text)) => {
                 cx.events.push_back(Event::ServerCutText(latin1(text)));
             }

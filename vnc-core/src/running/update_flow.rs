@@ -8,12 +8,17 @@
 use std::collections::VecDeque;
 use std::mem;
 
+use crate::error::{Error, Step};
 use crate::event::Event;
 use crate::framebuffer::Rect;
 use crate::messages::client;
 use crate::messages::server::{Fence, fence};
 use crate::pixel_format::PixelFormat;
 use crate::session::Context;
+
+/// The most output that may wait unsent when a Fence request is answered (see
+/// [`Limits`](crate::Limits)).
+pub(crate) const MAX_FENCE_BACKLOG: usize = 1 << 20;
 
 /// Keeps track of FramebufferUpdateRequests and continuous updates.
 #[derive(Default)]
@@ -270,8 +275,19 @@ impl UpdateFlow {
 
     /// A Fence arrived: a request is answered with its payload and the flags this client
     /// understands; an answer may be the barrier of a pixel format change.
-    pub(crate) fn fence(&mut self, cx: &mut Context, f: Fence) {
+    pub(crate) fn fence(&mut self, cx: &mut Context, f: Fence) -> Result<(), Error> {
         if f.flags & fence::REQUEST != 0 {
+            // A server that sends requests and never reads the answers would make them pile
+            // up here without end.
+            let backlog = cx.io.backlog();
+            if backlog > MAX_FENCE_BACKLOG {
+                return Err(Error::LimitExceeded {
+                    step: Step::ServerMessage,
+                    what: "Fence requests without reading the answers, leaving unsent bytes",
+                    value: backlog as u64,
+                    limit: MAX_FENCE_BACKLOG as u64,
+                });
+            }
             if !self.fence_supported {
                 tracing::debug!("the server supports fences");
                 self.fence_supported = true;
@@ -279,7 +295,7 @@ impl UpdateFlow {
             // Everything before the fence has been processed (BlockBefore), and nothing
             // after it will be before the answer is written (BlockAfter, SyncNext).
             client::fence(&mut cx.io.out, f.flags & fence::UNDERSTOOD, f.payload);
-            return;
+            return Ok(());
         }
         let id = <[u8; 4]>::try_from(f.payload).ok().map(u32::from_be_bytes);
         match self.fenced.front() {
@@ -289,5 +305,6 @@ impl UpdateFlow {
             }
             _ => tracing::debug!(flags = f.flags, "an unexpected Fence answer; ignored"),
         }
+        Ok(())
     }
 }

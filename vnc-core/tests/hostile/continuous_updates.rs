@@ -147,3 +147,26 @@ fn rectangles_in_either_pseudo_encoding_are_unsupported() {
         );
     }
 }
+
+#[test]
+fn fence_requests_whose_answers_are_never_read_end_at_a_bound() {
+    // 2 MiB of 73-byte requests, fed without the output ever being taken.
+    let mut script = connected();
+    for _ in 0..(2 << 20) / 73 {
+        script = script.fence(0x8000_0000, 64, &[0xEE; 64]);
+    }
+    let mut s = Session::new(Config::default(), std::time::Instant::now());
+    let e = s.feed(script.bytes()).unwrap_err();
+    assert!(
+        matches!(
+            e,
+            Error::LimitExceeded {
+                step: Step::ServerMessage,
+                limit: 1048576,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+    assert!(s.pending_output().len() < (1 << 20) + 100);
+}
