@@ -97,6 +97,13 @@ impl Client {
 
     /// Sends what is pending, reads what has arrived, and keeps the events.
     fn step(&mut self) {
+        if self
+            .session
+            .poll_timeout()
+            .is_some_and(|t| t <= Instant::now())
+        {
+            self.session.handle_timeout(Instant::now()).unwrap();
+        }
         let out = self.session.take_output();
         if !out.is_empty() {
             if self.session.is_initialized() {
@@ -180,6 +187,11 @@ fn continuous_updates_stay_pixel_exact_through_a_resize_and_a_pixel_format_chang
         c.sent
     );
     c.until_same(&truth, "first picture");
+    // The engine measured the round trip with a fence of its own.
+    c.until("a round trip", |c| c.session.round_trip_time().is_some());
+    let rtt = c.session.round_trip_time().unwrap();
+    assert!(rtt < Duration::from_secs(5), "{rtt:?}");
+    assert!(c.events.iter().any(|e| matches!(e, Event::RoundTrip(_))));
 
     // Changes arrive with no request at all.
     let before = c.requests();

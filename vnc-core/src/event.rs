@@ -140,6 +140,12 @@ pub enum Event {
         /// True when the server now pushes updates without requests.
         enabled: bool,
     },
+    /// A round trip to the server and back measured with a fence (BlockBefore, so the time
+    /// includes the server's catching up with what was sent before): once when the server
+    /// shows it supports fences, and after each
+    /// [`Session::measure_round_trip`](crate::Session::measure_round_trip). See
+    /// [`Session::round_trip_time`](crate::Session::round_trip_time).
+    RoundTrip(std::time::Duration),
     /// The server's clipboard changed (ServerCutText, decoded from Latin-1).
     ServerCutText(String),
     /// The server closed the connection cleanly after initialisation.

@@ -7,6 +7,7 @@
 
 use std::collections::VecDeque;
 use std::mem;
+use std::time::{Duration, Instant};
 
 use crate::error::{Error, Step};
 use crate::event::Event;
@@ -44,6 +45,24 @@ pub(crate) struct UpdateFlow {
     ends: VecDeque<Option<PixelFormat>>,
     /// The id of the next fence this client sends.
     next_fence: u32,
+    /// The round-trip measurement by fence.
+    probe: Probe,
+    /// The last round-trip time measured.
+    pub(crate) rtt: Option<Duration>,
+}
+
+/// Where a round-trip measurement is. The engine has no clock: a measurement that needs the
+/// time asks for [`Session::handle_timeout`](crate::Session::handle_timeout) at once.
+#[derive(Default, Clone, Copy)]
+enum Probe {
+    #[default]
+    Idle,
+    /// A fence request is to be sent at the next `handle_timeout`.
+    Due,
+    /// The request with this id went out at `at`.
+    Sent { id: u32, at: Instant },
+    /// Its answer arrived; the next `handle_timeout` takes the time.
+    Answered { at: Instant },
 }
 
 impl UpdateFlow {
@@ -291,6 +310,8 @@ impl UpdateFlow {
             if !self.fence_supported {
                 tracing::debug!("the server supports fences");
                 self.fence_supported = true;
+                // Measure the link once at the start.
+                self.probe = Probe::Due;
             }
             // Everything before the fence has been processed (BlockBefore), and nothing
             // after it will be before the answer is written (BlockAfter, SyncNext).
@@ -298,13 +319,54 @@ impl UpdateFlow {
             return Ok(());
         }
         let id = <[u8; 4]>::try_from(f.payload).ok().map(u32::from_be_bytes);
-        match self.fenced.front() {
-            Some(&(first, pf)) if id == Some(first) => {
+        match (self.fenced.front(), self.probe) {
+            (Some(&(first, pf)), _) if id == Some(first) => {
                 self.fenced.pop_front();
                 Self::switch(cx, pf);
+            }
+            (_, Probe::Sent { id: probe, at }) if id == Some(probe) => {
+                self.probe = Probe::Answered { at };
             }
             _ => tracing::debug!(flags = f.flags, "an unexpected Fence answer; ignored"),
         }
         Ok(())
+    }
+
+    /// Asks for a round-trip measurement, if the server supports fences and none is under
+    /// way.
+    pub(crate) fn measure(&mut self) {
+        if self.fence_supported && matches!(self.probe, Probe::Idle) {
+            self.probe = Probe::Due;
+        }
+    }
+
+    /// True when a measurement needs the time (a `handle_timeout` call) now.
+    pub(crate) fn wants_time(&self) -> bool {
+        matches!(self.probe, Probe::Due | Probe::Answered { .. })
+    }
+
+    /// The time is `now`: sends a due measurement's fence (BlockBefore, so that the server
+    /// answers after everything before it), or takes the time of an answered one.
+    pub(crate) fn tick(&mut self, cx: &mut Context, now: Instant) {
+        match self.probe {
+            Probe::Due => {
+                let id = self.next_fence;
+                self.next_fence = id.wrapping_add(1);
+                client::fence(
+                    &mut cx.io.out,
+                    fence::REQUEST | fence::BLOCK_BEFORE,
+                    &id.to_be_bytes(),
+                );
+                self.probe = Probe::Sent { id, at: now };
+            }
+            Probe::Answered { at } => {
+                let rtt = now.saturating_duration_since(at);
+                tracing::debug!(?rtt, "fence round trip");
+                self.rtt = Some(rtt);
+                cx.events.push_back(Event::RoundTrip(rtt));
+                self.probe = Probe::Idle;
+            }
+            Probe::Idle | Probe::Sent { .. } => {}
+        }
     }
 }

@@ -308,6 +308,10 @@ impl Session {
 
     /// When [`handle_timeout`](Self::handle_timeout) should be called next, if at all.
     pub fn poll_timeout(&self) -> Option<Instant> {
+        if matches!(&self.state, State::Running(r) if r.flow.wants_time()) {
+            // A round-trip measurement needs the current time.
+            return Some(self.last_now);
+        }
         match self.cx.deadline {
             Deadline::At(t) => Some(t),
             // Re-arming needs the current time: ask to be called right away.
@@ -320,6 +324,10 @@ impl Session {
     /// deadline has passed.
     pub fn handle_timeout(&mut self, now: Instant) -> Result<(), Error> {
         self.last_now = now;
+        if let State::Running(running) = &mut self.state {
+            running.flow.tick(&mut self.cx, now);
+            self.pump_or_close();
+        }
         match self.cx.deadline {
             Deadline::At(t) if now >= t => {
                 let step = self.step();
@@ -603,6 +611,25 @@ impl Session {
     /// format changes under continuous updates then go behind fences.
     pub fn fences_supported(&self) -> bool {
         matches!(&self.state, State::Running(r) if r.flow.fences())
+    }
+
+    /// Measures the round trip to the server with a fence, if the server supports them
+    /// ([`fences_supported`](Self::fences_supported)) and no measurement is under way: the
+    /// result comes as [`Event::RoundTrip`]. The engine has no clock, so it asks for
+    /// [`handle_timeout`](Self::handle_timeout) at once to send the fence, and again when the
+    /// answer arrives; adapters that follow [`poll_timeout`](Self::poll_timeout) do that.
+    pub fn measure_round_trip(&mut self) {
+        if let State::Running(running) = &mut self.state {
+            running.flow.measure();
+        }
+    }
+
+    /// The last round trip measured with a fence (see [`Event::RoundTrip`]).
+    pub fn round_trip_time(&self) -> Option<std::time::Duration> {
+        match &self.state {
+            State::Running(r) => r.flow.rtt,
+            _ => None,
+        }
     }
 
     /// True once ServerInit has been received and until the session closes.

@@ -194,3 +194,45 @@ fn a_pixel_format_change_while_paused_waits_for_its_fence_and_resuming_asks_for_
         );
     }
 }
+
+#[test]
+fn the_round_trip_is_measured_with_a_fence() {
+    let t0 = std::time::Instant::now();
+    let rtt = std::time::Duration::from_millis(30);
+    for chunking in Chunking::ALL {
+        let mut s = streaming(chunking);
+        // Fences are supported: a measurement asks for the time at once.
+        assert!(s.poll_timeout().is_some(), "{chunking:?}");
+        s.handle_timeout(t0).unwrap();
+        // Fence(Request|BlockBefore, id 0).
+        assert_eq!(
+            s.take_output(),
+            [248, 0, 0, 0, 0x80, 0, 0, 1, 4, 0, 0, 0, 0]
+        );
+        assert_eq!(s.poll_timeout(), None);
+        let (events, _) = feed(&mut s, Script::new().fence(1, 4, &[0; 4]).bytes(), chunking);
+        assert!(events.is_empty(), "{chunking:?}");
+        assert!(s.poll_timeout().is_some(), "{chunking:?}");
+        s.handle_timeout(t0 + rtt).unwrap();
+        assert_eq!(s.poll_event(), Some(Event::RoundTrip(rtt)), "{chunking:?}");
+        assert_eq!(s.round_trip_time(), Some(rtt));
+        assert_eq!(s.poll_timeout(), None);
+        // Again on demand, with the next id; a stale answer (id 0) is ignored.
+        s.measure_round_trip();
+        s.handle_timeout(t0).unwrap();
+        assert_eq!(
+            s.take_output(),
+            [248, 0, 0, 0, 0x80, 0, 0, 1, 4, 0, 0, 0, 1]
+        );
+        let answers = Script::new()
+            .fence(1, 4, &[0; 4])
+            .fence(1, 4, &[0, 0, 0, 1]);
+        feed(&mut s, answers.bytes(), chunking);
+        s.handle_timeout(t0 + 2 * rtt).unwrap();
+        assert_eq!(
+            s.poll_event(),
+            Some(Event::RoundTrip(2 * rtt)),
+            "{chunking:?}"
+        );
+    }
+}
