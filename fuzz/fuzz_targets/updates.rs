@@ -21,6 +21,11 @@ fuzz_target!(|data: &[u8]| {
     s.set_pixel_format(vnc_core::PixelFormatRequest::Exact(vnc_core::PixelFormat::RGB565));
     s.set_updates_paused(true);
     s.set_updates_paused(false);
+    // A round-trip measurement (if fences were shown) sent, its answer (id 0 or 1), timed.
+    let now = std::time::Instant::now();
+    let _ = s.handle_timeout(now);
     let _ = s.feed(&[248, 0, 0, 0, 0, 0, 0, 4, 4, 0, 0, 0, 0, 150, 0]);
+    let _ = s.feed(&[248, 0, 0, 0, 0, 0, 0, 1, 4, 0, 0, 0, 1]);
+    let _ = s.handle_timeout(now);
     while s.poll_event().is_some() {}
 });
