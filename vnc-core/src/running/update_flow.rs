@@ -76,7 +76,7 @@ impl UpdateFlow {
         self.cu_on
     }
 
-    /// True once the server has answered a fence request of its own.
+    /// True once the server has sent a Fence request (so it answers ours).
     pub(crate) fn fences(&self) -> bool {
         self.fence_supported
     }
