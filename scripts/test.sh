@@ -11,13 +11,14 @@ source scripts/lib.sh
 # the tests as a developer's machine would. gcc and libvncserver-dev build the small xvp
 # server of tests/tests/xvp.rs. libpulse-dev builds the widget's audio playback; the audio
 # tests play into a private PulseAudio daemon and a private PipeWire (with pipewire-pulse and
-# WirePlumber) and record with pulseaudio-utils' parec.
+# WirePlumber) and record with pulseaudio-utils' parec. python3 runs the X client of the
+# (ignored) latency test, tests/tests/xvnc_latency.rs.
 ensure_packages \
   tigervnc-standalone-server tigervnc-tools x11vnc xvfb qemu-system-x86 \
   x11-apps x11-utils x11-xserver-utils x11-xkb-utils xterm xfonts-base xauth imagemagick \
   gnutls-bin libssl-dev pkg-config libgtk-4-dev libturbojpeg0-dev xdotool xclip dbus time \
   dbus-x11 at-spi2-core gcc libvncserver-dev libglib2.0-bin \
-  libpulse-dev pulseaudio pulseaudio-utils pipewire pipewire-pulse wireplumber
+  libpulse-dev pulseaudio pulseaudio-utils pipewire pipewire-pulse wireplumber python3
 
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --all-features -- -D warnings

@@ -16,4 +16,16 @@ fuzz_target!(|data: &[u8]| {
     // The pointer in whatever mode the server said (-257): positions and motion.
     s.pointer_event(3, 2, 1);
     s.pointer_motion(-70000, 5, 0);
+    // A pixel format change in whatever update flow the server led to (behind a fence under
+    // continuous updates), a pause and a resume, then the answer to the client's first fence.
+    s.set_pixel_format(vnc_core::PixelFormatRequest::Exact(vnc_core::PixelFormat::RGB565));
+    s.set_updates_paused(true);
+    s.set_updates_paused(false);
+    // A round-trip measurement (if fences were shown) sent, its answer (id 0 or 1), timed.
+    let now = std::time::Instant::now();
+    let _ = s.handle_timeout(now);
+    let _ = s.feed(&[248, 0, 0, 0, 0, 0, 0, 4, 4, 0, 0, 0, 0, 150, 0]);
+    let _ = s.feed(&[248, 0, 0, 0, 0, 0, 0, 1, 4, 0, 0, 0, 1]);
+    let _ = s.handle_timeout(now);
+    while s.poll_event().is_some() {}
 });

@@ -87,6 +87,17 @@ fn main() {
         .audio_op(0)
         .bell();
     push("qemu-audio", audio.clone());
+    // Continuous updates (150) and fences (248): EndOfContinuousUpdates showing support, a
+    // fence request with every flag, an update, an answer to the client's first fence (id 0),
+    // and EndOfContinuousUpdates again (the server ending them).
+    let continuous = Script::new()
+        .end_of_continuous_updates()
+        .fence(u32::MAX, 4, b"ping")
+        .update(&[Script::raw_rect(&pf, &img, Rect::new(0, 0, 4, 4))])
+        .fence(4, 4, &[0, 0, 0, 0])
+        .end_of_continuous_updates()
+        .bell();
+    push("continuous-updates", continuous.clone());
     push("messages", Script::new().bell().cut_text(b"clipboard \xe9").colour_map(0, &[[65535, 0, 0], [0, 65535, 0]]));
 
     let write = |target: &str, name: &str, bytes: &[u8]| {
@@ -113,6 +124,10 @@ fn main() {
     full.extend(vnc_fuzz::handshake(sel, 32, 24));
     full.extend_from_slice(audio.bytes());
     write("session", "qemu-audio-enabled", &full);
+    // The continuous-updates seed again for sessions that ask for updates by themselves
+    // (selector bit 0x20), so that the engine enables them.
+    write("updates", "continuous-updates-enabled", &[[0x20u8, 0x23].as_slice(), continuous.bytes()].concat());
+    write("split", "continuous-updates-enabled", &[[0x20u8, 7].as_slice(), continuous.bytes()].concat());
     // Handshakes of every kind for the session target.
     let challenge = [7u8; 16];
     let hs = [

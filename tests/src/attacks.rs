@@ -388,6 +388,28 @@ pub fn attacks() -> Vec<Attack> {
         ]),
         Expect::Frame,
     );
+    // Continuous updates and fences: a fence longer than 64 bytes is refused at its length;
+    // fences with every flag set (requests and answers), unasked EndOfContinuousUpdates and
+    // a fence answer the client never asked for are harmless, and the frame arrives.
+    add(
+        "a Fence of 255 bytes",
+        hello(64, 64).fence(0x8000_0000, 255, &[0xEE; 255]),
+        error(
+            |e| protocol(e, |p| matches!(p, ProtocolError::FenceTooLong(255))),
+            PROTOCOL,
+        ),
+    );
+    add(
+        "fences with unknown flags and unasked EndOfContinuousUpdates",
+        hello(64, 64)
+            .end_of_continuous_updates()
+            .fence(u32::MAX, 64, &[0xEE; 64])
+            .fence(0x7FFF_FFFF, 4, &[0, 0, 0, 0])
+            .end_of_continuous_updates()
+            .end_of_continuous_updates()
+            .update(&[frame()]),
+        Expect::Frame,
+    );
     list.push(Attack {
         name: "a slowloris handshake",
         script: b"RFB 003.008\n\x01\x01\0\0\0\0".to_vec(),

@@ -157,14 +157,24 @@ pub fn assert_same_at_precision(got: &Rgb, want: &Rgb, bits: [u32; 3], what: &st
         (want.width, want.height),
         "{what}: size"
     );
-    assert_close(got, want, what, |g, w| {
-        (0..3).all(|c| {
-            let max = (1u32 << bits[c]) - 1;
-            let level = (u32::from(g[c]) * max + 127) / 255;
-            let exact = u32::from(w[c]) * max;
-            (exact / 255..=exact.div_ceil(255)).contains(&level)
+    assert_close(got, want, what, |g, w| close_at_precision(g, w, bits));
+}
+
+/// True when [`assert_same_at_precision`] would pass (for polling until it does).
+pub fn same_at_precision(got: &Rgb, want: &Rgb, bits: [u32; 3]) -> bool {
+    (got.width, got.height) == (want.width, want.height)
+        && (0..want.height).all(|y| {
+            (0..want.width).all(|x| close_at_precision(got.get(x, y), want.get(x, y), bits))
         })
-    });
+}
+
+fn close_at_precision(g: [u8; 3], w: [u8; 3], bits: [u32; 3]) -> bool {
+    (0..3).all(|c| {
+        let max = (1u32 << bits[c]) - 1;
+        let level = (u32::from(g[c]) * max + 127) / 255;
+        let exact = u32::from(w[c]) * max;
+        (exact / 255..=exact.div_ceil(255)).contains(&level)
+    })
 }
 
 fn assert_close(got: &Rgb, want: &Rgb, what: &str, ok: impl Fn([u8; 3], [u8; 3]) -> bool) {

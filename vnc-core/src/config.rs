@@ -28,6 +28,9 @@ use crate::security::SecurityType;
 ///   bytes (two colours, a count and 255 coloured subrectangles) for a Zlib one, whose
 ///   compressed data (a 16-bit length, at most 64 KiB) is read once all of it has arrived;
 ///   Tight, the rectangle's filtered rows.
+/// - A Fence request is answered at once, so a server that sends them without reading the
+///   answers makes output pile up: a request that finds more than 1 MiB unsent is a
+///   [`Error::LimitExceeded`](crate::Error::LimitExceeded). A Fence payload is at most 64 bytes.
 /// - TRLE has neither zlib nor lengths: 16x16 tiles, each read once its bytes (about 1.3 KiB
 ///   at most) have arrived, palettes of 2 to 16 (packed) or 2 to 127 (runs) colours in a
 ///   fixed array, reused only within a rectangle, and runs that never pass their tile.
@@ -285,8 +288,12 @@ pub struct Config {
     pub jpeg: Option<Jpeg>,
     /// The pixel format to ask for after ServerInit.
     pub pixel_format: PixelFormatRequest,
-    /// Keep an incremental FramebufferUpdateRequest outstanding: ask for the next update as
-    /// soon as one ends. When false the application sends every request itself.
+    /// Updates come by themselves: with a server that supports the ContinuousUpdates
+    /// extension ([`Encoding::ContinuousUpdates`] announced, as by default) the session
+    /// enables it over the whole framebuffer and the server pushes updates unasked;
+    /// otherwise one incremental FramebufferUpdateRequest is kept outstanding (the next is
+    /// sent as soon as an update begins). When false the application sends every request
+    /// itself and the extension is never enabled.
     pub continuous_updates: bool,
     /// How long the handshake (version to ServerInit) may take, not counting time spent
     /// waiting for the application to supply credentials. `None` waits forever.

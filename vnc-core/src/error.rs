@@ -404,6 +404,9 @@ pub enum ProtocolError {
         /// The encoding of its image.
         encoding: i32,
     },
+    /// A Fence message with a payload longer than the 64 bytes the protocol allows.
+    #[error("a Fence payload of {0} bytes (at most 64 are allowed)")]
+    FenceTooLong(u8),
     /// A rectangle in an encoding this client cannot decode.
     #[error("rectangle {rect} uses encoding {encoding}, which this client cannot decode")]
     UnsupportedEncoding {

@@ -142,6 +142,20 @@ pub enum Event {
     /// enabled: data still in flight after a disable, or from before a change of format, is
     /// dropped, so every byte here is in the current format.
     AudioData(Vec<u8>),
+    /// Continuous updates were turned on (the server showed it supports them, or updates
+    /// were resumed) or off (updates were paused, or the server ended them: the session then
+    /// asks for updates again). See
+    /// [`Session::continuous_updates_enabled`](crate::Session::continuous_updates_enabled).
+    ContinuousUpdates {
+        /// True when the server now pushes updates without requests.
+        enabled: bool,
+    },
+    /// A round trip to the server and back measured with a fence (BlockBefore, so the time
+    /// includes the server's catching up with what was sent before): once when the server
+    /// shows it supports fences, and after each
+    /// [`Session::measure_round_trip`](crate::Session::measure_round_trip). See
+    /// [`Session::round_trip_time`](crate::Session::round_trip_time).
+    RoundTrip(std::time::Duration),
     /// The server's clipboard changed (ServerCutText, decoded from Latin-1).
     ServerCutText(String),
     /// The server closed the connection cleanly after initialisation.

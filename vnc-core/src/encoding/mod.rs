@@ -33,7 +33,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::config::Limits;
-use crate::error::Error;
+use crate::error::{Error, ProtocolError, Step};
 use crate::event::Cursor;
 use crate::framebuffer::{Framebuffer, Rect};
 use crate::pixel_format::Converter;
@@ -99,6 +99,26 @@ pub(crate) trait Decode: Sized {
     /// before it begins.
     fn is_threaded(&self) -> bool {
         false
+    }
+}
+
+/// A pseudo-encoding announced for messages, never sent as a rectangle: such a rectangle is
+/// an unsupported encoding.
+pub(crate) struct NoRect<const N: i32>(Rect);
+
+impl<const N: i32> Decode for NoRect<N> {
+    fn new(rect: Rect, _: &Reader, _: &mut DecodeContext) -> Self {
+        NoRect(rect)
+    }
+
+    fn decode(&mut self, _: &mut Reader, _: &mut DecodeContext) -> Result<Option<Done>, Error> {
+        Err(Error::protocol(
+            Step::FramebufferUpdate,
+            ProtocolError::UnsupportedEncoding {
+                encoding: N,
+                rect: self.0,
+            },
+        ))
     }
 }
 
@@ -247,6 +267,15 @@ encodings! {
     /// Pseudo-encoding: the client can take the machine's sound (QEMU Audio), once the
     /// server acknowledges it (-259).
     QemuAudio = -259, "qemu-audio", qemu_audio::QemuAudio;
+    /// Pseudo-encoding: the server may push updates without being asked (ContinuousUpdates,
+    /// -313): it says so with an EndOfContinuousUpdates message, and the session then
+    /// enables them when [`Config::continuous_updates`](crate::Config::continuous_updates)
+    /// is on. Never a rectangle.
+    ContinuousUpdates = -313, "continuous-updates", NoRect<-313>;
+    /// Pseudo-encoding: the client and the server may send each other Fence messages (-312),
+    /// which the session answers, and uses to switch pixel formats at the right point of the
+    /// stream. Never a rectangle.
+    Fence = -312, "fence", NoRect<-312>;
     /// Pseudo-encoding: Tight may use JPEG at quality level 0 (0 worst, 9 best) (-32).
     QualityLevel0 = -32, "quality-level-0", tight::Level<-32>;
     /// Pseudo-encoding: Tight may use JPEG at quality level 1 (0 worst, 9 best) (-31).
@@ -323,6 +352,8 @@ impl Encoding {
         Encoding::Xvp,
         Encoding::QemuPointerMotionChange,
         Encoding::QemuAudio,
+        Encoding::ContinuousUpdates,
+        Encoding::Fence,
     ];
 
     /// The pseudo-encoding that lets Tight use JPEG at `level` (0 to 9, 9 best), announced

@@ -33,6 +33,24 @@ pub(crate) fn framebuffer_update_request(out: &mut Vec<u8>, incremental: bool, r
     }
 }
 
+/// EnableContinuousUpdates (rfbproto, 150): on (`enable`) for `r`, or off.
+pub(crate) fn enable_continuous_updates(out: &mut Vec<u8>, enable: bool, r: Rect) {
+    out.extend_from_slice(&[150, enable as u8]);
+    for v in [r.x, r.y, r.width, r.height] {
+        out.extend_from_slice(&v.to_be_bytes());
+    }
+}
+
+/// Fence (rfbproto, 248): padding, the flags, the payload's length (at most 64, which the
+/// callers keep to) and the payload.
+pub(crate) fn fence(out: &mut Vec<u8>, flags: u32, payload: &[u8]) {
+    let payload = &payload[..payload.len().min(64)];
+    out.extend_from_slice(&[248, 0, 0, 0]);
+    out.extend_from_slice(&flags.to_be_bytes());
+    out.push(payload.len() as u8);
+    out.extend_from_slice(payload);
+}
+
 pub(crate) fn key_event(out: &mut Vec<u8>, down: bool, keysym: u32) {
     out.extend_from_slice(&[4, down as u8, 0, 0]);
     out.extend_from_slice(&keysym.to_be_bytes());
@@ -122,6 +140,12 @@ mod tests {
         let mut o = Vec::new();
         framebuffer_update_request(&mut o, true, Rect::new(1, 2, 640, 480));
         assert_eq!(o, [3, 1, 0, 1, 0, 2, 2, 128, 1, 224]);
+        o.clear();
+        enable_continuous_updates(&mut o, true, Rect::new(0, 0, 1024, 768));
+        assert_eq!(o, [150, 1, 0, 0, 0, 0, 4, 0, 3, 0]);
+        o.clear();
+        fence(&mut o, 0x8000_0004, b"ab");
+        assert_eq!(o, [248, 0, 0, 0, 0x80, 0, 0, 4, 2, b'a', b'b']);
         o.clear();
         key_event(&mut o, true, 0xff0d);
         assert_eq!(o, [4, 1, 0, 0, 0, 0, 0xff, 0x0d]);

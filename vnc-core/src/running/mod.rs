@@ -93,6 +93,8 @@ impl Running {
             true_colour: cx.pixel_format.true_colour,
             max_cut_text: cx.config.limits.max_cut_text,
             max_audio_data: cx.config.limits.max_audio_data,
+            continuous_updates: cx.announced_continuous_updates,
+            fence: cx.announced_fence,
         };
         let Some(msg) = ServerMessage::parse(r, &pcx)? else {
             return Ok(false);
@@ -120,6 +122,8 @@ impl Running {
             ServerMessage::Bell => cx.events.push_back(Event::Bell),
             ServerMessage::Xvp(m) => cx.power.message(&cx.config, &mut cx.events, m),
             ServerMessage::QemuAudio(m) => cx.audio.message(&mut cx.events, m),
+            ServerMessage::EndOfContinuousUpdates(_) => self.flow.end_of_continuous_updates(cx),
+            ServerMessage::Fence(f) => self.flow.fence(cx, f)?,
             ServerMessage::ServerCutText(ServerCutText::Text(text)) => {
                 cx.events.push_back(Event::ServerCutText(latin1(text)));
             }

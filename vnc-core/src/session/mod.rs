@@ -105,6 +105,11 @@ pub(crate) struct Context {
     pub(crate) credentials: Credentials,
     /// The application paused the automatic update requests.
     pub(crate) updates_paused: bool,
+    /// ContinuousUpdates has been announced (ever: messages may still be in flight after
+    /// an announcement without it), so EndOfContinuousUpdates is a message.
+    pub(crate) announced_continuous_updates: bool,
+    /// Fence has been announced (ever), so Fence is a message.
+    pub(crate) announced_fence: bool,
     pub(crate) deadline: Deadline,
     /// Scancodes and lock keys.
     pub(crate) keyboard: Keyboard,
@@ -164,6 +169,9 @@ impl Context {
             );
         }
         client::set_encodings(&mut self.io.out, &self.config.encodings, &jpeg);
+        let announced = |e| self.config.encodings.contains(&e);
+        self.announced_continuous_updates |= announced(Encoding::ContinuousUpdates);
+        self.announced_fence |= announced(Encoding::Fence);
         if self.config.encodings.contains(&Encoding::QemuAudio) {
             self.audio.acknowledgement_due();
         }
@@ -248,6 +256,8 @@ impl Session {
                 name: String::new(),
                 credentials: Credentials::default(),
                 updates_paused: false,
+                announced_continuous_updates: false,
+                announced_fence: false,
                 deadline,
                 keyboard: Keyboard::default(),
                 pointer: Pointer::default(),
@@ -298,6 +308,10 @@ impl Session {
 
     /// When [`handle_timeout`](Self::handle_timeout) should be called next, if at all.
     pub fn poll_timeout(&self) -> Option<Instant> {
+        if matches!(&self.state, State::Running(r) if r.flow.wants_time()) {
+            // A round-trip measurement needs the current time.
+            return Some(self.last_now);
+        }
         match self.cx.deadline {
             Deadline::At(t) => Some(t),
             // Re-arming needs the current time: ask to be called right away.
@@ -310,6 +324,10 @@ impl Session {
     /// deadline has passed.
     pub fn handle_timeout(&mut self, now: Instant) -> Result<(), Error> {
         self.last_now = now;
+        if let State::Running(running) = &mut self.state {
+            running.flow.tick(&mut self.cx, now);
+            self.pump_or_close();
+        }
         match self.cx.deadline {
             Deadline::At(t) if now >= t => {
                 let step = self.step();
@@ -442,10 +460,16 @@ impl Session {
         self.pump_or_close();
     }
 
-    /// Pauses or resumes the automatic update requests (for a hidden window). Resuming asks
-    /// for an incremental update at once if none is in flight.
+    /// Pauses or resumes the automatic updates (for a hidden window). Pausing disables
+    /// continuous updates if they are on; resuming enables them again, or asks for an
+    /// incremental update at once if none is in flight.
     pub fn set_updates_paused(&mut self, paused: bool) {
         let was = std::mem::replace(&mut self.cx.updates_paused, paused);
+        if !was && paused {
+            if let State::Running(running) = &mut self.state {
+                running.flow.pause(&mut self.cx);
+            }
+        }
         if was && !paused {
             if let State::Running(running) = &mut self.state {
                 let receiving = running.receiving_update();
@@ -574,6 +598,38 @@ impl Session {
     /// ```
     pub fn into_framebuffer(self) -> Framebuffer {
         self.cx.fb
+    }
+
+    /// True while continuous updates are on: the server pushes updates without requests
+    /// (see [`Config::continuous_updates`]). [`Event::ContinuousUpdates`] says when this
+    /// changes.
+    pub fn continuous_updates_enabled(&self) -> bool {
+        matches!(&self.state, State::Running(r) if r.flow.continuous())
+    }
+
+    /// True once the server has sent a Fence request ([`Encoding::Fence`] announced): pixel
+    /// format changes under continuous updates then go behind fences.
+    pub fn fences_supported(&self) -> bool {
+        matches!(&self.state, State::Running(r) if r.flow.fences())
+    }
+
+    /// Measures the round trip to the server with a fence, if the server supports them
+    /// ([`fences_supported`](Self::fences_supported)) and no measurement is under way: the
+    /// result comes as [`Event::RoundTrip`]. The engine has no clock, so it asks for
+    /// [`handle_timeout`](Self::handle_timeout) at once to send the fence, and again when the
+    /// answer arrives; adapters that follow [`poll_timeout`](Self::poll_timeout) do that.
+    pub fn measure_round_trip(&mut self) {
+        if let State::Running(running) = &mut self.state {
+            running.flow.measure();
+        }
+    }
+
+    /// The last round trip measured with a fence (see [`Event::RoundTrip`]).
+    pub fn round_trip_time(&self) -> Option<std::time::Duration> {
+        match &self.state {
+            State::Running(r) => r.flow.rtt,
+            _ => None,
+        }
     }
 
     /// True once ServerInit has been received and until the session closes.

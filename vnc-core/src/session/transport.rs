@@ -22,6 +22,11 @@ pub(crate) struct Transport {
 }
 
 impl Transport {
+    /// Bytes written for the server and not yet sent.
+    pub(crate) fn backlog(&self) -> usize {
+        self.out.len() + self.wire.len() - self.wire_pos
+    }
+
     /// Wraps what follows in TLS; what was written before goes out in the clear.
     pub(crate) fn start_tls(&mut self, layer: TlsLayer) -> Result<(), Error> {
         self.pump()?;

@@ -248,6 +248,18 @@ impl Script {
         self.raw(&[250, 0, version, code])
     }
 
+    /// EndOfContinuousUpdates (type 150, no body).
+    pub fn end_of_continuous_updates(self) -> Script {
+        self.raw(&[150])
+    }
+
+    /// A Fence (type 248): padding, the flags, the payload's length byte (not checked, so
+    /// that a hostile length can be written) and the payload.
+    pub fn fence(self, flags: u32, len: u8, payload: &[u8]) -> Script {
+        let [a, b, c, d] = flags.to_be_bytes();
+        self.raw(&[248, 0, 0, 0, a, b, c, d, len]).raw(payload)
+    }
+
     /// A FramebufferUpdate holding only QEMU's acknowledgement of the QEMU Audio
     /// pseudo-encoding (-259): a rectangle with no data (QEMU gives it the screen's size).
     pub fn audio_ack(self) -> Script {

@@ -1,6 +1,7 @@
 //! Transcript tests: whole conversations played from a scripted server into a session, every
 //! one of them whole, one byte at a time and in random chunks, with identical results.
 
+mod continuous_updates;
 mod corre;
 mod cursors;
 mod decoders;

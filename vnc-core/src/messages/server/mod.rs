@@ -4,12 +4,16 @@
 
 mod colour_map;
 mod cut_text;
+mod end_of_continuous_updates;
+pub(crate) mod fence;
 mod framebuffer_update;
 pub(crate) mod qemu_audio;
 pub(crate) mod xvp;
 
 pub(crate) use self::colour_map::SetColourMapEntries;
 pub(crate) use self::cut_text::ServerCutText;
+pub(crate) use self::end_of_continuous_updates::EndOfContinuousUpdates;
+pub(crate) use self::fence::Fence;
 pub(crate) use self::framebuffer_update::FramebufferUpdate;
 pub(crate) use self::qemu_audio::QemuAudio;
 pub(crate) use self::xvp::Xvp;
@@ -25,6 +29,10 @@ pub(crate) struct ParseContext {
     pub(crate) max_cut_text: u32,
     /// Longer QEMU audio data is an error.
     pub(crate) max_audio_data: u32,
+    /// The ContinuousUpdates pseudo-encoding has been announced (so type 150 exists).
+    pub(crate) continuous_updates: bool,
+    /// The Fence pseudo-encoding has been announced (so type 248 exists).
+    pub(crate) fence: bool,
 }
 
 /// One message from the server.
@@ -36,6 +44,8 @@ pub(crate) enum ServerMessage<'a> {
     ServerCutText(ServerCutText<'a>),
     Xvp(Xvp),
     QemuAudio(QemuAudio<'a>),
+    EndOfContinuousUpdates(EndOfContinuousUpdates),
+    Fence(Fence<'a>),
 }
 
 impl<'a> ServerMessage<'a> {
@@ -55,6 +65,10 @@ impl<'a> ServerMessage<'a> {
             2 => Some(ServerMessage::Bell),
             3 => cut_text::parse(&mut t, cx).map(ServerMessage::ServerCutText),
             250 => xvp::parse(&mut t).map(ServerMessage::Xvp),
+            150 if cx.continuous_updates => {
+                end_of_continuous_updates::parse(&mut t).map(ServerMessage::EndOfContinuousUpdates)
+            }
+            248 if cx.fence => fence::parse(&mut t)?.map(ServerMessage::Fence),
             255 => qemu_audio::parse(&mut t, cx)?.map(ServerMessage::QemuAudio),
             other => {
                 return Err(Error::protocol(
