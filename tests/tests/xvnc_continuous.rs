@@ -287,11 +287,22 @@ fn pausing_disables_continuous_updates_and_resuming_enables_them() {
     let paused = c.picture();
     s.run("xsetroot", &["-solid", "#4080c0"]);
     let truth = s.settle();
-    // Nothing comes while paused (give the server time to misbehave).
-    let end = Instant::now() + Duration::from_millis(500);
-    while Instant::now() < end {
-        c.step();
-    }
+    // Nothing comes while paused. The witness is a fence round trip begun after the X
+    // server has drawn the change: the server answers in order, so an update for the
+    // change would arrive before the fence's answer.
+    let round_trips = |c: &Client| {
+        c.events
+            .iter()
+            .filter(|e| matches!(e, Event::RoundTrip(_)))
+            .count()
+    };
+    let before = round_trips(&c);
+    assert!(
+        before >= 1,
+        "the first measurement is over, so this one starts now"
+    );
+    c.session.measure_round_trip();
+    c.until("the fence's answer", |c| round_trips(c) > before);
     assert!(c.picture() == paused, "the picture changed while paused");
     c.session.set_updates_paused(false);
     c.until_same(&truth, "after resuming");
