@@ -10,7 +10,7 @@ use crate::reader::Reader;
 use super::{Decode, DecodeContext, Done};
 
 /// One screen of a multi-head desktop layout.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Screen {
     /// Server-chosen identifier.
     pub id: u32,

@@ -547,31 +547,67 @@ impl Session {
         matches!(&self.state, State::Running(r) if r.layout.is_some())
     }
 
-    /// Asks the server to resize the desktop (SetDesktopSize) to one screen of `width` x
-    /// `height`, keeping the id of the server's first screen. Ignored if the server does not
+    /// Asks the server to resize the desktop (SetDesktopSize) to `width` x `height`, keeping
+    /// the server's screens and their ids: one screen takes the whole new size; of several,
+    /// each keeps its place and is clipped to the new size, and those left entirely outside
+    /// are dropped (the first is kept, clipped or shrunk, so the layout never empties), as
+    /// TigerVNC's viewer does when its window is resized. Ignored if the server does not
     /// support it; the answer comes as [`Event::DesktopLayout`] with
     /// [`ResizeReason::ThisClient`](crate::ResizeReason).
     pub fn set_desktop_size(&mut self, width: u16, height: u16) {
-        let State::Running(running) = &self.state else {
-            return;
-        };
-        let Some(screens) = &running.layout else {
+        let Some(screens) = self.desktop_layout() else {
             return;
         };
         if width == 0 || height == 0 {
             return;
         }
-        let first = screens.first();
-        let screen = crate::Screen {
-            id: first.map_or(0, |s| s.id),
-            x: 0,
-            y: 0,
-            width,
-            height,
-            flags: first.map_or(0, |s| s.flags),
+        let layout = resized_layout(screens, width, height);
+        self.set_desktop_layout(width, height, &layout);
+    }
+
+    /// Asks the server for a desktop of `width` x `height` made of `screens` (SetDesktopSize
+    /// with a multi-screen layout). Ids of the server's screens keep those screens; a new id
+    /// asks for a new screen. Ignored if the server does not support it or the layout is not
+    /// one a server could take: no screen, more than 255, or a screen empty or reaching past
+    /// the desktop. The answer, with the server's result code, comes as
+    /// [`Event::DesktopLayout`] with [`ResizeReason::ThisClient`](crate::ResizeReason).
+    ///
+    /// ```
+    /// # use vnc_core::{Config, Screen, Session};
+    /// # let mut session = Session::new(Config::default(), std::time::Instant::now());
+    /// // Two side-by-side screens of 1280x1024.
+    /// let left = Screen { id: 1, x: 0, y: 0, width: 1280, height: 1024, flags: 0 };
+    /// let right = Screen { id: 2, x: 1280, ..left };
+    /// session.set_desktop_layout(2560, 1024, &[left, right]);
+    /// ```
+    pub fn set_desktop_layout(&mut self, width: u16, height: u16, screens: &[crate::Screen]) {
+        if !self.can_resize_desktop() {
+            return;
+        }
+        let fits = |s: &crate::Screen| {
+            s.width > 0
+                && s.height > 0
+                && u32::from(s.x) + u32::from(s.width) <= u32::from(width)
+                && u32::from(s.y) + u32::from(s.height) <= u32::from(height)
         };
-        client::set_desktop_size(&mut self.cx.io.out, width, height, &[screen]);
+        if width == 0 || height == 0 || screens.is_empty() || screens.len() > 255 {
+            return;
+        }
+        if !screens.iter().all(fits) {
+            tracing::warn!("SetDesktopSize not sent: a screen lies outside {width}x{height}");
+            return;
+        }
+        client::set_desktop_size(&mut self.cx.io.out, width, height, screens);
         self.pump_or_close();
+    }
+
+    /// The screen layout the server sent last (ExtendedDesktopSize), with the servers' ids;
+    /// `None` until it has sent one.
+    pub fn desktop_layout(&self) -> Option<&[crate::Screen]> {
+        match &self.state {
+            State::Running(r) => r.layout.as_deref(),
+            _ => None,
+        }
     }
 
     // ----- state -----
@@ -690,5 +726,80 @@ impl std::fmt::Debug for Session {
             .field("security", &self.cx.security)
             .field("framebuffer", &self.cx.fb)
             .finish_non_exhaustive()
+    }
+}
+
+/// The server's `screens` fitted to a `width` x `height` desktop: see
+/// [`Session::set_desktop_size`].
+fn resized_layout(screens: &[crate::Screen], width: u16, height: u16) -> Vec<crate::Screen> {
+    if let [only] = screens {
+        return vec![crate::Screen {
+            x: 0,
+            y: 0,
+            width,
+            height,
+            ..*only
+        }];
+    }
+    let mut out: Vec<crate::Screen> = screens
+        .iter()
+        .filter(|s| s.x < width && s.y < height)
+        .map(|s| crate::Screen {
+            width: s.width.min(width - s.x),
+            height: s.height.min(height - s.y),
+            ..*s
+        })
+        .filter(|s| s.width > 0 && s.height > 0)
+        .collect();
+    if out.is_empty() {
+        let first = screens.first().copied().unwrap_or_default();
+        out.push(crate::Screen {
+            x: 0,
+            y: 0,
+            width,
+            height,
+            ..first
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod layout_tests {
+    use super::resized_layout;
+    use crate::Screen;
+
+    fn screen(id: u32, x: u16, y: u16, width: u16, height: u16) -> Screen {
+        Screen {
+            id,
+            x,
+            y,
+            width,
+            height,
+            flags: 0,
+        }
+    }
+
+    #[test]
+    fn one_screen_takes_the_new_size_and_keeps_its_id() {
+        assert_eq!(
+            resized_layout(&[screen(7, 10, 10, 100, 100)], 640, 480),
+            [screen(7, 0, 0, 640, 480)]
+        );
+    }
+
+    #[test]
+    fn several_screens_are_clipped_and_those_outside_dropped() {
+        let two = [screen(1, 0, 0, 400, 300), screen(2, 400, 0, 400, 300)];
+        assert_eq!(
+            resized_layout(&two, 600, 200),
+            [screen(1, 0, 0, 400, 200), screen(2, 400, 0, 200, 200)]
+        );
+        assert_eq!(resized_layout(&two, 300, 300), [screen(1, 0, 0, 300, 300)]);
+        let right_only = [screen(2, 400, 0, 400, 300), screen(1, 0, 0, 0, 0)];
+        assert_eq!(
+            resized_layout(&right_only, 300, 300),
+            [screen(2, 0, 0, 300, 300)]
+        );
     }
 }
