@@ -393,6 +393,10 @@ pub enum ProtocolError {
     /// A QEMU audio message with an operation other than End (0), Begin (1) and Data (2).
     #[error("unknown QEMU audio operation {0}")]
     UnknownAudioOperation(u16),
+    /// An Extended Clipboard message (a ServerCutText with a negative length) whose payload
+    /// does not hold what its flags announce, or whose text is not a text.
+    #[error("malformed Extended Clipboard message: {0}")]
+    MalformedExtendedClipboard(&'static str),
     /// A rectangle in an encoding this client cannot decode.
     #[error("rectangle {rect} uses encoding {encoding}, which this client cannot decode")]
     UnsupportedEncoding {

@@ -132,7 +132,9 @@ pub enum Event {
     /// enabled: data still in flight after a disable, or from before a change of format, is
     /// dropped, so every byte here is in the current format.
     AudioData(Vec<u8>),
-    /// The server's clipboard changed (ServerCutText, decoded from Latin-1).
+    /// The server's clipboard text: from a plain ServerCutText (decoded from Latin-1), or,
+    /// with the Extended Clipboard, the UTF-8 text the session asked for when the server
+    /// announced a change (CR LF line ends become LF).
     ServerCutText(String),
     /// The server closed the connection cleanly after initialisation.
     Closed,

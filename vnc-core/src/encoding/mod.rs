@@ -8,6 +8,7 @@ pub(crate) mod corre;
 pub(crate) mod cursor;
 pub(crate) mod desktop_name;
 pub(crate) mod desktop_size;
+pub(crate) mod extended_clipboard;
 pub(crate) mod hextile;
 pub(crate) mod inflate;
 pub(crate) mod last_rect;
@@ -233,6 +234,9 @@ encodings! {
     /// Pseudo-encoding: the client can take the machine's sound (QEMU Audio), once the
     /// server acknowledges it (-259).
     QemuAudio = -259, "qemu-audio", qemu_audio::QemuAudio;
+    /// Pseudo-encoding: clipboard text goes both ways as UTF-8 in Extended Clipboard
+    /// messages, once the server sends its caps (0xC0A1E5CE); Latin-1 until then.
+    ExtendedClipboard = -1063131698, "extended-clipboard", extended_clipboard::ExtendedClipboard;
     /// Pseudo-encoding: Tight may use JPEG at quality level 0 (0 worst, 9 best) (-32).
     QualityLevel0 = -32, "quality-level-0", tight::Level<-32>;
     /// Pseudo-encoding: Tight may use JPEG at quality level 1 (0 worst, 9 best) (-31).
@@ -306,6 +310,7 @@ impl Encoding {
         Encoding::Xvp,
         Encoding::QemuPointerMotionChange,
         Encoding::QemuAudio,
+        Encoding::ExtendedClipboard,
     ];
 
     /// The pseudo-encoding that lets Tight use JPEG at `level` (0 to 9, 9 best), announced

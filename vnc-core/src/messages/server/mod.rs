@@ -4,12 +4,14 @@
 
 mod colour_map;
 mod cut_text;
+pub(crate) mod extended_clipboard;
 mod framebuffer_update;
 pub(crate) mod qemu_audio;
 pub(crate) mod xvp;
 
 pub(crate) use self::colour_map::SetColourMapEntries;
 pub(crate) use self::cut_text::ServerCutText;
+pub(crate) use self::extended_clipboard::ExtendedClipboard;
 pub(crate) use self::framebuffer_update::FramebufferUpdate;
 pub(crate) use self::qemu_audio::QemuAudio;
 pub(crate) use self::xvp::Xvp;
@@ -21,7 +23,8 @@ use crate::reader::Reader;
 pub(crate) struct ParseContext {
     /// The pixel format in force is true colour (so a colour map is a protocol error).
     pub(crate) true_colour: bool,
-    /// Longer ServerCutTexts are skipped rather than read.
+    /// Longer ServerCutTexts (Extended Clipboard payloads included) are skipped rather than
+    /// read.
     pub(crate) max_cut_text: u32,
     /// Longer QEMU audio data is an error.
     pub(crate) max_audio_data: u32,
