@@ -84,13 +84,13 @@ impl Clipboard {
         out: &mut Vec<u8>,
         payload: &[u8],
     ) -> Result<(), Error> {
-        let m = extended_clipboard::parse(payload)?;
         if !config.encodings.contains(&Encoding::ExtendedClipboard) {
             // The server may only use the extension once it is announced; a message after it
-            // was dropped (or before) is read and ignored, as in flight.
+            // was dropped (or before) is skipped unread, as in flight.
             tracing::debug!("Extended Clipboard message while not announced; ignored");
             return Ok(());
         }
+        let m = extended_clipboard::parse(payload)?;
         let max = config.limits.max_cut_text;
         match m {
             ExtendedClipboard::Caps {

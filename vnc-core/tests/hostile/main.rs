@@ -4,6 +4,7 @@
 //! hang or a large allocation, and the result must not depend on how the input is split.
 
 mod allocation;
+mod extended_clipboard;
 mod formats;
 mod garbage;
 mod libvnc;

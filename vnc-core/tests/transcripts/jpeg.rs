@@ -49,8 +49,28 @@ fn tight_config() -> Config {
 }
 
 /// The default list's numbers: 7 (Tight) first.
-const TIGHT_AND_DEFAULT: [i32; 20] = [
-    7, 16, 15, 8, 5, 6, 4, 2, 1, 0, -223, -224, -239, -307, -308, -258, -261, -309, -257, -259,
+const TIGHT_AND_DEFAULT: [i32; 21] = [
+    7,
+    16,
+    15,
+    8,
+    5,
+    6,
+    4,
+    2,
+    1,
+    0,
+    -223,
+    -224,
+    -239,
+    -307,
+    -308,
+    -258,
+    -261,
+    -309,
+    -257,
+    -259,
+    0xC0A1_E5CEu32 as i32,
 ];
 
 #[test]

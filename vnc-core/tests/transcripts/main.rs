@@ -3,6 +3,7 @@
 
 mod corre;
 mod decoders;
+mod extended_clipboard;
 mod handshake;
 mod jpeg;
 mod pieces;
