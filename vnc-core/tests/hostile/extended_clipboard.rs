@@ -123,10 +123,11 @@ fn negative_length_of_i32_min_is_skipped() {
     let s = connected()
         .raw(&[3, 0, 0, 0])
         .raw(&i32::MIN.to_be_bytes())
-        .raw(&[0; 4096]);
+        .raw(&[2; 4096]);
     let (run, largest) = largest_allocation(|| play_all(&Config::default(), s.bytes()));
     assert!(run.error.is_none(), "{:?}", run.error);
-    assert!(cut_texts(&run.events).is_empty());
+    // Bytes that would be Bells if they were parsed as messages.
+    assert!(!run.events.contains(&Event::Bell), "{:?}", run.events);
     assert!(largest < SMALL_ALLOCATION, "allocated {largest} bytes");
 }
 
