@@ -4,7 +4,9 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(s) = std::str::from_utf8(data) else { return };
+    let Ok(s) = std::str::from_utf8(data) else {
+        return;
+    };
     if let Ok(a) = vnc_core::Address::parse(s) {
         if let vnc_core::Address::Unix(p) = &a {
             let p = p.to_string_lossy();
@@ -13,7 +15,12 @@ fuzz_target!(|data: &[u8]| {
             }
         }
         if let vnc_core::Address::Tcp { host, .. } = &a {
-            if host.contains('/') || host.contains('@') || host.contains(']') || host.contains('?') || host.contains('#') {
+            if host.contains('/')
+                || host.contains('@')
+                || host.contains(']')
+                || host.contains('?')
+                || host.contains('#')
+            {
                 return; // forms only vnc:// accepts; their printed form is not vnc://
             }
         }

@@ -5,8 +5,12 @@ use libfuzzer_sys::fuzz_target;
 use vnc_core::testing::{Chunking, play_with};
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&sel, rest)) = data.split_first() else { return };
-    let Some((&seed, rest)) = rest.split_first() else { return };
+    let Some((&sel, rest)) = data.split_first() else {
+        return;
+    };
+    let Some((&seed, rest)) = rest.split_first() else {
+        return;
+    };
     let mut stream = vnc_fuzz::handshake(sel, 32, 24);
     if sel & 0x10 != 0 {
         // Sometimes the raw stream from the first byte, so the handshake is split too.
@@ -14,7 +18,11 @@ fuzz_target!(|data: &[u8]| {
     }
     stream.extend_from_slice(rest);
     let whole = play_with(vnc_fuzz::session(sel), &stream, Chunking::Whole);
-    let split = play_with(vnc_fuzz::session(sel), &stream, Chunking::Random(u64::from(seed) + 1));
+    let split = play_with(
+        vnc_fuzz::session(sel),
+        &stream,
+        Chunking::Random(u64::from(seed) + 1),
+    );
     let bytes = play_with(vnc_fuzz::session(sel), &stream, Chunking::OneByte);
     for other in [&split, &bytes] {
         assert_eq!(whole.events, other.events);

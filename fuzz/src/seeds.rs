@@ -2,7 +2,10 @@
 //! message and encoding, so that the fuzzers start deep inside the protocol.
 //! Usage (from fuzz/): cargo run --bin seeds
 
-use vnc_core::testing::{Image, Script, TightEncoder, TightFilter, ZlibEncoder, ZlibHexEncoder, ZrleEncoder, ZrleTile, rect_header};
+use vnc_core::testing::{
+    Image, Script, TightEncoder, TightFilter, ZlibEncoder, ZlibHexEncoder, ZrleEncoder, ZrleTile,
+    rect_header,
+};
 use vnc_core::{PixelFormat, Rect};
 
 fn main() {
@@ -11,13 +14,35 @@ fn main() {
     let r = Rect::new(0, 0, 32, 24);
     let mut updates: Vec<(String, Vec<u8>)> = Vec::new();
     let mut push = |name: &str, s: Script| updates.push((name.to_owned(), s.bytes().to_vec()));
-    push("raw", Script::new().update(&[Script::raw_rect(&pf, &img, r)]));
-    push("rre", Script::new().update(&[Script::rre_rect(&pf, &img, r)]));
-    push("hextile", Script::new().update(&[Script::hextile_rect(&pf, &img, r)]));
-    push("copyrect", Script::new().update(&[Script::copy_rect(Rect::new(4, 4, 8, 8), 0, 0)]));
-    for (name, mode) in [("zrle-raw", ZrleTile::Raw), ("zrle-packed", ZrleTile::PackedPalette), ("zrle-rle", ZrleTile::PlainRle), ("zrle-palrle", ZrleTile::PaletteRle)] {
+    push(
+        "raw",
+        Script::new().update(&[Script::raw_rect(&pf, &img, r)]),
+    );
+    push(
+        "rre",
+        Script::new().update(&[Script::rre_rect(&pf, &img, r)]),
+    );
+    push(
+        "hextile",
+        Script::new().update(&[Script::hextile_rect(&pf, &img, r)]),
+    );
+    push(
+        "copyrect",
+        Script::new().update(&[Script::copy_rect(Rect::new(4, 4, 8, 8), 0, 0)]),
+    );
+    for (name, mode) in [
+        ("zrle-raw", ZrleTile::Raw),
+        ("zrle-packed", ZrleTile::PackedPalette),
+        ("zrle-rle", ZrleTile::PlainRle),
+        ("zrle-palrle", ZrleTile::PaletteRle),
+    ] {
         let mut enc = ZrleEncoder::default();
-        push(name, Script::new().update(&[enc.rect(&pf, &img, r, mode)]).update(&[enc.rect(&pf, &img, Rect::new(8, 8, 16, 8), mode)]));
+        push(
+            name,
+            Script::new()
+                .update(&[enc.rect(&pf, &img, r, mode)])
+                .update(&[enc.rect(&pf, &img, Rect::new(8, 8, 16, 8), mode)]),
+        );
     }
     // Tight: every filter, in the four streams, and a fill.
     let mut few = Image::pattern(32, 24);
@@ -30,24 +55,70 @@ fn main() {
         }
     }
     let mut enc = TightEncoder::default();
-    push("tight", Script::new().update(&[
-        TightEncoder::fill(&pf, r, [1, 2, 3]),
-        enc.rect(&pf, &img, Rect::new(0, 0, 32, 8), TightFilter::Copy, 0, 0),
-        enc.rect(&pf, &few, Rect::new(0, 0, 32, 12), TightFilter::Palette, 1, 0),
-        enc.rect(&pf, &few, Rect::new(0, 12, 16, 12), TightFilter::Palette, 2, 0b0100),
-        enc.rect(&pf, &img, Rect::new(8, 8, 16, 16), TightFilter::Gradient, 3, 0),
-        enc.rect(&pf, &img, Rect::new(0, 0, 3, 1), TightFilter::Copy, 0, 0),
-        TightEncoder::jpeg(Rect::new(4, 4, 24, 16), include_bytes!("../../vnc-core/tests/transcripts/fixtures/tight-24x16.jpg")),
-    ]));
-    push("corre", Script::new().update(&[Script::corre_rect(&pf, &img, r)]));
+    push(
+        "tight",
+        Script::new().update(&[
+            TightEncoder::fill(&pf, r, [1, 2, 3]),
+            enc.rect(&pf, &img, Rect::new(0, 0, 32, 8), TightFilter::Copy, 0, 0),
+            enc.rect(
+                &pf,
+                &few,
+                Rect::new(0, 0, 32, 12),
+                TightFilter::Palette,
+                1,
+                0,
+            ),
+            enc.rect(
+                &pf,
+                &few,
+                Rect::new(0, 12, 16, 12),
+                TightFilter::Palette,
+                2,
+                0b0100,
+            ),
+            enc.rect(
+                &pf,
+                &img,
+                Rect::new(8, 8, 16, 16),
+                TightFilter::Gradient,
+                3,
+                0,
+            ),
+            enc.rect(&pf, &img, Rect::new(0, 0, 3, 1), TightFilter::Copy, 0, 0),
+            TightEncoder::jpeg(
+                Rect::new(4, 4, 24, 16),
+                include_bytes!("../../vnc-core/tests/transcripts/fixtures/tight-24x16.jpg"),
+            ),
+        ]),
+    );
+    push(
+        "corre",
+        Script::new().update(&[Script::corre_rect(&pf, &img, r)]),
+    );
     let mut zlib = ZlibEncoder::default();
-    push("zlib", Script::new().update(&[zlib.rect(&pf, &img, r)]).update(&[zlib.rect(&pf, &img, Rect::new(8, 8, 16, 8))]));
+    push(
+        "zlib",
+        Script::new()
+            .update(&[zlib.rect(&pf, &img, r)])
+            .update(&[zlib.rect(&pf, &img, Rect::new(8, 8, 16, 8))]),
+    );
     for (name, min) in [("zlibhex", 0), ("zlibhex-mixed", 12)] {
         let mut enc = ZlibHexEncoder::default();
-        push(name, Script::new().update(&[enc.rect(&pf, &img, r, min)]).update(&[enc.rect(&pf, &img, Rect::new(8, 8, 16, 8), min)]));
+        push(
+            name,
+            Script::new()
+                .update(&[enc.rect(&pf, &img, r, min)])
+                .update(&[enc.rect(&pf, &img, Rect::new(8, 8, 16, 8), min)]),
+        );
     }
-    for (name, mode) in [("trle-packed", ZrleTile::PackedPalette), ("trle-palrle", ZrleTile::PaletteRle)] {
-        push(name, Script::new().update(&[Script::trle_rect(&pf, &img, r, mode, true)]));
+    for (name, mode) in [
+        ("trle-packed", ZrleTile::PackedPalette),
+        ("trle-palrle", ZrleTile::PaletteRle),
+    ] {
+        push(
+            name,
+            Script::new().update(&[Script::trle_rect(&pf, &img, r, mode, true)]),
+        );
     }
     let mut cursor = rect_header(Rect::new(1, 1, 4, 4), -239);
     cursor.extend(std::iter::repeat_n(0x7F, 4 * 4 * 4));
@@ -63,7 +134,17 @@ fn main() {
     let mut name = rect_header(Rect::default(), -307);
     name.extend_from_slice(&4u32.to_be_bytes());
     name.extend_from_slice(b"desk");
-    push("pseudo", Script::new().update_with_count(0xFFFF, &[Script::pseudo_rect(Rect::new(0, 0, 40, 30), -223), name, Script::pseudo_rect(Rect::default(), -224)]));
+    push(
+        "pseudo",
+        Script::new().update_with_count(
+            0xFFFF,
+            &[
+                Script::pseudo_rect(Rect::new(0, 0, 40, 30), -223),
+                name,
+                Script::pseudo_rect(Rect::default(), -224),
+            ],
+        ),
+    );
     let mut eds = rect_header(Rect::new(0, 0, 48, 32), -308);
     eds.extend_from_slice(&[1, 0, 0, 0, 0, 0, 0, 9, 0, 0, 0, 0, 0, 48, 0, 32, 0, 0, 0, 0]);
     push("extended-desktop-size", Script::new().update(&[eds]));
@@ -71,10 +152,24 @@ fn main() {
     // acknowledgement with the framebuffer's size, and LED State (1x1, one byte).
     let mut leds = rect_header(Rect::new(0, 0, 1, 1), -261);
     leds.push(0b101);
-    push("qemu-keyboard", Script::new().update(&[Script::pseudo_rect(r, -258)]).update(&[leds, Script::raw_rect(&pf, &img, Rect::new(0, 0, 4, 4))]));
+    push(
+        "qemu-keyboard",
+        Script::new()
+            .update(&[Script::pseudo_rect(r, -258)])
+            .update(&[leds, Script::raw_rect(&pf, &img, Rect::new(0, 0, 4, 4))]),
+    );
     // QEMU Pointer Motion Change (-257) as QEMU sends it (x the mode, the framebuffer's size),
     // then with odd fields among pixels: x neither 0 nor 1, an absurd size.
-    push("qemu-pointer", Script::new().update(&[Script::pseudo_rect(Rect::new(0, 0, 32, 24), -257)]).update(&[Script::raw_rect(&pf, &img, Rect::new(0, 0, 4, 4)), Script::pseudo_rect(Rect::new(7, 65535, 65535, 65535), -257), Script::pseudo_rect(Rect::new(0, 3, 0, 0), -257)]));
+    push(
+        "qemu-pointer",
+        Script::new()
+            .update(&[Script::pseudo_rect(Rect::new(0, 0, 32, 24), -257)])
+            .update(&[
+                Script::raw_rect(&pf, &img, Rect::new(0, 0, 4, 4)),
+                Script::pseudo_rect(Rect::new(7, 65535, 65535, 65535), -257),
+                Script::pseudo_rect(Rect::new(0, 3, 0, 0), -257),
+            ]),
+    );
     // xvp (type 250): XVP_INIT, XVP_FAIL and a code only clients send.
     push("xvp", Script::new().xvp(1, 1).xvp(1, 0).xvp(1, 4).bell());
     // QEMU audio (type 255, sub-type 1) after QEMU's acknowledgement of -259: Begin, Data,
@@ -98,7 +193,28 @@ fn main() {
         .end_of_continuous_updates()
         .bell();
     push("continuous-updates", continuous.clone());
-    push("messages", Script::new().bell().cut_text(b"clipboard \xe9").colour_map(0, &[[65535, 0, 0], [0, 65535, 0]]));
+    // Extended Clipboard (ServerCutText with a negative length) as Xvnc sends it: caps, a
+    // notify, a request and a peek of the client's clipboard, a provide of UTF-8 text; then a
+    // provide whose text is above the fuzz configuration's limit (256 bytes).
+    let all = vnc_core::testing::CLIPBOARD_ALL_ACTIONS;
+    push(
+        "extended-clipboard",
+        Script::new()
+            .clipboard_caps(all, 10 << 20)
+            .clipboard_flags(vnc_core::testing::CLIPBOARD_NOTIFY | 1)
+            .clipboard_flags(vnc_core::testing::CLIPBOARD_REQUEST | 1)
+            .clipboard_flags(vnc_core::testing::CLIPBOARD_PEEK)
+            .clipboard_provide("Grüße, Ωμέγα, 日本語, 👋\r\n\0".as_bytes())
+            .clipboard_provide(&[b'a'; 300])
+            .bell(),
+    );
+    push(
+        "messages",
+        Script::new()
+            .bell()
+            .cut_text(b"clipboard \xe9")
+            .colour_map(0, &[[65535, 0, 0], [0, 65535, 0]]),
+    );
 
     let write = |target: &str, name: &str, bytes: &[u8]| {
         let dir = format!("corpus/{target}");
@@ -119,7 +235,11 @@ fn main() {
     // The audio seed again for sessions that ask for audio (selector bit AUDIO), so its
     // messages become events.
     let sel = vnc_fuzz::AUDIO;
-    write("split", "qemu-audio-enabled", &[[sel, 7].as_slice(), audio.bytes()].concat());
+    write(
+        "split",
+        "qemu-audio-enabled",
+        &[[sel, 7].as_slice(), audio.bytes()].concat(),
+    );
     let mut full = vec![sel];
     full.extend(vnc_fuzz::handshake(sel, 32, 24));
     full.extend_from_slice(audio.bytes());
@@ -131,19 +251,69 @@ fn main() {
     // Handshakes of every kind for the session target.
     let challenge = [7u8; 16];
     let hs = [
-        ("v33-vnc", Script::new().version("RFB 003.003\n").security_type_33(2).raw(&challenge).security_result(0)),
-        ("v37-none", Script::new().version("RFB 003.007\n").security_types(&[1])),
-        ("v38-fail", Script::new().version("RFB 003.008\n").security_types(&[2]).raw(&challenge).security_result(1).string(b"nope")),
-        ("refused", Script::new().version("RFB 003.008\n").security_types(&[]).string(b"busy")),
-        ("vencrypt-plain", Script::new().version("RFB 003.008\n").security_types(&[19]).raw(&[0, 2, 0, 1, 0, 0, 1, 0]).security_result(0)),
-        ("vencrypt-vnc", Script::new().version("RFB 003.008\n").security_types(&[19]).raw(&[0, 2, 0, 1, 0, 0, 0, 2]).raw(&challenge).security_result(0)),
+        (
+            "v33-vnc",
+            Script::new()
+                .version("RFB 003.003\n")
+                .security_type_33(2)
+                .raw(&challenge)
+                .security_result(0),
+        ),
+        (
+            "v37-none",
+            Script::new().version("RFB 003.007\n").security_types(&[1]),
+        ),
+        (
+            "v38-fail",
+            Script::new()
+                .version("RFB 003.008\n")
+                .security_types(&[2])
+                .raw(&challenge)
+                .security_result(1)
+                .string(b"nope"),
+        ),
+        (
+            "refused",
+            Script::new()
+                .version("RFB 003.008\n")
+                .security_types(&[])
+                .string(b"busy"),
+        ),
+        (
+            "vencrypt-plain",
+            Script::new()
+                .version("RFB 003.008\n")
+                .security_types(&[19])
+                .raw(&[0, 2, 0, 1, 0, 0, 1, 0])
+                .security_result(0),
+        ),
+        (
+            "vencrypt-vnc",
+            Script::new()
+                .version("RFB 003.008\n")
+                .security_types(&[19])
+                .raw(&[0, 2, 0, 1, 0, 0, 0, 2])
+                .raw(&challenge)
+                .security_result(0),
+        ),
     ];
     for (name, s) in hs {
         let mut v = vec![0x80u8];
         v.extend_from_slice(s.server_init(16, 16, &PixelFormat::RGB565, "seed").bytes());
         write("session", name, &v);
     }
-    for a in ["host", "host:1", "host::5999", "[::1]:2", "[::1]::6000", "fe80::1", "vnc://h:5901", "/tmp/s", ":3", "::5905"] {
+    for a in [
+        "host",
+        "host:1",
+        "host::5999",
+        "[::1]:2",
+        "[::1]::6000",
+        "fe80::1",
+        "vnc://h:5901",
+        "/tmp/s",
+        ":3",
+        "::5905",
+    ] {
         write("address", &a.replace(['/', ':'], "_"), a.as_bytes());
     }
     println!("seed corpora written under corpus/");

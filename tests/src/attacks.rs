@@ -312,6 +312,50 @@ pub fn attacks() -> Vec<Attack> {
         hello(64, 64).cut_text(&[2u8; 8 << 20]).update(&[frame()]),
         Expect::Frame,
     );
+    // Extended Clipboard (ServerCutText with a negative length): a zlib bomb whose text
+    // claims 4 GiB is dropped from its length (8 MiB of zlib output, 8 times the limit, never
+    // inflated; kept at that size because the test process's memory shows in the peak RSS of
+    // the children it forks meanwhile), absurd
+    // caps are only numbers; the frame after them arrives. A provide cut short is a protocol
+    // error. (An i32::MIN length is in malicious.rs: 2 GiB skipped as it comes.)
+    let bomb = {
+        let mut raw = u32::MAX.to_be_bytes().to_vec();
+        raw.extend(std::iter::repeat_n(b'x', 8 << 20));
+        let mut p = (vnc_core::testing::CLIPBOARD_PROVIDE | 1)
+            .to_be_bytes()
+            .to_vec();
+        p.extend_from_slice(&vnc_core::testing::zlib_stream(&raw));
+        p
+    };
+    add(
+        "an Extended Clipboard zlib bomb",
+        hello(64, 64)
+            .clipboard_caps(vnc_core::testing::CLIPBOARD_ALL_ACTIONS, u32::MAX)
+            .extended_cut_text(&bomb)
+            .update(&[frame()]),
+        Expect::Frame,
+    );
+    add(
+        "an Extended Clipboard provide cut short",
+        hello(64, 64).extended_cut_text(&{
+            let mut raw = 4000u32.to_be_bytes().to_vec();
+            raw.extend((0..4000u32).map(|i| (i * 7 % 251) as u8));
+            let mut p = (vnc_core::testing::CLIPBOARD_PROVIDE | 1)
+                .to_be_bytes()
+                .to_vec();
+            let z = vnc_core::testing::zlib_stream(&raw);
+            p.extend_from_slice(&z[..z.len() / 2]);
+            p
+        }),
+        error(
+            |e| {
+                protocol(e, |p| {
+                    matches!(p, ProtocolError::MalformedExtendedClipboard(_))
+                })
+            },
+            PROTOCOL,
+        ),
+    );
     // QEMU's pseudo-encodings and xvp: odd headers and codes are read at their fixed size
     // and the stream stays in step (the frame after them arrives); a rectangle in the xvp
     // encoding, which is a message type and never a rectangle, is refused.

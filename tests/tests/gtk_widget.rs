@@ -105,13 +105,23 @@ fn vnc_display_widget_against_xvnc() {
     // Clipboard, both ways, through the X selections of the two X servers.
     vnc_tests::require("xclip", "xclip");
     display.clipboard().set_text("from the client: café");
+    // xclip runs while the main loop does: with the Extended Clipboard, Xvnc asks the widget
+    // for the text before it answers xclip.
     run_until("the server's clipboard", Duration::from_secs(30), || {
         let mut cmd = std::process::Command::new("xclip");
         cmd.args(["-selection", "clipboard", "-o"])
-            .env("DISPLAY", &server.display);
-        vnc_tests::process::output(cmd)
-            .map(|o| o.stdout == "from the client: café".as_bytes())
-            .unwrap_or(false)
+            .env("DISPLAY", &server.display)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null());
+        let mut child = vnc_tests::process::spawn(cmd).unwrap();
+        let mut status = None;
+        run_until("xclip", Duration::from_secs(30), || {
+            status = child.try_wait().unwrap();
+            status.is_some()
+        });
+        let mut out = Vec::new();
+        std::io::Read::read_to_end(&mut child.stdout.take().unwrap(), &mut out).unwrap();
+        out == "from the client: café".as_bytes()
     });
     let got: Rc<RefCell<Option<String>>> = Rc::default();
     display.connect_server_cut_text({

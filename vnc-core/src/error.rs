@@ -407,6 +407,10 @@ pub enum ProtocolError {
     /// A Fence message with a payload longer than the 64 bytes the protocol allows.
     #[error("a Fence payload of {0} bytes (at most 64 are allowed)")]
     FenceTooLong(u8),
+    /// An Extended Clipboard message (a ServerCutText with a negative length) whose payload
+    /// does not hold what its flags announce, or whose text is not a text.
+    #[error("malformed Extended Clipboard message: {0}")]
+    MalformedExtendedClipboard(&'static str),
     /// A rectangle in an encoding this client cannot decode.
     #[error("rectangle {rect} uses encoding {encoding}, which this client cannot decode")]
     UnsupportedEncoding {

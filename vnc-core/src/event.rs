@@ -156,7 +156,9 @@ pub enum Event {
     /// [`Session::measure_round_trip`](crate::Session::measure_round_trip). See
     /// [`Session::round_trip_time`](crate::Session::round_trip_time).
     RoundTrip(std::time::Duration),
-    /// The server's clipboard changed (ServerCutText, decoded from Latin-1).
+    /// The server's clipboard text: from a plain ServerCutText (decoded from Latin-1), or,
+    /// with the Extended Clipboard, the UTF-8 text the session asked for when the server
+    /// announced a change (CR LF line ends become LF).
     ServerCutText(String),
     /// The server closed the connection cleanly after initialisation.
     Closed,

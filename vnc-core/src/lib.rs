@@ -47,7 +47,9 @@
 //! - xvp power control: [`Session::power_control`] asks the server to shut down, reboot or
 //!   reset the machine once it has offered to ([`Event::PowerControlReady`]);
 //! - continuous update requests, Bell, and clipboard text both ways (ServerCutText and
-//!   ClientCutText, Latin-1);
+//!   ClientCutText, Latin-1; UTF-8 with the Extended Clipboard, whose caps, notify, request,
+//!   peek and zlib-compressed provide are handled; the Latin-1 fallback reports what it
+//!   could not carry);
 //! - hostile input: any byte sequence ends in a typed [`Error`], never a panic, a hang or an
 //!   allocation a server can choose beyond the [`Limits`].
 //!

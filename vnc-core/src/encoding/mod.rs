@@ -10,6 +10,7 @@ pub(crate) mod cursor;
 pub(crate) mod cursor_position;
 pub(crate) mod desktop_name;
 pub(crate) mod desktop_size;
+pub(crate) mod extended_clipboard;
 pub(crate) mod hextile;
 pub(crate) mod inflate;
 pub(crate) mod last_rect;
@@ -276,6 +277,9 @@ encodings! {
     /// which the session answers, and uses to switch pixel formats at the right point of the
     /// stream. Never a rectangle.
     Fence = -312, "fence", NoRect<-312>;
+    /// Pseudo-encoding: clipboard text goes both ways as UTF-8 in Extended Clipboard
+    /// messages, once the server sends its caps (0xC0A1E5CE); Latin-1 until then.
+    ExtendedClipboard = -1063131698, "extended-clipboard", extended_clipboard::ExtendedClipboard;
     /// Pseudo-encoding: Tight may use JPEG at quality level 0 (0 worst, 9 best) (-32).
     QualityLevel0 = -32, "quality-level-0", tight::Level<-32>;
     /// Pseudo-encoding: Tight may use JPEG at quality level 1 (0 worst, 9 best) (-31).
@@ -354,6 +358,7 @@ impl Encoding {
         Encoding::QemuAudio,
         Encoding::ContinuousUpdates,
         Encoding::Fence,
+        Encoding::ExtendedClipboard,
     ];
 
     /// The pseudo-encoding that lets Tight use JPEG at `level` (0 to 9, 9 best), announced

@@ -116,18 +116,87 @@ pub(crate) fn set_desktop_size(
 }
 
 /// ClientCutText with `text` in Latin-1: characters outside it become `?`, and CR LF line
-/// ends become LF, as RFC 6143 §7.5.6 asks.
-pub(crate) fn client_cut_text(out: &mut Vec<u8>, text: &str) {
+/// ends become LF, as RFC 6143 §7.5.6 asks. Returns how many characters became `?`.
+pub(crate) fn client_cut_text(out: &mut Vec<u8>, text: &str) -> usize {
     let start = out.len();
     out.extend_from_slice(&[6, 0, 0, 0, 0, 0, 0, 0]);
+    let mut lost = 0;
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
         if c == '\r' && chars.peek() == Some(&'\n') {
             continue;
         }
-        out.push(u8::try_from(u32::from(c)).unwrap_or(b'?'));
+        out.push(u8::try_from(u32::from(c)).unwrap_or_else(|_| {
+            lost += 1;
+            b'?'
+        }));
     }
     let len = (out.len() - start - 8) as u32;
+    out[start + 4..start + 8].copy_from_slice(&len.to_be_bytes());
+    lost
+}
+
+/// An Extended Clipboard ClientCutText: the header with the payload's size as a negative
+/// length. `payload_len` is at most `i32::MAX` (callers bound it far below).
+fn extended_cut_text_header(out: &mut Vec<u8>, payload_len: usize) {
+    let len = -(payload_len.min(i32::MAX as usize) as i32);
+    out.extend_from_slice(&[6, 0, 0, 0]);
+    out.extend_from_slice(&len.to_be_bytes());
+}
+
+/// Extended Clipboard caps: `flags` (formats and actions), then one maximum size per format
+/// bit set, in bit order (`sizes` holds them).
+pub(crate) fn clipboard_caps(out: &mut Vec<u8>, formats: u32, actions: u32, sizes: &[u32]) {
+    extended_cut_text_header(out, 4 + 4 * sizes.len());
+    out.extend_from_slice(&(formats | actions).to_be_bytes());
+    for s in sizes {
+        out.extend_from_slice(&s.to_be_bytes());
+    }
+}
+
+/// An Extended Clipboard message that is its flags alone (request, peek, notify).
+pub(crate) fn clipboard_flags(out: &mut Vec<u8>, flags: u32) {
+    extended_cut_text_header(out, 4);
+    out.extend_from_slice(&flags.to_be_bytes());
+}
+
+/// An Extended Clipboard provide of one format: its u32 length and `data`, deflated by `z`
+/// (freshly reset: one zlib stream per message) to the stream's end.
+pub(crate) fn clipboard_provide(
+    out: &mut Vec<u8>,
+    z: &mut flate2::Compress,
+    format: u32,
+    data: &[u8],
+) {
+    let start = out.len();
+    extended_cut_text_header(out, 0);
+    out.extend_from_slice(
+        &(crate::encoding::extended_clipboard::ACTION_PROVIDE | format).to_be_bytes(),
+    );
+    let len = (data.len() as u32).to_be_bytes();
+    let mut input: [&[u8]; 2] = [&len, data];
+    for (i, part) in input.iter_mut().enumerate() {
+        let flush = if i == 1 {
+            flate2::FlushCompress::Finish
+        } else {
+            flate2::FlushCompress::None
+        };
+        loop {
+            out.reserve(part.len() / 2 + 64);
+            let before = z.total_in();
+            let status = z.compress_vec(part, out, flush);
+            *part = &part[(z.total_in() - before) as usize..];
+            match status {
+                Ok(flate2::Status::StreamEnd) => break,
+                Ok(_) if flush == flate2::FlushCompress::None && part.is_empty() => break,
+                Ok(_) => {}
+                // Deflating into memory cannot fail; stop rather than loop.
+                Err(_) => break,
+            }
+        }
+    }
+    let payload = out.len() - start - 8;
+    let len = -(payload.min(i32::MAX as usize) as i32);
     out[start + 4..start + 8].copy_from_slice(&len.to_be_bytes());
 }
 

@@ -8,7 +8,6 @@ pub(crate) mod update_flow;
 use crate::encoding::desktop_size::Screen;
 use crate::error::{Error, Step};
 use crate::event::Event;
-use crate::handshake::init::latin1;
 use crate::messages::server::{
     FramebufferUpdate, ParseContext, ServerCutText, ServerMessage, SetColourMapEntries,
 };
@@ -125,11 +124,22 @@ impl Running {
             ServerMessage::EndOfContinuousUpdates(_) => self.flow.end_of_continuous_updates(cx),
             ServerMessage::Fence(f) => self.flow.fence(cx, f)?,
             ServerMessage::ServerCutText(ServerCutText::Text(text)) => {
-                cx.events.push_back(Event::ServerCutText(latin1(text)));
+                cx.clipboard.latin1_text(&mut cx.events, text);
             }
-            ServerMessage::ServerCutText(ServerCutText::TooLong { len }) => {
+            ServerMessage::ServerCutText(ServerCutText::Extended(payload)) => {
+                let Context {
+                    config,
+                    events,
+                    io,
+                    clipboard,
+                    ..
+                } = cx;
+                clipboard.extended(config, events, &mut io.out, payload)?;
+            }
+            ServerMessage::ServerCutText(ServerCutText::TooLong { len, extended }) => {
                 tracing::warn!(
                     len,
+                    extended,
                     limit = cx.config.limits.max_cut_text,
                     "ServerCutText above the limit; dropping it"
                 );

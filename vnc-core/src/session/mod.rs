@@ -4,6 +4,7 @@
 //! [`Running`] message loop) and the [`Context`] that lasts the whole connection.
 
 mod audio;
+mod clipboard;
 mod input;
 mod keyboard;
 mod pointer;
@@ -35,6 +36,7 @@ use crate::security::{Credential, CredentialsNeeded, SecurityType};
 use crate::threading::Threading;
 
 use self::audio::Audio;
+use self::clipboard::Clipboard;
 use self::keyboard::Keyboard;
 use self::pointer::Pointer;
 use self::power::Power;
@@ -119,6 +121,8 @@ pub(crate) struct Context {
     pub(crate) power: Power,
     /// QEMU audio.
     pub(crate) audio: Audio,
+    /// Clipboard text, plain and Extended.
+    pub(crate) clipboard: Clipboard,
 }
 
 impl Context {
@@ -263,6 +267,7 @@ impl Session {
                 pointer: Pointer::default(),
                 power: Power::default(),
                 audio: Audio::default(),
+                clipboard: Clipboard::default(),
             },
             last_now: now,
         }
@@ -429,16 +434,6 @@ impl Session {
         Ok(())
     }
 
-    /// Sends the local clipboard text (ClientCutText). Plain RFB carries Latin-1 only:
-    /// characters outside it are sent as `?`, and CR LF becomes LF. Ignored before
-    /// initialisation.
-    pub fn client_cut_text(&mut self, text: &str) {
-        if self.is_initialized() {
-            client::client_cut_text(&mut self.cx.io.out, text);
-        }
-        self.pump_or_close();
-    }
-
     /// Asks for an update of the whole framebuffer, incremental (only what changed) or full.
     pub fn request_update(&mut self, incremental: bool) {
         self.request_update_region(self.cx.full_rect(), incremental);
@@ -486,6 +481,7 @@ impl Session {
         self.cx.keyboard.encodings_changed(encodings);
         self.cx.pointer.encodings_changed(encodings);
         self.cx.power.encodings_changed(encodings);
+        self.cx.clipboard.encodings_changed(encodings);
         self.cx
             .audio
             .encodings_changed(encodings, &mut self.cx.events, &mut self.cx.io.out);

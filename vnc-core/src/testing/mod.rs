@@ -283,6 +283,34 @@ impl Script {
         self.raw(&[3, 0, 0, 0]).string(text)
     }
 
+    /// An Extended Clipboard message: a ServerCutText whose length is minus the payload's.
+    pub fn extended_cut_text(self, payload: &[u8]) -> Script {
+        let len = -(payload.len() as i32);
+        self.raw(&[3, 0, 0, 0]).raw(&len.to_be_bytes()).raw(payload)
+    }
+
+    /// Extended Clipboard caps: text only, with `actions` (bits 24-31) and this maximum size.
+    pub fn clipboard_caps(self, actions: u32, max_text: u32) -> Script {
+        let mut p = (actions | 1).to_be_bytes().to_vec();
+        p.extend_from_slice(&max_text.to_be_bytes());
+        self.extended_cut_text(&p)
+    }
+
+    /// An Extended Clipboard message that is its flags alone (request, peek, notify).
+    pub fn clipboard_flags(self, flags: u32) -> Script {
+        self.extended_cut_text(&flags.to_be_bytes())
+    }
+
+    /// An Extended Clipboard provide of text: the flags, then one zlib stream of the text's
+    /// u32 length and `text` as given (so CR LF and the NUL are the caller's).
+    pub fn clipboard_provide(self, text: &[u8]) -> Script {
+        let mut raw = (text.len() as u32).to_be_bytes().to_vec();
+        raw.extend_from_slice(text);
+        let mut p = (CLIPBOARD_PROVIDE | 1).to_be_bytes().to_vec();
+        p.extend_from_slice(&zlib_stream(&raw));
+        self.extended_cut_text(&p)
+    }
+
     /// SetColourMapEntries with 16-bit RGB triples.
     pub fn colour_map(self, first: u16, colours: &[[u16; 3]]) -> Script {
         let mut s = self
@@ -500,4 +528,26 @@ fn most_common(px: &[[u8; 3]]) -> [u8; 3] {
         .copied()
         .max_by_key(|c| px.iter().filter(|p| *p == c).count())
         .unwrap_or([0, 0, 0])
+}
+
+/// The Extended Clipboard's caps action (bit 24).
+pub const CLIPBOARD_CAPS: u32 = 1 << 24;
+/// The Extended Clipboard's request action (bit 25).
+pub const CLIPBOARD_REQUEST: u32 = 1 << 25;
+/// The Extended Clipboard's peek action (bit 26).
+pub const CLIPBOARD_PEEK: u32 = 1 << 26;
+/// The Extended Clipboard's notify action (bit 27).
+pub const CLIPBOARD_NOTIFY: u32 = 1 << 27;
+/// The Extended Clipboard's provide action (bit 28).
+pub const CLIPBOARD_PROVIDE: u32 = 1 << 28;
+/// Every Extended Clipboard action, as TigerVNC's caps list them.
+pub const CLIPBOARD_ALL_ACTIONS: u32 =
+    CLIPBOARD_CAPS | CLIPBOARD_REQUEST | CLIPBOARD_PEEK | CLIPBOARD_NOTIFY | CLIPBOARD_PROVIDE;
+
+/// `raw` as one whole zlib stream.
+pub fn zlib_stream(raw: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    z.write_all(raw).expect("deflating into memory");
+    z.finish().expect("deflating into memory")
 }

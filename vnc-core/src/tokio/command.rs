@@ -91,7 +91,9 @@ impl Command {
             } => s.key_event_with_scancode(keysym, scancode, down),
             Command::Pointer { x, y, buttons } => s.pointer_event(x, y, buttons),
             Command::PointerMotion { dx, dy, buttons } => s.pointer_motion(dx, dy, buttons),
-            Command::CutText(t) => s.client_cut_text(&t),
+            Command::CutText(t) => {
+                s.client_cut_text(&t);
+            }
             Command::RequestUpdate {
                 rect: Some(r),
                 incremental,

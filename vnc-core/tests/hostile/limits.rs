@@ -70,8 +70,10 @@ fn cut_text_above_the_limit_is_skipped() {
 }
 
 #[test]
-fn cut_text_of_4_gib_allocates_nothing() {
-    let header = connected().raw(&[3, 0, 0, 0]).raw(&u32::MAX.to_be_bytes());
+fn cut_text_of_2_gib_allocates_nothing() {
+    // The largest Latin-1 length: above it the length is negative, an Extended Clipboard
+    // message (see extended_clipboard.rs for i32::MIN).
+    let header = connected().raw(&[3, 0, 0, 0]).raw(&i32::MAX.to_be_bytes());
     let (run, largest) = largest_allocation(|| play_all(&Config::default(), header.bytes()));
     assert!(run.error.is_none(), "{:?}", run.error);
     assert!(largest < SMALL_ALLOCATION, "allocated {largest} bytes");

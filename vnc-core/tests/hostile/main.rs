@@ -5,6 +5,7 @@
 
 mod allocation;
 mod continuous_updates;
+mod extended_clipboard;
 mod formats;
 mod garbage;
 mod libvnc;

@@ -5,6 +5,7 @@ mod continuous_updates;
 mod corre;
 mod cursors;
 mod decoders;
+mod extended_clipboard;
 mod handshake;
 mod jpeg;
 mod pieces;

@@ -92,10 +92,7 @@ impl VncDisplay {
                     obj.emit_by_name::<()>("vnc-power-control-failed", &[]);
                 }
                 Event::ServerCutText(text) => {
-                    if !self.read_only.get() {
-                        self.last_server_text.replace(Some(text.clone()));
-                        obj.clipboard().set_text(&text);
-                    }
+                    self.server_cut_text(&text);
                     obj.emit_by_name::<()>("vnc-server-cut-text", &[&text]);
                 }
                 Event::LedState(state) => {

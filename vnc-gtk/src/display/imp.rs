@@ -39,6 +39,16 @@ pub struct VncDisplay {
     /// Zoom in percent when not scaling.
     #[property(get, set = Self::set_zoom_level, minimum = 10, maximum = 400, default = 100)]
     pub(super) zoom_level: Cell<u32>,
+    /// Share the clipboard with the server, both ways (UTF-8 text with servers that speak
+    /// the Extended Clipboard, Latin-1 otherwise). Off, no local change goes out and the
+    /// server's text stays out of the local clipboard (`vnc-server-cut-text` still tells the
+    /// application); it switches at once, while connected.
+    #[property(get, set, default = true)]
+    pub(super) clipboard_sharing: Cell<bool>,
+    /// Also share the PRIMARY selection (X11 and Wayland's select-to-copy): the server's text
+    /// goes into it too, and its changes go to the server. Only with `clipboard-sharing`.
+    #[property(get, set)]
+    pub(super) clipboard_primary: Cell<bool>,
     /// Leave other clients connected.
     #[property(get, set, default = true)]
     pub(super) shared_flag: Cell<bool>,
@@ -160,6 +170,8 @@ impl Default for VncDisplay {
             smoothing: Cell::new(true),
             zoom_level: Cell::new(100),
             shared_flag: Cell::new(true),
+            clipboard_sharing: Cell::new(true),
+            clipboard_primary: Cell::new(false),
             depth: Cell::new(Depth::Full),
             grab_keyboard: Cell::new(false),
             grab_pointer: Cell::new(false),

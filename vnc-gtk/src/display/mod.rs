@@ -253,9 +253,15 @@ impl VncDisplay {
         self.imp().with_session(|s| s.request_update(false));
     }
 
-    /// Sends text to the server's clipboard (Latin-1; other characters become `?`).
-    pub fn client_cut_text(&self, text: &str) {
-        self.imp().with_session(|s| s.client_cut_text(text));
+    /// Sends text to the server's clipboard: UTF-8 when the server speaks the Extended
+    /// Clipboard (TigerVNC does), Latin-1 otherwise. Returns how many characters the server
+    /// will not get (Latin-1 sends those as `?`; see
+    /// [`Session::client_cut_text`](vnc_core::Session::client_cut_text)); 0 when not
+    /// connected.
+    pub fn client_cut_text(&self, text: &str) -> usize {
+        let mut lost = 0;
+        self.imp().with_session(|s| lost = s.client_cut_text(text));
+        lost
     }
 
     /// Asks the server to shut down the machine it shows (xvp). Sent only once the server has

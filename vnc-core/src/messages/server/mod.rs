@@ -5,6 +5,7 @@
 mod colour_map;
 mod cut_text;
 mod end_of_continuous_updates;
+pub(crate) mod extended_clipboard;
 pub(crate) mod fence;
 mod framebuffer_update;
 pub(crate) mod qemu_audio;
@@ -13,6 +14,7 @@ pub(crate) mod xvp;
 pub(crate) use self::colour_map::SetColourMapEntries;
 pub(crate) use self::cut_text::ServerCutText;
 pub(crate) use self::end_of_continuous_updates::EndOfContinuousUpdates;
+pub(crate) use self::extended_clipboard::ExtendedClipboard;
 pub(crate) use self::fence::Fence;
 pub(crate) use self::framebuffer_update::FramebufferUpdate;
 pub(crate) use self::qemu_audio::QemuAudio;
@@ -25,7 +27,8 @@ use crate::reader::Reader;
 pub(crate) struct ParseContext {
     /// The pixel format in force is true colour (so a colour map is a protocol error).
     pub(crate) true_colour: bool,
-    /// Longer ServerCutTexts are skipped rather than read.
+    /// Longer ServerCutTexts (Extended Clipboard payloads included) are skipped rather than
+    /// read.
     pub(crate) max_cut_text: u32,
     /// Longer QEMU audio data is an error.
     pub(crate) max_audio_data: u32,
