@@ -294,7 +294,9 @@ fn quality_option_announces_tight_and_its_jpeg_quality() {
     assert!(
         !lossless
             .iter()
-            .any(|e| (-32..=-23).contains(e) || *e <= -412),
+            .any(|e| [-32..=-23, -512..=-412, -768..=-763]
+                .iter()
+                .any(|r| r.contains(e))),
         "by default no quality level, fine quality or subsampling: {lossless:?}"
     );
 }
