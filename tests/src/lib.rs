@@ -106,3 +106,24 @@ pub fn wait_for(what: &str, limit: Duration, mut cond: impl FnMut() -> bool) {
         std::thread::sleep(Duration::from_millis(50));
     }
 }
+
+/// Waits (at most until `deadline`) for an event of a spawned connection that `want` picks;
+/// the others are skipped. Panics, naming `what`, if the connection ends or time runs out.
+pub async fn next_event_where<T>(
+    events: &mut tokio::sync::mpsc::UnboundedReceiver<vnc_core::Event>,
+    deadline: tokio::time::Instant,
+    what: &str,
+    mut want: impl FnMut(&vnc_core::Event) -> Option<T>,
+) -> T {
+    loop {
+        match tokio::time::timeout_at(deadline, events.recv()).await {
+            Ok(Some(e)) => {
+                if let Some(v) = want(&e) {
+                    return v;
+                }
+            }
+            Ok(None) => panic!("the connection ended before {what}"),
+            Err(_) => panic!("timed out waiting for {what}"),
+        }
+    }
+}

@@ -331,3 +331,20 @@ pub const CTRL_ALT_DEL: [(u32, u32, u32); 6] = [
     (0, 0xffe9, 0x38),
     (0, 0xffe3, 0x1d),
 ];
+
+/// Polls `q`'s trace until `cond` holds, at most 20 s, without blocking the runtime (a
+/// connection's task keeps running meanwhile); returns the trace.
+pub async fn trace_until(q: &Qemu, what: &str, cond: impl Fn(&str) -> bool) -> String {
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let trace = q.trace();
+        if cond(&trace) {
+            return trace;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out waiting for {what}:\n{trace}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}

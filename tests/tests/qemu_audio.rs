@@ -8,10 +8,12 @@ use std::time::Duration;
 
 use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::task::JoinHandle;
-use tokio::time::{Instant, timeout_at};
+use tokio::time::Instant;
 use vnc_core::tokio::{Command, ConnectOptions, Connection, Handle};
 use vnc_core::{Address, AudioFormat, AudioSpec, Config, Event, Session};
 use vnc_tests::Qemu;
+use vnc_tests::next_event_where as event;
+use vnc_tests::qemu::trace_until;
 use vnc_tests::qemu_audio::{TONE_HZ, measure, start_tone};
 
 const STEREO: AudioSpec = AudioSpec {
@@ -27,26 +29,6 @@ const MONO: AudioSpec = AudioSpec {
 };
 
 type Task = JoinHandle<Result<Session, vnc_core::tokio::Error>>;
-
-/// Waits (at most until `deadline`) for an event that `want` picks.
-async fn event<T>(
-    events: &mut UnboundedReceiver<Event>,
-    deadline: Instant,
-    what: &str,
-    mut want: impl FnMut(&Event) -> Option<T>,
-) -> T {
-    loop {
-        match timeout_at(deadline, events.recv()).await {
-            Ok(Some(e)) => {
-                if let Some(v) = want(&e) {
-                    return v;
-                }
-            }
-            Ok(None) => panic!("the connection ended before {what}"),
-            Err(_) => panic!("timed out waiting for {what}"),
-        }
-    }
-}
 
 /// Collects AudioData until `seconds` of `spec` have arrived (at most 30 s); also returns
 /// the AudioBegin and AudioEnd events that came meanwhile.
@@ -112,22 +94,6 @@ async fn connect(q: &Qemu) -> (Handle, UnboundedReceiver<Event>, Task) {
         .await
         .expect("connect to QEMU");
     conn.spawn()
-}
-
-/// Polls QEMU's trace until `cond` holds, at most 20 s, without blocking the runtime.
-async fn trace_until(q: &Qemu, what: &str, cond: impl Fn(&str) -> bool) -> String {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let trace = q.trace();
-        if cond(&trace) {
-            return trace;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "timed out waiting for {what}:\n{trace}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
 }
 
 /// The `state=` pointer of a trace line: which VNC client it is about.

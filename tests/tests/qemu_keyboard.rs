@@ -6,54 +6,18 @@
 
 use std::time::Duration;
 
-use tokio::sync::mpsc::UnboundedReceiver;
-use tokio::time::{Instant, timeout_at};
+use tokio::time::Instant;
 use vnc_core::tokio::{Command, ConnectOptions, Connection, Handle};
 use vnc_core::{Address, Config, Event};
 use vnc_tests::Qemu;
+use vnc_tests::next_event_where as event;
+use vnc_tests::qemu::trace_until;
 use vnc_tests::qemu::traced_keys as traced;
 
 /// The keys typed: keysym and QEMU "qnum" scancode ('a', 'q', and Right, 0xE0 0x4D).
 const KEYS: [(u32, u32); 3] = [(0x61, 0x1e), (0x71, 0x10), (0xff53, 0xcd)];
 /// Caps Lock: XK_Caps_Lock, scancode 0x3A.
 const CAPS_LOCK: (u32, u32) = (0xffe5, 0x3a);
-
-/// Waits (at most until `deadline`) for an event that `want` picks.
-async fn event<T>(
-    events: &mut UnboundedReceiver<Event>,
-    deadline: Instant,
-    what: &str,
-    mut want: impl FnMut(&Event) -> Option<T>,
-) -> T {
-    loop {
-        match timeout_at(deadline, events.recv()).await {
-            Ok(Some(e)) => {
-                if let Some(v) = want(&e) {
-                    return v;
-                }
-            }
-            Ok(None) => panic!("the connection ended before {what}"),
-            Err(_) => panic!("timed out waiting for {what}"),
-        }
-    }
-}
-
-/// Polls QEMU's trace until `cond` holds, at most 20 s; the connection's task keeps running
-/// meanwhile (the check does not block the runtime).
-async fn trace_until(q: &Qemu, what: &str, cond: impl Fn(&str) -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let trace = q.trace();
-        if cond(&trace) {
-            return;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "timed out waiting for {what}:\n{trace}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
 
 /// Presses and releases each key as (down, keysym, scancode) triples.
 fn press(keys: &[(u32, u32)]) -> Vec<(u32, u32, u32)> {

@@ -7,10 +7,11 @@
 use std::time::Duration;
 
 use tokio::sync::mpsc::UnboundedReceiver;
-use tokio::time::{Instant, timeout_at};
+use tokio::time::Instant;
 use vnc_core::tokio::{Command, ConnectOptions, Connection, Handle};
 use vnc_core::{Address, Config, Event};
 use vnc_tests::Qemu;
+use vnc_tests::qemu::trace_until;
 use vnc_tests::qemu_pointer::{
     activate_tablet, start_pointer_qemu, traced_motion, traced_positions,
 };
@@ -39,30 +40,11 @@ where
 /// The first pointer mode QEMU sends.
 async fn pointer_mode(events: &mut UnboundedReceiver<Event>) -> bool {
     let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        match timeout_at(deadline, events.recv()).await {
-            Ok(Some(Event::PointerMode { absolute })) => return absolute,
-            Ok(Some(_)) => {}
-            Ok(None) => panic!("the connection ended before the pointer mode"),
-            Err(_) => panic!("timed out waiting for the pointer mode"),
-        }
-    }
-}
-
-/// Polls QEMU's trace until `cond` holds, at most 20 s, without blocking the connection.
-async fn trace_until(q: &Qemu, what: &str, cond: impl Fn(&str) -> bool) -> String {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let trace = q.trace();
-        if cond(&trace) {
-            return trace;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "timed out waiting for {what}:\n{trace}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    vnc_tests::next_event_where(events, deadline, "the pointer mode", |e| match e {
+        Event::PointerMode { absolute } => Some(*absolute),
+        _ => None,
+    })
+    .await
 }
 
 #[test]

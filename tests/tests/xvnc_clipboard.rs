@@ -9,7 +9,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use tokio::sync::mpsc::UnboundedReceiver;
-use tokio::time::{Instant, timeout_at};
+use tokio::time::Instant;
 use vnc_core::tokio::{Command as Cmd, ConnectOptions, Connection};
 use vnc_core::{Address, Config, Event};
 use vnc_tests::{TempDir, XServer, XvncOptions, process, require, runtime, wait_for};
@@ -20,20 +20,10 @@ const TEXT: &str = "Grüße, Ωμέγα, 日本語, 👋";
 async fn event<T>(
     events: &mut UnboundedReceiver<Event>,
     what: &str,
-    mut want: impl FnMut(&Event) -> Option<T>,
+    want: impl FnMut(&Event) -> Option<T>,
 ) -> T {
     let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        match timeout_at(deadline, events.recv()).await {
-            Ok(Some(e)) => {
-                if let Some(v) = want(&e) {
-                    return v;
-                }
-            }
-            Ok(None) => panic!("the connection ended before {what}"),
-            Err(_) => panic!("timed out waiting for {what}"),
-        }
-    }
+    vnc_tests::next_event_where(events, deadline, what, want).await
 }
 
 /// The server display's CLIPBOARD selection, if anything holds it.
