@@ -308,6 +308,22 @@ impl Recording {
     pub fn samples(&self) -> Vec<i16> {
         self.heard.lock().unwrap().samples.clone()
     }
+
+    /// Asserts that the second from 0.25 s after the onset (away from the start of
+    /// playback) is a tone of `want` Hz within 2%, with `sound`'s log on failure; returns the
+    /// frequency heard. Needs 1.25 s recorded.
+    pub fn assert_tone(&self, want: f64, sound: &SoundServer) -> f64 {
+        let samples = self.samples();
+        let rate = RECORD_RATE as usize;
+        let f = tone_frequency(&samples[rate / 4..rate * 5 / 4], RECORD_RATE)
+            .expect("a tone on the monitor");
+        assert!(
+            (f - want).abs() < want * 0.02,
+            "heard {f:.1} Hz, the source plays {want:.1} Hz\n{}",
+            sound.log()
+        );
+        f
+    }
 }
 
 /// The frequency of a steady tone in `samples` (at `rate`), from its zero crossings: each
