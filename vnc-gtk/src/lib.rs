@@ -41,4 +41,4 @@ pub mod keymap;
 mod keys;
 mod render;
 
-pub use display::{Depth, VncDisplay};
+pub use display::{Depth, DisplayCredential, KeyEvent, VncDisplay};

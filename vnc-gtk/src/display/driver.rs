@@ -204,7 +204,15 @@ impl VncDisplay {
     }
 
     fn on_eof(&self) {
-        let result = self.session.borrow_mut().as_mut().map(|s| s.feed_eof());
+        let result = self
+            .session
+            .borrow_mut()
+            .as_mut()
+            .map(|s| catch(|| s.feed_eof()));
+        let result = match result.transpose() {
+            Ok(r) => r,
+            Err(message) => return self.internal_error("reading the end of the stream", &message),
+        };
         match result {
             Some(Err(e)) => {
                 let events = self.take_events();
@@ -218,11 +226,28 @@ impl VncDisplay {
     /// Feeds server bytes; false once the connection is over.
     fn on_data(&self, data: &[u8]) -> bool {
         let result = match self.session.borrow_mut().as_mut() {
-            Some(s) => s.feed(data),
+            Some(s) => catch(|| s.feed(data)),
             None => return false,
+        };
+        let result = match result {
+            Ok(r) => r,
+            Err(message) => {
+                self.internal_error("reading the server's data", &message);
+                return false;
+            }
         };
         let events = self.take_events();
         self.after_engine_call(events, result)
+    }
+
+    /// Ends the connection after a panic (a bug: every input has a typed error) caught at
+    /// the engine's or an API's boundary, with `vnc-error` naming what was being done.
+    pub(super) fn internal_error(&self, doing: &str, message: &str) {
+        let server = self.server.borrow().clone();
+        tracing::error!(server, doing, message, "internal error");
+        self.disconnect(Some(format!(
+            "{server}: internal error while {doing} (please report it): {message}"
+        )));
     }
 
     fn take_events(&self) -> Vec<Event> {
@@ -409,4 +434,16 @@ fn depth_format(d: Depth) -> PixelFormatRequest {
         Depth::Medium => PixelFormatRequest::MEDIUM,
         Depth::Low => PixelFormatRequest::LOW,
     }
+}
+
+/// Runs `f`, turning a panic into its message. The widget's work runs in callbacks from GTK's
+/// C code, where an unwinding panic would abort the process.
+pub(crate) fn catch<R>(f: impl FnOnce() -> R) -> Result<R, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|payload| {
+        payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic without a message".to_owned())
+    })
 }

@@ -93,7 +93,8 @@ pub struct VncDisplay {
     /// Remote desktop height.
     #[property(get = Self::fb_height, type = i32)]
     pub(super) height: std::marker::PhantomData<i32>,
-    /// Remote desktop name.
+    /// Remote desktop name (as gtk-vnc's, it hides GtkWidget's `name` property, the CSS
+    /// widget name, which GTK's `widget_name` methods still reach).
     #[property(get = Self::desktop_name, type = String)]
     pub(super) name: std::marker::PhantomData<String>,
     /// The server's Caps Lock (QEMU LED State; false until the server has sent one).
@@ -144,6 +145,9 @@ pub struct VncDisplay {
     pub(super) threading: Cell<Threading>,
     /// Credentials given before the session asked.
     pub(super) early_credentials: RefCell<Vec<(Credential, String)>>,
+    /// The client name given with `set_credential` (gtk-vnc's CLIENTNAME, for SASL): kept for
+    /// the security types that will ask for it; none does yet.
+    pub(super) client_name: RefCell<Option<String>>,
     pub(super) server: RefCell<String>,
     /// Hardware keycode -> the keysym the server saw pressed.
     pub(super) pressed: RefCell<HashMap<u32, u32>>,
@@ -201,6 +205,7 @@ impl Default for VncDisplay {
             handshake_timeout: Cell::new(Config::default().handshake_timeout),
             threading: Cell::new(Threading::default()),
             early_credentials: RefCell::new(Vec::new()),
+            client_name: RefCell::new(None),
             server: RefCell::new(String::new()),
             pressed: RefCell::new(HashMap::new()),
             buttons: Cell::new(0),
@@ -225,7 +230,7 @@ impl Default for VncDisplay {
 
 #[glib::object_subclass]
 impl ObjectSubclass for VncDisplay {
-    const NAME: &'static str = "VncDisplay";
+    const NAME: &'static str = "VncRsDisplay";
     type Type = super::VncDisplay;
     type ParentType = gtk::Widget;
 }

@@ -77,7 +77,7 @@ glib::wrapper! {
 
 /// The colour depth asked of the server (the `depth` property).
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, glib::Enum)]
-#[enum_type(name = "VncDisplayDepth")]
+#[enum_type(name = "VncRsDisplayDepth")]
 pub enum Depth {
     /// Full colour: the server's own format when it is 32-bit true colour with 8-bit channels
     /// (nothing for the server to convert), RGB888 otherwise.
@@ -87,6 +87,35 @@ pub enum Depth {
     Medium,
     /// 8-bit colour.
     Low,
+}
+
+/// Which credential [`VncDisplay::set_credential`] gives (gtk-vnc's `VncDisplayCredential`,
+/// with the same values).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, glib::Enum)]
+#[enum_type(name = "VncRsDisplayCredential")]
+pub enum DisplayCredential {
+    /// The password (VNC authentication, VeNCrypt Plain).
+    Password = 0,
+    /// The user name (VeNCrypt Plain).
+    Username = 1,
+    /// The client name some SASL mechanisms send; kept, but no security type this version
+    /// speaks asks for it.
+    #[enum_value(name = "ClientName", nick = "clientname")]
+    ClientName = 2,
+}
+
+/// How [`VncDisplay::send_keys_ex`] sends its keys (gtk-vnc's `VncDisplayKeyEvent`, with the
+/// same values).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, glib::Enum)]
+#[enum_type(name = "VncRsDisplayKeyEvent")]
+pub enum KeyEvent {
+    /// Press every key, in order.
+    Press = 1,
+    /// Release every key, in reverse order.
+    Release = 2,
+    /// Press every key in order, then release them in reverse order.
+    #[default]
+    Click = 3,
 }
 
 impl Default for VncDisplay {
@@ -137,6 +166,24 @@ impl VncDisplay {
         );
     }
 
+    /// Runs `f` on the display, catching a panic in it: the connection then ends with
+    /// `vnc-error` (naming `doing` and the panic's message) and `vnc-disconnected`, and
+    /// `None` is returned. For bindings that call the widget from C (vnc-gtk-c), where a
+    /// panic must not unwind.
+    #[doc(hidden)]
+    pub fn call_guarded<R>(&self, doing: &str, f: impl FnOnce(&Self) -> R) -> Option<R> {
+        match driver::catch(|| f(self)) {
+            Ok(r) => Some(r),
+            Err(message) => {
+                // Reporting runs signal handlers too: a second panic is only logged.
+                if let Err(again) = driver::catch(|| self.imp().internal_error(doing, &message)) {
+                    tracing::error!(doing, again, "panic while reporting a panic");
+                }
+                None
+            }
+        }
+    }
+
     /// Closes the connection; `vnc-disconnected` follows.
     pub fn close(&self) {
         self.imp().disconnect(None);
@@ -153,6 +200,18 @@ impl VncDisplay {
     /// is to be verified.
     pub fn set_tls_config(&self, tls: TlsConfig) {
         self.imp().tls.replace(tls);
+    }
+
+    /// The TLS settings the next connection will use (what
+    /// [`set_tls_config`](Self::set_tls_config) set, or the default).
+    pub fn tls_config(&self) -> TlsConfig {
+        self.imp().tls.borrow().clone()
+    }
+
+    /// The bounds the next connection will use (what [`set_limits`](Self::set_limits) set,
+    /// or [`Limits::default`]).
+    pub fn limits(&self) -> Limits {
+        self.imp().limits.borrow().clone()
     }
 
     /// Sets the bounds on what a server may make the next connection allocate (framebuffer
@@ -191,6 +250,18 @@ impl VncDisplay {
         self.imp().threading.set(threading);
     }
 
+    /// Answers `vnc-auth-credential` (or sets it in advance) with one credential, as
+    /// gtk-vnc's `vnc_display_set_credential`.
+    pub fn set_credential(&self, kind: DisplayCredential, value: &str) {
+        match kind {
+            DisplayCredential::Password => self.set_password(value),
+            DisplayCredential::Username => self.set_username(value),
+            DisplayCredential::ClientName => {
+                self.imp().client_name.replace(Some(value.to_owned()));
+            }
+        }
+    }
+
     /// Answers `vnc-auth-credential` (or sets it in advance).
     pub fn set_password(&self, password: &str) {
         self.imp()
@@ -211,11 +282,30 @@ impl VncDisplay {
     /// Presses and then releases `keys` in order (releases in reverse order), as gtk-vnc's
     /// `vnc_display_send_keys`, for example `[Control_L, Alt_L, Delete]`.
     pub fn send_keys(&self, keys: &[gdk::Key]) {
-        for k in keys {
-            self.send_key(*k, true);
+        self.send_keys_ex(keys, KeyEvent::Click);
+    }
+
+    /// Presses `keys` in order, releases them in reverse order, or both
+    /// ([`KeyEvent::Click`], what [`send_keys`](Self::send_keys) does), as gtk-vnc's
+    /// `vnc_display_send_keys_ex`.
+    ///
+    /// ```no_run
+    /// # let display = vnc_gtk::VncDisplay::new();
+    /// use gtk::gdk::Key;
+    /// // Hold Shift down while the user clicks, then let it go.
+    /// display.send_keys_ex(&[Key::Shift_L], vnc_gtk::KeyEvent::Press);
+    /// display.send_keys_ex(&[Key::Shift_L], vnc_gtk::KeyEvent::Release);
+    /// ```
+    pub fn send_keys_ex(&self, keys: &[gdk::Key], kind: KeyEvent) {
+        if matches!(kind, KeyEvent::Press | KeyEvent::Click) {
+            for k in keys {
+                self.send_key(*k, true);
+            }
         }
-        for k in keys.iter().rev() {
-            self.send_key(*k, false);
+        if matches!(kind, KeyEvent::Release | KeyEvent::Click) {
+            for k in keys.iter().rev() {
+                self.send_key(*k, false);
+            }
         }
     }
 
