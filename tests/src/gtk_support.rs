@@ -108,3 +108,95 @@ pub fn xdotool_value(out: &str, key: &str) -> Option<i32> {
         .find_map(|l| l.strip_prefix(key).and_then(|v| v.strip_prefix('=')))
         .and_then(|v| v.parse().ok())
 }
+
+/// Waits until a viewer on the X server `local` shows `server`'s true screen 1:1 with none of
+/// its black background beside it (the window fitted to the desktop, as viewers do once the
+/// session is up), and returns where the desktop's top-left corner is on `local`.
+///
+/// The widget draws the server's cursor where the remote pointer is, which the server's own
+/// screen does not show: the caller keeps the remote pointer in the top-left corner, and the
+/// comparison starts below it (64 rows down).
+pub fn wait_desktop_shown(local: &XServer, server: &XServer) -> (u32, u32) {
+    let truth = server.settle();
+    let (w, h) = (truth.width as i32, truth.height as i32);
+    let below_cursor = crate::crop(&truth, (0, 64), (w, h - 64));
+    let start = Instant::now();
+    loop {
+        let shot = local.screen();
+        let at = crate::find_exact(&shot, &below_cursor)
+            .filter(|&(_, y)| y >= 64)
+            .map(|(x, y)| (x, y - 64));
+        if let Some(p) = at.filter(|&p| !crate::letterboxed(&shot, &truth, p)) {
+            return p;
+        }
+        if start.elapsed() > Duration::from_secs(30) {
+            let dir = std::env::temp_dir();
+            let (got, want) = (dir.join("desktop-shown.png"), dir.join("desktop-truth.png"));
+            shot.save_png(&got);
+            truth.save_png(&want);
+            panic!(
+                "timed out after 30 s waiting for the desktop shown 1:1 in the fitted window \
+                 (found at {at:?}); the local screen is in {}, the server's in {}",
+                got.display(),
+                want.display()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// Runs xdotool on `display`.
+pub fn run_xdotool(display: &str, args: &[&str]) -> std::process::Output {
+    let mut cmd = Command::new("xdotool");
+    cmd.args(args).env("DISPLAY", display);
+    crate::process::output(cmd).expect("xdotool")
+}
+
+/// Runs xdotool on `display` and asserts success; returns its standard output.
+pub fn xdotool(display: &str, args: &[&str]) -> String {
+    let out = run_xdotool(display, args);
+    assert!(
+        out.status.success(),
+        "xdotool {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The pointer position on `display`.
+pub fn pointer(display: &str) -> (i32, i32) {
+    let out = xdotool(display, &["getmouselocation", "--shell"]);
+    let get = |k| xdotool_value(&out, k).unwrap_or(-1);
+    (get("X"), get("Y"))
+}
+
+/// Starts an xterm on `server` at (40, 200) to (~340, ~280), titled "sink", that writes what
+/// is typed into it to `file`, and waits until it shows. The server has no window manager:
+/// its keyboard focus follows the pointer, so typing reaches the xterm while the remote
+/// pointer is over it (at (120, 240) for example).
+pub fn spawn_typing_sink(server: &mut XServer, file: &std::path::Path) {
+    crate::require("xdotool", "xdotool");
+    server.spawn_client(
+        "xterm",
+        &[
+            "-geometry",
+            "50x6+40+200",
+            "-fn",
+            "fixed",
+            "-T",
+            "sink",
+            "-e",
+            "sh",
+            "-c",
+            &format!("cat > '{}'", file.display()),
+        ],
+    );
+    crate::wait_for("the xterm", Duration::from_secs(20), || {
+        run_xdotool(
+            &server.display,
+            &["search", "--onlyvisible", "--name", "sink"],
+        )
+        .status
+        .success()
+    });
+}

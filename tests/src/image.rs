@@ -249,3 +249,15 @@ pub fn psnr(got: &Rgb, want: &Rgb) -> f64 {
         10.0 * (255.0f64 * 255.0 / mse).log10()
     }
 }
+
+/// The part of `img` at `at` of `size` (which must lie inside it).
+pub fn crop(img: &Rgb, at: (i32, i32), size: (i32, i32)) -> Rgb {
+    let (x, y, w, h) = (at.0 as u32, at.1 as u32, size.0 as u32, size.1 as u32);
+    Rgb {
+        width: w,
+        height: h,
+        data: (y..y + h)
+            .flat_map(|row| (x..x + w).flat_map(move |col| img.get(col, row)))
+            .collect(),
+    }
+}

@@ -28,8 +28,8 @@ use std::time::{Duration, Instant};
 
 pub use capture::{capture, capture_counting_rects, vnccapture, workspace_bin};
 pub use image::{
-    Rgb, assert_same, assert_same_at_precision, find_exact, letterboxed, parse_ppm, parse_xwd,
-    psnr, read_png, same_at_precision,
+    Rgb, assert_same, assert_same_at_precision, crop, find_exact, letterboxed, parse_ppm,
+    parse_xwd, psnr, read_png, same_at_precision,
 };
 pub use net::{free_port, serve_once};
 pub use qemu::{Qemu, QemuSetup, QemuTls};

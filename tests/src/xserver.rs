@@ -112,19 +112,22 @@ impl XServer {
 
     /// An X server without VNC (Xvfb) for local GTK clients, and its display.
     pub fn xvfb(geometry: &str) -> XServer {
+        XServer::xvfb_with(geometry, &[])
+    }
+
+    /// An Xvfb with more arguments, such as `-wr` (a white root window instead of black).
+    pub fn xvfb_with(geometry: &str, extra: &[&str]) -> XServer {
         require("Xvfb", "xvfb");
         let dir = TempDir::new("xvfb");
-        let (display, procs) = start_x(
-            &dir,
-            "Xvfb",
-            &[
-                "-screen".into(),
-                "0".into(),
-                format!("{geometry}x24"),
-                "-nolisten".into(),
-                "tcp".into(),
-            ],
-        );
+        let mut args: Vec<String> = vec![
+            "-screen".into(),
+            "0".into(),
+            format!("{geometry}x24"),
+            "-nolisten".into(),
+            "tcp".into(),
+        ];
+        args.extend(extra.iter().map(|a| a.to_string()));
+        let (display, procs) = start_x(&dir, "Xvfb", &args);
         XServer {
             port: 0,
             display,

@@ -3,39 +3,13 @@
 //! and a click lands on the remote coordinate. With `VNC_RS_SCREENSHOT=path` it also saves a
 //! picture of the session (the README's screenshot is made this way).
 
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use vnc_tests::gtk_support::{gtk_program, xdotool_value};
-use vnc_tests::{
-    Rgb, TempDir, XServer, XvncOptions, find_exact, letterboxed, process, require, wait_for,
-    workspace_bin,
+use vnc_tests::gtk_support::{
+    gtk_program, pointer, spawn_typing_sink, wait_desktop_shown, xdotool, xdotool_value,
 };
-
-/// Runs xdotool on `display`.
-fn run_xdotool(display: &str, args: &[&str]) -> Output {
-    let mut cmd = Command::new("xdotool");
-    cmd.args(args).env("DISPLAY", display);
-    process::output(cmd).expect("xdotool")
-}
-
-/// Runs xdotool on `display` and asserts success; returns its standard output.
-fn xdotool(display: &str, args: &[&str]) -> String {
-    let out = run_xdotool(display, args);
-    assert!(
-        out.status.success(),
-        "xdotool {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-/// The pointer position on `display`.
-fn pointer(display: &str) -> (i32, i32) {
-    let out = xdotool(display, &["getmouselocation", "--shell"]);
-    let get = |k| xdotool_value(&out, k).unwrap_or(-1);
-    (get("X"), get("Y"))
-}
+use vnc_tests::{TempDir, XServer, XvncOptions, crop, process, require, wait_for, workspace_bin};
 
 struct Viewer(Child);
 
@@ -43,18 +17,6 @@ impl Drop for Viewer {
     fn drop(&mut self) {
         let _ = self.0.kill();
         let _ = self.0.wait();
-    }
-}
-
-/// The part of `img` at `at` of `size`.
-fn crop(img: &Rgb, at: (i32, i32), size: (i32, i32)) -> Rgb {
-    let (x, y, w, h) = (at.0 as u32, at.1 as u32, size.0 as u32, size.1 as u32);
-    Rgb {
-        width: w,
-        height: h,
-        data: (y..y + h)
-            .flat_map(|row| (x..x + w).flat_map(move |col| img.get(col, row)))
-            .collect(),
     }
 }
 
@@ -67,30 +29,7 @@ fn typing_and_clicking_in_vncviewer_reach_the_server() {
         geometry: Some("640x400"),
         ..Default::default()
     });
-    // An xterm at a known place that writes what it receives into a file.
-    server.spawn_client(
-        "xterm",
-        &[
-            "-geometry",
-            "50x6+40+200",
-            "-fn",
-            "fixed",
-            "-T",
-            "sink",
-            "-e",
-            "sh",
-            "-c",
-            &format!("cat > '{}'", file.display()),
-        ],
-    );
-    wait_for("the xterm", Duration::from_secs(20), || {
-        run_xdotool(
-            &server.display,
-            &["search", "--onlyvisible", "--name", "sink"],
-        )
-        .status
-        .success()
-    });
+    spawn_typing_sink(&mut server, &file);
     server.settle();
 
     // A screen larger than the window (1024x768 at the top-left corner), with the pointer
@@ -103,29 +42,9 @@ fn typing_and_clicking_in_vncviewer_reach_the_server() {
         .stdout(Stdio::null());
     gtk_program(&mut cmd, &local.display);
     let viewer = Viewer(process::spawn(cmd).expect("start vncviewer"));
-    // The window shows before the session is up (at a placeholder size), and the widget
-    // drops pointer events until ServerInit; then the viewer fits the window to the desktop.
-    // Wait for the end of that: the server's true screen on the local screen 1:1, with none of
-    // the display's black background beside it (its area is exactly the desktop's). From then
-    // on the desktop stays where it is, so local and remote coordinates differ by its place.
-    // The widget draws the server's cursor where the remote pointer is, which the server's
-    // own screen does not show: keep the pointer in the corner and compare below it.
-    let truth = server.settle();
-    let (w, h) = (truth.width as i32, truth.height as i32);
-    let below_cursor = crop(&truth, (0, 64), (w, h - 64));
-    let mut at = None;
-    wait_for(
-        "the desktop shown 1:1 in the fitted window",
-        Duration::from_secs(30),
-        || {
-            let shot = local.screen();
-            at = find_exact(&shot, &below_cursor)
-                .filter(|&(_, y)| y >= 64)
-                .map(|(x, y)| (x, y - 64));
-            at.is_some_and(|p| !letterboxed(&shot, &truth, p))
-        },
-    );
-    let (fx, fy) = at.unwrap();
+    // The widget draws the server's cursor where the remote pointer is: keep the pointer in
+    // the corner (see `wait_desktop_shown`).
+    let (fx, fy) = wait_desktop_shown(&local, &server);
     let offset = (fx as i32, fy as i32);
     let wid = xdotool(
         &local.display,

@@ -1,0 +1,321 @@
+/* Documentation of VncRsDisplay's properties and signals for g-ir-scanner: the type is
+ * registered by the Rust code, so these comments have no C definitions to sit on. This file
+ * is read by the scanner, never compiled.
+ *
+ * SPDX-License-Identifier: MIT OR Apache-2.0
+ */
+
+/**
+ * VncRsDisplay:local-pointer:
+ *
+ * Show the local pointer instead of the server's cursor.
+ */
+
+/**
+ * VncRsDisplay:read-only:
+ *
+ * Send no keyboard or pointer input to the server.
+ */
+
+/**
+ * VncRsDisplay:scaling:
+ *
+ * Scale the desktop to the widget's size.
+ */
+
+/**
+ * VncRsDisplay:keep-aspect-ratio:
+ *
+ * Keep the desktop's aspect ratio when scaling.
+ */
+
+/**
+ * VncRsDisplay:smoothing:
+ *
+ * Scale smoothly (linear filtering) rather than to the nearest pixel.
+ */
+
+/**
+ * VncRsDisplay:zoom-level:
+ *
+ * The zoom in percent (10 to 400) when not scaling.
+ */
+
+/**
+ * VncRsDisplay:clipboard-sharing:
+ *
+ * Share the clipboard with the server, both ways: UTF-8 with servers that speak the Extended
+ * Clipboard, Latin-1 otherwise. Switches at once, while connected.
+ */
+
+/**
+ * VncRsDisplay:clipboard-primary:
+ *
+ * Also share the PRIMARY selection, with #VncRsDisplay:clipboard-sharing.
+ */
+
+/**
+ * VncRsDisplay:shared-flag:
+ *
+ * Leave the server's other clients connected.
+ */
+
+/**
+ * VncRsDisplay:depth:
+ *
+ * The colour depth asked of the server.
+ */
+
+/**
+ * VncRsDisplay:grab-keyboard:
+ *
+ * Whether the keyboard is grabbed: every key goes to the server.
+ */
+
+/**
+ * VncRsDisplay:grab-pointer:
+ *
+ * Whether the pointer is grabbed (the local pointer is hidden).
+ */
+
+/**
+ * VncRsDisplay:grab-keys:
+ *
+ * The key combination that grabs and releases keyboard and pointer, as GDK key names joined
+ * by "+"; "Control_L+Alt_L" by default.
+ */
+
+/**
+ * VncRsDisplay:allow-resize:
+ *
+ * Ask the server to resize its desktop to the widget's size (servers with
+ * ExtendedDesktopSize).
+ */
+
+/**
+ * VncRsDisplay:force-size:
+ *
+ * Request the remote desktop's size at the zoom level as the widget's minimum size.
+ */
+
+/**
+ * VncRsDisplay:lossy-encoding:
+ *
+ * Let the server send JPEG (Tight) at #VncRsDisplay:jpeg-quality: far less data for photos
+ * and video, at the price of inexact pixels.
+ */
+
+/**
+ * VncRsDisplay:jpeg-quality:
+ *
+ * The JPEG quality with #VncRsDisplay:lossy-encoding, 0 (smallest) to 9 (best).
+ */
+
+/**
+ * VncRsDisplay:audio:
+ *
+ * Play the server's audio (QEMU's audio extension) when it offers it, if the library was
+ * built with audio.
+ */
+
+/**
+ * VncRsDisplay:width:
+ *
+ * The remote desktop's width, 0 until it is known.
+ */
+
+/**
+ * VncRsDisplay:height:
+ *
+ * The remote desktop's height, 0 until it is known.
+ */
+
+/**
+ * VncRsDisplay:name:
+ *
+ * The remote desktop's name. As gtk-vnc's, this property hides #GtkWidget:name; use
+ * gtk_widget_get_name() for the widget's CSS name.
+ */
+
+/**
+ * VncRsDisplay:caps-lock:
+ *
+ * The server's Caps Lock (QEMU's LED State; %FALSE until the server sends one).
+ */
+
+/**
+ * VncRsDisplay:num-lock:
+ *
+ * The server's Num Lock (QEMU's LED State).
+ */
+
+/**
+ * VncRsDisplay:scroll-lock:
+ *
+ * The server's Scroll Lock (QEMU's LED State).
+ */
+
+/**
+ * VncRsDisplay:is-pointer-absolute:
+ *
+ * %TRUE while the server reads pointer positions as absolute, %FALSE when it reads relative
+ * motion (QEMU without a tablet): a click then grabs the pointer.
+ */
+
+/**
+ * VncRsDisplay:pointer-confined:
+ *
+ * Whether the relative-mode pointer grab keeps the pointer in the widget (X11).
+ */
+
+/**
+ * VncRsDisplay::vnc-connected:
+ * @display: the display
+ *
+ * The connection to the server is made; the handshake starts.
+ */
+
+/**
+ * VncRsDisplay::vnc-initialized:
+ * @display: the display
+ *
+ * The handshake is done and the desktop is known.
+ */
+
+/**
+ * VncRsDisplay::vnc-disconnected:
+ * @display: the display
+ *
+ * The connection ended, once per connection.
+ */
+
+/**
+ * VncRsDisplay::vnc-error:
+ * @display: the display
+ * @message: what went wrong, for a person (which server, which step)
+ *
+ * An error ended the connection; #VncRsDisplay::vnc-disconnected follows.
+ */
+
+/**
+ * VncRsDisplay::vnc-auth-credential:
+ * @display: the display
+ * @username: whether a user name is wanted
+ * @password: whether a password is wanted
+ *
+ * The server wants credentials: answer with vnc_rs_display_set_credential(), now or later.
+ */
+
+/**
+ * VncRsDisplay::vnc-auth-failure:
+ * @display: the display
+ * @reason: the server's reason, or an empty string
+ *
+ * The server refused the credentials.
+ */
+
+/**
+ * VncRsDisplay::vnc-auth-unsupported:
+ * @display: the display
+ * @security_type: the first security type the server offered, or 0
+ *
+ * No security type both sides accept.
+ */
+
+/**
+ * VncRsDisplay::vnc-certificate-verification:
+ * @display: the display
+ * @subject: the certificate's subject
+ * @issuer: its issuer
+ * @sha256: its SHA-256 fingerprint, in hexadecimal with colons
+ * @problem: why it failed verification
+ *
+ * With vnc_rs_display_set_ask_on_untrusted(), a server certificate failed verification:
+ * answer with vnc_rs_display_accept_certificate().
+ */
+
+/**
+ * VncRsDisplay::vnc-desktop-resize:
+ * @display: the display
+ * @width: the new width
+ * @height: the new height
+ *
+ * The remote desktop has a new size.
+ */
+
+/**
+ * VncRsDisplay::vnc-desktop-rename:
+ * @display: the display
+ * @name: the new name
+ *
+ * The remote desktop has a new name.
+ */
+
+/**
+ * VncRsDisplay::vnc-server-cut-text:
+ * @display: the display
+ * @text: the server's clipboard text
+ *
+ * The server's clipboard changed.
+ */
+
+/**
+ * VncRsDisplay::vnc-bell:
+ * @display: the display
+ *
+ * The server rang its bell.
+ */
+
+/**
+ * VncRsDisplay::vnc-power-control-initialized:
+ * @display: the display
+ *
+ * The server takes power-control requests (xvp) from now on.
+ */
+
+/**
+ * VncRsDisplay::vnc-power-control-failed:
+ * @display: the display
+ *
+ * The server could not do a power-control request.
+ */
+
+/**
+ * VncRsDisplay::vnc-framebuffer-update:
+ * @display: the display
+ * @x: the left edge of the area the update changed
+ * @y: its top edge
+ * @width: its width
+ * @height: its height
+ *
+ * An update from the server has ended. The widget redraws on its own; this is for
+ * applications that record or wait for the screen.
+ */
+
+/**
+ * VncRsDisplay::vnc-keyboard-grab:
+ * @display: the display
+ *
+ * The keyboard was grabbed.
+ */
+
+/**
+ * VncRsDisplay::vnc-keyboard-ungrab:
+ * @display: the display
+ *
+ * The keyboard was released.
+ */
+
+/**
+ * VncRsDisplay::vnc-pointer-grab:
+ * @display: the display
+ *
+ * The pointer was grabbed.
+ */
+
+/**
+ * VncRsDisplay::vnc-pointer-ungrab:
+ * @display: the display
+ *
+ * The pointer was released.
+ */
