@@ -13,14 +13,15 @@ source scripts/lib.sh
 # tests play into a private PulseAudio daemon and a private PipeWire (with pipewire-pulse and
 # WirePlumber) and record with pulseaudio-utils' parec. python3 runs the X client of the
 # (ignored) latency test, tests/tests/xvnc_latency.rs. GObject Introspection, PyGObject and
-# valac build and run the widget from C, Python and Vala (scripts/build-gir.sh, tests/tests/gir.rs).
+# valac and gjs build and run the widget from C, Python, Vala and JavaScript
+# (scripts/build-gir.sh, tests/tests/gir.rs).
 ensure_packages \
   tigervnc-standalone-server tigervnc-tools x11vnc xvfb qemu-system-x86 \
   x11-apps x11-utils x11-xserver-utils x11-xkb-utils xterm xfonts-base xauth imagemagick \
   gnutls-bin libssl-dev pkg-config libgtk-4-dev libturbojpeg0-dev xdotool xclip dbus time \
   dbus-x11 at-spi2-core gcc libvncserver-dev libglib2.0-bin \
   libpulse-dev pulseaudio pulseaudio-utils pipewire pipewire-pulse wireplumber python3 \
-  gobject-introspection libgirepository1.0-dev gir1.2-gtk-4.0 python3-gi valac
+  gobject-introspection libgirepository1.0-dev gir1.2-gtk-4.0 python3-gi valac gjs
 
 cargo fmt --all -- --check
 # vnc-gtk-c (libvncrs) switches off gtk-rs's "GTK initialized" check, which a build with it

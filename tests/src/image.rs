@@ -122,14 +122,29 @@ pub fn parse_ppm(b: &[u8]) -> Rgb {
     }
 }
 
-/// Decodes an 8-bit RGB PNG (as vnccapture writes).
+/// Decodes an 8-bit RGB PNG (as vnccapture writes), or an opaque RGBA one (as GDK's
+/// `gdk_texture_save_to_png` writes; every alpha must be 255).
 pub fn read_png(path: &Path) -> Rgb {
     let dec = png::Decoder::new(BufReader::new(std::fs::File::open(path).expect("open png")));
     let mut reader = dec.read_info().expect("png header");
     let mut buf = vec![0; reader.output_buffer_size().unwrap()];
     let info = reader.next_frame(&mut buf).expect("png data");
-    assert_eq!(info.color_type, png::ColorType::Rgb);
     buf.truncate(info.buffer_size());
+    match info.color_type {
+        png::ColorType::Rgb => {}
+        png::ColorType::Rgba => {
+            assert!(
+                buf.chunks_exact(4).all(|p| p[3] == 255),
+                "{}: not opaque",
+                path.display()
+            );
+            buf = buf
+                .chunks_exact(4)
+                .flat_map(|p| [p[0], p[1], p[2]])
+                .collect();
+        }
+        other => panic!("{}: {other:?} PNG, not RGB", path.display()),
+    }
     Rgb {
         width: info.width,
         height: info.height,

@@ -4,8 +4,10 @@
 //! with nothing but `pkg-config --cflags --libs vncrs-0.1`) run against a real Xvnc on their
 //! own Xvfb: the remote screen appears pixel-exact in the window, typed text reaches an xterm
 //! on the server, a password asked in the Python example's window opens a VNC-authenticated
-//! session, and the end of the server ends the viewer through `vnc-disconnected`. A C program
-//! checks the panic boundary.
+//! session, and the end of the server ends the viewer through `vnc-disconnected`. The Vala
+//! example (compiled with the generated vapi) does the same as the C one, the JavaScript
+//! example (GJS) saves the server's screen pixel-exact, a Python script calls every kind of
+//! function through introspection alone, and a C program checks the panic boundary.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -14,7 +16,7 @@ use std::time::Duration;
 use vnc_tests::gtk_support::{
     gtk_program, pointer, spawn_typing_sink, wait_desktop_shown, xdotool,
 };
-use vnc_tests::{TempDir, XServer, XvncOptions, process, require, wait_for};
+use vnc_tests::{TempDir, XServer, XvncOptions, assert_same, process, read_png, require, wait_for};
 
 /// target/gir, checked to hold what the tests use.
 fn gir_dir() -> PathBuf {
@@ -228,19 +230,103 @@ fn python_viewer_asks_the_password_in_a_window() {
     server_ends(server, viewer);
 }
 
+/// Runs the compiled viewer `exe` (the C or the Vala example) against Xvnc: the desktop
+/// pixel-exact in its window titled "... - `name`", typing, the disconnect.
+fn compiled_viewer_shows_the_desktop(exe: &Path, name: &str, sink: &Path) {
+    let (server, local) = servers(XvncOptions::default(), sink);
+    let mut cmd = Command::new(exe);
+    cmd.arg(format!("127.0.0.1::{}", server.port));
+    let viewer = Viewer::start(cmd, &local);
+    let at = wait_desktop_shown(&local, &server);
+    type_into_sink(&local, &server, at, &format!("{name}$"), sink);
+    server_ends(server, viewer);
+}
+
 #[test]
 fn c_viewer_built_with_pkg_config_shows_the_desktop() {
     let dir = TempDir::new("gir-c");
     let exe = dir.path().join("vncviewer-c");
     compile_c(&[&source("examples/c/vncviewer.c")], &exe);
-    let sink = dir.path().join("typed.txt");
-    let (server, local) = servers(XvncOptions::default(), &sink);
-    let mut cmd = Command::new(&exe);
-    cmd.arg(format!("127.0.0.1::{}", server.port));
-    let viewer = Viewer::start(cmd, &local);
-    let at = wait_desktop_shown(&local, &server);
-    type_into_sink(&local, &server, at, "vncviewer-c$", &sink);
-    server_ends(server, viewer);
+    compiled_viewer_shows_the_desktop(&exe, "vncviewer-c", &dir.path().join("typed.txt"));
+}
+
+#[test]
+fn vala_viewer_built_with_the_vapi_shows_the_desktop() {
+    require("valac", "valac");
+    let dir = TempDir::new("gir-vala");
+    let exe = dir.path().join("vncviewer-vala");
+    let gir = gir_dir();
+    let mut valac = Command::new("valac");
+    valac
+        .arg(format!("--vapidir={}", gir.display()))
+        .args(["--pkg", "gtk4", "--pkg", "vncrs-0.1", "-o"])
+        .arg(&exe)
+        .arg(source("examples/vala/vncviewer.vala"))
+        .env("PKG_CONFIG_PATH", &gir);
+    let built = process::output(valac).unwrap();
+    assert!(
+        built.status.success(),
+        "valac: {}{}",
+        String::from_utf8_lossy(&built.stdout),
+        String::from_utf8_lossy(&built.stderr)
+    );
+    compiled_viewer_shows_the_desktop(&exe, "vncviewer-vala", &dir.path().join("typed.txt"));
+}
+
+#[test]
+fn javascript_example_saves_the_screen_pixel_exact() {
+    require("gjs", "gjs");
+    let dir = TempDir::new("gir-gjs");
+    let png = dir.path().join("screen.png");
+    let server = XServer::xvnc(XvncOptions::default());
+    let truth = server.settle();
+    let local = XServer::xvfb("640x480");
+    let mut cmd = Command::new("gjs");
+    let gir = gir_dir();
+    cmd.env("GI_TYPELIB_PATH", &gir)
+        .arg("-m")
+        .arg(source("examples/js/vncshot.js"))
+        .arg(format!("127.0.0.1::{}", server.port))
+        .arg(&png);
+    let mut shot = Viewer::start(cmd, &local);
+    assert_eq!(shot.wait_exit(), Some(0), "stderr: {}", shot.stderr());
+    assert_same(&read_png(&png), &truth, "the screen saved by vncshot.js");
+}
+
+#[test]
+fn python_calls_every_kind_of_function_through_introspection() {
+    let server = XServer::xvnc(XvncOptions::default());
+    let local = XServer::xvfb("640x480");
+    let mut cmd = python();
+    cmd.arg(source("tests/python/api.py"))
+        .arg(format!("127.0.0.1::{}", server.port));
+    let mut run = Viewer::start(cmd, &local);
+    let code = run.wait_exit();
+    assert_eq!(
+        (code, run.stdout().trim()),
+        (Some(0), "ok"),
+        "stderr: {}",
+        run.stderr()
+    );
+}
+
+#[test]
+fn the_introspection_data_leaves_nothing_out() {
+    let gir = std::fs::read_to_string(gir_dir().join("VncRs-0.1.gir")).unwrap();
+    assert!(
+        !gir.contains("introspectable=\"0\""),
+        "a function is not introspectable"
+    );
+    for needle in [
+        "<class name=\"Display\"",
+        "c:type=\"VncRsDisplay\"",
+        "<glib:signal name=\"vnc-auth-credential\"",
+        "<property name=\"grab-keys\"",
+        "shared-library=\"libvncrs-0.1.so.0\"",
+        "glib:error-domain=\"vnc-rs-display-error-quark\"",
+    ] {
+        assert!(gir.contains(needle), "the GIR lacks {needle}");
+    }
 }
 
 #[test]
