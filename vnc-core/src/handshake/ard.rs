@@ -103,7 +103,7 @@ fn exchange(
     // the secrets are.
     let x = BigUint::from_bytes_be(private);
     let public = be_padded(&g.modpow(&x, p), k);
-    let shared = Zeroizing::new(be_padded(&server.modpow(&x, p), k));
+    let shared = be_padded(&server.modpow(&x, p), k);
     let mut key = Zeroizing::new([0u8; 16]);
     key.copy_from_slice(&Md5::digest(&shared[..]));
     Prepared {
@@ -113,10 +113,12 @@ fn exchange(
     }
 }
 
-/// `n` as `k` big-endian bytes, left-padded with zeros (`n` < p < 2^(8k)).
-fn be_padded(n: &BigUint, k: usize) -> Vec<u8> {
-    let bytes = n.to_bytes_be();
-    let mut out = vec![0u8; k.saturating_sub(bytes.len())];
+/// `n` as `k` big-endian bytes, left-padded with zeros (`n` < p < 2^(8k)); the unpadded
+/// copy is wiped, as `n` may be the shared secret.
+fn be_padded(n: &BigUint, k: usize) -> Zeroizing<Vec<u8>> {
+    let bytes = Zeroizing::new(n.to_bytes_be());
+    let mut out = Zeroizing::new(Vec::with_capacity(k));
+    out.resize(k.saturating_sub(bytes.len()), 0);
     out.extend_from_slice(&bytes[bytes.len().saturating_sub(k)..]);
     out
 }
