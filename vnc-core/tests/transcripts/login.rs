@@ -231,3 +231,27 @@ fn a_rejected_login_is_an_authentication_failure_with_the_reason() {
         );
     }
 }
+
+#[test]
+fn an_rfb_33_server_may_choose_ard_and_refuse_without_a_reason() {
+    let script = Script::new()
+        .version("RFB 003.003\n")
+        .security_type_33(30)
+        .raw(&ard_params())
+        .security_result(1);
+    let run = play_all_sessions(
+        || session(&[SecurityType::Ard], Some(("user", "password"))),
+        script.bytes(),
+    );
+    assert!(
+        matches!(
+            run.error,
+            Some(Error::AuthenticationFailed { reason: None })
+        ),
+        "{:?}",
+        run.error
+    );
+    // No security type byte in 3.3: the version, then the answer.
+    let want = [&b"RFB 003.003\n"[..], &ARD_ENCRYPTED, &ARD_SERVER_PUBLIC].concat();
+    assert_eq!(run.output, want);
+}
