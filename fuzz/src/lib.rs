@@ -27,7 +27,8 @@ pub const FORMATS: [PixelFormat; 6] = [
 ];
 
 /// A configuration with small limits (so that limit paths are reachable) and no TLS types
-/// (TLS would make the client's output random).
+/// (TLS would make the client's output random; the key exchanges of ARD and MS-Logon II are
+/// made deterministic by [`session`]'s fixed random source).
 pub fn config(selector: u8) -> Config {
     let pf = FORMATS[usize::from(selector) % FORMATS.len()];
     let mut config = Config::default();
@@ -35,6 +36,8 @@ pub fn config(selector: u8) -> Config {
         vec![
             SecurityType::VncAuth,
             SecurityType::Plain,
+            SecurityType::Ard,
+            SecurityType::MsLogonII,
             SecurityType::None,
         ]
     } else {
@@ -83,11 +86,13 @@ pub const AUDIO_SPEC: AudioSpec = AudioSpec {
 /// Selector bit: the session asks for QEMU audio, so that audio messages become events.
 pub const AUDIO: u8 = 0x04;
 
-/// A new session with credentials, so that authentication paths go on, and for some
+/// A new session with credentials, so that authentication paths go on, random bytes that
+/// are the same in every run (so that the split target can compare outputs), and for some
 /// selectors a wish for audio.
 pub fn session(selector: u8) -> Session {
     let now = std::time::Instant::now();
     let mut s = Session::with_threading(config(selector), threading(selector), now);
+    s.set_random_source(|buf| buf.fill(0x5a));
     s.set_credential(Credential::Username, "user");
     s.set_credential(Credential::Password, "password");
     if selector & AUDIO != 0 {

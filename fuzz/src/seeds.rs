@@ -8,6 +8,20 @@ use vnc_core::testing::{
 };
 use vnc_core::{PixelFormat, Rect};
 
+/// ARD offered alone, with generator 2, a 16-byte modulus (2^127 - 1) and a server key.
+fn ard() -> Script {
+    let mut p = [0xffu8; 16];
+    p[0] = 0x7f;
+    let mut server = [0u8; 16];
+    server[15] = 0x2a;
+    Script::new()
+        .version("RFB 003.008\n")
+        .security_types(&[30])
+        .raw(&[0, 2, 0, 16])
+        .raw(&p)
+        .raw(&server)
+}
+
 fn main() {
     let img = Image::pattern(32, 24);
     let pf = PixelFormat::RGB888;
@@ -296,11 +310,39 @@ fn main() {
                 .raw(&challenge)
                 .security_result(0),
         ),
+        // ARD on a 16-byte modulus (2^127 - 1) and MS-Logon II: the key exchange, the
+        // credentials, then ServerInit; and ARD rejected with a reason.
+        ("ard", ard().security_result(0)),
+        (
+            "ard-fail",
+            ard().security_result(1).string(b"wrong password"),
+        ),
+        (
+            "ms-logon-ii",
+            Script::new()
+                .version("RFB 003.008\n")
+                .security_types(&[113])
+                .raw(&5u64.to_be_bytes())
+                .raw(&0xffff_ffff_ffff_ffc5u64.to_be_bytes())
+                .raw(&0x1234_5678_9abc_def0u64.to_be_bytes())
+                .security_result(0),
+        ),
     ];
     for (name, s) in hs {
-        let mut v = vec![0x80u8];
-        v.extend_from_slice(s.server_init(16, 16, &PixelFormat::RGB565, "seed").bytes());
-        write("session", name, &v);
+        let stream = s.server_init(16, 16, &PixelFormat::RGB565, "seed");
+        if name.starts_with("ard") || name.starts_with("ms-logon") {
+            // The split target too, from the first byte (selector bit 0x10).
+            write(
+                "split",
+                name,
+                &[[0x90u8, 3].as_slice(), stream.bytes()].concat(),
+            );
+        }
+        write(
+            "session",
+            name,
+            &[[0x80u8].as_slice(), stream.bytes()].concat(),
+        );
     }
     for a in [
         "host",

@@ -2,6 +2,8 @@
 //! GTK widget in `gtk_malicious.rs`): the classic attacks on VNC clients and corrupt streams,
 //! each with what the client must end with.
 
+mod login;
+
 use std::time::Duration;
 
 use vnc_core::testing::{Image, Script, ZrleEncoder, rect_header};
@@ -460,5 +462,6 @@ pub fn attacks() -> Vec<Attack> {
         trickle: Some(Duration::from_millis(300)),
         expect: error(|e| matches!(e, Error::Timeout { .. }), TIMEOUT),
     });
+    list.extend(login::attacks());
     list
 }

@@ -9,6 +9,7 @@ pub mod audio_server;
 mod capture;
 pub mod gtk_support;
 mod image;
+pub mod login_server;
 mod net;
 pub mod pki;
 pub mod process;

@@ -206,6 +206,10 @@ pub enum Error {
         /// What the server offered (names and numbers).
         offered: Vec<String>,
     },
+    /// The system's random number generator failed, so no key exchange could be made (ARD,
+    /// MS-Logon II).
+    #[error("the system's random number generator is unavailable, so no key can be made")]
+    RandomnessUnavailable,
     /// The session already ended (after an error or the end of the stream).
     #[error("the session is closed")]
     Closed,
@@ -233,7 +237,7 @@ impl Error {
             Error::UnexpectedEof { .. } => ErrorKind::UnexpectedEof,
             Error::Timeout { .. } => ErrorKind::Timeout,
             Error::Tls { .. } => ErrorKind::Tls,
-            Error::TlsConfig { .. } => ErrorKind::Configuration,
+            Error::TlsConfig { .. } | Error::RandomnessUnavailable => ErrorKind::Configuration,
             Error::Certificate { .. }
             | Error::CertificateRefused { .. }
             | Error::ServerNameMissing => ErrorKind::Certificate,
@@ -638,6 +642,19 @@ pub enum ProtocolError {
     /// The server refused a VeNCrypt version or sub-type.
     #[error("the server refused VeNCrypt {0}")]
     VencryptRefused(&'static str),
+    /// An Apple Remote Desktop (type 30) key length of 0 or above 512 bytes (4096 bits).
+    #[error("an ARD key length of {0} bytes (1 to 512 are accepted)")]
+    ArdKeyLength(u16),
+    /// Diffie-Hellman parameters (ARD, MS-Logon II) that would make the shared secret
+    /// predictable: a modulus below 3 or even, a generator outside 2 to p-1, or a server
+    /// public key outside 2 to p-2.
+    #[error("{security}: degenerate Diffie-Hellman parameters: {what}")]
+    DegenerateDiffieHellman {
+        /// The security type ("ARD", "MS-Logon II").
+        security: &'static str,
+        /// What is wrong.
+        what: &'static str,
+    },
     /// SetColourMapEntries while the pixel format is true colour.
     #[error("the server sent SetColourMapEntries while the pixel format is true colour")]
     ColourMapInTrueColour,

@@ -15,7 +15,9 @@
 //!   credentials or about a certificate;
 //! - security types None and VNC authentication; VeNCrypt with its TLS and x509 sub-types
 //!   (None, VNC authentication or Plain inside) and Plain; anonymous TLS (type 18, feature
-//!   `anon-tls`) with its inner negotiation; [`Config::require_encryption`] refuses every
+//!   `anon-tls`) with its inner negotiation; Apple Remote Desktop (type 30) and UltraVNC
+//!   MS-Logon II (type 113), which encrypt the user name and password but not the session;
+//!   [`Config::require_encryption`] refuses every
 //!   type that sends the password or the screen in the clear;
 //! - TLS inside the engine (rustls, sans-IO like the rest): x509 verification against the
 //!   configured trust (or the system store, asked for only when an x509 step needs it through
@@ -91,6 +93,7 @@ mod jpeg;
 pub mod known_certs;
 mod messages;
 mod pixel_format;
+mod random;
 mod reader;
 mod running;
 mod security;

@@ -29,6 +29,16 @@ pub enum SecurityType {
     X509Plain,
     /// Anonymous TLS (type 18, as vino and x11vnc offer it), then None or VNC authentication.
     AnonTls,
+    /// Apple Remote Desktop authentication (type 30, macOS Screen Sharing): user name and
+    /// password encrypted with a key from an anonymous Diffie-Hellman exchange. An
+    /// eavesdropper cannot read them, a server in the middle can, and the session is not
+    /// encrypted. Last in the default list (after None).
+    Ard,
+    /// UltraVNC MS-Logon II (type 113): user name and password (often a Windows account's)
+    /// encrypted with a key from a 64-bit Diffie-Hellman exchange, which an eavesdropper can
+    /// break: as weak as Plain. Never in the default list; add it only when that is
+    /// acceptable.
+    MsLogonII,
 }
 
 /// How much protection a security type gives.
@@ -50,15 +60,25 @@ pub(crate) enum Inner {
     Plain,
     /// Type 18: a second security-type negotiation inside TLS.
     Negotiate,
+    /// Apple Remote Desktop's key exchange, then user name and password.
+    Ard,
+    /// MS-Logon II's key exchange, then user name and password.
+    MsLogonII,
 }
 
 impl SecurityType {
     /// The default preference: verified TLS first, then anonymous TLS, then VNC
-    /// authentication, then none. Plain without TLS is never in it.
+    /// authentication, then none, then Apple Remote Desktop authentication. Plain without TLS
+    /// and MS-Logon II (whose key exchange an eavesdropper breaks) are never in it.
+    ///
+    /// ARD comes last: it asks for an account's user name and password, which a server in
+    /// the middle (not an eavesdropper) reads, so any other type the server offers is taken
+    /// first, None included, which sends nothing. It is in the list because macOS Screen
+    /// Sharing offers nothing else unless a VNC password is set.
     pub fn default_preference() -> Vec<SecurityType> {
         use SecurityType::*;
         vec![
-            X509Vnc, X509Plain, X509None, TlsVnc, TlsPlain, TlsNone, AnonTls, VncAuth, None,
+            X509Vnc, X509Plain, X509None, TlsVnc, TlsPlain, TlsNone, AnonTls, VncAuth, None, Ard,
         ]
     }
 
@@ -69,6 +89,8 @@ impl SecurityType {
             None => 1,
             VncAuth => 2,
             AnonTls => 18,
+            Ard => 30,
+            MsLogonII => 113,
             Plain => 256,
             TlsNone => 257,
             TlsVnc => 258,
@@ -83,7 +105,8 @@ impl SecurityType {
     pub fn from_number(n: u32) -> Option<SecurityType> {
         use SecurityType::*;
         [
-            None, VncAuth, AnonTls, Plain, TlsNone, TlsVnc, TlsPlain, X509None, X509Vnc, X509Plain,
+            None, VncAuth, AnonTls, Ard, MsLogonII, Plain, TlsNone, TlsVnc, TlsPlain, X509None,
+            X509Vnc, X509Plain,
         ]
         .into_iter()
         .find(|t| t.number() == n)
@@ -98,7 +121,7 @@ impl SecurityType {
     pub fn protection(self) -> Protection {
         use SecurityType::*;
         match self {
-            None | VncAuth | Plain => Protection::Clear,
+            None | VncAuth | Plain | Ard | MsLogonII => Protection::Clear,
             TlsNone | TlsVnc | TlsPlain | AnonTls => Protection::EncryptedUnauthenticated,
             X509None | X509Vnc | X509Plain => Protection::Authenticated,
         }
@@ -111,6 +134,8 @@ impl SecurityType {
             VncAuth | TlsVnc | X509Vnc => Inner::Vnc,
             Plain | TlsPlain | X509Plain => Inner::Plain,
             AnonTls => Inner::Negotiate,
+            Ard => Inner::Ard,
+            MsLogonII => Inner::MsLogonII,
         }
     }
 
@@ -121,7 +146,7 @@ impl SecurityType {
                 username: false,
                 password: true,
             },
-            Inner::Plain => CredentialsNeeded {
+            Inner::Plain | Inner::Ard | Inner::MsLogonII => CredentialsNeeded {
                 username: true,
                 password: true,
             },
@@ -192,7 +217,7 @@ pub enum Credential {
 /// What to answer to the server's top-level list.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum TopChoice {
-    /// A type chosen directly (1, 2 or 18).
+    /// A type chosen directly (1, 2, 18, 30 or 113).
     Direct(SecurityType),
     /// VeNCrypt (19); the sub-type is chosen from the server's next list.
     Vencrypt,
@@ -254,5 +279,33 @@ mod tests {
         assert_eq!(security_type_name(264), "TLSSASL");
         assert_eq!(X509Vnc.to_string(), "X509Vnc (261)");
         assert_eq!(AnonTls.protection(), Protection::EncryptedUnauthenticated);
+        assert_eq!(Ard.to_string(), "Apple ARD (30)");
+        assert_eq!(MsLogonII.to_string(), "MSLogonII (113)");
+    }
+
+    #[test]
+    fn ard_is_offered_last_and_ms_logon_ii_only_when_listed() {
+        let pref = SecurityType::default_preference();
+        assert_eq!(pref.last(), Some(&Ard));
+        assert!(!pref.contains(&MsLogonII));
+        assert_eq!(choose(&pref, &[30, 2]), Some(TopChoice::Direct(VncAuth)));
+        assert_eq!(choose(&pref, &[30, 1]), Some(TopChoice::Direct(None)));
+        assert_eq!(choose(&pref, &[30]), Some(TopChoice::Direct(Ard)));
+        assert_eq!(choose(&pref, &[113]), Option::None);
+        assert_eq!(
+            choose(&[MsLogonII], &[1, 113]),
+            Some(TopChoice::Direct(MsLogonII))
+        );
+        for t in [Ard, MsLogonII] {
+            assert_eq!(SecurityType::from_number(t.number()), Some(t));
+            assert_eq!(t.protection(), Protection::Clear);
+            assert_eq!(
+                t.needs(),
+                CredentialsNeeded {
+                    username: true,
+                    password: true
+                }
+            );
+        }
     }
 }

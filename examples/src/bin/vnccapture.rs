@@ -65,6 +65,9 @@ TLS (VeNCrypt X509*/TLS*, anonymous TLS type 18):
                      refuse security types that send the password or the screen in the clear
                      (the default when any TLS option is given)
   --allow-insecure   allow them even then, including Plain (user name and password in the clear)
+                     and MS-Logon II (type 113, whose 64-bit key exchange hides nothing)
+  Apple Remote Desktop (type 30, macOS) comes after every other type the server offers; it
+  needs --username (or $VNC_USERNAME) and the account's password.
   Anonymous TLS is reported as 'encrypted, server not authenticated'.
   --rect-counts      print on stdout, per encoding the server used, a line NAME COUNT
                      with the number of rectangles it sent
@@ -356,6 +359,7 @@ async fn capture(args: &Args, step: &mut &'static str) -> Result<Framebuffer, Fa
     let mut security_types = vnc_core::SecurityType::default_preference();
     if args.allow_insecure {
         security_types.push(vnc_core::SecurityType::Plain);
+        security_types.push(vnc_core::SecurityType::MsLogonII);
     }
     let mut config = Config::default();
     config.security_types = security_types;

@@ -1,6 +1,7 @@
 //! Authentication after the security type (and TLS, if any): VNC authentication's challenge
-//! and response, Plain's user name and password, waiting for the application's credentials,
-//! and the SecurityResult with its failure reason.
+//! and response, Plain's user name and password, the key exchanges of ARD and MS-Logon II
+//! (in [`ard`](super::ard) and [`ms_logon_ii`](super::ms_logon_ii)), waiting for the
+//! application's credentials, and the SecurityResult with its failure reason.
 
 use zeroize::Zeroizing;
 
@@ -12,7 +13,7 @@ use crate::session::Context;
 
 use super::security::Security;
 use super::version::ProtocolVersion;
-use super::{Handshake, Next, go, read_reason, vnc_auth, wait};
+use super::{Handshake, Next, ard, go, ms_logon_ii, read_reason, vnc_auth, wait};
 
 /// Credentials the application supplied, kept until used. They are wiped from memory when
 /// dropped; the password is used once.
@@ -37,6 +38,10 @@ impl Credentials {
 pub(crate) enum Auth {
     /// VNC authentication: the server's 16-byte challenge.
     VncChallenge,
+    /// Apple Remote Desktop: the server's Diffie-Hellman parameters.
+    ArdParams,
+    /// MS-Logon II: the server's Diffie-Hellman parameters.
+    MsLogonIIParams,
     /// Waiting for the application's credentials.
     AwaitCredentials(PendingAuth),
     /// The server's verdict; `credentials_sent`: a password went out.
@@ -46,17 +51,20 @@ pub(crate) enum Auth {
 }
 
 /// What the awaited credentials are for.
-#[derive(Clone, Copy)]
 pub(crate) enum PendingAuth {
     Vnc([u8; 16]),
     Plain,
+    Ard(Box<ard::Prepared>),
+    MsLogonII(Box<ms_logon_ii::Prepared>),
 }
 
 impl PendingAuth {
-    pub(crate) fn security_type(self) -> SecurityType {
+    pub(crate) fn security_type(&self) -> SecurityType {
         match self {
             PendingAuth::Vnc(_) => SecurityType::VncAuth,
             PendingAuth::Plain => SecurityType::Plain,
+            PendingAuth::Ard(_) => SecurityType::Ard,
+            PendingAuth::MsLogonII(_) => SecurityType::MsLogonII,
         }
     }
 }
@@ -67,6 +75,14 @@ impl Auth {
             Auth::VncChallenge => match r.array::<16>() {
                 None => wait(self),
                 Some(challenge) => go(vnc_challenge(cx, challenge)),
+            },
+            Auth::ArdParams => match ard::read_params(r, &mut cx.random)? {
+                None => wait(self),
+                Some(p) => go(send_login(cx, PendingAuth::Ard(Box::new(p)))),
+            },
+            Auth::MsLogonIIParams => match ms_logon_ii::read_params(r, &mut cx.random)? {
+                None => wait(self),
+                Some(p) => go(send_login(cx, PendingAuth::MsLogonII(Box::new(p)))),
             },
             Auth::AwaitCredentials(_) => wait(self),
             Auth::SecurityResult { credentials_sent } => match r.u32() {
@@ -114,7 +130,9 @@ pub(crate) fn start_inner(cx: &mut Context, t: SecurityType) -> Handshake {
             }
         }
         Inner::Vnc => Auth::VncChallenge.into(),
-        Inner::Plain => send_plain(cx),
+        Inner::Plain => send_login(cx, PendingAuth::Plain),
+        Inner::Ard => Auth::ArdParams.into(),
+        Inner::MsLogonII => Auth::MsLogonIIParams.into(),
         Inner::Negotiate => match cx.version {
             Some(v) => Security::start(v, true).into(),
             None => Security::TypeCount { inner: true }.into(),
@@ -126,20 +144,28 @@ pub(crate) fn start_inner(cx: &mut Context, t: SecurityType) -> Handshake {
 pub(crate) fn resume(cx: &mut Context, pending: PendingAuth) -> Handshake {
     match pending {
         PendingAuth::Vnc(challenge) => vnc_challenge(cx, challenge),
-        PendingAuth::Plain => send_plain(cx),
+        login => send_login(cx, login),
     }
 }
 
-fn send_plain(cx: &mut Context) -> Handshake {
+/// Sends a user name and password (Plain, ARD, MS-Logon II) once both are there, or asks
+/// for what is missing.
+fn send_login(cx: &mut Context, pending: PendingAuth) -> Handshake {
     let creds = &mut cx.credentials;
     match (&creds.username, creds.password.take()) {
         (Some(user), Some(pw)) => {
             let (u, p) = (user.as_bytes(), pw.as_bytes());
             let out = &mut cx.io.out;
-            out.extend_from_slice(&(u.len() as u32).to_be_bytes());
-            out.extend_from_slice(&(p.len() as u32).to_be_bytes());
-            out.extend_from_slice(u);
-            out.extend_from_slice(p);
+            match &pending {
+                PendingAuth::Ard(prepared) => ard::send(prepared, u, p, out),
+                PendingAuth::MsLogonII(prepared) => ms_logon_ii::send(prepared, u, p, out),
+                PendingAuth::Plain | PendingAuth::Vnc(_) => {
+                    out.extend_from_slice(&(u.len() as u32).to_be_bytes());
+                    out.extend_from_slice(&(p.len() as u32).to_be_bytes());
+                    out.extend_from_slice(u);
+                    out.extend_from_slice(p);
+                }
+            }
             Auth::SecurityResult {
                 credentials_sent: true,
             }
@@ -147,10 +173,10 @@ fn send_plain(cx: &mut Context) -> Handshake {
         }
         (_, pw) => {
             creds.password = pw;
-            let needs = creds.missing_for(SecurityType::Plain);
+            let needs = creds.missing_for(pending.security_type());
             cx.events.push_back(Event::CredentialsRequired(needs));
             cx.deadline.pause();
-            Auth::AwaitCredentials(PendingAuth::Plain).into()
+            Auth::AwaitCredentials(pending).into()
         }
     }
 }

@@ -1,10 +1,12 @@
 //! The handshake (RFC 6143 §7.1-7.3), one file per step: [`version`], [`security`] (the
 //! security type lists), [`vencrypt`], [`tls_step`], [`auth`] (VNC authentication, Plain and
-//! the SecurityResult) and [`init`]. Each state holds only what its step needs and is moved by
+//! the SecurityResult, with [`ard`] and [`ms_logon_ii`] for those key exchanges) and [`init`]. Each state holds only what its step needs and is moved by
 //! value into the next; input that no state may take is rejected here, in one place.
 
+pub(crate) mod ard;
 pub(crate) mod auth;
 pub(crate) mod init;
+pub(crate) mod ms_logon_ii;
 pub(crate) mod security;
 pub(crate) mod tls_step;
 pub(crate) mod vencrypt;

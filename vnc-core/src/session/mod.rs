@@ -31,6 +31,7 @@ use crate::handshake::version::ProtocolVersion;
 use crate::jpeg::Jpeg;
 use crate::messages::client;
 use crate::pixel_format::{Converter, PixelFormat};
+use crate::random::Random;
 use crate::running::Running;
 use crate::security::{Credential, CredentialsNeeded, SecurityType};
 use crate::threading::Threading;
@@ -123,6 +124,8 @@ pub(crate) struct Context {
     pub(crate) audio: Audio,
     /// Clipboard text, plain and Extended.
     pub(crate) clipboard: Clipboard,
+    /// Random bytes for key exchanges.
+    pub(crate) random: Random,
 }
 
 impl Context {
@@ -268,6 +271,7 @@ impl Session {
                 power: Power::default(),
                 audio: Audio::default(),
                 clipboard: Clipboard::default(),
+                random: Random::default(),
             },
             last_now: now,
         }
@@ -360,14 +364,27 @@ impl Session {
             Credential::Username => self.cx.credentials.username = v,
             Credential::Password => self.cx.credentials.password = v,
         }
-        if let State::Handshake(Handshake::Auth(Auth::AwaitCredentials(pending))) = self.state {
+        if let State::Handshake(Handshake::Auth(Auth::AwaitCredentials(pending))) = &self.state {
             let missing = self.cx.credentials.missing_for(pending.security_type());
             if !missing.username && !missing.password {
+                let State::Handshake(Handshake::Auth(Auth::AwaitCredentials(pending))) =
+                    std::mem::replace(&mut self.state, State::Closed)
+                else {
+                    unreachable!("checked above")
+                };
                 self.state = State::Handshake(auth::resume(&mut self.cx, pending));
                 self.cx.deadline.resume();
                 self.pump_or_close();
             }
         }
+    }
+
+    /// Makes the session's random bytes (the private keys and fillings of ARD and MS-Logon II)
+    /// come from `source`, which fills each buffer it is handed: for tests with known-answer
+    /// vectors and transcripts that must not change from run to run. Never in real use.
+    #[cfg(any(test, feature = "testing"))]
+    pub fn set_random_source(&mut self, source: impl FnMut(&mut [u8]) + Send + Sync + 'static) {
+        self.cx.random.fixed = Some(Box::new(source));
     }
 
     /// Answers [`Event::CertificateUnverified`]: trust the certificate for this session, or
@@ -706,7 +723,7 @@ impl Session {
 
     /// True when the session waits for [`set_credential`](Self::set_credential).
     pub fn credentials_needed(&self) -> Option<CredentialsNeeded> {
-        match self.state {
+        match &self.state {
             State::Handshake(Handshake::Auth(Auth::AwaitCredentials(pending))) => {
                 Some(self.cx.credentials.missing_for(pending.security_type()))
             }

@@ -71,12 +71,18 @@ pub fn play_all(config: &Config, server: &[u8]) -> Run {
 
 /// As [`play_all`], with sessions that may start the threads `threading` allows.
 pub fn play_all_threading(config: &Config, threading: Threading, server: &[u8]) -> Run {
+    play_all_sessions(
+        || Session::with_threading(config.clone(), threading, Instant::now()),
+        server,
+    )
+}
+
+/// As [`play_all`], with sessions that `make` prepares (credentials set, a fixed random
+/// source), a new one for each chunking.
+pub fn play_all_sessions(make: impl Fn() -> Session, server: &[u8]) -> Run {
     let runs: Vec<Run> = Chunking::ALL
         .iter()
-        .map(|&c| {
-            let session = Session::with_threading(config.clone(), threading, Instant::now());
-            play_with(session, server, c)
-        })
+        .map(|&c| play_with(make(), server, c))
         .collect();
     for (c, r) in Chunking::ALL.iter().zip(&runs).skip(1) {
         assert_eq!(

@@ -10,6 +10,7 @@ mod formats;
 mod garbage;
 mod libvnc;
 mod limits;
+mod login;
 mod protocol;
 mod qemu;
 mod qemu_audio;

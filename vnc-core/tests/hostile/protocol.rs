@@ -84,8 +84,9 @@ fn unsupported_versions() {
 
 #[test]
 fn no_common_security_type() {
+    // MS-Logon II (113) is supported but only when listed.
     for v in ["RFB 003.007\n", "RFB 003.008\n"] {
-        let bytes = Script::new().version(v).security_types(&[16, 30, 255]);
+        let bytes = Script::new().version(v).security_types(&[16, 113, 255]);
         let e = assert_fails!(
             Config::default(),
             bytes.bytes(),
@@ -94,7 +95,7 @@ fn no_common_security_type() {
         let Error::NoCommonSecurityType { offered, accepted } = e else {
             unreachable!()
         };
-        assert_eq!(offered, [16, 30, 255]);
+        assert_eq!(offered, [16, 113, 255]);
         assert_eq!(accepted, SecurityType::default_preference());
     }
     // The server offers VNC authentication only, the client accepts None only.

@@ -8,6 +8,7 @@ mod decoders;
 mod extended_clipboard;
 mod handshake;
 mod jpeg;
+mod login;
 mod pieces;
 mod pseudo_encodings;
 mod qemu_audio;
