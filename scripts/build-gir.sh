@@ -28,7 +28,7 @@ out=target/gir
 rm -rf "$out"
 mkdir -p "$out/include"
 out=$(cd "$out" && pwd)
-cp "target/$profile/libvncrs.so" "$out/libvncrs-0.1.so.0"
+cp "${CARGO_TARGET_DIR:-target}/$profile/libvncrs.so" "$out/libvncrs-0.1.so.0"
 ln -s libvncrs-0.1.so.0 "$out/libvncrs-0.1.so"
 cp vnc-gtk/c/include/vncrs.h "$out/include/"
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
