@@ -92,6 +92,7 @@ pub mod known_certs;
 mod messages;
 mod pixel_format;
 mod reader;
+pub mod repeater;
 mod running;
 mod security;
 mod session;
