@@ -20,7 +20,7 @@ impl VncDisplay {
     /// open while it waits: [`close`](Self::close) or another `open_*` stops waiting and
     /// closes the port (with `vnc-disconnected`). An x509 TLS server needs a pinned
     /// certificate: an incoming connection has no host name to check. 5500 is the usual port
-    /// ([`vnc_core::tokio::LISTEN_PORT`] when the `tokio` feature is on).
+    /// (`vnc_core::tokio::LISTEN_PORT`).
     pub fn listen(&self, address: Option<IpAddr>, port: u16) -> Result<u16, glib::Error> {
         let imp = self.imp();
         let listener = gio::SocketListener::new();
