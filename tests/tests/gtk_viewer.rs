@@ -300,3 +300,50 @@ fn quality_option_announces_tight_and_its_jpeg_quality() {
         "by default no quality level, fine quality or subsampling: {lossless:?}"
     );
 }
+
+/// `--listen`: the viewer waits on a port; the server that connects to it gets the RFB
+/// client as usual (one frame, then it closes), and the viewer ends with that frame's CRC.
+#[test]
+fn listen_mode_takes_the_server_that_connects() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    use vnc_tests::attacks::{frame, frame_picture, hello};
+
+    let local = XServer::xvfb("640x480");
+    let mut cmd = Command::new(workspace_bin("vncviewer"));
+    cmd.args(["--exit-on-disconnect", "--print-crc"])
+        .args(["--listen", "0", "--listen-address", "127.0.0.1"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    gtk_program(&mut cmd, &local.display);
+    let mut viewer = process::spawn(cmd).unwrap();
+    // GTK may warn first; the line comes before any wait, and EOF ends this if it never does.
+    let stderr = BufReader::new(viewer.stderr.take().unwrap());
+    let port: u16 = stderr
+        .lines()
+        .map_while(Result::ok)
+        .find_map(|l| {
+            l.strip_prefix("vncviewer: listening on port ")?
+                .parse()
+                .ok()
+        })
+        .expect("vncviewer says where it listens");
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.write_all(hello(64, 64).update(&[frame()]).bytes())
+        .unwrap();
+    s.shutdown(std::net::Shutdown::Write).unwrap();
+    let mut sent = Vec::new();
+    let _ = s.read_to_end(&mut sent);
+    assert!(sent.starts_with(b"RFB 003.008\n"), "{sent:?}");
+    let out = viewer.wait_with_output().unwrap();
+    assert!(out.status.success(), "{:?}", out.status);
+    let bgra: Vec<u8> = frame_picture()
+        .data
+        .chunks_exact(3)
+        .flat_map(|p| [p[2], p[1], p[0], 255])
+        .collect();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        format!("updates=1 crc={:08x}", vnc_examples::frame_crc(&bgra))
+    );
+}
