@@ -49,6 +49,7 @@ Options:
                      printed on stderr as 'vncviewer: listening on port N')
   --listen-address IP
                      with --listen: only on IP (default: every address, IPv6 and IPv4)
+  --repeater DEST    SERVER is an UltraVNC repeater: ask it for DEST, ID:NUMBER or host:port
   -h, --help         this text
 ";
 
@@ -57,6 +58,7 @@ struct Args {
     server: String,
     /// Listen mode: the address (every one when None) and port.
     listen: Option<(Option<std::net::IpAddr>, u16)>,
+    repeater: Option<vnc_core::repeater::Repeater>,
     password: Option<String>,
     username: Option<String>,
     zoom: u32,
@@ -118,6 +120,10 @@ fn parse_args() -> Result<Option<Args>, String> {
                     .transpose()
                     .map_err(err)?;
             }
+            Long("repeater") => {
+                let v = p.value().map_err(err)?.string().map_err(err)?;
+                a.repeater = Some(v.parse().map_err(|e| format!("{e}"))?);
+            }
             Long("listen-address") => {
                 let v = p.value().map_err(err)?.string().map_err(err)?;
                 let ip = v.trim_matches(['[', ']']).parse().ok();
@@ -136,6 +142,9 @@ fn parse_args() -> Result<Option<Args>, String> {
     }
     if a.print_crc && !a.exit_on_disconnect {
         return Err("--print-crc needs --exit-on-disconnect".into());
+    }
+    if listen && a.repeater.is_some() {
+        return Err("--repeater is for connecting out, not with --listen".into());
     }
     if listen {
         let port = match (listen_port, server) {
@@ -391,6 +400,10 @@ fn build(app: &gtk::Application, args: &Args, status: Rc<RefCell<u8>>) {
                 *listen_status.borrow_mut() = 3;
                 window.close();
             }
+        }
+    } else if let Some(dest) = &args.repeater {
+        if let Err(e) = display.open_repeater(&args.server, dest) {
+            eprintln!("vncviewer: {e}");
         }
     } else if let Err(e) = display.open_address(&args.server) {
         eprintln!("vncviewer: {e}");
