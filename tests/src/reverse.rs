@@ -31,8 +31,9 @@ pub struct Ended {
 }
 
 impl ListeningCapture {
-    /// Starts vnccapture listening on 127.0.0.1 (a port the system picks) with extra `args`,
-    /// and waits for the line that gives the port.
+    /// Starts vnccapture listening on 127.0.0.1 (a port the system picks) with extra `args`
+    /// (which win over these: `--listen-address ::1`, `--timeout 1`...), and waits for the
+    /// line that gives the port.
     pub fn start(args: &[&str]) -> ListeningCapture {
         let dir = TempDir::new("listen");
         let png = dir.path().join("out.png");
@@ -142,6 +143,33 @@ impl ScriptedRepeater {
         ScriptedRepeater {
             viewer_port,
             server_port,
+            thread,
+        }
+    }
+
+    /// Starts a repeater in mode I: the viewer's block names `host:port`, which the repeater
+    /// connects to and relays (no server port).
+    pub fn start_mode_one() -> ScriptedRepeater {
+        let viewers = TcpListener::bind("127.0.0.1:0").unwrap();
+        let viewer_port = viewers.local_addr().unwrap().port();
+        let thread = std::thread::spawn(move || {
+            let (mut viewer, _) = viewers.accept().map_err(|e| e.to_string())?;
+            viewer
+                .write_all(b"RFB 000.000\n")
+                .map_err(|e| e.to_string())?;
+            let block = read_block(&mut viewer)?;
+            let end = block.iter().position(|&b| b == 0).unwrap_or(block.len());
+            if block[end..].iter().any(|&b| b != 0) {
+                return Err(format!("not NUL padded: {block:?}"));
+            }
+            let dest = String::from_utf8_lossy(&block[..end]).into_owned();
+            let server = TcpStream::connect(&dest).map_err(|e| format!("{dest}: {e}"))?;
+            relay(viewer, server);
+            Ok(())
+        });
+        ScriptedRepeater {
+            viewer_port,
+            server_port: 0,
             thread,
         }
     }

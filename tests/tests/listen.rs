@@ -1,7 +1,8 @@
 //! Reverse connections against real servers, pixel for pixel with the X server's own screen:
 //! vnccapture in listen mode reached by x11vnc's `-connect` and by Xvnc through
 //! `vncconfig -connect`, the adapter's Listener outliving hostile peers before a real server,
-//! and vnccapture through a scripted UltraVNC repeater that x11vnc also reaches by ID.
+//! and vnccapture through a scripted UltraVNC repeater that x11vnc also reaches by ID (mode
+//! II) or that connects to x11vnc by address (mode I).
 
 use std::io::Write;
 use std::net::TcpStream;
@@ -14,11 +15,14 @@ use vnc_tests::{Rgb, XServer, XvncOptions, assert_same, capture};
 
 #[test]
 fn vnccapture_listening_captures_x11vnc_connecting_to_it() {
-    let listening = ListeningCapture::start(&[]);
-    let connect = format!("127.0.0.1:{}", listening.port);
-    let s = XServer::x11vnc_with(None, &["-connect", &connect], &[]);
-    let got = listening.image();
-    assert_same(&got, &s.settle(), "x11vnc -connect to vnccapture --listen");
+    // IPv4, and IPv6 (x11vnc takes "[::1]:PORT").
+    for (address, host) in [("127.0.0.1", "127.0.0.1"), ("::1", "[::1]")] {
+        let listening = ListeningCapture::start(&["--listen-address", address]);
+        let connect = format!("{host}:{}", listening.port);
+        let s = XServer::x11vnc_with(None, &["-connect", &connect], &[]);
+        let got = listening.image();
+        assert_same(&got, &s.settle(), &format!("x11vnc -connect {connect}"));
+    }
 }
 
 #[test]
@@ -55,6 +59,21 @@ fn vnccapture_through_a_repeater_captures_x11vnc_by_id() {
     let s = XServer::x11vnc_with(None, &["-connect", &connect], &[]);
     let got = viewer.join().unwrap();
     assert_same(&got, &s.settle(), "vnccapture --repeater ID:1234");
+    drop(s);
+    repeater.finish().unwrap();
+}
+
+#[test]
+fn vnccapture_through_a_mode_one_repeater_captures_x11vnc_by_address() {
+    let s = XServer::x11vnc(None);
+    let truth = s.settle();
+    let repeater = ScriptedRepeater::start_mode_one();
+    let got = capture(
+        &format!("127.0.0.1::{}", repeater.viewer_port),
+        &["--repeater", &format!("127.0.0.1:{}", s.port)],
+        &[],
+    );
+    assert_same(&got, &truth, "vnccapture --repeater 127.0.0.1:PORT");
     drop(s);
     repeater.finish().unwrap();
 }
