@@ -376,7 +376,12 @@ impl Connection<Stream> {
             }
         }
         let session = Session::with_threading(config, options.threading, Instant::now().into_std());
-        let mut conn = Connection::new(stream, session, address.to_string());
+        // Behind a repeater the server is the destination as reached through it.
+        let name = match &options.repeater {
+            Some(r) => format!("{address} ({r})"),
+            None => address.to_string(),
+        };
+        let mut conn = Connection::new(stream, session, name);
         conn.set_read_ahead(options.read_ahead);
         Ok(conn)
     }

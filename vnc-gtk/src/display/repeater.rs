@@ -25,7 +25,9 @@ impl VncDisplay {
         imp.disconnect(None);
         imp.disconnected_emitted.set(false);
         let server = address.to_string();
-        imp.server.replace(server.clone());
+        // Behind the repeater the server is the destination reached through it.
+        let name = format!("{server} ({destination})");
+        imp.server.replace(name.clone());
         let connectable: gio::SocketConnectable = match &address {
             Address::Tcp { host, port } => gio::NetworkAddress::new(host, *port).upcast(),
             Address::Unix(path) => gio::UnixSocketAddress::new(path).upcast(),
@@ -57,7 +59,7 @@ impl VncDisplay {
                     Ok(conn) => {
                         // Still the same opening: no vnc-disconnected before the session.
                         imp.disconnected_emitted.set(true);
-                        imp.open_stream(conn.upcast(), server, None);
+                        imp.open_stream(conn.upcast(), name, None);
                     }
                     Err(msg) => imp.disconnect(Some(msg)),
                 }

@@ -352,7 +352,12 @@ fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Option<Args>, 
     })?;
     tls.ask_on_untrusted = tofu;
     if tofu {
-        tls.known_sha256 = tofu::known_store()?.0.known_sha256(&target.to_string());
+        // The name the connection has in errors and in the store (see Connection::connect).
+        let name = match &repeater {
+            Some(r) => format!("{target} ({r})"),
+            None => target.to_string(),
+        };
+        tls.known_sha256 = tofu::known_store()?.0.known_sha256(&name);
     }
     Ok(Some(Args {
         tls,
