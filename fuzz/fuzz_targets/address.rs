@@ -1,5 +1,6 @@
 //! The address parser: never a panic, and what it accepts prints to a form it parses back to
-//! the same address.
+//! the same address. The same for an UltraVNC repeater destination (`ID:n`, `host:port`),
+//! whose 250-byte block is its text then NUL padding.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 
@@ -7,6 +8,13 @@ fuzz_target!(|data: &[u8]| {
     let Ok(s) = std::str::from_utf8(data) else {
         return;
     };
+    if let Ok(r) = vnc_core::repeater::Repeater::parse(s) {
+        let text = r.to_string();
+        assert_eq!(vnc_core::repeater::Repeater::parse(&text).as_ref(), Ok(&r));
+        let block = r.block();
+        assert_eq!(&block[..text.len()], text.as_bytes());
+        assert!(block[text.len()..].iter().all(|&b| b == 0), "{s:?}");
+    }
     if let Ok(a) = vnc_core::Address::parse(s) {
         if let vnc_core::Address::Unix(p) = &a {
             let p = p.to_string_lossy();

@@ -16,6 +16,7 @@ pub mod process;
 pub mod qemu;
 pub mod qemu_audio;
 pub mod qemu_pointer;
+pub mod reverse;
 pub mod soak;
 pub mod sound;
 pub mod widget_audio;

@@ -28,6 +28,9 @@ fn help_documents_options_and_exit_codes() {
         "--fine-quality",
         "--subsampling",
         "--timeout",
+        "--listen",
+        "--listen-timeout",
+        "--repeater",
         "Exit codes",
         "VNC_PASSWORD",
     ] {
@@ -51,6 +54,17 @@ fn usage_errors_exit_2() {
         &["--fine-quality", "50", "h", "o.png"],
         &["--subsampling", "gray", "h", "o.png"],
         &["host:x", "o.png"],
+        &["--listen"],
+        &["--listen", "5500", "h", "o.png"],
+        &["--listen=5500", "5501", "o.png"],
+        &["--listen", "65536", "o.png"],
+        &["--listen", "--listen-address", "localhost", "o.png"],
+        &["--listen-address", "127.0.0.1", "h", "o.png"],
+        &["--listen", "--repeater", "ID:1", "o.png"],
+        &["--listen", "--trust-on-first-use", "o.png"],
+        &["--listen", "--listen-timeout", "0", "o.png"],
+        &["--repeater", "ID:12x", "h", "o.png"],
+        &["--repeater", "nohost", "h", "o.png"],
     ] {
         let out = vnccapture(args, &[]);
         assert_eq!(

@@ -135,6 +135,13 @@ fn typing_and_clicking_in_vncviewer_reach_the_server() {
 /// Runs vncviewer with `args` against a server that sends one frame of `frame()` and
 /// closes; returns its output and all the client sent.
 fn against_one_frame(args: &[&str]) -> (std::process::Output, Vec<u8>) {
+    against_one_frame_via(None, args)
+}
+
+/// As [`against_one_frame`]; with `Some(id)` the server plays an UltraVNC repeater first
+/// (greeting, then the viewer's 250-byte block must name `id`) and vncviewer is given
+/// `--repeater id`.
+fn against_one_frame_via(repeater: Option<&str>, args: &[&str]) -> (std::process::Output, Vec<u8>) {
     use std::io::{Read, Write};
     use vnc_tests::attacks::{frame, hello};
 
@@ -142,8 +149,15 @@ fn against_one_frame(args: &[&str]) -> (std::process::Output, Vec<u8>) {
     let script = hello(64, 64).update(&[frame()]);
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
+    let block = repeater.map(vnc_tests::reverse::repeater_block);
     let server = std::thread::spawn(move || {
         let (mut s, _) = listener.accept().unwrap();
+        if let Some(want) = block {
+            s.write_all(b"RFB 000.000\n").unwrap();
+            let mut got = vec![0u8; 250];
+            s.read_exact(&mut got).unwrap();
+            assert_eq!(got, want, "the repeater block");
+        }
         s.write_all(script.bytes()).unwrap();
         s.shutdown(std::net::Shutdown::Write).unwrap();
         // Whatever the client sends, until it closes.
@@ -152,9 +166,11 @@ fn against_one_frame(args: &[&str]) -> (std::process::Output, Vec<u8>) {
         sent
     });
     let mut cmd = Command::new(workspace_bin("vncviewer"));
-    cmd.args(["--exit-on-disconnect"])
-        .args(args)
-        .arg(format!("127.0.0.1::{port}"));
+    cmd.args(["--exit-on-disconnect"]).args(args);
+    if let Some(id) = repeater {
+        cmd.args(["--repeater", id]);
+    }
+    cmd.arg(format!("127.0.0.1::{port}"));
     gtk_program(&mut cmd, &local.display);
     let out = process::output(cmd).unwrap();
     let sent = server.join().unwrap();
@@ -171,15 +187,27 @@ fn against_one_frame(args: &[&str]) -> (std::process::Output, Vec<u8>) {
 #[test]
 fn exit_on_disconnect_prints_the_frame_crc() {
     let (out, _) = against_one_frame(&["--print-crc"]);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        frame_crc_line()
+    );
+    // The same through a repeater (`--repeater ID:42`): its block first, then RFB.
+    let (out, sent) = against_one_frame_via(Some("ID:42"), &["--print-crc"]);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        frame_crc_line()
+    );
+    assert!(sent.starts_with(b"RFB 003.008\n"), "{sent:?}");
+}
+
+/// What `--print-crc` prints after the one frame of `frame()`.
+fn frame_crc_line() -> String {
     let bgra: Vec<u8> = vnc_tests::attacks::frame_picture()
         .data
         .chunks_exact(3)
         .flat_map(|p| [p[2], p[1], p[0], 255])
         .collect();
-    assert_eq!(
-        String::from_utf8_lossy(&out.stdout).trim(),
-        format!("updates=1 crc={:08x}", vnc_examples::frame_crc(&bgra))
-    );
+    format!("updates=1 crc={:08x}", vnc_examples::frame_crc(&bgra))
 }
 
 /// The encodings of the first SetEncodings in what a 3.8 client with security None sent
@@ -217,5 +245,47 @@ fn quality_option_announces_tight_and_its_jpeg_quality() {
                 .iter()
                 .any(|r| r.contains(e))),
         "by default no quality level, fine quality or subsampling: {lossless:?}"
+    );
+}
+
+/// `--listen`: the viewer waits on a port; the server that connects to it gets the RFB
+/// client as usual (one frame, then it closes), and the viewer ends with that frame's CRC.
+#[test]
+fn listen_mode_takes_the_server_that_connects() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    use vnc_tests::attacks::{frame, hello};
+
+    let local = XServer::xvfb("640x480");
+    let mut cmd = Command::new(workspace_bin("vncviewer"));
+    cmd.args(["--exit-on-disconnect", "--print-crc"])
+        .args(["--listen", "0", "--listen-address", "127.0.0.1"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    gtk_program(&mut cmd, &local.display);
+    let mut viewer = process::spawn(cmd).unwrap();
+    // GTK may warn first; the line comes before any wait, and EOF ends this if it never does.
+    let stderr = BufReader::new(viewer.stderr.take().unwrap());
+    let port: u16 = stderr
+        .lines()
+        .map_while(Result::ok)
+        .find_map(|l| {
+            l.strip_prefix("vncviewer: listening on port ")?
+                .parse()
+                .ok()
+        })
+        .expect("vncviewer says where it listens");
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.write_all(hello(64, 64).update(&[frame()]).bytes())
+        .unwrap();
+    s.shutdown(std::net::Shutdown::Write).unwrap();
+    let mut sent = Vec::new();
+    let _ = s.read_to_end(&mut sent);
+    assert!(sent.starts_with(b"RFB 003.008\n"), "{sent:?}");
+    let out = viewer.wait_with_output().unwrap();
+    assert!(out.status.success(), "{:?}", out.status);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        frame_crc_line()
     );
 }

@@ -95,6 +95,7 @@ mod messages;
 mod pixel_format;
 mod random;
 mod reader;
+pub mod repeater;
 mod running;
 mod security;
 mod session;

@@ -34,12 +34,14 @@ use std::time::Duration;
 use std::future::Future;
 
 mod command;
+mod listen;
 mod read_ahead;
 pub use command::{Command, Handle};
+pub use listen::{LISTEN_PORT, Listener};
 pub use read_ahead::ReadAhead;
 use read_ahead::{BUFFER, Reader, Watch};
 
-use ::tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, ReadBuf};
+use ::tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
 use ::tokio::net::TcpStream;
 #[cfg(unix)]
 use ::tokio::net::UnixStream;
@@ -48,6 +50,7 @@ use ::tokio::task::JoinSet;
 use ::tokio::time::{Instant, sleep, sleep_until, timeout};
 
 use crate::address::{Address, CONNECTION_ATTEMPT_DELAY, happy_eyeballs_order};
+use crate::repeater::{REPEATER_GREETING, Repeater, is_greeting};
 use crate::{Config, Event, Session, Threading};
 
 /// Errors of the tokio adapter: the transport's, and the engine's with the server named.
@@ -78,6 +81,16 @@ pub enum Error {
         /// The limit.
         timeout: Duration,
     },
+    /// The address given as an UltraVNC repeater did not greet as one.
+    #[error(
+        "{server}: not an UltraVNC repeater: it sent {greeting:?} instead of \"RFB 000.000\\n\""
+    )]
+    NotRepeater {
+        /// The repeater's address.
+        server: String,
+        /// Its first 12 bytes, as text.
+        greeting: String,
+    },
     /// Reading or writing the connection failed.
     #[error("{server}: connection error: {source}")]
     Io {
@@ -107,6 +120,7 @@ impl Error {
             Error::Connect { .. } => crate::ErrorKind::Connect,
             Error::ConnectTimeout { .. } => crate::ErrorKind::Timeout,
             Error::Io { .. } => crate::ErrorKind::Io,
+            Error::NotRepeater { .. } => crate::ErrorKind::NotVnc,
             Error::Session { source, .. } => source.kind(),
         }
     }
@@ -124,9 +138,13 @@ impl Error {
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct ConnectOptions {
-    /// Limit for resolving and connecting (not the handshake: see
-    /// [`Config::handshake_timeout`]).
+    /// Limit for resolving and connecting, and with a [`repeater`](Self::repeater) for its
+    /// greeting (not the handshake: see [`Config::handshake_timeout`]).
     pub connect_timeout: Duration,
+    /// Reach the server through the UltraVNC repeater at the address given to
+    /// [`Connection::connect`]: after its greeting the repeater is told this destination
+    /// (`ID:nnnn` or `host:port`), then the server's RFB handshake follows as usual.
+    pub repeater: Option<Repeater>,
     /// When to read the socket on a helper thread while the session decodes.
     pub read_ahead: ReadAhead,
     /// When the configuration's TLS has no root certificates, trust the operating system's
@@ -144,6 +162,7 @@ impl Default for ConnectOptions {
     fn default() -> Self {
         ConnectOptions {
             connect_timeout: Duration::from_secs(15),
+            repeater: None,
             read_ahead: ReadAhead::default(),
             system_roots: true,
             threading: Threading::default(),
@@ -338,9 +357,31 @@ impl Connection<Stream> {
             // Read when an x509 step asks (next_event answers), not for every session.
             config.tls.system_roots_on_demand = true;
         }
-        let stream = connect_stream(address, options).await?;
+        let mut stream = connect_stream(address, options).await?;
+        if let Some(repeater) = &options.repeater {
+            let server = address.to_string();
+            match timeout(
+                options.connect_timeout,
+                repeater_preamble(&mut stream, repeater, &server),
+            )
+            .await
+            {
+                Ok(r) => r?,
+                Err(_) => {
+                    return Err(Error::ConnectTimeout {
+                        server,
+                        timeout: options.connect_timeout,
+                    });
+                }
+            }
+        }
         let session = Session::with_threading(config, options.threading, Instant::now().into_std());
-        let mut conn = Connection::new(stream, session, address.to_string());
+        // Behind a repeater the server is the destination as reached through it.
+        let name = match &options.repeater {
+            Some(r) => format!("{address} ({r})"),
+            None => address.to_string(),
+        };
+        let mut conn = Connection::new(stream, session, name);
         conn.set_read_ahead(options.read_ahead);
         Ok(conn)
     }
@@ -577,6 +618,32 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
         });
         (Handle { commands: cmd_tx }, ev_rx, task)
     }
+}
+
+/// Reads a repeater's greeting and names the destination (see [`crate::repeater`]).
+async fn repeater_preamble(
+    stream: &mut Stream,
+    repeater: &Repeater,
+    server: &str,
+) -> Result<(), Error> {
+    let io_error = |source| Error::Io {
+        server: server.to_owned(),
+        source,
+    };
+    let mut greeting = [0u8; REPEATER_GREETING.len()];
+    stream.read_exact(&mut greeting).await.map_err(io_error)?;
+    if !is_greeting(&greeting) {
+        return Err(Error::NotRepeater {
+            server: server.to_owned(),
+            greeting: String::from_utf8_lossy(&greeting).into_owned(),
+        });
+    }
+    tracing::debug!(server, destination = %repeater, "repeater greeted");
+    stream
+        .write_all(&repeater.block())
+        .await
+        .map_err(io_error)?;
+    stream.flush().await.map_err(io_error)
 }
 
 /// Gives the session what one read returned: bytes, or the end of the stream when empty.

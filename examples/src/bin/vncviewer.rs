@@ -15,6 +15,7 @@ const HELP: &str = "\
 vncviewer: show a VNC server's desktop in a window
 
 Usage: vncviewer [OPTIONS] SERVER
+       vncviewer [OPTIONS] --listen [PORT]
 
   SERVER             host, host:DISPLAY, host::PORT, [IPv6]:DISPLAY, [IPv6]::PORT, a bare IPv6
                      address, vnc://host[:PORT], or a Unix socket path
@@ -43,12 +44,21 @@ Options:
   --ca-file PEM, --client-cert PEM, --client-key PEM, --crl-file PEM, --pin-sha256 HEX
                      TLS settings, as for vnccapture; an unknown certificate is shown in a
                      dialog for you to accept or refuse
+  --listen [PORT]    no SERVER: wait for a server to connect to us (x11vnc -connect HOST:PORT,
+                     vncconfig -connect HOST:PORT) on PORT (default 5500; 0 picks a free one,
+                     printed on stderr as 'vncviewer: listening on port N')
+  --listen-address IP
+                     with --listen: only on IP (default: every address, IPv6 and IPv4)
+  --repeater DEST    SERVER is an UltraVNC repeater: ask it for DEST, ID:NUMBER or host:port
   -h, --help         this text
 ";
 
 #[derive(Default)]
 struct Args {
     server: String,
+    /// Listen mode: the address (every one when None) and port.
+    listen: Option<(Option<std::net::IpAddr>, u16)>,
+    repeater: Option<vnc_core::repeater::Repeater>,
     password: Option<String>,
     username: Option<String>,
     zoom: u32,
@@ -71,6 +81,7 @@ fn parse_args() -> Result<Option<Args>, String> {
     };
     let mut tls_args = vnc_examples::TlsArgs::default();
     let mut server = None;
+    let (mut listen, mut listen_port, mut listen_ip) = (false, None, None);
     let err = |e: lexopt::Error| e.to_string();
     while let Some(arg) = p.next().map_err(err)? {
         match arg {
@@ -101,6 +112,24 @@ fn parse_args() -> Result<Option<Args>, String> {
             Long("no-audio") => a.no_audio = true,
             Long("exit-on-disconnect") => a.exit_on_disconnect = true,
             Long("print-crc") => a.print_crc = true,
+            Long("listen") => {
+                listen = true;
+                listen_port = p
+                    .optional_value()
+                    .map(|v| v.string())
+                    .transpose()
+                    .map_err(err)?;
+            }
+            Long("repeater") => {
+                let v = p.value().map_err(err)?.string().map_err(err)?;
+                a.repeater = Some(v.parse().map_err(|e| format!("{e}"))?);
+            }
+            Long("listen-address") => {
+                let v = p.value().map_err(err)?.string().map_err(err)?;
+                let ip = v.trim_matches(['[', ']']).parse().ok();
+                listen_ip =
+                    Some(ip.ok_or(format!("--listen-address takes an IP address, not {v:?}"))?);
+            }
             Long(name) if vnc_examples::TlsArgs::OPTIONS.contains(&name) => {
                 let name = name.to_owned();
                 tls_args
@@ -114,10 +143,28 @@ fn parse_args() -> Result<Option<Args>, String> {
     if a.print_crc && !a.exit_on_disconnect {
         return Err("--print-crc needs --exit-on-disconnect".into());
     }
-    a.server = server.ok_or("expected a SERVER")?;
-    a.server
-        .parse::<vnc_core::Address>()
-        .map_err(|e| e.to_string())?;
+    if listen && a.repeater.is_some() {
+        return Err("--repeater is for connecting out, not with --listen".into());
+    }
+    if listen {
+        let port = match (listen_port, server) {
+            (Some(_), Some(_)) => return Err("the port is given twice".into()),
+            (Some(v), None) | (None, Some(v)) => v
+                .parse()
+                .map_err(|_| format!("the port to listen on is 0 to 65535, not {v:?}"))?,
+            (None, None) => 5500,
+        };
+        a.listen = Some((listen_ip, port));
+        a.server = format!("listening on port {port}");
+    } else {
+        if listen_ip.is_some() {
+            return Err("--listen-address needs --listen".into());
+        }
+        a.server = server.ok_or("expected a SERVER")?;
+        a.server
+            .parse::<vnc_core::Address>()
+            .map_err(|e| e.to_string())?;
+    }
     a.tls = tls_args.build().map_err(|e| e.to_string())?;
     a.tls.ask_on_untrusted = true;
     a.password = a.password.or_else(|| std::env::var("VNC_PASSWORD").ok());
@@ -153,6 +200,7 @@ fn main() -> glib::ExitCode {
 }
 
 fn build(app: &gtk::Application, args: &Args, status: Rc<RefCell<u8>>) {
+    let listen_status = status.clone();
     let window = gtk::ApplicationWindow::new(app);
     window.set_title(Some(&format!("{} - vncviewer", args.server)));
     let header = gtk::HeaderBar::new();
@@ -343,7 +391,21 @@ fn build(app: &gtk::Application, args: &Args, status: Rc<RefCell<u8>>) {
     // Until the desktop's size is known.
     window.set_default_size(640, 480);
     window.present();
-    if let Err(e) = display.open_address(&args.server) {
+    if let Some((ip, port)) = args.listen {
+        match display.listen(ip, port) {
+            // Scripts and tests read the port from this line when they asked for port 0.
+            Ok(port) => eprintln!("vncviewer: listening on port {port}"),
+            Err(e) => {
+                eprintln!("vncviewer: cannot listen on port {port}: {e}");
+                *listen_status.borrow_mut() = 3;
+                window.close();
+            }
+        }
+    } else if let Some(dest) = &args.repeater {
+        if let Err(e) = display.open_repeater(&args.server, dest) {
+            eprintln!("vncviewer: {e}");
+        }
+    } else if let Err(e) = display.open_address(&args.server) {
         eprintln!("vncviewer: {e}");
     }
 }

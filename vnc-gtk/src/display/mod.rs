@@ -1,7 +1,8 @@
 //! The public side of [`VncDisplay`]: construction, connecting, commands and typed signal
 //! helpers. The state and the GTK trait implementations are in `imp.rs`, the work in one
 //! module per concern: `driver`, `events`, `input`, `locks`, `relative` (with `x11_grab`),
-//! `layout`, `draw`, `cursor`, `clipboard`, `audio`.
+//! `layout`, `draw`, `cursor`, `clipboard`, `audio`, `listen` (reverse connections),
+//! `repeater` (UltraVNC repeaters).
 
 mod audio;
 mod clipboard;
@@ -12,8 +13,10 @@ mod events;
 mod imp;
 mod input;
 mod layout;
+mod listen;
 mod locks;
 mod relative;
+mod repeater;
 mod x11_grab;
 
 use std::time::Duration;

@@ -5,21 +5,29 @@
 //! stderr naming the server, the step and what went wrong, and a distinct exit code.
 
 use std::ffi::OsString;
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
+use std::net::IpAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use vnc_core::tokio::{ConnectOptions, Connection, Error as ConnError};
+use lexopt::ValueExt;
+use vnc_core::repeater::Repeater;
+use vnc_core::tokio::{ConnectOptions, Connection, Error as ConnError, LISTEN_PORT};
 use vnc_core::{
     Address, Config, Credential, Encoding, Error as VncError, Event, Framebuffer, Jpeg,
     PixelFormatRequest, Subsampling,
 };
 
+mod listen;
+mod output;
+mod tofu;
+
 const HELP: &str = "\
 vnccapture: save a VNC server's screen as a PNG image
 
 Usage: vnccapture [OPTIONS] SERVER OUTPUT.png
+       vnccapture [OPTIONS] --listen [PORT] OUTPUT.png
 
 Arguments:
   SERVER             host, host:DISPLAY, host::PORT, [IPv6]:DISPLAY, [IPv6]::PORT, a bare IPv6
@@ -46,6 +54,19 @@ Options:
   --pixel-format F   rgb888 (default, 24-bit colour) | rgb565 (16-bit) | bgr233 (8-bit):
                      the format asked of the server
   --timeout SECS     limit for connect + authentication + the first full frame (default 30)
+
+Reverse connections:
+  --listen [PORT]    listen mode: no SERVER; wait for one server to connect to us (x11vnc
+                     -connect HOST:PORT, TigerVNC's vncconfig -connect HOST:PORT) on PORT
+                     (default 5500; 0 picks a free one), capture it and exit. The port is
+                     printed on stderr as 'vnccapture: listening on port N ...'
+  --listen-address IP
+                     listen on IP only (such as 127.0.0.1); default: every address, IPv6 and IPv4
+  --listen-timeout SECS
+                     how long to wait for the server to connect (default 120); --timeout
+                     counts from its connection
+  --repeater DEST    SERVER is an UltraVNC repeater: ask it for DEST, ID:NUMBER (the server
+                     that registered this ID, mode II) or host:port (mode I)
 
 TLS (VeNCrypt X509*/TLS*, anonymous TLS type 18):
   --ca-file PEM      trust these CA certificates (default: the system store)
@@ -98,7 +119,9 @@ mod exit {
 }
 
 struct Args {
-    server: Address,
+    target: Target,
+    repeater: Option<Repeater>,
+    listen_timeout: Duration,
     output: PathBuf,
     password_file: Option<PathBuf>,
     username: Option<String>,
@@ -112,6 +135,21 @@ struct Args {
     tls_hostname: Option<String>,
     require_encryption: bool,
     allow_insecure: bool,
+}
+
+/// Where the server is: we connect to it, or it connects to us.
+enum Target {
+    Connect(Address),
+    Listen { ip: Option<IpAddr>, port: u16 },
+}
+
+impl std::fmt::Display for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Target::Connect(a) => write!(f, "{a}"),
+            Target::Listen { port, .. } => write!(f, "the server connecting to port {port}"),
+        }
+    }
 }
 
 /// A failure: the exit code and the line for stderr.
@@ -134,6 +172,9 @@ fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Option<Args>, 
     let mut subsampling = None;
     let mut pixel_format = PixelFormatRequest::FULL;
     let mut timeout = Duration::from_secs(30);
+    let mut listen_timeout = Duration::from_secs(120);
+    let (mut listen, mut listen_port, mut listen_ip) = (false, None, None);
+    let mut repeater = None;
     let mut verbosity = 0;
     let mut tls_args = vnc_examples::TlsArgs::default();
     let mut tls_hostname = None;
@@ -201,18 +242,26 @@ fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Option<Args>, 
                     }
                 }
             }
-            Long("timeout") => {
+            Long("timeout") => timeout = seconds("--timeout", p.value().map_err(usage)?)?,
+            Long("listen-timeout") => {
+                listen_timeout = seconds("--listen-timeout", p.value().map_err(usage)?)?
+            }
+            Long("listen") => {
+                listen = true;
+                if let Some(v) = p.optional_value() {
+                    listen_port = Some(port_number(v)?);
+                }
+            }
+            Long("listen-address") => {
                 let s = p.value().map_err(usage)?.string().map_err(usage)?;
-                let secs: f64 = s
-                    .parse()
-                    .ok()
-                    .filter(|v: &f64| *v > 0.0 && v.is_finite())
-                    .ok_or_else(|| {
-                        usage(format!(
-                            "--timeout needs a positive number of seconds, not {s:?}"
-                        ))
-                    })?;
-                timeout = Duration::from_secs_f64(secs);
+                let ip = s.trim_matches(['[', ']']).parse::<IpAddr>().map_err(|_| {
+                    usage(format!("--listen-address needs an IP address, not {s:?}"))
+                })?;
+                listen_ip = Some(ip);
+            }
+            Long("repeater") => {
+                let s = p.value().map_err(usage)?.string().map_err(usage)?;
+                repeater = Some(Repeater::parse(&s).map_err(usage)?);
             }
             Long(name) if vnc_examples::TlsArgs::OPTIONS.contains(&name) => {
                 let name = name.to_owned();
@@ -230,15 +279,46 @@ fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Option<Args>, 
             _ => return Err(usage(arg.unexpected())),
         }
     }
-    let [server, output]: [OsString; 2] = positional
-        .try_into()
-        .map_err(|_| usage("expected two arguments: SERVER OUTPUT.png"))?;
-    let server = server
-        .into_string()
-        .map_err(|_| usage("the server address is not valid UTF-8"))?;
-    let server: Address = server
-        .parse()
-        .map_err(|e| Failure(exit::USAGE, format!("{e}")))?;
+    let (target, output) = if listen {
+        if repeater.is_some() {
+            return Err(usage("--repeater is for connecting out, not with --listen"));
+        }
+        if tofu {
+            return Err(usage(
+                "--trust-on-first-use remembers a server by its address: not with --listen",
+            ));
+        }
+        let output = positional.pop();
+        let port = match (positional.pop(), listen_port) {
+            (Some(_), Some(_)) => return Err(usage("the port is given twice")),
+            (Some(p), None) => port_number(p)?,
+            (None, p) => p.unwrap_or(LISTEN_PORT),
+        };
+        let output = output
+            .filter(|_| positional.is_empty())
+            .ok_or_else(|| usage("expected --listen [PORT] OUTPUT.png"))?;
+        (
+            Target::Listen {
+                ip: listen_ip,
+                port,
+            },
+            output,
+        )
+    } else {
+        if listen_ip.is_some() {
+            return Err(usage("--listen-address needs --listen"));
+        }
+        let [server, output]: [OsString; 2] = positional
+            .try_into()
+            .map_err(|_| usage("expected two arguments: SERVER OUTPUT.png"))?;
+        let server = server
+            .into_string()
+            .map_err(|_| usage("the server address is not valid UTF-8"))?;
+        let server: Address = server
+            .parse()
+            .map_err(|e| Failure(exit::USAGE, format!("{e}")))?;
+        (Target::Connect(server), output)
+    };
     let mut all = encodings.unwrap_or_else(|| {
         Encoding::DEFAULT
             .iter()
@@ -275,14 +355,21 @@ fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Option<Args>, 
     })?;
     tls.ask_on_untrusted = tofu;
     if tofu {
-        tls.known_sha256 = known_store()?.0.known_sha256(&server.to_string());
+        // The name the connection has in errors and in the store (see Connection::connect).
+        let name = match &repeater {
+            Some(r) => format!("{target} ({r})"),
+            None => target.to_string(),
+        };
+        tls.known_sha256 = tofu::known_store()?.0.known_sha256(&name);
     }
     Ok(Some(Args {
         tls,
         tls_hostname,
         require_encryption: (require_encryption || any_tls) && !allow_insecure,
         allow_insecure,
-        server,
+        target,
+        repeater,
+        listen_timeout,
         output: PathBuf::from(output),
         password_file,
         username: username.or_else(|| std::env::var("VNC_USERNAME").ok()),
@@ -293,6 +380,30 @@ fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Option<Args>, 
         timeout,
         verbosity,
     }))
+}
+
+/// A positive number of seconds for `option`.
+fn seconds(option: &str, value: OsString) -> Result<Duration, Failure> {
+    let s = value.string().map_err(usage)?;
+    s.parse()
+        .ok()
+        .filter(|v: &f64| *v > 0.0 && v.is_finite())
+        .map(Duration::from_secs_f64)
+        .ok_or_else(|| {
+            usage(format!(
+                "{option} needs a positive number of seconds, not {s:?}"
+            ))
+        })
+}
+
+/// A TCP port to listen on (0: any free one).
+fn port_number(value: OsString) -> Result<u16, Failure> {
+    let s = value.string().map_err(usage)?;
+    s.parse().map_err(|_| {
+        usage(format!(
+            "the port to listen on must be 0 to 65535, not {s:?}"
+        ))
+    })
 }
 
 fn init_logging(verbosity: i32) {
@@ -310,7 +421,7 @@ fn init_logging(verbosity: i32) {
         .init();
 }
 
-fn password(args: &Args) -> Result<String, Failure> {
+fn password(args: &Args, server: &str) -> Result<String, Failure> {
     if let Some(f) = &args.password_file {
         let text = std::fs::read_to_string(f).map_err(|e| {
             Failure(
@@ -324,23 +435,17 @@ fn password(args: &Args) -> Result<String, Failure> {
         return Ok(pw);
     }
     if std::io::stdin().is_terminal() {
-        return rpassword::prompt_password(format!("Password for {}: ", args.server)).map_err(
-            |e| {
-                Failure(
-                    exit::AUTH,
-                    format!(
-                        "{}: authentication: cannot read the password: {e}",
-                        args.server
-                    ),
-                )
-            },
-        );
+        return rpassword::prompt_password(format!("Password for {server}: ")).map_err(|e| {
+            Failure(
+                exit::AUTH,
+                format!("{server}: authentication: cannot read the password: {e}"),
+            )
+        });
     }
     Err(Failure(
         exit::AUTH,
         format!(
-            "{}: authentication: the server asks for a password; give one with --password-file or VNC_PASSWORD",
-            args.server
+            "{server}: authentication: the server asks for a password; give one with --password-file or VNC_PASSWORD"
         ),
     ))
 }
@@ -355,7 +460,8 @@ fn step_after(event: &Event, step: &'static str) -> &'static str {
     }
 }
 
-async fn capture(args: &Args, step: &mut &'static str) -> Result<Framebuffer, Failure> {
+/// The session's settings from the command line.
+fn session_config(args: &Args) -> Config {
     let mut security_types = vnc_core::SecurityType::default_preference();
     if args.allow_insecure {
         security_types.push(vnc_core::SecurityType::Plain);
@@ -370,13 +476,27 @@ async fn capture(args: &Args, step: &mut &'static str) -> Result<Framebuffer, Fa
     config.jpeg = args.jpeg;
     config.pixel_format = args.pixel_format;
     config.continuous_updates = false;
+    // --timeout (and --listen-timeout) bound everything.
     config.handshake_timeout = None;
-    *step = "connect";
-    let mut options = ConnectOptions::default();
-    options.connect_timeout = args.timeout;
-    let mut conn = Connection::connect(&args.server, config, &options)
-        .await
-        .map_err(failure)?;
+    config
+}
+
+/// Captures one frame from the server at `args.target`, or from `accepted`.
+async fn capture(
+    args: &Args,
+    accepted: Option<Connection>,
+    step: &mut &'static str,
+) -> Result<Framebuffer, Failure> {
+    let mut conn = match (accepted, &args.target) {
+        (Some(conn), _) => conn,
+        (None, Target::Connect(server)) => {
+            *step = "connect";
+            Connection::connect(server, session_config(args), &connect_options(args))
+                .await
+                .map_err(failure)?
+        }
+        (None, Target::Listen { .. }) => unreachable!("listen mode accepts first"),
+    };
     *step = "protocol version";
     if let Some(user) = &args.username {
         conn.session_mut()
@@ -407,7 +527,7 @@ async fn capture(args: &Args, step: &mut &'static str) -> Result<Framebuffer, Fa
                     ));
                 }
                 if needs.password {
-                    let pw = password(args)?;
+                    let pw = password(args, conn.server())?;
                     conn.session_mut().set_credential(Credential::Password, &pw);
                 }
             }
@@ -426,7 +546,7 @@ async fn capture(args: &Args, step: &mut &'static str) -> Result<Framebuffer, Fa
                 certificate,
                 problem,
             } => {
-                let accept = trust_on_first_use(conn.server(), &certificate, &problem)?;
+                let accept = tofu::trust_on_first_use(conn.server(), &certificate, &problem)?;
                 conn.session_mut().accept_certificate(accept).map_err(|e| {
                     failure(ConnError::Session {
                         server: conn.server().to_owned(),
@@ -475,57 +595,11 @@ async fn capture(args: &Args, step: &mut &'static str) -> Result<Framebuffer, Fa
     }
 }
 
-/// Trust on first use with the known-certificates store: accept what was accepted before,
-/// accept and remember a server's first certificate, refuse a changed one.
-fn trust_on_first_use(
-    server: &str,
-    cert: &vnc_core::CertificateInfo,
-    problem: &vnc_core::CertificateProblem,
-) -> Result<bool, Failure> {
-    use vnc_core::known_certs::Known;
-    let fail = |msg: String| Failure(exit::TLS, format!("{server}: {msg}"));
-    let (mut store, path) = known_store()?;
-    // The session was given what the store knew about this server, so it asks only about
-    // a certificate seen for the first time or a changed one.
-    match store.check(server, &cert.sha256) {
-        Known::Match => Ok(true),
-        Known::Changed { previous } => Err(fail(format!(
-            "the server's certificate has CHANGED since it was accepted (was SHA-256 {}, now {}; subject {}); \
-             if this is expected, remove the line for {server} from {}",
-            previous
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect::<String>(),
-            cert.sha256_hex(),
-            cert.subject,
-            path.display()
-        ))),
-        Known::Unknown => {
-            eprintln!(
-                "vnccapture: {server}: trusting a certificate seen for the first time ({problem}): subject {}, issuer {}, valid {} to {}, SHA-256 {}",
-                cert.subject,
-                cert.issuer,
-                cert.not_before,
-                cert.not_after,
-                cert.sha256_hex()
-            );
-            store
-                .add(server, &cert.sha256)
-                .map_err(|e| fail(format!("cannot write {}: {e}", path.display())))?;
-            Ok(true)
-        }
-    }
-}
-
-/// The trust-on-first-use store and its path.
-fn known_store() -> Result<(vnc_core::known_certs::KnownCertificates, PathBuf), Failure> {
-    use vnc_core::known_certs::KnownCertificates;
-    let fail = |msg: String| Failure(exit::TLS, msg);
-    let path = KnownCertificates::default_path()
-        .ok_or_else(|| fail("no HOME or XDG_DATA_HOME for the known-certificates store".into()))?;
-    let store = KnownCertificates::load(&path)
-        .map_err(|e| fail(format!("cannot read {}: {e}", path.display())))?;
-    Ok((store, path))
+fn connect_options(args: &Args) -> ConnectOptions {
+    let mut options = ConnectOptions::default();
+    options.connect_timeout = args.timeout;
+    options.repeater = args.repeater.clone();
+    options
 }
 
 fn failure(e: ConnError) -> Failure {
@@ -548,49 +622,6 @@ fn failure(e: ConnError) -> Failure {
         _ => exit::PROTOCOL,
     };
     Failure(code, e.to_string())
-}
-
-fn write_png(fb: &Framebuffer, output: &PathBuf) -> Result<(), Failure> {
-    let fail = |e: &dyn std::fmt::Display| {
-        Failure(
-            exit::WRITE,
-            format!("cannot write {}: {e}", output.display()),
-        )
-    };
-    if output.as_os_str() == "-" {
-        return encode_png(fb, std::io::stdout().lock()).map_err(|e| fail(&e));
-    }
-    let file = std::fs::File::create(output).map_err(|e| fail(&e))?;
-    encode_png(fb, file).map_err(|e| {
-        // No half-written picture left behind.
-        let _ = std::fs::remove_file(output);
-        fail(&e)
-    })
-}
-
-/// Streams the framebuffer as an RGB PNG, one row at a time: no copy of the whole picture is
-/// made, so a capture needs little more memory than the framebuffer itself.
-fn encode_png(fb: &Framebuffer, out: impl Write) -> std::io::Result<()> {
-    let mut enc = png::Encoder::new(
-        std::io::BufWriter::with_capacity(64 << 10, out),
-        fb.width().into(),
-        fb.height().into(),
-    );
-    enc.set_color(png::ColorType::Rgb);
-    enc.set_depth(png::BitDepth::Eight);
-    enc.set_compression(png::Compression::Fast);
-    let mut writer = enc.write_header()?;
-    let mut stream = writer.stream_writer()?;
-    let mut row = vec![0u8; usize::from(fb.width()) * 3];
-    for line in fb.data().chunks_exact(fb.stride()) {
-        for (rgb, bgra) in row.chunks_exact_mut(3).zip(line.chunks_exact(4)) {
-            rgb.copy_from_slice(&[bgra[2], bgra[1], bgra[0]]);
-        }
-        stream.write_all(&row)?;
-    }
-    stream.finish()?;
-    writer.finish()?;
-    Ok(())
 }
 
 fn main() -> ExitCode {
@@ -617,19 +648,25 @@ fn main() -> ExitCode {
         }
     };
     let mut step = "connect";
+    let mut server = args.target.to_string();
     let result = rt.block_on(async {
-        match tokio::time::timeout(args.timeout, capture(&args, &mut step)).await {
+        let accepted = match &args.target {
+            Target::Listen { ip, port } => {
+                let conn = listen::accept(&args, *ip, *port).await?;
+                server = conn.server().to_owned();
+                Some(conn)
+            }
+            Target::Connect(_) => None,
+        };
+        match tokio::time::timeout(args.timeout, capture(&args, accepted, &mut step)).await {
             Ok(r) => r,
             Err(_) => Err(Failure(
                 exit::TIMEOUT,
-                format!(
-                    "{}: timed out after {:?} during {step}",
-                    args.server, args.timeout
-                ),
+                format!("{server}: timed out after {:?} during {step}", args.timeout),
             )),
         }
     });
-    let result = result.and_then(|fb| write_png(&fb, &args.output).map(|()| fb));
+    let result = result.and_then(|fb| output::write_png(&fb, &args.output).map(|()| fb));
     match result {
         Ok(fb) => {
             if args.verbosity >= 0 && args.output.as_os_str() != "-" {
@@ -638,7 +675,7 @@ fn main() -> ExitCode {
                     args.output.display(),
                     fb.width(),
                     fb.height(),
-                    args.server
+                    server
                 );
             }
             ExitCode::SUCCESS
