@@ -83,6 +83,19 @@ main (void)
   CHECK (g_enum_get_value (credentials, VNC_RS_DISPLAY_CREDENTIAL_CLIENTNAME) != NULL);
   g_type_class_unref (credentials);
 
+  /* listen: a port of the system's choosing, given back; close stops waiting. */
+  CHECK (vnc_rs_display_listen (display, "not an address", 0, &error) == 0);
+  CHECK (g_error_matches (error, VNC_RS_DISPLAY_ERROR, VNC_RS_DISPLAY_ERROR_INVALID_ARGUMENT));
+  g_clear_error (&error);
+  CHECK (vnc_rs_display_listen (display, "127.0.0.1", 0, &error) != 0);
+  CHECK (vnc_rs_display_is_open (display));
+  vnc_rs_display_close (display);
+  CHECK (!vnc_rs_display_is_open (display));
+  CHECK (disconnects == 1);
+  CHECK (!vnc_rs_display_open_repeater (display, "localhost", "ID:", &error));
+  CHECK (g_error_matches (error, VNC_RS_DISPLAY_ERROR, VNC_RS_DISPLAY_ERROR_INVALID_ARGUMENT));
+  g_clear_error (&error);
+
   /* open_fd: a session over a socketpair whose other end says hello and hangs up. */
   CHECK (socketpair (AF_UNIX, SOCK_STREAM, 0, pair) == 0);
   CHECK (vnc_rs_display_open_fd_with_hostname (display, pair[0], "pair.example", &error));
@@ -90,9 +103,9 @@ main (void)
   CHECK (write (pair[1], "RFB 003.008\n", 12) == 12);
   close (pair[1]);
   deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-  while (disconnects == 0 && g_get_monotonic_time () < deadline)
+  while (disconnects == 1 && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
-  CHECK (disconnects == 1);
+  CHECK (disconnects == 2);
   CHECK (errors == 2);
   CHECK (!vnc_rs_display_is_open (display));
 

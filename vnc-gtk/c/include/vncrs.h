@@ -243,6 +243,46 @@ void vnc_rs_display_open_stream (VncRsDisplay *display,
                                  const char   *hostname);
 
 /**
+ * vnc_rs_display_listen:
+ * @display: a #VncRsDisplay
+ * @address: (nullable): the local address to listen on, for example "127.0.0.1" or "::1";
+ *   %NULL for every address (IPv6 and IPv4)
+ * @port: the TCP port, 0 for one the system picks; 5500 is the usual one
+ * @error: return location for a #GError
+ *
+ * Waits for one server to connect (listen or reverse mode, as "x11vnc -connect" or
+ * TigerVNC's "vncconfig -connect" do). When one does, the listening socket is closed and the
+ * session starts as with vnc_rs_display_open_stream(). The display counts as open while it
+ * waits: vnc_rs_display_close() stops waiting. An x509 TLS server needs a pinned certificate:
+ * an incoming connection has no host name to check.
+ *
+ * Returns: the port listened on, or 0 with @error set if the address is not valid or cannot
+ *   be listened on
+ */
+guint16 vnc_rs_display_listen (VncRsDisplay *display,
+                               const char   *address,
+                               guint16       port,
+                               GError      **error);
+
+/**
+ * vnc_rs_display_open_repeater:
+ * @display: a #VncRsDisplay
+ * @address: the UltraVNC repeater's address, in any form vnc_rs_display_open_address() takes
+ * @destination: "ID:1234" for the server that registered that ID with the repeater, or
+ *   "host:port" for a server the repeater connects to
+ * @error: return location for a #GError
+ *
+ * Connects to a server through an UltraVNC repeater.
+ *
+ * Returns: %TRUE if the connection was started, %FALSE with @error set if @address or
+ *   @destination cannot be parsed
+ */
+gboolean vnc_rs_display_open_repeater (VncRsDisplay *display,
+                                       const char   *address,
+                                       const char   *destination,
+                                       GError      **error);
+
+/**
  * vnc_rs_display_close:
  * @display: a #VncRsDisplay
  *

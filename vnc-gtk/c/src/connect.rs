@@ -163,6 +163,60 @@ pub unsafe extern "C" fn vnc_rs_display_open_stream(
 }
 
 #[unsafe(no_mangle)]
+pub unsafe extern "C" fn vnc_rs_display_listen(
+    display: *mut VncRsDisplay,
+    address: *const c_char,
+    port: u16,
+    error: *mut *mut GError,
+) -> u16 {
+    const F: &str = "vnc_rs_display_listen";
+    let address = unsafe { nullable_text(address) };
+    let mut listened = 0;
+    with_display_error(display, F, error, |d| {
+        let ip = address
+            .as_deref()
+            .map(|a| {
+                a.trim_matches(|c| c == '[' || c == ']')
+                    .parse::<std::net::IpAddr>()
+                    .map_err(|_| {
+                        glib::Error::new(
+                            DisplayError::InvalidArgument,
+                            &format!("{F}: \"{a}\" is not an IP address"),
+                        )
+                    })
+            })
+            .transpose()?;
+        listened = d.listen(ip, port)?;
+        Ok(())
+    });
+    listened
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn vnc_rs_display_open_repeater(
+    display: *mut VncRsDisplay,
+    address: *const c_char,
+    destination: *const c_char,
+    error: *mut *mut GError,
+) -> Gboolean {
+    const F: &str = "vnc_rs_display_open_repeater";
+    let (Some(address), Some(destination)) = (unsafe { text(F, "address", address) }, unsafe {
+        text(F, "destination", destination)
+    }) else {
+        return glib::ffi::GFALSE;
+    };
+    with_display_error(display, F, error, |d| {
+        let invalid = |e: &dyn std::fmt::Display| {
+            glib::Error::new(DisplayError::InvalidArgument, &format!("{F}: {e}"))
+        };
+        let repeater =
+            vnc_core::repeater::Repeater::parse(&destination).map_err(|e| invalid(&e))?;
+        d.open_repeater(&address, &repeater)
+            .map_err(|e| invalid(&e))
+    })
+}
+
+#[unsafe(no_mangle)]
 pub unsafe extern "C" fn vnc_rs_display_close(display: *mut VncRsDisplay) {
     with_display(display, "vnc_rs_display_close", (), VncDisplay::close)
 }
