@@ -215,6 +215,8 @@ impl PixelFormatRequest {
     pub const MEDIUM: PixelFormatRequest = PixelFormatRequest::Exact(PixelFormat::RGB565);
     /// Low colour, 8 bits per pixel ([`PixelFormat::BGR233`]).
     pub const LOW: PixelFormatRequest = PixelFormatRequest::Exact(PixelFormat::BGR233);
+    /// Ultra-low colour, 8 bits per pixel with one bit per channel ([`PixelFormat::RGB111`]).
+    pub const ULTRA_LOW: PixelFormatRequest = PixelFormatRequest::Exact(PixelFormat::RGB111);
 
     /// The format this request means with a server whose own format is `server`, and whether
     /// that is the server's own (so that no SetPixelFormat is needed at initialisation).

@@ -77,6 +77,21 @@ impl PixelFormat {
         blue_shift: 6,
     };
 
+    /// 8 bits per pixel true colour with one bit per channel ("rgb111", gtk-vnc's ultra-low
+    /// depth): eight colours, for the slowest links.
+    pub const RGB111: PixelFormat = PixelFormat {
+        bits_per_pixel: 8,
+        depth: 3,
+        big_endian: false,
+        true_colour: true,
+        red_max: 1,
+        green_max: 1,
+        blue_max: 1,
+        red_shift: 2,
+        green_shift: 1,
+        blue_shift: 0,
+    };
+
     /// Parses the 16-byte wire form. Padding bytes are ignored.
     pub fn from_bytes(b: &[u8; 16]) -> PixelFormat {
         PixelFormat {

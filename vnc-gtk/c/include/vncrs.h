@@ -38,17 +38,22 @@ G_DECLARE_FINAL_TYPE (VncRsDisplay, vnc_rs_display, VNC_RS, DISPLAY, GtkWidget)
 
 /**
  * VncRsDisplayDepth:
+ * @VNC_RS_DISPLAY_DEPTH_DEFAULT: the server's own pixel format, whatever it is
  * @VNC_RS_DISPLAY_DEPTH_FULL: full colour: the server's own format when it is 32-bit true
- *   colour with 8-bit channels, RGB888 otherwise
- * @VNC_RS_DISPLAY_DEPTH_MEDIUM: 16-bit colour
- * @VNC_RS_DISPLAY_DEPTH_LOW: 8-bit colour
+ *   colour with 8-bit channels, RGB888 otherwise (the default)
+ * @VNC_RS_DISPLAY_DEPTH_MEDIUM: 16-bit colour (RGB565)
+ * @VNC_RS_DISPLAY_DEPTH_LOW: 8-bit colour (BGR233, 256 colours)
+ * @VNC_RS_DISPLAY_DEPTH_ULTRA_LOW: 8 bits per pixel with one bit per channel (eight colours)
  *
- * The colour depth asked of the server (the #VncRsDisplay:depth property).
+ * The colour depth asked of the server (the #VncRsDisplay:depth property); the values are
+ * gtk-vnc's.
  */
 typedef enum {
-  VNC_RS_DISPLAY_DEPTH_FULL = 0,
-  VNC_RS_DISPLAY_DEPTH_MEDIUM = 1,
-  VNC_RS_DISPLAY_DEPTH_LOW = 2,
+  VNC_RS_DISPLAY_DEPTH_DEFAULT = 0,
+  VNC_RS_DISPLAY_DEPTH_FULL = 1,
+  VNC_RS_DISPLAY_DEPTH_MEDIUM = 2,
+  VNC_RS_DISPLAY_DEPTH_LOW = 3,
+  VNC_RS_DISPLAY_DEPTH_ULTRA_LOW = 4,
 } VncRsDisplayDepth;
 
 GType vnc_rs_display_depth_get_type (void);

@@ -430,9 +430,11 @@ impl VncDisplay {
 
 fn depth_format(d: Depth) -> PixelFormatRequest {
     match d {
+        Depth::Default => PixelFormatRequest::ServerNative,
         Depth::Full => PixelFormatRequest::Full32,
         Depth::Medium => PixelFormatRequest::MEDIUM,
         Depth::Low => PixelFormatRequest::LOW,
+        Depth::UltraLow => PixelFormatRequest::ULTRA_LOW,
     }
 }
 

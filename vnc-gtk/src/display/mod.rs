@@ -78,18 +78,23 @@ glib::wrapper! {
         @implements gtk::Buildable, gtk::ConstraintTarget;
 }
 
-/// The colour depth asked of the server (the `depth` property).
+/// The colour depth asked of the server (the `depth` property), with gtk-vnc's
+/// `VncDisplayDepthColor` values.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, glib::Enum)]
 #[enum_type(name = "VncRsDisplayDepth")]
 pub enum Depth {
+    /// The server's own pixel format, whatever it is (nothing asked).
+    Default = 0,
     /// Full colour: the server's own format when it is 32-bit true colour with 8-bit channels
     /// (nothing for the server to convert), RGB888 otherwise.
     #[default]
-    Full,
-    /// 16-bit colour.
-    Medium,
-    /// 8-bit colour.
-    Low,
+    Full = 1,
+    /// 16-bit colour (RGB565).
+    Medium = 2,
+    /// 8-bit colour (BGR233, 256 colours).
+    Low = 3,
+    /// 8 bits per pixel with one bit per channel (RGB111, eight colours).
+    UltraLow = 4,
 }
 
 /// Which credential [`VncDisplay::set_credential`] gives (gtk-vnc's `VncDisplayCredential`,
