@@ -44,7 +44,7 @@ add_entry (GtkWidget *ask, GtkWidget *box, const char *key, gboolean secret)
 }
 
 static void
-on_credential (VncRsDisplay *display, gboolean username, gboolean password, GtkWindow *window)
+on_credential (VncRsDisplay *display, VncRsCredentialFlags wanted, GtkWindow *window)
 {
   GtkWidget *ask = gtk_window_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
@@ -55,9 +55,9 @@ on_credential (VncRsDisplay *display, gboolean username, gboolean password, GtkW
   gtk_window_set_transient_for (GTK_WINDOW (ask), window);
   gtk_window_set_modal (GTK_WINDOW (ask), TRUE);
   gtk_window_set_destroy_with_parent (GTK_WINDOW (ask), TRUE);
-  if (username)
+  if (wanted & VNC_RS_CREDENTIAL_USERNAME)
     last = add_entry (ask, box, "username", FALSE);
-  if (password)
+  if (wanted & VNC_RS_CREDENTIAL_PASSWORD)
     last = add_entry (ask, box, "password", TRUE);
   if (last)
     g_signal_connect_swapped (last, "activate", G_CALLBACK (gtk_widget_activate), ok);

@@ -18,15 +18,15 @@ gi.require_version("VncRs", "0.1")
 from gi.repository import GLib, Gtk, VncRs  # noqa: E402
 
 
-def ask_credentials(display, username, password, window):
+def ask_credentials(display, wanted, window):
     """Asks for what the server wants; the answer goes to set_credential."""
     ask = Gtk.Window(title="Authentication", transient_for=window, modal=True,
                      destroy_with_parent=True)
     box = Gtk.Box(orientation=Gtk.Orientation.VERTICAL, spacing=6)
     entries = []
-    if username:
+    if wanted & VncRs.CredentialFlags.USERNAME:
         entries.append((VncRs.DisplayCredential.USERNAME, "User name:", Gtk.Entry()))
-    if password:
+    if wanted & VncRs.CredentialFlags.PASSWORD:
         entries.append((VncRs.DisplayCredential.PASSWORD, "Password:", Gtk.PasswordEntry()))
     button = Gtk.Button(label="Connect")
 

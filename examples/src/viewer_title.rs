@@ -47,7 +47,7 @@ pub fn follow(
         #[weak]
         hint,
         move |d: &VncDisplay| {
-            let name = d.name();
+            let name = d.desktop_name();
             let name = if name.is_empty() {
                 title.text().to_string()
             } else {

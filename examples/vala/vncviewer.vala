@@ -13,7 +13,9 @@
 
 int status = 0;
 
-void ask_credentials (VncRs.Display display, bool username, bool password, Gtk.Window parent) {
+void ask_credentials (VncRs.Display display, VncRs.CredentialFlags wanted, Gtk.Window parent) {
+    var username = VncRs.CredentialFlags.USERNAME in wanted;
+    var password = VncRs.CredentialFlags.PASSWORD in wanted;
     var ask = new Gtk.Window () {
         title = "Authentication", transient_for = parent, modal = true, destroy_with_parent = true
     };
@@ -54,7 +56,7 @@ int main (string[] args) {
     var window = new Gtk.Window () { title = "vncviewer-vala" };
     var display = new VncRs.Display ();
     window.child = display;
-    display.vnc_auth_credential.connect ((u, p) => ask_credentials (display, u, p, window));
+    display.vnc_auth_credential.connect ((wanted) => ask_credentials (display, wanted, window));
     display.vnc_initialized.connect (() => {
         window.title = display.get_desktop_name () + " - vncviewer-vala";
     });

@@ -36,6 +36,13 @@ assert d.get_remote_width() == 0 and d.get_desktop_name() == ""
 assert d.is_pointer_absolute()
 d.set_scaling(False)
 
+# The flags and enums the signals pass.
+wanted = VncRs.CredentialFlags.USERNAME | VncRs.CredentialFlags.PASSWORD
+assert wanted & VncRs.CredentialFlags.PASSWORD and not wanted & VncRs.CredentialFlags.CLIENTNAME
+assert int(VncRs.CertificateProblem.CHANGED) == 6
+assert [p.name for p in VncRs.Certificate.list_properties()] == [
+    "subject", "issuer", "not-before", "not-after", "sha256"]
+
 # Limits and timeouts.
 d.set_limit(VncRs.DisplayLimit.MAX_CUT_TEXT, 1 << 40)
 assert d.get_limit(VncRs.DisplayLimit.MAX_CUT_TEXT) == (1 << 32) - 1

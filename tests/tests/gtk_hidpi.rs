@@ -21,11 +21,11 @@ fn one_remote_pixel_per_device_pixel_at_scale_2() {
     window.present();
     display.open_host("127.0.0.1", server.port);
     run_until("the widget's size", Duration::from_secs(30), || {
-        display.width() == 400 && WidgetExt::width(&display) == 200
+        display.remote_width() == 400 && display.width() == 200
     });
     assert_eq!(display.scale_factor(), 2);
     assert_eq!(
-        (display.width(), display.height()),
+        (display.remote_width(), display.remote_height()),
         (400, 300),
         "the remote desktop"
     );

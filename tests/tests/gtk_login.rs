@@ -25,7 +25,10 @@ fn widget_ard_login() {
     display.connect_auth_credential({
         let (asked, password) = (asked.clone(), password.clone());
         move |d, needs| {
-            asked.borrow_mut().push((needs.username, needs.password));
+            asked.borrow_mut().push((
+                needs.contains(vnc_gtk::CredentialFlags::USERNAME),
+                needs.contains(vnc_gtk::CredentialFlags::PASSWORD),
+            ));
             d.set_username("bob");
             d.set_password(*password.borrow());
         }

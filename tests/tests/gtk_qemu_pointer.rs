@@ -68,7 +68,7 @@ fn widget_grabs_and_sends_motion_in_qemu_relative_mode() {
     });
     assert_eq!(mode_notified.get(), 1);
     run_until("the desktop's size", Duration::from_secs(30), || {
-        display.width() > 0 && WidgetExt::width(&display) >= display.width()
+        display.remote_width() > 0 && display.width() >= display.remote_width()
     });
     assert!(!display.grab_pointer());
 

@@ -52,7 +52,7 @@ fn vnc_display_widget_against_xvnc() {
     );
     assert_eq!(*log.borrow(), ["vnc-connected", "vnc-initialized"]);
     assert_eq!(
-        (display.width(), display.height()),
+        (display.remote_width(), display.remote_height()),
         (400, 300),
         "the widget asks for the desktop's size"
     );
@@ -167,7 +167,7 @@ fn vnc_display_widget_against_xvnc() {
     run_until(
         "the widget to show the new size",
         Duration::from_secs(30),
-        || display.width() == 200,
+        || display.remote_width() == 200,
     );
     display.set_allow_resize(false);
 
@@ -254,7 +254,7 @@ fn vnc_display_widget_against_xvnc() {
     display.connect_auth_credential({
         let asked = asked.clone();
         move |d, needs| {
-            assert!(needs.password && !needs.username);
+            assert_eq!(needs, vnc_gtk::CredentialFlags::PASSWORD);
             *asked.borrow_mut() += 1;
             let d = d.clone();
             glib::timeout_add_local_once(Duration::from_millis(100), move || {
@@ -301,8 +301,11 @@ fn vnc_display_widget_against_xvnc() {
     let problems: Rc<RefCell<Vec<String>>> = Rc::default();
     display.connect_certificate_verification({
         let problems = problems.clone();
-        move |d, _, problem| {
-            problems.borrow_mut().push(problem.to_owned());
+        move |d, cert, problem| {
+            // The certificate comes whole (its dates too), the problem typed.
+            assert!(!cert.not_before.is_empty() && !cert.not_after.is_empty());
+            assert_eq!(*problem, vnc_core::CertificateProblem::UnknownIssuer);
+            problems.borrow_mut().push(problem.to_string());
             d.accept_certificate(true);
         }
     });

@@ -200,10 +200,10 @@
 /**
  * VncRsDisplay::vnc-auth-credential:
  * @display: the display
- * @username: whether a user name is wanted
- * @password: whether a password is wanted
+ * @wanted: the credentials wanted
  *
- * The server wants credentials: answer with vnc_rs_display_set_credential(), now or later.
+ * The server wants credentials: answer with vnc_rs_display_set_credential() for each one in
+ * @wanted, now or later (from a dialog).
  */
 
 /**
@@ -225,13 +225,42 @@
 /**
  * VncRsDisplay::vnc-certificate-verification:
  * @display: the display
- * @subject: the certificate's subject
- * @issuer: its issuer
- * @sha256: its SHA-256 fingerprint, in hexadecimal with colons
+ * @certificate: the server's certificate
  * @problem: why it failed verification
+ * @message: the problem, for a person
  *
  * With vnc_rs_display_set_ask_on_untrusted(), a server certificate failed verification:
- * answer with vnc_rs_display_accept_certificate().
+ * answer with vnc_rs_display_accept_certificate(), now or later.
+ */
+
+/**
+ * VncRsCertificate:subject:
+ *
+ * The subject's distinguished name.
+ */
+
+/**
+ * VncRsCertificate:issuer:
+ *
+ * The issuer's distinguished name.
+ */
+
+/**
+ * VncRsCertificate:not-before:
+ *
+ * The start of validity, as the certificate states it.
+ */
+
+/**
+ * VncRsCertificate:not-after:
+ *
+ * The end of validity, as the certificate states it.
+ */
+
+/**
+ * VncRsCertificate:sha256:
+ *
+ * The SHA-256 fingerprint of the certificate's DER form, 64 lower-case hex digits.
  */
 
 /**

@@ -36,9 +36,11 @@
 
 #[cfg(feature = "audio")]
 mod audio;
+mod certificate;
 mod display;
 pub mod keymap;
 mod keys;
 mod render;
 
-pub use display::{Depth, DisplayCredential, KeyEvent, VncDisplay};
+pub use certificate::{Certificate, CertificateProblem};
+pub use display::{CredentialFlags, Depth, DisplayCredential, KeyEvent, VncDisplay};

@@ -298,7 +298,7 @@ fn build(app: &gtk::Application, args: &Args, status: Rc<RefCell<u8>>) {
         #[weak]
         window,
         move |d| {
-            let name = d.name();
+            let name = d.desktop_name();
             title.set_text(&name);
             window.set_title(Some(&viewer_title::title_for(&name, d)));
             if let Some(t) = d.security_type() {
@@ -566,7 +566,7 @@ fn fit_size(want: (i32, i32), room: (i32, i32)) -> ((i32, i32), bool) {
 fn ask_credentials(
     window: &gtk::ApplicationWindow,
     display: &VncDisplay,
-    needs: vnc_core::CredentialsNeeded,
+    wanted: vnc_gtk::CredentialFlags,
 ) {
     let dialog = gtk::Window::builder()
         .transient_for(window)
@@ -585,12 +585,12 @@ fn ask_credentials(
     let pass = gtk::PasswordEntry::new();
     pass.set_show_peek_icon(true);
     let mut row = 0;
-    if needs.username {
+    if wanted.contains(vnc_gtk::CredentialFlags::USERNAME) {
         grid.attach(&gtk::Label::new(Some("User name")), 0, row, 1, 1);
         grid.attach(&user, 1, row, 1, 1);
         row += 1;
     }
-    if needs.password {
+    if wanted.contains(vnc_gtk::CredentialFlags::PASSWORD) {
         grid.attach(&gtk::Label::new(Some("Password")), 0, row, 1, 1);
         grid.attach(&pass, 1, row, 1, 1);
         row += 1;
@@ -609,10 +609,10 @@ fn ask_credentials(
         #[weak]
         pass,
         move || {
-            if needs.username {
+            if wanted.contains(vnc_gtk::CredentialFlags::USERNAME) {
                 display.set_username(&user.text());
             }
-            if needs.password {
+            if wanted.contains(vnc_gtk::CredentialFlags::PASSWORD) {
                 display.set_password(&pass.text());
             }
             dialog.close();
@@ -628,7 +628,7 @@ fn ask_certificate(
     window: &gtk::ApplicationWindow,
     display: &VncDisplay,
     cert: &vnc_core::CertificateInfo,
-    problem: &str,
+    problem: &vnc_core::CertificateProblem,
 ) {
     let dialog = gtk::MessageDialog::builder()
         .transient_for(window)
@@ -637,9 +637,12 @@ fn ask_certificate(
         .buttons(gtk::ButtonsType::None)
         .text("The server's certificate is not trusted")
         .secondary_text(format!(
-            "{problem}\n\nSubject: {}\nIssuer: {}\nSHA-256: {}\n\nAccept it for this session?",
+            "{problem}\n\nSubject: {}\nIssuer: {}\nValid from {} to {}\nSHA-256: {}\n\n\
+             Accept it for this session?",
             cert.subject,
             cert.issuer,
+            cert.not_before,
+            cert.not_after,
             cert.sha256_hex()
         ))
         .build();

@@ -78,6 +78,24 @@ GType vnc_rs_display_credential_get_type (void);
 #define VNC_RS_TYPE_DISPLAY_CREDENTIAL (vnc_rs_display_credential_get_type ())
 
 /**
+ * VncRsCredentialFlags:
+ * @VNC_RS_CREDENTIAL_USERNAME: a user name (%VNC_RS_DISPLAY_CREDENTIAL_USERNAME)
+ * @VNC_RS_CREDENTIAL_PASSWORD: a password (%VNC_RS_DISPLAY_CREDENTIAL_PASSWORD)
+ * @VNC_RS_CREDENTIAL_CLIENTNAME: a client name (%VNC_RS_DISPLAY_CREDENTIAL_CLIENTNAME; no
+ *   security type of this version asks for it)
+ *
+ * Which credentials #VncRsDisplay::vnc-auth-credential asks for.
+ */
+typedef enum /*< flags >*/ {
+  VNC_RS_CREDENTIAL_USERNAME = 1 << 0,
+  VNC_RS_CREDENTIAL_PASSWORD = 1 << 1,
+  VNC_RS_CREDENTIAL_CLIENTNAME = 1 << 2,
+} VncRsCredentialFlags;
+
+GType vnc_rs_credential_flags_get_type (void);
+#define VNC_RS_TYPE_CREDENTIAL_FLAGS (vnc_rs_credential_flags_get_type ())
+
+/**
  * VncRsDisplayKeyEvent:
  * @VNC_RS_DISPLAY_KEY_EVENT_PRESS: press every key, in order
  * @VNC_RS_DISPLAY_KEY_EVENT_RELEASE: release every key, in reverse order
@@ -94,6 +112,85 @@ typedef enum {
 
 GType vnc_rs_display_key_event_get_type (void);
 #define VNC_RS_TYPE_DISPLAY_KEY_EVENT (vnc_rs_display_key_event_get_type ())
+
+/**
+ * VncRsCertificateProblem:
+ * @VNC_RS_CERTIFICATE_PROBLEM_UNKNOWN_ISSUER: it does not chain to a trusted CA
+ *   (self-signed, or from another CA)
+ * @VNC_RS_CERTIFICATE_PROBLEM_EXPIRED: it has expired
+ * @VNC_RS_CERTIFICATE_PROBLEM_NOT_YET_VALID: it is not valid yet
+ * @VNC_RS_CERTIFICATE_PROBLEM_WRONG_HOST: it is not for the host connected to
+ * @VNC_RS_CERTIFICATE_PROBLEM_REVOKED: it was revoked
+ * @VNC_RS_CERTIFICATE_PROBLEM_FINGERPRINT_MISMATCH: its fingerprint is not the pinned one
+ * @VNC_RS_CERTIFICATE_PROBLEM_CHANGED: the certificate known for this server has changed
+ * @VNC_RS_CERTIFICATE_PROBLEM_OTHER: something else (the message says what)
+ *
+ * Why a server certificate failed verification (#VncRsDisplay::vnc-certificate-verification).
+ */
+typedef enum {
+  VNC_RS_CERTIFICATE_PROBLEM_UNKNOWN_ISSUER = 0,
+  VNC_RS_CERTIFICATE_PROBLEM_EXPIRED = 1,
+  VNC_RS_CERTIFICATE_PROBLEM_NOT_YET_VALID = 2,
+  VNC_RS_CERTIFICATE_PROBLEM_WRONG_HOST = 3,
+  VNC_RS_CERTIFICATE_PROBLEM_REVOKED = 4,
+  VNC_RS_CERTIFICATE_PROBLEM_FINGERPRINT_MISMATCH = 5,
+  VNC_RS_CERTIFICATE_PROBLEM_CHANGED = 6,
+  VNC_RS_CERTIFICATE_PROBLEM_OTHER = 7,
+} VncRsCertificateProblem;
+
+GType vnc_rs_certificate_problem_get_type (void);
+#define VNC_RS_TYPE_CERTIFICATE_PROBLEM (vnc_rs_certificate_problem_get_type ())
+
+#define VNC_RS_TYPE_CERTIFICATE (vnc_rs_certificate_get_type ())
+
+/**
+ * VncRsCertificate:
+ *
+ * A server certificate, as #VncRsDisplay::vnc-certificate-verification passes it. Its
+ * structure is private; read it through its properties or the functions below.
+ */
+G_DECLARE_FINAL_TYPE (VncRsCertificate, vnc_rs_certificate, VNC_RS, CERTIFICATE, GObject)
+
+/**
+ * vnc_rs_certificate_get_subject: (get-property subject)
+ * @certificate: a #VncRsCertificate
+ *
+ * Returns: (transfer full): the subject's distinguished name
+ */
+char *vnc_rs_certificate_get_subject (VncRsCertificate *certificate);
+
+/**
+ * vnc_rs_certificate_get_issuer: (get-property issuer)
+ * @certificate: a #VncRsCertificate
+ *
+ * Returns: (transfer full): the issuer's distinguished name
+ */
+char *vnc_rs_certificate_get_issuer (VncRsCertificate *certificate);
+
+/**
+ * vnc_rs_certificate_get_not_before: (get-property not-before)
+ * @certificate: a #VncRsCertificate
+ *
+ * Returns: (transfer full): the start of validity, as the certificate states it
+ */
+char *vnc_rs_certificate_get_not_before (VncRsCertificate *certificate);
+
+/**
+ * vnc_rs_certificate_get_not_after: (get-property not-after)
+ * @certificate: a #VncRsCertificate
+ *
+ * Returns: (transfer full): the end of validity
+ */
+char *vnc_rs_certificate_get_not_after (VncRsCertificate *certificate);
+
+/**
+ * vnc_rs_certificate_get_sha256: (get-property sha256)
+ * @certificate: a #VncRsCertificate
+ *
+ * Returns: (transfer full): the SHA-256 fingerprint of the DER form, 64 lower-case hex
+ *   digits, as vnc_rs_display_pin_certificate() takes it
+ */
+char *vnc_rs_certificate_get_sha256 (VncRsCertificate *certificate);
 
 /**
  * VncRsDisplayLimit:

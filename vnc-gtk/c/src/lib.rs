@@ -16,6 +16,7 @@
 
 #![allow(clippy::missing_safety_doc)]
 
+mod certificate;
 mod connect;
 mod properties;
 mod settings;
@@ -25,7 +26,7 @@ use std::ffi::{CStr, c_char};
 
 use gtk::glib::{self, gobject_ffi, translate::*};
 use gtk::prelude::*;
-use vnc_gtk::{Depth, DisplayCredential, KeyEvent, VncDisplay};
+use vnc_gtk::{CredentialFlags, Depth, DisplayCredential, KeyEvent, VncDisplay};
 
 /// The C type of a display; opaque here, as in the header.
 pub type VncRsDisplay = gtk::ffi::GtkWidget;
@@ -163,6 +164,11 @@ pub extern "C" fn vnc_rs_display_depth_get_type() -> glib::ffi::GType {
 #[unsafe(no_mangle)]
 pub extern "C" fn vnc_rs_display_credential_get_type() -> glib::ffi::GType {
     DisplayCredential::static_type().into_glib()
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn vnc_rs_credential_flags_get_type() -> glib::ffi::GType {
+    CredentialFlags::static_type().into_glib()
 }
 
 #[unsafe(no_mangle)]

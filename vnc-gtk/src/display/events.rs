@@ -21,9 +21,9 @@ impl VncDisplay {
                 Event::Initialized { width, height, .. } => {
                     self.tiles.replace(Some(Tiles::new(width, height)));
                     obj.queue_resize();
-                    obj.notify_width();
-                    obj.notify_height();
-                    obj.notify_name();
+                    obj.notify("width");
+                    obj.notify("height");
+                    obj.notify("name");
                     obj.emit_by_name::<()>("vnc-initialized", &[]);
                 }
                 Event::FramebufferUpdated(r) => {
@@ -50,22 +50,20 @@ impl VncDisplay {
                 Event::DesktopResized { width, height } => {
                     self.tiles.replace(Some(Tiles::new(width, height)));
                     obj.queue_resize();
-                    obj.notify_width();
-                    obj.notify_height();
+                    obj.notify("width");
+                    obj.notify("height");
                     obj.emit_by_name::<()>(
                         "vnc-desktop-resize",
                         &[&i32::from(width), &i32::from(height)],
                     );
                 }
                 Event::DesktopRenamed(name) => {
-                    obj.notify_name();
+                    obj.notify("name");
                     obj.emit_by_name::<()>("vnc-desktop-rename", &[&name]);
                 }
                 Event::CredentialsRequired(needs) => {
-                    obj.emit_by_name::<()>(
-                        "vnc-auth-credential",
-                        &[&needs.username, &needs.password],
-                    );
+                    let wanted = super::CredentialFlags::from(needs);
+                    obj.emit_by_name::<()>("vnc-auth-credential", &[&wanted]);
                 }
                 Event::CertificateUnverified {
                     certificate,
@@ -74,9 +72,8 @@ impl VncDisplay {
                     obj.emit_by_name::<()>(
                         "vnc-certificate-verification",
                         &[
-                            &certificate.subject,
-                            &certificate.issuer,
-                            &certificate.sha256_hex(),
+                            &crate::Certificate::new(&certificate),
+                            &crate::CertificateProblem::from(&problem),
                             &problem.to_string(),
                         ],
                     );

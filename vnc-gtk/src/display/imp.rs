@@ -87,16 +87,6 @@ pub struct VncDisplay {
     /// joined by `+`.
     #[property(get, set = Self::set_grab_keys)]
     pub(super) grab_keys: RefCell<String>,
-    /// Remote desktop width.
-    #[property(get = Self::fb_width, type = i32)]
-    pub(super) width: std::marker::PhantomData<i32>,
-    /// Remote desktop height.
-    #[property(get = Self::fb_height, type = i32)]
-    pub(super) height: std::marker::PhantomData<i32>,
-    /// Remote desktop name (as gtk-vnc's, it hides GtkWidget's `name` property, the CSS
-    /// widget name, which GTK's `widget_name` methods still reach).
-    #[property(get = Self::desktop_name, type = String)]
-    pub(super) name: std::marker::PhantomData<String>,
     /// The server's Caps Lock (QEMU LED State; false until the server has sent one).
     #[property(get = Self::caps_lock_on, type = bool)]
     pub(super) caps_lock: std::marker::PhantomData<bool>,
@@ -179,9 +169,6 @@ impl Default for VncDisplay {
             depth: Cell::new(Depth::Full),
             grab_keyboard: Cell::new(false),
             grab_pointer: Cell::new(false),
-            width: Default::default(),
-            height: Default::default(),
-            name: Default::default(),
             caps_lock: Default::default(),
             num_lock: Default::default(),
             scroll_lock: Default::default(),
@@ -234,8 +221,54 @@ impl ObjectSubclass for VncDisplay {
     type Type = super::VncDisplay;
     type ParentType = gtk::Widget;
 }
-#[glib::derived_properties]
+/// The read-only `width`, `height` and `name` properties (gtk-vnc's names), defined by hand:
+/// the derive would name their Rust getters `width`, `height` and `name`, hiding
+/// `WidgetExt::width` and `height`; the wrapper's getters are `remote_width`,
+/// `remote_height` and `desktop_name`.
+fn desktop_properties() -> [glib::ParamSpec; 3] {
+    [
+        glib::ParamSpecInt::builder("width")
+            .blurb("Remote desktop width, 0 until it is known")
+            .minimum(0)
+            .read_only()
+            .build(),
+        glib::ParamSpecInt::builder("height")
+            .blurb("Remote desktop height, 0 until it is known")
+            .minimum(0)
+            .read_only()
+            .build(),
+        // As gtk-vnc's, it hides GtkWidget's `name` (the CSS name, which GTK's
+        // `widget_name` methods still reach).
+        glib::ParamSpecString::builder("name")
+            .blurb("Remote desktop name")
+            .read_only()
+            .build(),
+    ]
+}
+
 impl ObjectImpl for VncDisplay {
+    fn properties() -> &'static [glib::ParamSpec] {
+        static PROPERTIES: OnceLock<Vec<glib::ParamSpec>> = OnceLock::new();
+        PROPERTIES.get_or_init(|| {
+            let mut all = Self::derived_properties().to_vec();
+            all.extend(desktop_properties());
+            all
+        })
+    }
+
+    fn property(&self, id: usize, pspec: &glib::ParamSpec) -> glib::Value {
+        match pspec.name() {
+            "width" => self.fb_width().to_value(),
+            "height" => self.fb_height().to_value(),
+            "name" => self.desktop_name().to_value(),
+            _ => self.derived_property(id, pspec),
+        }
+    }
+
+    fn set_property(&self, id: usize, value: &glib::Value, pspec: &glib::ParamSpec) {
+        self.derived_set_property(id, value, pspec)
+    }
+
     fn signals() -> &'static [Signal] {
         static SIGNALS: OnceLock<Vec<Signal>> = OnceLock::new();
         SIGNALS.get_or_init(|| {
@@ -246,14 +279,18 @@ impl ObjectImpl for VncDisplay {
                 Signal::builder("vnc-disconnected").build(),
                 Signal::builder("vnc-error").param_types([s]).build(),
                 Signal::builder("vnc-auth-credential")
-                    .param_types([bool::static_type(), bool::static_type()])
+                    .param_types([super::CredentialFlags::static_type()])
                     .build(),
                 Signal::builder("vnc-auth-failure").param_types([s]).build(),
                 Signal::builder("vnc-auth-unsupported")
                     .param_types([u32::static_type()])
                     .build(),
                 Signal::builder("vnc-certificate-verification")
-                    .param_types([s, s, s, s])
+                    .param_types([
+                        crate::Certificate::static_type(),
+                        crate::CertificateProblem::static_type(),
+                        s,
+                    ])
                     .build(),
                 Signal::builder("vnc-desktop-resize")
                     .param_types([i32::static_type(), i32::static_type()])
@@ -316,21 +353,21 @@ impl WidgetImpl for VncDisplay {
 }
 
 impl VncDisplay {
-    fn fb_width(&self) -> i32 {
+    pub(super) fn fb_width(&self) -> i32 {
         self.tiles
             .borrow()
             .as_ref()
             .map_or(0, |t| i32::from(t.size().0))
     }
 
-    fn fb_height(&self) -> i32 {
+    pub(super) fn fb_height(&self) -> i32 {
         self.tiles
             .borrow()
             .as_ref()
             .map_or(0, |t| i32::from(t.size().1))
     }
 
-    fn desktop_name(&self) -> String {
+    pub(super) fn desktop_name(&self) -> String {
         self.session
             .borrow()
             .as_ref()

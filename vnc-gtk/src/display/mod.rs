@@ -26,9 +26,7 @@ use gtk::prelude::*;
 use gtk::subclass::prelude::*;
 use gtk::{gdk, gio};
 
-use vnc_core::{
-    Address, AddressError, CredentialsNeeded, Limits, PowerAction, Threading, TlsConfig,
-};
+use vnc_core::{Address, AddressError, Limits, PowerAction, Threading, TlsConfig};
 
 glib::wrapper! {
     /// A widget showing a remote VNC desktop.
@@ -38,7 +36,9 @@ glib::wrapper! {
     /// `grab-keyboard`, `grab-pointer`, `grab-keys`, `allow-resize`, `force-size`,
     /// `lossy-encoding` (JPEG through Tight; off by default, so every pixel is exact) with
     /// `jpeg-quality` (0–9, default 8 as TigerVNC's viewer), and the read-only `width`,
-    /// `height`, `name`, and `caps-lock`, `num-lock`, `scroll-lock` (the server's lock keys,
+    /// `height`, `name` (Rust getters [`remote_width`](Self::remote_width),
+    /// [`remote_height`](Self::remote_height), [`desktop_name`](Self::desktop_name), so that
+    /// GTK's `width` and `height` are not hidden), and `caps-lock`, `num-lock`, `scroll-lock` (the server's lock keys,
     /// from QEMU's LED State; three booleans rather than a flags type, so that each can be
     /// bound and watched on its own), `is-pointer-absolute`, `pointer-confined`, and `audio`
     /// (off by default: play QEMU's audio stream when the server offers it, as signed 16-bit
@@ -110,6 +110,31 @@ pub enum DisplayCredential {
     /// speaks asks for it.
     #[enum_value(name = "ClientName", nick = "clientname")]
     ClientName = 2,
+}
+
+/// Which credentials `vnc-auth-credential` asks for (a registered flags type, so that C,
+/// Python and Vala test its bits by name).
+#[glib::flags(name = "VncRsCredentialFlags")]
+pub enum CredentialFlags {
+    /// A user name ([`DisplayCredential::Username`]).
+    #[flags_value(name = "USERNAME", nick = "username")]
+    USERNAME = 1 << 0,
+    /// A password ([`DisplayCredential::Password`]).
+    #[flags_value(name = "PASSWORD", nick = "password")]
+    PASSWORD = 1 << 1,
+    /// A client name ([`DisplayCredential::ClientName`]; no security type of this version
+    /// asks for it).
+    #[flags_value(name = "CLIENTNAME", nick = "clientname")]
+    CLIENTNAME = 1 << 2,
+}
+
+impl From<vnc_core::CredentialsNeeded> for CredentialFlags {
+    fn from(needs: vnc_core::CredentialsNeeded) -> CredentialFlags {
+        let mut wanted = CredentialFlags::empty();
+        wanted.set(CredentialFlags::USERNAME, needs.username);
+        wanted.set(CredentialFlags::PASSWORD, needs.password);
+        wanted
+    }
 }
 
 /// How [`VncDisplay::send_keys_ex`] sends its keys (gtk-vnc's `VncDisplayKeyEvent`, with the
@@ -413,6 +438,22 @@ impl VncDisplay {
             .map_or(0, |p| p.dropped())
     }
 
+    /// The remote desktop's width (the `width` property; 0 until it is known). Not
+    /// `width`, which is GTK's allocated width of the widget.
+    pub fn remote_width(&self) -> i32 {
+        self.imp().fb_width()
+    }
+
+    /// The remote desktop's height (the `height` property; 0 until it is known).
+    pub fn remote_height(&self) -> i32 {
+        self.imp().fb_height()
+    }
+
+    /// The remote desktop's name (the `name` property; empty until it is known).
+    pub fn desktop_name(&self) -> String {
+        self.imp().desktop_name()
+    }
+
     /// The remote screen as a texture (None until the desktop is known).
     pub fn screenshot(&self) -> Option<gdk::Texture> {
         self.imp().screenshot()
@@ -461,19 +502,28 @@ impl VncDisplay {
         )
     }
 
-    /// `vnc-auth-credential`: answer with [`set_username`](Self::set_username) /
-    /// [`set_password`](Self::set_password), now or later (from a dialog).
-    pub fn connect_auth_credential<F: Fn(&Self, CredentialsNeeded) + 'static>(
+    /// `vnc-auth-credential`: the credentials wanted, to answer with
+    /// [`set_credential`](Self::set_credential) (or [`set_username`](Self::set_username) /
+    /// [`set_password`](Self::set_password)), now or later (from a dialog).
+    ///
+    /// ```no_run
+    /// # let display = vnc_gtk::VncDisplay::new();
+    /// use vnc_gtk::CredentialFlags;
+    /// display.connect_auth_credential(|d, wanted| {
+    ///     if wanted.contains(CredentialFlags::USERNAME) {
+    ///         d.set_username("alice");
+    ///     }
+    ///     d.set_password("secret");
+    /// });
+    /// ```
+    pub fn connect_auth_credential<F: Fn(&Self, CredentialFlags) + 'static>(
         &self,
         f: F,
     ) -> glib::SignalHandlerId {
         self.connect_closure(
             "vnc-auth-credential",
             false,
-            closure_local!(move |d: &Self, username: bool, password: bool| f(
-                d,
-                CredentialsNeeded { username, password }
-            )),
+            closure_local!(move |d: &Self, wanted: CredentialFlags| f(d, wanted)),
         )
     }
 
@@ -502,10 +552,13 @@ impl VncDisplay {
         )
     }
 
-    /// `vnc-certificate-verification`: (subject, issuer, SHA-256, problem); answer with
-    /// [`accept_certificate`](Self::accept_certificate).
+    /// `vnc-certificate-verification`: the server's certificate failed verification (with
+    /// [`TlsConfig::ask_on_untrusted`]); the handler gets the certificate (with its validity
+    /// dates) and why, and answers with [`accept_certificate`](Self::accept_certificate),
+    /// now or later. The signal itself passes a [`Certificate`](crate::Certificate), a
+    /// [`CertificateProblem`](crate::CertificateProblem) and the problem's message.
     pub fn connect_certificate_verification<
-        F: Fn(&Self, &vnc_core::CertificateInfo, &str) + 'static,
+        F: Fn(&Self, &vnc_core::CertificateInfo, &vnc_core::CertificateProblem) + 'static,
     >(
         &self,
         f: F,
@@ -514,18 +567,10 @@ impl VncDisplay {
             "vnc-certificate-verification",
             false,
             closure_local!(move |d: &Self,
-                                 subject: &str,
-                                 issuer: &str,
-                                 fp: &str,
-                                 problem: &str| {
-                let info = vnc_core::CertificateInfo {
-                    subject: subject.to_owned(),
-                    issuer: issuer.to_owned(),
-                    not_before: String::new(),
-                    not_after: String::new(),
-                    sha256: vnc_core::parse_sha256_fingerprint(fp).unwrap_or([0; 32]),
-                };
-                f(d, &info, problem)
+                                 certificate: &crate::Certificate,
+                                 problem: crate::CertificateProblem,
+                                 message: &str| {
+                f(d, &certificate.info(), &problem.to_core(message))
             }),
         )
     }
