@@ -1,6 +1,8 @@
 //! What the example programs share: the TLS options of their command lines, and vncviewer's
-//! menus ([`viewer_menus`]) and title ([`viewer_title`]).
+//! menus ([`viewer_menus`]), title ([`viewer_title`]) and keyboard shortcuts and grab keys
+//! ([`viewer_keys`]).
 
+pub mod viewer_keys;
 pub mod viewer_menus;
 pub mod viewer_title;
 

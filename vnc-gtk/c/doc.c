@@ -42,6 +42,14 @@
  */
 
 /**
+ * VncRsDisplay:rotation:
+ *
+ * The desktop turned clockwise by 0, 90, 180 or 270 degrees, for a guest on a rotated
+ * monitor: the picture, pointer positions, the widget's size and the remote resize follow it.
+ * Screenshots stay as the server has them.
+ */
+
+/**
  * VncRsDisplay:clipboard-sharing:
  *
  * Share the clipboard with the server, both ways: UTF-8 with servers that speak the Extended
@@ -75,7 +83,8 @@
 /**
  * VncRsDisplay:grab-pointer:
  *
- * Whether the pointer is grabbed (the local pointer is hidden).
+ * Whether the pointer is grabbed: the local pointer is hidden and, where the platform allows
+ * it, confined to the widget (#VncRsDisplay:pointer-confined).
  */
 
 /**
@@ -165,7 +174,8 @@
 /**
  * VncRsDisplay:pointer-confined:
  *
- * Whether the relative-mode pointer grab keeps the pointer in the widget (X11).
+ * Whether the pointer grab keeps the pointer in the widget (X11; in relative mode also at
+ * its centre).
  */
 
 /**

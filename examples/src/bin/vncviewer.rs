@@ -8,7 +8,7 @@ use std::rc::Rc;
 use gtk::glib::{self, clone};
 use gtk::prelude::*;
 use gtk::{gdk, gio};
-use vnc_examples::{viewer_menus, viewer_title};
+use vnc_examples::{viewer_keys, viewer_menus, viewer_title};
 use vnc_gtk::VncDisplay;
 
 const HELP: &str = "\
@@ -32,6 +32,8 @@ Options:
   --quality N        lossy compression (JPEG in Tight) at quality N, 0 smallest to 9 best;
                      without it every pixel is exact (the View menu switches it, at N or 8)
   --fullscreen       start full screen
+  --grab-keys KEYS   the keys that grab and release keyboard and pointer, GDK key names
+                     joined by '+' (default Control_L+Alt_L; View > Grab keys sets them too)
   --no-audio         do not play the server's sound (QEMU's audio extension, played
                      through PulseAudio or PipeWire in builds with the `audio` feature, the
                      default; the View menu's Sound switches it)
@@ -66,6 +68,7 @@ struct Args {
     read_only: bool,
     quality: Option<u32>,
     fullscreen: bool,
+    grab_keys: Option<vnc_gtk::GrabSequence>,
     no_audio: bool,
     exit_on_disconnect: bool,
     print_crc: bool,
@@ -119,6 +122,10 @@ fn parse_args() -> Result<Option<Args>, String> {
                     .map(|v| v.string())
                     .transpose()
                     .map_err(err)?;
+            }
+            Long("grab-keys") => {
+                let v = p.value().map_err(err)?.string().map_err(err)?;
+                a.grab_keys = Some(v.parse().map_err(|e| format!("--grab-keys: {e}"))?);
             }
             Long("repeater") => {
                 let v = p.value().map_err(err)?.string().map_err(err)?;
@@ -229,6 +236,9 @@ fn build(app: &gtk::Application, args: &Args, status: Rc<RefCell<u8>>) {
         display.set_lossy_encoding(true);
     }
     display.set_tls_config(args.tls.clone());
+    if let Some(keys) = &args.grab_keys {
+        display.set_grab_sequence(keys);
+    }
     if let Some(u) = &args.username {
         display.set_username(u);
     }
@@ -277,20 +287,27 @@ fn build(app: &gtk::Application, args: &Args, status: Rc<RefCell<u8>>) {
         window.add_action(&action);
         view.append(Some(label), Some(&format!("win.{prop}")));
     }
+    viewer_keys::grab_keys_action(&window, &display);
+    view.append(Some("Grab keys…"), Some("win.grab-keys"));
     let view_button = gtk::MenuButton::new();
     view_button.set_label("View");
     view_button.set_menu_model(Some(&view));
     header.pack_start(&view_button);
 
-    let shot = gtk::Button::with_label("Screenshot");
-    shot.connect_clicked(clone!(
+    let screenshot = gio::SimpleAction::new("screenshot", None);
+    screenshot.connect_activate(clone!(
         #[weak]
         display,
         #[weak]
         window,
-        move |_| save_screenshot(&window, &display)
+        move |_, _| save_screenshot(&window, &display)
     ));
+    window.add_action(&screenshot);
+    let shot = gtk::Button::with_label("Screenshot");
+    shot.set_action_name(Some("win.screenshot"));
     header.pack_end(&shot);
+    // F11, Ctrl+Shift+S and Ctrl+Shift+G, off while the keyboard is grabbed.
+    viewer_keys::shortcuts(app, &display);
 
     display.connect_initialized(clone!(
         #[weak]

@@ -129,6 +129,11 @@ unsigned!(
     vnc_rs_display_set_zoom_level
 );
 unsigned!(
+    "rotation",
+    vnc_rs_display_get_rotation,
+    vnc_rs_display_set_rotation
+);
+unsigned!(
     "jpeg-quality",
     vnc_rs_display_get_jpeg_quality,
     vnc_rs_display_set_jpeg_quality

@@ -26,21 +26,28 @@ impl VncDisplay {
         snapshot.translate(&graphene::Point::new(l.x as f32, l.y as f32));
         let device = f64::from(obj.scale_factor().max(1));
         let one_to_one = (l.sx * device - 1.0).abs() < 1e-9 && (l.sy * device - 1.0).abs() < 1e-9;
+        let (fw, fh) = (f64::from(l.fw), f64::from(l.fh));
         if self.smoothing.get() || one_to_one {
             snapshot.scale(l.sx as f32, l.sy as f32);
+            rotate(snapshot, l.turns, fw, fh);
             tiles.snapshot(s.framebuffer(), snapshot);
         } else {
-            tiles.snapshot_nearest(
-                s.framebuffer(),
+            // Nearest-neighbour tiles are drawn at whole device pixels, along the
+            // framebuffer's axes: rotate first, then place them at their scaled extent.
+            let (fsx, fsy) = l.framebuffer_scale();
+            let (fsx, fsy) = (fsx * device, fsy * device);
+            rotate(
                 snapshot,
-                l.sx * device,
-                l.sy * device,
-                device,
+                l.turns,
+                (fw * fsx).round() / device,
+                (fh * fsy).round() / device,
             );
+            tiles.snapshot_nearest(s.framebuffer(), snapshot, fsx, fsy, device);
         }
         snapshot.restore();
     }
 
+    /// The framebuffer as the server has it (not rotated).
     pub(super) fn screenshot(&self) -> Option<gdk::Texture> {
         let session = self.session.borrow();
         let fb = session.as_ref()?.framebuffer();
@@ -56,4 +63,17 @@ impl VncDisplay {
         );
         Some(tex.upcast())
     }
+}
+
+/// Turns what is drawn next by `turns` quarter turns clockwise about the top-left corner of a
+/// `w` by `h` picture, keeping the result's top-left corner at the origin.
+fn rotate(snapshot: &gtk::Snapshot, turns: u8, w: f64, h: f64) {
+    let (tx, ty) = match turns {
+        1 => (h, 0.0),
+        2 => (w, h),
+        3 => (0.0, w),
+        _ => return,
+    };
+    snapshot.translate(&graphene::Point::new(tx as f32, ty as f32));
+    snapshot.rotate(90.0 * f32::from(turns));
 }

@@ -39,6 +39,11 @@ pub struct VncDisplay {
     /// Zoom in percent when not scaling.
     #[property(get, set = Self::set_zoom_level, minimum = 10, maximum = 400, default = 100)]
     pub(super) zoom_level: Cell<u32>,
+    /// The desktop turned clockwise by 0, 90, 180 or 270 degrees (gtk-vnc's `rotation`), for
+    /// a guest on a rotated monitor: drawing, pointer positions, the widget's size and the
+    /// remote resize all follow it. Other values are refused (a warning; the old one stays).
+    #[property(get, set = Self::set_rotation, maximum = 270)]
+    pub(super) rotation: Cell<u32>,
     /// Share the clipboard with the server, both ways (UTF-8 text with servers that speak
     /// the Extended Clipboard, Latin-1 otherwise). Off, no local change goes out and the
     /// server's text stays out of the local clipboard (`vnc-server-cut-text` still tells the
@@ -58,7 +63,8 @@ pub struct VncDisplay {
     /// Keyboard grabbed.
     #[property(get, set = Self::set_grab_keyboard)]
     pub(super) grab_keyboard: Cell<bool>,
-    /// Pointer grabbed (the local pointer is hidden).
+    /// Pointer grabbed: the local pointer is hidden and, where the platform allows it,
+    /// confined to the widget (`pointer-confined`).
     #[property(get, set = Self::set_grab_pointer)]
     pub(super) grab_pointer: Cell<bool>,
     /// Ask the server to resize its desktop to the widget's size (ExtendedDesktopSize servers).
@@ -84,9 +90,9 @@ pub struct VncDisplay {
     /// screen) does not make the widget ask for ever.
     pub(super) resize_retried_for: Cell<Option<(i32, i32)>>,
     /// The key combination that grabs and releases keyboard and pointer, as GDK key names
-    /// joined by `+`.
-    #[property(get, set = Self::set_grab_keys)]
-    pub(super) grab_keys: RefCell<String>,
+    /// joined by `+` (the string form of [`GrabSequence`](crate::GrabSequence)).
+    #[property(get = Self::grab_keys_string, set = Self::set_grab_keys, type = String)]
+    pub(super) grab_keys: std::marker::PhantomData<String>,
     /// The server's Caps Lock (QEMU LED State; false until the server has sent one).
     #[property(get = Self::caps_lock_on, type = bool)]
     pub(super) caps_lock: std::marker::PhantomData<bool>,
@@ -101,9 +107,10 @@ pub struct VncDisplay {
     /// mode a click grabs the pointer, the grab keys release it, and motion goes as deltas.
     #[property(name = "is-pointer-absolute", get, default = true)]
     pub(super) pointer_absolute: Cell<bool>,
-    /// The pointer grab of relative mode keeps the pointer in the widget (X11). False when not
-    /// grabbed, and when the platform cannot confine it (Wayland with GTK 4, or the X server
-    /// refused the grab): motion is then still sent, but the local pointer can leave.
+    /// The pointer grab keeps the pointer in the widget (X11; in relative mode also at its
+    /// centre). False when not grabbed, and when the platform cannot confine it (Wayland
+    /// with GTK 4, or the X server refused the grab): input is then still sent, but the
+    /// local pointer can leave.
     #[property(get)]
     pub(super) pointer_confined: Cell<bool>,
     /// Relative mode: the last pointer position (widget coordinates) motion is measured from.
@@ -150,7 +157,8 @@ pub struct VncDisplay {
     pub(super) attempt: Cell<u64>,
     /// What the update under way has drawn so far.
     pub(super) update_damage: Cell<Rect>,
-    pub(super) grab_syms: RefCell<Vec<u32>>,
+    /// The grab sequence (`grab-keys`) and its keysyms.
+    pub(super) grab_sequence: RefCell<(crate::GrabSequence, Vec<u32>)>,
     pub(super) resize_timer: RefCell<Option<glib::SourceId>>,
 }
 
@@ -163,6 +171,7 @@ impl Default for VncDisplay {
             keep_aspect_ratio: Cell::new(true),
             smoothing: Cell::new(true),
             zoom_level: Cell::new(100),
+            rotation: Cell::new(0),
             shared_flag: Cell::new(true),
             clipboard_sharing: Cell::new(true),
             clipboard_primary: Cell::new(false),
@@ -208,8 +217,12 @@ impl Default for VncDisplay {
             jpeg_quality: Cell::new(8),
             audio: Cell::new(false),
             resize_retried_for: Cell::new(None),
-            grab_keys: RefCell::new("Control_L+Alt_L".to_owned()),
-            grab_syms: RefCell::new(vec![0xFFE3, 0xFFE9]),
+            grab_keys: std::marker::PhantomData,
+            grab_sequence: RefCell::new({
+                let seq = crate::GrabSequence::default();
+                let syms = seq.keysyms();
+                (seq, syms)
+            }),
             resize_timer: RefCell::new(None),
         }
     }

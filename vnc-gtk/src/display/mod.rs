@@ -32,7 +32,8 @@ glib::wrapper! {
     /// A widget showing a remote VNC desktop.
     ///
     /// Properties (gtk-vnc's names): `local-pointer`, `read-only`, `scaling`,
-    /// `keep-aspect-ratio`, `smoothing`, `zoom-level` (10–400), `shared-flag`, `depth`,
+    /// `keep-aspect-ratio`, `smoothing`, `zoom-level` (10–400), `rotation` (0, 90, 180 or 270
+    /// degrees clockwise), `shared-flag`, `depth`,
     /// `grab-keyboard`, `grab-pointer`, `grab-keys`, `allow-resize`, `force-size`,
     /// `lossy-encoding` (JPEG through Tight; off by default, so every pixel is exact) with
     /// `jpeg-quality` (0–9, default 8 as TigerVNC's viewer), and the read-only `width`,
@@ -454,9 +455,30 @@ impl VncDisplay {
         self.imp().desktop_name()
     }
 
-    /// The remote screen as a texture (None until the desktop is known).
+    /// The remote screen as a texture (None until the desktop is known), as the server has it:
+    /// not turned by `rotation`.
     pub fn screenshot(&self) -> Option<gdk::Texture> {
         self.imp().screenshot()
+    }
+
+    /// Sets the key combination that grabs and releases keyboard and pointer (the
+    /// `grab-keys` property, typed; gtk-vnc's `vnc_display_set_grab_keys`).
+    ///
+    /// ```no_run
+    /// # let display = vnc_gtk::VncDisplay::new();
+    /// use gtk::gdk;
+    /// let seq = vnc_gtk::GrabSequence::new(&[gdk::Key::Control_R, gdk::Key::Shift_R]).unwrap();
+    /// display.set_grab_sequence(&seq);
+    /// assert_eq!(display.grab_keys(), "Control_R+Shift_R");
+    /// ```
+    pub fn set_grab_sequence(&self, seq: &crate::GrabSequence) {
+        self.imp().set_grab_sequence(seq.clone());
+    }
+
+    /// The key combination that grabs and releases keyboard and pointer; its
+    /// [`label`](crate::GrabSequence::label) tells a person which keys to press.
+    pub fn grab_sequence(&self) -> crate::GrabSequence {
+        self.imp().grab_sequence.borrow().0.clone()
     }
 
     /// Grabs (or releases) keyboard and pointer as the grab sequence does.
@@ -658,24 +680,35 @@ impl VncDisplay {
         )
     }
 
-    /// `vnc-keyboard-grab` (true) and `vnc-keyboard-ungrab` (false).
-    pub fn connect_keyboard_grab<F: Fn(&Self, bool) + 'static>(
+    /// `vnc-pointer-grab` (true) and `vnc-pointer-ungrab` (false): the pointer was grabbed
+    /// (hidden, and confined where the platform allows it: `pointer-confined`) or released.
+    pub fn connect_pointer_grab<F: Fn(&Self, bool) + 'static>(
         &self,
+        f: F,
+    ) -> (glib::SignalHandlerId, glib::SignalHandlerId) {
+        self.connect_grab_pair("vnc-pointer-grab", "vnc-pointer-ungrab", f)
+    }
+
+    /// Connects `f` to a grab signal (true) and its ungrab signal (false).
+    fn connect_grab_pair<F: Fn(&Self, bool) + 'static>(
+        &self,
+        grab: &str,
+        ungrab: &str,
         f: F,
     ) -> (glib::SignalHandlerId, glib::SignalHandlerId) {
         let f = std::rc::Rc::new(f);
         let g = f.clone();
         (
-            self.connect_closure(
-                "vnc-keyboard-grab",
-                false,
-                closure_local!(move |d: &Self| f(d, true)),
-            ),
-            self.connect_closure(
-                "vnc-keyboard-ungrab",
-                false,
-                closure_local!(move |d: &Self| g(d, false)),
-            ),
+            self.connect_closure(grab, false, closure_local!(move |d: &Self| f(d, true))),
+            self.connect_closure(ungrab, false, closure_local!(move |d: &Self| g(d, false))),
         )
+    }
+
+    /// `vnc-keyboard-grab` (true) and `vnc-keyboard-ungrab` (false).
+    pub fn connect_keyboard_grab<F: Fn(&Self, bool) + 'static>(
+        &self,
+        f: F,
+    ) -> (glib::SignalHandlerId, glib::SignalHandlerId) {
+        self.connect_grab_pair("vnc-keyboard-grab", "vnc-keyboard-ungrab", f)
     }
 }
