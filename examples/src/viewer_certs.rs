@@ -60,6 +60,15 @@ impl KnownServer {
         }
     }
 
+    /// No store: every untrusted certificate is asked about, and can be accepted only for
+    /// the session (listen mode, where the server is not known in advance).
+    pub fn session_only(server: &str) -> KnownServer {
+        KnownServer {
+            server: server.to_owned(),
+            store: None,
+        }
+    }
+
     /// What to put in [`vnc_core::TlsConfig::known_sha256`].
     pub fn known_sha256(&self) -> Vec<[u8; 32]> {
         self.store
@@ -140,11 +149,20 @@ pub fn ask_certificate(
         .text(text)
         .secondary_text(secondary)
         .build();
+    let can_remember = known.borrow().store.is_some();
+    let default = if can_remember || default == Answer::Refuse {
+        default
+    } else {
+        Answer::Once
+    };
     for (label, answer) in [
         ("Refuse", Answer::Refuse),
         ("Accept once", Answer::Once),
         ("Accept and remember", Answer::Remember),
     ] {
+        if answer == Answer::Remember && !can_remember {
+            continue;
+        }
         let button = dialog.add_button(label, answer.response());
         if answer == default {
             // Return answers with the default: focused, it is what Enter activates.

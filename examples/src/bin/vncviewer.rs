@@ -52,8 +52,8 @@ Options:
                      TLS settings, as for vnccapture; a certificate that fails verification
                      is shown in a dialog to refuse, accept once, or accept and remember
                      (in $XDG_DATA_HOME/vnc-rs/known-certificates, vnccapture's
-                     --trust-on-first-use store): a remembered one is trusted without asking,
-                     a changed one is asked about again with a warning
+                     --trust-on-first-use store; with --listen only once): a remembered one
+                     is trusted without asking, a changed one is asked about again as CHANGED
   --listen [PORT]    no SERVER: wait for a server to connect to us (x11vnc -connect HOST:PORT,
                      vncconfig -connect HOST:PORT) on PORT (default 5500; 0 picks a free one,
                      printed on stderr as 'vncviewer: listening on port N')
@@ -81,8 +81,9 @@ struct Args {
     print_crc: bool,
     tls: vnc_core::TlsConfig,
     security: vnc_examples::security_args::SecurityPolicy,
-    /// The address as the known-certificates store names it.
-    server_key: String,
+    /// The address as the known-certificates store names it; none in listen mode, where
+    /// any server may connect (as vnccapture refuses --trust-on-first-use with --listen).
+    server_key: Option<String>,
 }
 
 fn parse_args() -> Result<Option<Args>, String> {
@@ -175,8 +176,6 @@ fn parse_args() -> Result<Option<Args>, String> {
         };
         a.listen = Some((listen_ip, port));
         a.server = format!("listening on port {port}");
-        // As vnccapture --listen names it in the store.
-        a.server_key = format!("the server connecting to port {port}");
     } else {
         if listen_ip.is_some() {
             return Err("--listen-address needs --listen".into());
@@ -187,10 +186,10 @@ fn parse_args() -> Result<Option<Args>, String> {
             .parse::<vnc_core::Address>()
             .map_err(|e| e.to_string())?;
         // The name vnccapture gives the connection in its store.
-        a.server_key = match &a.repeater {
+        a.server_key = Some(match &a.repeater {
             Some(r) => format!("{address} ({r})"),
             None => address.to_string(),
-        };
+        });
     }
     a.security = vnc_examples::security_args::security_policy(
         security_types,
@@ -262,7 +261,10 @@ fn build(app: &gtk::Application, args: &Args, status: Rc<RefCell<u8>>) {
         display.set_lossy_encoding(true);
     }
     // Trust on first use: what the store knows about this server is trusted without asking.
-    let known = Rc::new(RefCell::new(KnownServer::load(&args.server_key)));
+    let known = Rc::new(RefCell::new(match &args.server_key {
+        Some(server) => KnownServer::load(server),
+        None => KnownServer::session_only(&args.server),
+    }));
     let mut tls = args.tls.clone();
     tls.known_sha256 = known.borrow().known_sha256();
     display.set_tls_config(tls);
