@@ -10,8 +10,8 @@ use std::rc::Rc;
 
 use gtk::glib::{self, clone};
 use gtk::prelude::*;
-use vnc_core::{CertificateInfo, CertificateProblem};
 use vnc_core::known_certs::{Known, KnownCertificates};
+use vnc_core::{CertificateInfo, CertificateProblem};
 use vnc_gtk::VncDisplay;
 
 /// The store and the name of the server in it (the address as vnccapture writes it, such

@@ -69,7 +69,13 @@ fn usage_errors_exit_2() {
         &["--repeater", "nohost", "h", "o.png"],
         &["--security-types", "vnc,sasl", "h", "o.png"],
         &["--security-types", "", "h", "o.png"],
-        &["--security-types", "none", "--require-encryption", "h", "o.png"],
+        &[
+            "--security-types",
+            "none",
+            "--require-encryption",
+            "h",
+            "o.png",
+        ],
     ] {
         let out = vnccapture(args, &[]);
         assert_eq!(

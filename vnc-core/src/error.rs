@@ -242,9 +242,9 @@ impl Error {
             Error::UnexpectedEof { .. } => ErrorKind::UnexpectedEof,
             Error::Timeout { .. } => ErrorKind::Timeout,
             Error::Tls { .. } => ErrorKind::Tls,
-            Error::TlsConfig { .. }
-            | Error::RandomnessUnavailable
-            | Error::SecurityPolicy(_) => ErrorKind::Configuration,
+            Error::TlsConfig { .. } | Error::RandomnessUnavailable | Error::SecurityPolicy(_) => {
+                ErrorKind::Configuration
+            }
             Error::Certificate { .. }
             | Error::CertificateRefused { .. }
             | Error::ServerNameMissing => ErrorKind::Certificate,

@@ -174,7 +174,11 @@ fn the_order_of_the_list_decides_among_offered_types() {
     let offer = Script::new()
         .version("RFB 003.008\n")
         .security_types(&[2, 19]);
-    for (list, chosen) in [("vnc,tlsvnc", 2u8), ("tlsvnc,vnc", 19), ("ard,none,2,tlsvnc", 2)] {
+    for (list, chosen) in [
+        ("vnc,tlsvnc", 2u8),
+        ("tlsvnc,vnc", 19),
+        ("ard,none,2,tlsvnc", 2),
+    ] {
         let mut config = Config::default();
         config.security_types = SecurityType::parse_list(list).unwrap();
         let run = play_all(&config, &offer);
