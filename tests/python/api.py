@@ -48,6 +48,16 @@ assert d.get_remote_width() == 0 and d.get_desktop_name() == ""
 assert d.is_pointer_absolute()
 d.set_scaling(False)
 
+# The security policy: the list read as vnccapture reads it, an unknown name refused.
+d.set_security_types("X509Vnc, 2")
+assert d.get_security_types() == "x509vnc,vnc" == d.props.security_types
+d.set_security_types("vnc,rsa-aes")
+assert d.get_security_types() == "x509vnc,vnc"
+d.props.security_types = ""
+d.set_require_encryption(True)
+assert d.get_require_encryption() and d.props.require_encryption
+d.set_require_encryption(False)
+
 # The flags and enums the signals pass.
 wanted = VncRs.CredentialFlags.USERNAME | VncRs.CredentialFlags.PASSWORD
 assert wanted & VncRs.CredentialFlags.PASSWORD and not wanted & VncRs.CredentialFlags.CLIENTNAME

@@ -230,6 +230,17 @@ impl XServer {
         self.procs.0.push(child);
     }
 
+    /// What the server has logged so far (its stdout and stderr), such as Xvnc's
+    /// `SVeNCrypt: Client requests security type X509Vnc (261)`.
+    pub fn log(&self) -> String {
+        let name = if self.dir.path().join("Xvnc.log").exists() {
+            "Xvnc.log"
+        } else {
+            "Xvfb.log"
+        };
+        std::fs::read_to_string(self.dir.path().join(name)).unwrap_or_default()
+    }
+
     /// Runs an X command to completion.
     pub fn run(&self, program: &str, args: &[&str]) -> Output {
         let mut cmd = Command::new(program);

@@ -128,6 +128,24 @@
  */
 
 /**
+ * VncRsDisplay:security-types:
+ *
+ * The security types allowed, most preferred first: names or numbers joined by commas, as
+ * vnccapture's and vncviewer's --security-types take them ("x509vnc,tlsvnc,vnc");
+ * case-insensitive, read back in lower case. Empty (the default) for the default
+ * preference. A list naming an unknown type is refused with a warning and the previous one
+ * kept. Applies at the next connection.
+ */
+
+/**
+ * VncRsDisplay:require-encryption:
+ *
+ * Refuse security types that send the password or the screen in the clear: with a server
+ * that offers nothing else the connection fails (#VncRsDisplay::vnc-auth-unsupported, then
+ * #VncRsDisplay::vnc-error). Applies at the next connection.
+ */
+
+/**
  * VncRsDisplay:width:
  *
  * The remote desktop's width, 0 until it is known.

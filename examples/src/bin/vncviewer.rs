@@ -8,6 +8,7 @@ use std::rc::Rc;
 use gtk::glib::{self, clone};
 use gtk::prelude::*;
 use gtk::{gdk, gio};
+use vnc_examples::viewer_certs::{KnownServer, ask_certificate};
 use vnc_examples::{viewer_keys, viewer_menus, viewer_title};
 use vnc_gtk::VncDisplay;
 
@@ -43,9 +44,18 @@ Options:
   --print-crc        with --exit-on-disconnect: print `updates=N crc=XXXXXXXX` on the way out,
                      the update count and the CRC-32 of the final picture as the performance
                      lab in ../shared/perf checks them
+  --security-types LIST
+                     the security types allowed, most preferred first, as for vnccapture
+                     (x509vnc, x509plain, x509none, tlsvnc, tlsplain, tlsnone, anontls, vnc,
+                     none, ard, mslogonii, plain, or numbers)
+  --require-encryption
+                     refuse security types that send the password or the screen in the clear
   --ca-file PEM, --client-cert PEM, --client-key PEM, --crl-file PEM, --pin-sha256 HEX
-                     TLS settings, as for vnccapture; an unknown certificate is shown in a
-                     dialog for you to accept or refuse
+                     TLS settings, as for vnccapture; a certificate that fails verification
+                     is shown in a dialog to refuse, accept once, or accept and remember
+                     (in $XDG_DATA_HOME/vnc-rs/known-certificates, vnccapture's
+                     --trust-on-first-use store; with --listen only once): a remembered one
+                     is trusted without asking, a changed one is asked about again as CHANGED
   --listen [PORT]    no SERVER: wait for a server to connect to us (x11vnc -connect HOST:PORT,
                      vncconfig -connect HOST:PORT) on PORT (default 5500; 0 picks a free one,
                      printed on stderr as 'vncviewer: listening on port N')
@@ -73,6 +83,10 @@ struct Args {
     exit_on_disconnect: bool,
     print_crc: bool,
     tls: vnc_core::TlsConfig,
+    security: vnc_examples::security_args::SecurityPolicy,
+    /// The address as the known-certificates store names it; none in listen mode, where
+    /// any server may connect (as vnccapture refuses --trust-on-first-use with --listen).
+    server_key: Option<String>,
 }
 
 fn parse_args() -> Result<Option<Args>, String> {
@@ -85,6 +99,7 @@ fn parse_args() -> Result<Option<Args>, String> {
     let mut tls_args = vnc_examples::TlsArgs::default();
     let mut server = None;
     let (mut listen, mut listen_port, mut listen_ip) = (false, None, None);
+    let (mut security_types, mut require_encryption) = (None, false);
     let err = |e: lexopt::Error| e.to_string();
     while let Some(arg) = p.next().map_err(err)? {
         match arg {
@@ -137,6 +152,11 @@ fn parse_args() -> Result<Option<Args>, String> {
                 listen_ip =
                     Some(ip.ok_or(format!("--listen-address takes an IP address, not {v:?}"))?);
             }
+            Long("security-types") => {
+                let list = p.value().map_err(err)?.string().map_err(err)?;
+                security_types = Some(vnc_examples::security_args::parse_security_types(&list)?);
+            }
+            Long("require-encryption") => require_encryption = true,
             Long(name) if vnc_examples::TlsArgs::OPTIONS.contains(&name) => {
                 let name = name.to_owned();
                 tls_args
@@ -168,10 +188,22 @@ fn parse_args() -> Result<Option<Args>, String> {
             return Err("--listen-address needs --listen".into());
         }
         a.server = server.ok_or("expected a SERVER")?;
-        a.server
+        let address = a
+            .server
             .parse::<vnc_core::Address>()
             .map_err(|e| e.to_string())?;
+        // The name vnccapture gives the connection in its store.
+        a.server_key = Some(match &a.repeater {
+            Some(r) => format!("{address} ({r})"),
+            None => address.to_string(),
+        });
     }
+    a.security = vnc_examples::security_args::security_policy(
+        security_types,
+        require_encryption,
+        false,
+        false,
+    )?;
     a.tls = tls_args.build().map_err(|e| e.to_string())?;
     a.tls.ask_on_untrusted = true;
     a.password = a.password.or_else(|| std::env::var("VNC_PASSWORD").ok());
@@ -235,7 +267,18 @@ fn build(app: &gtk::Application, args: &Args, status: Rc<RefCell<u8>>) {
         display.set_jpeg_quality(q);
         display.set_lossy_encoding(true);
     }
-    display.set_tls_config(args.tls.clone());
+    // Trust on first use: what the store knows about this server is trusted without asking.
+    let known = Rc::new(RefCell::new(match &args.server_key {
+        Some(server) => KnownServer::load(server),
+        None => KnownServer::session_only(&args.server),
+    }));
+    let mut tls = args.tls.clone();
+    tls.known_sha256 = known.borrow().known_sha256();
+    display.set_tls_config(tls);
+    display.set_security_types(vnc_core::SecurityType::format_list(
+        &args.security.security_types,
+    ));
+    display.set_require_encryption(args.security.require_encryption);
     if let Some(keys) = &args.grab_keys {
         display.set_grab_sequence(keys);
     }
@@ -341,7 +384,7 @@ fn build(app: &gtk::Application, args: &Args, status: Rc<RefCell<u8>>) {
     display.connect_certificate_verification(clone!(
         #[weak]
         window,
-        move |d, cert, problem| ask_certificate(&window, d, cert, problem)
+        move |d, cert, problem| ask_certificate(&window, d, &known, cert, problem)
     ));
     let last_error = Rc::new(RefCell::new(None::<String>));
     let (exit_on_disconnect, print_crc) = (args.exit_on_disconnect, args.print_crc);
@@ -638,41 +681,6 @@ fn ask_credentials(
     let a = answer.clone();
     ok.connect_clicked(move |_| a());
     pass.connect_activate(move |_| answer());
-    dialog.present();
-}
-
-fn ask_certificate(
-    window: &gtk::ApplicationWindow,
-    display: &VncDisplay,
-    cert: &vnc_core::CertificateInfo,
-    problem: &vnc_core::CertificateProblem,
-) {
-    let dialog = gtk::MessageDialog::builder()
-        .transient_for(window)
-        .modal(true)
-        .message_type(gtk::MessageType::Warning)
-        .buttons(gtk::ButtonsType::None)
-        .text("The server's certificate is not trusted")
-        .secondary_text(format!(
-            "{problem}\n\nSubject: {}\nIssuer: {}\nValid from {} to {}\nSHA-256: {}\n\n\
-             Accept it for this session?",
-            cert.subject,
-            cert.issuer,
-            cert.not_before,
-            cert.not_after,
-            cert.sha256_hex()
-        ))
-        .build();
-    dialog.add_button("Refuse", gtk::ResponseType::Reject);
-    dialog.add_button("Accept", gtk::ResponseType::Accept);
-    dialog.connect_response(clone!(
-        #[weak]
-        display,
-        move |d, r| {
-            display.accept_certificate(r == gtk::ResponseType::Accept);
-            d.close();
-        }
-    ));
     dialog.present();
 }
 

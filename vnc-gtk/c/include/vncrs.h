@@ -1024,6 +1024,40 @@ void vnc_rs_display_set_audio (VncRsDisplay *display, gboolean enable);
 gboolean vnc_rs_display_get_audio (VncRsDisplay *display);
 
 /**
+ * vnc_rs_display_set_security_types: (set-property security-types)
+ * @display: a #VncRsDisplay
+ * @types: the security types allowed, most preferred first, names or numbers joined by
+ *   commas (for example "x509vnc,tlsvnc,vnc"; known: x509vnc, x509plain, x509none, tlsvnc,
+ *   tlsplain, tlsnone, anontls, vnc, none, ard, mslogonii, plain), case-insensitive; "" for
+ *   the default preference. A list naming an unknown type is refused with a warning and
+ *   the previous one kept. Applies at the next connection.
+ */
+void vnc_rs_display_set_security_types (VncRsDisplay *display, const char *types);
+/**
+ * vnc_rs_display_get_security_types: (get-property security-types)
+ * @display: a #VncRsDisplay
+ *
+ * Returns: (transfer full): the security types allowed, in lower-case names joined by
+ *   commas, or "" for the default preference
+ */
+char *vnc_rs_display_get_security_types (VncRsDisplay *display);
+
+/**
+ * vnc_rs_display_set_require_encryption: (set-property require-encryption)
+ * @display: a #VncRsDisplay
+ * @enable: %TRUE to refuse security types that send the password or the screen in the
+ *   clear (applies at the next connection)
+ */
+void vnc_rs_display_set_require_encryption (VncRsDisplay *display, gboolean enable);
+/**
+ * vnc_rs_display_get_require_encryption: (get-property require-encryption)
+ * @display: a #VncRsDisplay
+ *
+ * Returns: whether security types without encryption are refused
+ */
+gboolean vnc_rs_display_get_require_encryption (VncRsDisplay *display);
+
+/**
  * vnc_rs_display_get_remote_width: (get-property width)
  * @display: a #VncRsDisplay
  *

@@ -75,6 +75,8 @@ impl VncDisplay {
     fn config(&self, host: Option<String>) -> Config {
         let mut config = Config::default();
         config.shared = self.shared_flag.get();
+        config.security_types = self.security_preference();
+        config.require_encryption = self.require_encryption.get();
         config.pixel_format = depth_format(self.depth.get());
         config.server_name = host;
         config.tls = self.tls.borrow().clone();
@@ -285,7 +287,7 @@ impl VncDisplay {
             VncError::NoCommonSecurityType { offered, .. } => {
                 Some(offered.first().copied().unwrap_or(0))
             }
-            VncError::EncryptionRequired { .. } => Some(0),
+            VncError::EncryptionRequired { .. } | VncError::SecurityPolicy(_) => Some(0),
             VncError::AnonTlsUnavailable => Some(18),
             _ => None,
         };

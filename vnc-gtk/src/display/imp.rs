@@ -85,6 +85,17 @@ pub struct VncDisplay {
     /// `audio` feature, without which the widget never asks for audio.
     #[property(get, set = Self::set_audio)]
     pub(super) audio: Cell<bool>,
+    /// The security types allowed, most preferred first, as a list of names or numbers
+    /// (`"x509vnc,tlsvnc,vnc"`, see `vnc_core::SecurityType::parse_list`); empty (the
+    /// default) for the engine's default preference. Applies at the next connection. A list
+    /// naming an unknown type is refused with a warning and the previous one kept.
+    #[property(get, set = Self::set_security_types)]
+    pub(super) security_types: RefCell<String>,
+    /// Refuse security types that send the password or the screen in the clear (the
+    /// connection fails with `vnc-auth-unsupported` and `vnc-error` when the server offers
+    /// nothing else). Applies at the next connection.
+    #[property(get, set)]
+    pub(super) require_encryption: Cell<bool>,
     /// The minimum size for which the window's resize was queued again (see
     /// `check_below_minimum`): once per minimum, so that a window that cannot grow (a smaller
     /// screen) does not make the widget ask for ever.
@@ -216,6 +227,8 @@ impl Default for VncDisplay {
             // TigerVNC's viewer's default: photos look right, text edges barely show.
             jpeg_quality: Cell::new(8),
             audio: Cell::new(false),
+            security_types: RefCell::new(String::new()),
+            require_encryption: Cell::new(false),
             resize_retried_for: Cell::new(None),
             grab_keys: std::marker::PhantomData,
             grab_sequence: RefCell::new({

@@ -17,6 +17,7 @@ mod listen;
 mod locks;
 mod relative;
 mod repeater;
+mod security;
 mod x11_grab;
 
 use std::time::Duration;
