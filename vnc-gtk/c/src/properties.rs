@@ -117,6 +117,16 @@ boolean!(
     vnc_rs_display_set_lossy_encoding
 );
 boolean!("audio", vnc_rs_display_get_audio, vnc_rs_display_set_audio);
+boolean!(
+    "reconnect",
+    vnc_rs_display_get_reconnect,
+    vnc_rs_display_set_reconnect
+);
+boolean!(
+    "reconnect-keep-credentials",
+    vnc_rs_display_get_reconnect_keep_credentials,
+    vnc_rs_display_set_reconnect_keep_credentials
+);
 boolean!("caps-lock", vnc_rs_display_get_caps_lock);
 boolean!("num-lock", vnc_rs_display_get_num_lock);
 boolean!("scroll-lock", vnc_rs_display_get_scroll_lock);

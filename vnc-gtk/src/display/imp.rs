@@ -16,6 +16,7 @@ use vnc_core::{Config, Credential, Limits, Rect, SecurityType, Session, Threadin
 
 use super::Depth;
 use super::driver::Conn;
+use super::reconnect::Retry;
 use crate::render::Tiles;
 
 #[derive(glib::Properties)]
@@ -79,6 +80,22 @@ pub struct VncDisplay {
     /// `audio` feature, without which the widget never asks for audio.
     #[property(get, set = Self::set_audio)]
     pub(super) audio: Cell<bool>,
+    /// Reconnect after the connection drops (the server closed it, the network failed, the
+    /// server stopped answering), with a backoff from 0.25 s doubling to 1 s, for as long as
+    /// it takes; `vnc-reconnecting` tells each wait. Only for a connection the widget made
+    /// (`open_host`, `open_address`) and once its session was initialised; `close()`,
+    /// authentication failures, no common security type and certificate failures are not
+    /// retried. Meanwhile the widget keeps its size and shows the last picture, greyed, and
+    /// `vnc-disconnected` waits until it gives up. Turned off while waiting, the widget stops.
+    #[property(get, set = Self::set_reconnect)]
+    pub(super) reconnect: Cell<bool>,
+    /// Keep the credentials given during a session (in memory only, wiped when the widget
+    /// stops or this is turned off) for its reconnections, so that they need no new answer
+    /// to `vnc-auth-credential`.
+    #[property(get, set = Self::set_reconnect_keep_credentials)]
+    pub(super) reconnect_keep_credentials: Cell<bool>,
+    /// What reconnecting needs (see `reconnect.rs`).
+    pub(super) retry: RefCell<Retry>,
     /// The minimum size for which the window's resize was queued again (see
     /// `check_below_minimum`): once per minimum, so that a window that cannot grow (a smaller
     /// screen) does not make the widget ask for ever.
@@ -207,6 +224,9 @@ impl Default for VncDisplay {
             // TigerVNC's viewer's default: photos look right, text edges barely show.
             jpeg_quality: Cell::new(8),
             audio: Cell::new(false),
+            reconnect: Cell::new(false),
+            reconnect_keep_credentials: Cell::new(false),
+            retry: RefCell::new(Retry::default()),
             resize_retried_for: Cell::new(None),
             grab_keys: RefCell::new("Control_L+Alt_L".to_owned()),
             grab_syms: RefCell::new(vec![0xFFE3, 0xFFE9]),
@@ -311,6 +331,9 @@ impl ObjectImpl for VncDisplay {
                 Signal::builder("vnc-keyboard-ungrab").build(),
                 Signal::builder("vnc-pointer-grab").build(),
                 Signal::builder("vnc-pointer-ungrab").build(),
+                Signal::builder("vnc-reconnecting")
+                    .param_types([u32::static_type(), u32::static_type(), s])
+                    .build(),
             ]
         })
     }

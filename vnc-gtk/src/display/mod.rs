@@ -2,7 +2,7 @@
 //! helpers. The state and the GTK trait implementations are in `imp.rs`, the work in one
 //! module per concern: `driver`, `events`, `input`, `locks`, `relative` (with `x11_grab`),
 //! `layout`, `draw`, `cursor`, `clipboard`, `audio`, `listen` (reverse connections),
-//! `repeater` (UltraVNC repeaters).
+//! `repeater` (UltraVNC repeaters), `reconnect`.
 
 mod audio;
 mod clipboard;
@@ -15,6 +15,7 @@ mod input;
 mod layout;
 mod listen;
 mod locks;
+mod reconnect;
 mod relative;
 mod repeater;
 mod x11_grab;
@@ -46,6 +47,18 @@ glib::wrapper! {
     /// PulseAudio's client library on the glib main loop, reaching PipeWire through
     /// pipewire-pulse).
     ///
+    /// Reconnecting: with `reconnect` (off by default) a connection the widget made that
+    /// drops after its session started is made again, waiting 0.25 s, then doubling up to 1 s
+    /// between attempts (`vnc-reconnecting` tells each wait), while the widget keeps its size
+    /// and shows the last picture greyed; `vnc-connected` and `vnc-initialized` come again
+    /// with the new session, and `vnc-disconnected` only when it stops: on
+    /// [`close`](VncDisplay::close), or a failure that a new attempt would only repeat
+    /// (authentication, security type, certificate, a server refusing or breaking the
+    /// protocol). With `reconnect-keep-credentials` the credentials given during the session
+    /// are kept in memory (wiped when the widget stops) and given to the next attempts. A
+    /// stream from [`open_stream`](VncDisplay::open_stream) cannot be made again: it ends as
+    /// without `reconnect`, and the application may open a new one.
+    ///
     /// Relative pointer: with a server whose guest has only a relative mouse (QEMU without
     /// a tablet, `is-pointer-absolute` false), a click in the display grabs keyboard and
     /// pointer (`grab-pointer`, `vnc-pointer-grab`), the local pointer is hidden and its
@@ -63,7 +76,7 @@ glib::wrapper! {
     /// `vnc-auth-credential`, `vnc-auth-failure`, `vnc-auth-unsupported`,
     /// `vnc-certificate-verification`, `vnc-desktop-resize`, `vnc-desktop-rename`,
     /// `vnc-server-cut-text`, `vnc-bell`, `vnc-framebuffer-update`,
-    /// `vnc-keyboard-grab`/`-ungrab`, `vnc-pointer-grab`/`-ungrab`,
+    /// `vnc-keyboard-grab`/`-ungrab`, `vnc-pointer-grab`/`-ungrab`, `vnc-reconnecting`,
     /// `vnc-power-control-initialized` (the server takes power-control requests, see
     /// [`power_control_shutdown`](VncDisplay::power_control_shutdown)) and
     /// `vnc-power-control-failed` (it could not do one).
@@ -217,7 +230,7 @@ impl VncDisplay {
         }
     }
 
-    /// Closes the connection; `vnc-disconnected` follows.
+    /// Closes the connection (or stops reconnecting); `vnc-disconnected` follows.
     pub fn close(&self) {
         self.imp().disconnect(None);
     }
@@ -626,6 +639,28 @@ impl VncDisplay {
                 let c = |v: i32| u16::try_from(v).unwrap_or(0);
                 f(d, vnc_core::Rect::new(c(x), c(y), c(w), c(h)))
             }),
+        )
+    }
+
+    /// `vnc-reconnecting`: the connection dropped (or a new attempt failed) and, with the
+    /// `reconnect` property, attempt number `attempt` (1 for the first) will be made after
+    /// `delay`; `reason` says what happened, for a person. Calling [`close`](Self::close)
+    /// stops it.
+    pub fn connect_reconnecting<F: Fn(&Self, u32, Duration, &str) + 'static>(
+        &self,
+        f: F,
+    ) -> glib::SignalHandlerId {
+        self.connect_closure(
+            "vnc-reconnecting",
+            false,
+            closure_local!(
+                move |d: &Self, attempt: u32, delay_ms: u32, reason: &str| f(
+                    d,
+                    attempt,
+                    Duration::from_millis(u64::from(delay_ms)),
+                    reason
+                )
+            ),
         )
     }
 
