@@ -35,6 +35,9 @@ Options:
   --no-audio         do not play the server's sound (QEMU's audio extension, played
                      through PulseAudio or PipeWire in builds with the `audio` feature, the
                      default; the View menu's Sound switches it)
+  --reconnect        when the connection drops, connect again (every second at most) and
+                     keep the password given for it, instead of showing a dialog; a closed
+                     window, a refused password or certificate end it as before
   --exit-on-disconnect
                      quit when the connection ends (status 0 when the server closed it, 1 on
                      an error) instead of showing a dialog
@@ -67,6 +70,7 @@ struct Args {
     quality: Option<u32>,
     fullscreen: bool,
     no_audio: bool,
+    reconnect: bool,
     exit_on_disconnect: bool,
     print_crc: bool,
     tls: vnc_core::TlsConfig,
@@ -110,6 +114,7 @@ fn parse_args() -> Result<Option<Args>, String> {
             }
             Long("fullscreen") => a.fullscreen = true,
             Long("no-audio") => a.no_audio = true,
+            Long("reconnect") => a.reconnect = true,
             Long("exit-on-disconnect") => a.exit_on_disconnect = true,
             Long("print-crc") => a.print_crc = true,
             Long("listen") => {
@@ -229,6 +234,11 @@ fn build(app: &gtk::Application, args: &Args, status: Rc<RefCell<u8>>) {
         display.set_lossy_encoding(true);
     }
     display.set_tls_config(args.tls.clone());
+    display.set_reconnect(args.reconnect);
+    display.set_reconnect_keep_credentials(args.reconnect);
+    display.connect_reconnecting(|_, attempt, delay, reason| {
+        eprintln!("vncviewer: {reason}; reconnecting in {delay:?} (attempt {attempt})");
+    });
     if let Some(u) = &args.username {
         display.set_username(u);
     }
@@ -328,6 +338,7 @@ fn build(app: &gtk::Application, args: &Args, status: Rc<RefCell<u8>>) {
     ));
     let last_error = Rc::new(RefCell::new(None::<String>));
     let (exit_on_disconnect, print_crc) = (args.exit_on_disconnect, args.print_crc);
+    let server = args.server.clone();
     let updates = Rc::new(std::cell::Cell::new(0u64));
     if print_crc {
         display.connect_framebuffer_update(clone!(
@@ -369,16 +380,30 @@ fn build(app: &gtk::Application, args: &Args, status: Rc<RefCell<u8>>) {
                 .transient_for(&window)
                 .modal(true)
                 .message_type(gtk::MessageType::Info)
-                .buttons(gtk::ButtonsType::Close)
                 .text("Disconnected")
                 .secondary_text(&text)
                 .build();
+            dialog.add_button("Close", gtk::ResponseType::Close);
+            dialog.add_button("Reconnect", gtk::ResponseType::Accept);
+            dialog.set_default_response(gtk::ResponseType::Accept);
             dialog.connect_response(clone!(
                 #[weak]
                 window,
-                move |d, _| {
-                    d.close();
-                    window.close();
+                #[weak]
+                d,
+                #[strong]
+                server,
+                #[strong]
+                last_error,
+                move |dialog, response| {
+                    dialog.close();
+                    if response == gtk::ResponseType::Accept {
+                        last_error.replace(None);
+                        // Parsed at start-up already.
+                        let _ = d.open_address(&server);
+                    } else {
+                        window.close();
+                    }
                 }
             ));
             dialog.present();
