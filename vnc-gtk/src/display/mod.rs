@@ -235,7 +235,7 @@ impl VncDisplay {
         self.imp().disconnect(None);
     }
 
-    /// True while connecting or connected.
+    /// True while connecting, connected, or waiting to reconnect (see `reconnect`).
     pub fn is_open(&self) -> bool {
         self.imp().is_open()
     }
