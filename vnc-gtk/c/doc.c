@@ -125,8 +125,10 @@
  * network failed, the server stopped answering), waiting 0.25 s and then doubling up to 1 s
  * between attempts, for as long as it takes; #VncRsDisplay::vnc-reconnecting tells each wait.
  * Only for connections the display made (vnc_rs_display_open_host(),
- * vnc_rs_display_open_address()), not for a stream from the application. Closing, failed
- * authentication, no common security type and certificate failures are not retried.
+ * vnc_rs_display_open_address()), not for a stream from the application, a server that
+ * connected to vnc_rs_display_listen() or a connection through vnc_rs_display_open_repeater().
+ * Closing, failed authentication, no common security type and certificate failures are not
+ * retried.
  * Meanwhile the display keeps its size and shows the last picture, greyed;
  * #VncRsDisplay::vnc-disconnected comes only when it stops.
  */
@@ -135,7 +137,9 @@
  * VncRsDisplay:reconnect-keep-credentials:
  *
  * Keep the credentials given during a session in memory (wiped when the display stops or
- * this is turned off) and give them to its reconnections.
+ * this is turned off) and give them to its reconnections, which then need no new answer to
+ * #VncRsDisplay::vnc-auth-credential. Credentials set before opening are the
+ * application's own and given to every session the display starts, with or without this.
  */
 
 /**

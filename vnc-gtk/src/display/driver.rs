@@ -340,7 +340,7 @@ impl VncDisplay {
         } else {
             self.early_credentials
                 .borrow_mut()
-                .push((kind, value.to_owned()));
+                .push((kind, zeroize::Zeroizing::new(value.to_owned())));
         }
     }
 

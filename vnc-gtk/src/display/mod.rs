@@ -56,8 +56,10 @@ glib::wrapper! {
     /// (authentication, security type, certificate, a server refusing or breaking the
     /// protocol). With `reconnect-keep-credentials` the credentials given during the session
     /// are kept in memory (wiped when the widget stops) and given to the next attempts. A
-    /// stream from [`open_stream`](VncDisplay::open_stream) cannot be made again: it ends as
-    /// without `reconnect`, and the application may open a new one.
+    /// stream from [`open_stream`](VncDisplay::open_stream), a server that connected to
+    /// [`listen`](VncDisplay::listen) and a connection through
+    /// [`open_repeater`](VncDisplay::open_repeater) are not made again: they end as without
+    /// `reconnect`, and the application may open a new one.
     ///
     /// Relative pointer: with a server whose guest has only a relative mouse (QEMU without
     /// a tablet, `is-pointer-absolute` false), a click in the display grabs keyboard and
@@ -646,6 +648,17 @@ impl VncDisplay {
     /// `reconnect` property, attempt number `attempt` (1 for the first) will be made after
     /// `delay`; `reason` says what happened, for a person. Calling [`close`](Self::close)
     /// stops it.
+    ///
+    /// ```no_run
+    /// # let display = vnc_gtk::VncDisplay::new();
+    /// display.set_reconnect(true);
+    /// // The password given in answer to vnc-auth-credential serves the reconnections too.
+    /// display.set_reconnect_keep_credentials(true);
+    /// display.connect_reconnecting(|_, attempt, delay, reason| {
+    ///     eprintln!("{reason}: attempt {attempt} in {delay:?}");
+    /// });
+    /// display.open_host("vm-host", 5901);
+    /// ```
     pub fn connect_reconnecting<F: Fn(&Self, u32, Duration, &str) + 'static>(
         &self,
         f: F,

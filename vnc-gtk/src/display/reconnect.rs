@@ -5,8 +5,9 @@
 //! Only a connection the widget made itself (`open_host`, `open_address`) is retried, and only
 //! once a session to it has been initialised: a first connection that fails is a wrong address
 //! or a server that is not there, for the application to report. A stream given by the
-//! application (`open_stream`) cannot be made again by the widget and ends as before, with
-//! `vnc-disconnected`; the application may open a new one.
+//! application (`open_stream`), a server that connected to `listen` and a connection through
+//! `open_repeater` (both of which end in `open_stream`) are not made again by the widget and end
+//! as before, with `vnc-disconnected`; the application may open a new one.
 
 use std::time::Duration;
 
