@@ -2,8 +2,10 @@
 //! the same port: the new server's picture (a different screen, to tell the two apart) is
 //! back, pixel for pixel, within 2 s of the server accepting connections, through one new
 //! connection, with the size and the kept password; an authentication failure on a
-//! reconnection is not retried, nor is a session the application closes. One test function:
-//! GTK lives on the thread that initialised it.
+//! reconnection is not retried, nor is a session the application closes; without
+//! `reconnect-keep-credentials` the password is asked again; a widget dropped while waiting
+//! to reconnect is finalized and makes no further attempt. One test function: GTK lives on
+//! the thread that initialised it.
 
 use std::cell::{Cell, RefCell};
 use std::net::{SocketAddr, TcpStream};
@@ -196,20 +198,71 @@ fn the_widget_reconnects_to_a_restarted_server() {
         "the last picture stays"
     );
 
-    // A session the application closes is not reconnected either.
+    // The failure ended the session and wiped the kept password: a new one is asked for.
+    // Without reconnect-keep-credentials a reconnection asks again too.
+    display.set_reconnect_keep_credentials(false);
     password.replace("third-pw".to_owned());
-    let connected = seen.connected.get();
     display.open_host("127.0.0.1", port);
     run_until("the third session", Duration::from_secs(10), || {
         seen.initialized.get() == 3
     });
+    assert_eq!(seen.auth_asked.get(), 2, "the kept password was wiped");
+    drop(third);
+    let (fourth, truth4) = start_in_background(port, "third-pw")
+        .recv_timeout(Duration::from_secs(30))
+        .expect("the fourth Xvnc");
+    run_until("the fourth session", Duration::from_secs(10), || {
+        seen.initialized.get() == 4 && screenshot(&display).is_some_and(|s| s == truth4)
+    });
+    assert_eq!(
+        seen.auth_asked.get(),
+        3,
+        "the password was not kept without reconnect-keep-credentials"
+    );
+
+    // A session the application closes is not reconnected.
+    let connected = seen.connected.get();
+    let retries = seen.reconnecting.borrow().len();
     display.close();
     assert_eq!(seen.disconnected.get(), 2);
+    assert!(!display.is_open());
+    drop(fourth);
+    let (fifth, _) = start_in_background(port, "third-pw")
+        .recv_timeout(Duration::from_secs(30))
+        .expect("the fifth Xvnc");
     run_for(Duration::from_millis(1500));
-    assert_eq!(seen.connected.get(), connected + 1);
+    assert_eq!(seen.connected.get(), connected);
     assert_eq!(seen.reconnecting.borrow().len(), retries);
     assert!(!display.is_open());
-    drop(third);
+
+    // A widget dropped while it waits to reconnect is finalized, and its pending attempt
+    // goes with it: no connection after that.
+    display.open_host("127.0.0.1", port);
+    run_until("the fifth session", Duration::from_secs(10), || {
+        seen.initialized.get() == 5
+    });
+    drop(fifth);
+    run_until("a wait to reconnect", Duration::from_secs(10), || {
+        seen.reconnecting.borrow().len() > retries
+    });
+    let connected = seen.connected.get();
+    let weak = display.downgrade();
+    window.destroy();
+    drop((window, display));
+    run_until("the widget finalized", Duration::from_secs(10), || {
+        weak.upgrade().is_none()
+    });
+    let (sixth, _) = start_in_background(port, "third-pw")
+        .recv_timeout(Duration::from_secs(30))
+        .expect("the sixth Xvnc");
+    let retries = seen.reconnecting.borrow().len();
+    run_for(Duration::from_millis(1500));
+    assert_eq!(
+        (seen.connected.get(), seen.reconnecting.borrow().len()),
+        (connected, retries),
+        "nothing left of the finalized widget"
+    );
+    drop(sixth);
 }
 
 fn connect_signals(
@@ -244,7 +297,7 @@ fn connect_signals(
             if attempt == 1 && seen.initialized.get() == 1 {
                 seen.kept_picture.set(
                     screenshot(d).is_some_and(|s| s == truth1)
-                        && (d.width(), d.height()) == (400, 300)
+                        && (d.remote_width(), d.remote_height()) == (400, 300)
                         && d.measure(gtk::Orientation::Horizontal, -1).0 == 400
                         && WidgetExt::width(d) == 400,
                 );
