@@ -3,8 +3,9 @@
 //! back, pixel for pixel, within 2 s of the server accepting connections, through one new
 //! connection, with the size and the kept password; an authentication failure on a
 //! reconnection is not retried, nor is a session the application closes; without
-//! `reconnect-keep-credentials` the password is asked again; a widget dropped while waiting
-//! to reconnect is finalized and makes no further attempt. One test function: GTK lives on
+//! `reconnect-keep-credentials` the password is asked again; turning `reconnect` off while
+//! waiting stops the widget; a widget dropped while waiting to reconnect is finalized and
+//! makes no further attempt. One test function: GTK lives on
 //! the thread that initialised it.
 
 use std::cell::{Cell, RefCell};
@@ -235,13 +236,38 @@ fn the_widget_reconnects_to_a_restarted_server() {
     assert_eq!(seen.reconnecting.borrow().len(), retries);
     assert!(!display.is_open());
 
-    // A widget dropped while it waits to reconnect is finalized, and its pending attempt
-    // goes with it: no connection after that.
+    // Turning reconnect off while the widget waits stops it (vnc-disconnected); turning it on
+    // again does not restart a stopped widget.
     display.open_host("127.0.0.1", port);
     run_until("the fifth session", Duration::from_secs(10), || {
         seen.initialized.get() == 5
     });
     drop(fifth);
+    run_until("a wait to reconnect", Duration::from_secs(10), || {
+        seen.reconnecting.borrow().len() > retries
+    });
+    display.set_reconnect(false);
+    assert_eq!(seen.disconnected.get(), 3);
+    assert!(!display.is_open());
+    display.set_reconnect(true);
+    let connected = seen.connected.get();
+    let retries = seen.reconnecting.borrow().len();
+    let (sixth, _) = start_in_background(port, "third-pw")
+        .recv_timeout(Duration::from_secs(30))
+        .expect("the sixth Xvnc");
+    run_for(Duration::from_millis(1500));
+    assert_eq!(
+        (seen.connected.get(), seen.reconnecting.borrow().len()),
+        (connected, retries)
+    );
+
+    // A widget dropped while it waits to reconnect is finalized, and its pending attempt
+    // goes with it: no connection after that.
+    display.open_host("127.0.0.1", port);
+    run_until("the sixth session", Duration::from_secs(10), || {
+        seen.initialized.get() == 6
+    });
+    drop(sixth);
     run_until("a wait to reconnect", Duration::from_secs(10), || {
         seen.reconnecting.borrow().len() > retries
     });
@@ -252,9 +278,9 @@ fn the_widget_reconnects_to_a_restarted_server() {
     run_until("the widget finalized", Duration::from_secs(10), || {
         weak.upgrade().is_none()
     });
-    let (sixth, _) = start_in_background(port, "third-pw")
+    let (seventh, _) = start_in_background(port, "third-pw")
         .recv_timeout(Duration::from_secs(30))
-        .expect("the sixth Xvnc");
+        .expect("the seventh Xvnc");
     let retries = seen.reconnecting.borrow().len();
     run_for(Duration::from_millis(1500));
     assert_eq!(
@@ -262,7 +288,7 @@ fn the_widget_reconnects_to_a_restarted_server() {
         (connected, retries),
         "nothing left of the finalized widget"
     );
-    drop(sixth);
+    drop(seventh);
 }
 
 fn connect_signals(
