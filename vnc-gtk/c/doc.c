@@ -123,7 +123,8 @@
  *
  * Reconnect when the connection drops after the session started (the server closed it, the
  * network failed, the server stopped answering), waiting 0.25 s and then doubling up to 1 s
- * between attempts, for as long as it takes; #VncRsDisplay::vnc-reconnecting tells each wait.
+ * between attempts (back to 0.25 s only after a session that lasted 10 s), for as long as
+ * it takes; #VncRsDisplay::vnc-reconnecting tells each wait.
  * Only for connections the display made (vnc_rs_display_open_host(),
  * vnc_rs_display_open_address()), not for a stream from the application, a server that
  * connected to vnc_rs_display_listen() or a connection through vnc_rs_display_open_repeater().

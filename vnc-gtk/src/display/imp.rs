@@ -81,12 +81,12 @@ pub struct VncDisplay {
     #[property(get, set = Self::set_audio)]
     pub(super) audio: Cell<bool>,
     /// Reconnect after the connection drops (the server closed it, the network failed, the
-    /// server stopped answering), with a backoff from 0.25 s doubling to 1 s, for as long as
-    /// it takes; `vnc-reconnecting` tells each wait. Only for a connection the widget made
-    /// (`open_host`, `open_address`; not `open_stream`, `listen` or `open_repeater`) and once
-    /// its session was initialised; `close()`,
-    /// authentication failures, no common security type and certificate failures are not
-    /// retried. Meanwhile the widget keeps its size and shows the last picture, greyed, and
+    /// server stopped answering), with a backoff from 0.25 s doubling to 1 s (starting over
+    /// only after a session that lasted 10 s), for as long as it takes; `vnc-reconnecting`
+    /// tells each wait. Only for a connection the widget made (`open_host`, `open_address`;
+    /// not `open_stream`, `listen` or `open_repeater`) and once its session was initialised;
+    /// `close()`, authentication failures, no common security type and certificate failures
+    /// are not retried. Meanwhile the widget keeps its size and shows the last picture, greyed, and
     /// `vnc-disconnected` waits until it gives up. Turned off while waiting, the widget stops.
     #[property(get, set = Self::set_reconnect)]
     pub(super) reconnect: Cell<bool>,

@@ -49,7 +49,8 @@ glib::wrapper! {
     ///
     /// Reconnecting: with `reconnect` (off by default) a connection the widget made that
     /// drops after its session started is made again, waiting 0.25 s, then doubling up to 1 s
-    /// between attempts (`vnc-reconnecting` tells each wait), while the widget keeps its size
+    /// between attempts (back to 0.25 s only after a session that lasted 10 s;
+    /// `vnc-reconnecting` tells each wait), while the widget keeps its size
     /// and shows the last picture greyed; `vnc-connected` and `vnc-initialized` come again
     /// with the new session, and `vnc-disconnected` only when it stops: on
     /// [`close`](VncDisplay::close), or a failure that a new attempt would only repeat

@@ -9,7 +9,7 @@
 //! `open_repeater` (both of which end in `open_stream`) are not made again by the widget and end
 //! as before, with `vnc-disconnected`; the application may open a new one.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use gtk::glib::{self, clone};
 use gtk::prelude::*;
@@ -25,6 +25,10 @@ const FIRST_DELAY: Duration = Duration::from_millis(250);
 /// The longest wait between attempts: short, so that a server back up is seen within about a
 /// second (the widget promises its picture back within two).
 const MAX_DELAY: Duration = Duration::from_secs(1);
+/// A session that lasted less than this before dropping does not start the backoff over: a
+/// server that accepts and then drops each session at once is retried once a second at most,
+/// not four times.
+const STABLE: Duration = Duration::from_secs(10);
 
 /// What the widget keeps to reconnect.
 #[derive(Default)]
@@ -35,6 +39,11 @@ pub(super) struct Retry {
     had_session: bool,
     /// Failed attempts since the connection dropped (0: not reconnecting).
     failures: u32,
+    /// Where the backoff is: the number of the last delay (see [`backoff`]), kept across
+    /// sessions that did not last [`STABLE`].
+    step: u32,
+    /// When the current session was initialised.
+    initialized_at: Option<Instant>,
     /// The next attempt, while waiting for it.
     timer: Option<glib::SourceId>,
     /// Credentials given during this session, with `reconnect-keep-credentials`.
@@ -47,6 +56,16 @@ pub(super) struct Retry {
 fn backoff(n: u32) -> Duration {
     let doublings = n.saturating_sub(1).min(8);
     (FIRST_DELAY * 2u32.pow(doublings)).min(MAX_DELAY)
+}
+
+/// The backoff step for the next wait, after `step`: the first again when the session that
+/// dropped lasted [`STABLE`] (`lived`; `None` when an attempt failed, not a session).
+fn next_step(step: u32, lived: Option<Duration>) -> u32 {
+    if lived.is_some_and(|t| t >= STABLE) {
+        1
+    } else {
+        step.saturating_add(1)
+    }
 }
 
 /// Whether a session error may go away on a new connection: the connection broke or the
@@ -73,6 +92,8 @@ impl VncDisplay {
         r.target = None;
         r.had_session = false;
         r.failures = 0;
+        r.step = 0;
+        r.initialized_at = None;
         // Zeroizing wipes each value as it is dropped.
         r.kept.clear();
     }
@@ -99,11 +120,13 @@ impl VncDisplay {
         }
     }
 
-    /// The session is initialised: drops are retried from now on, and the backoff starts over.
+    /// The session is initialised: drops are retried from now on (the backoff starts over if
+    /// it lasts, see [`STABLE`]).
     pub(super) fn session_initialized(&self) {
         let mut r = self.retry.borrow_mut();
         r.had_session = r.target.is_some();
         r.failures = 0;
+        r.initialized_at = Some(Instant::now());
         r.stale = None;
     }
 
@@ -150,8 +173,10 @@ impl VncDisplay {
         let next = {
             let mut r = self.retry.borrow_mut();
             if self.reconnect.get() && r.had_session && r.target.is_some() {
+                let lived = r.initialized_at.take().map(|t| t.elapsed());
+                r.step = next_step(r.step, lived);
                 r.failures = r.failures.saturating_add(1);
-                Some((r.failures, backoff(r.failures)))
+                Some((r.failures, backoff(r.step)))
             } else {
                 None
             }
@@ -202,6 +227,19 @@ mod tests {
         let ms: Vec<u128> = (1..=6).map(|n| backoff(n).as_millis()).collect();
         assert_eq!(ms, [250, 500, 1000, 1000, 1000, 1000]);
         assert_eq!(backoff(u32::MAX), MAX_DELAY);
+    }
+
+    #[test]
+    fn a_session_that_lasted_starts_the_backoff_over() {
+        // Attempts failing one after the other.
+        assert_eq!(next_step(2, None), 3);
+        // A session that lasted: the first delay again.
+        assert_eq!(next_step(5, Some(STABLE)), 1);
+        assert_eq!(next_step(0, Some(Duration::from_secs(3600))), 1);
+        // A session dropped at once: the wait keeps growing, to a second.
+        assert_eq!(next_step(1, Some(Duration::from_millis(50))), 2);
+        assert_eq!(backoff(next_step(2, Some(Duration::ZERO))), MAX_DELAY);
+        assert_eq!(next_step(u32::MAX, None), u32::MAX);
     }
 
     #[test]
