@@ -146,6 +146,31 @@
  */
 
 /**
+ * VncRsDisplay:reconnect:
+ *
+ * Reconnect when the connection drops after the session started (the server closed it, the
+ * network failed, the server stopped answering), waiting 0.25 s and then doubling up to 1 s
+ * between attempts (back to 0.25 s only after a session that lasted 10 s), for as long as
+ * it takes; #VncRsDisplay::vnc-reconnecting tells each wait.
+ * Only for connections the display made (vnc_rs_display_open_host(),
+ * vnc_rs_display_open_address()), not for a stream from the application, a server that
+ * connected to vnc_rs_display_listen() or a connection through vnc_rs_display_open_repeater().
+ * Closing, failed authentication, no common security type and certificate failures are not
+ * retried.
+ * Meanwhile the display keeps its size and shows the last picture, greyed;
+ * #VncRsDisplay::vnc-disconnected comes only when it stops.
+ */
+
+/**
+ * VncRsDisplay:reconnect-keep-credentials:
+ *
+ * Keep the credentials given during a session in memory (wiped when the display stops or
+ * this is turned off) and give them to its reconnections, which then need no new answer to
+ * #VncRsDisplay::vnc-auth-credential. Credentials set before opening are the
+ * application's own and given to every session the display starts, with or without this.
+ */
+
+/**
  * VncRsDisplay:width:
  *
  * The remote desktop's width, 0 until it is known.
@@ -375,4 +400,15 @@
  * @display: the display
  *
  * The pointer was released.
+ */
+
+/**
+ * VncRsDisplay::vnc-reconnecting:
+ * @display: the display
+ * @attempt: the number of the next attempt, 1 for the first
+ * @delay_ms: how long the display waits before it, in milliseconds
+ * @reason: what happened, for a person
+ *
+ * With #VncRsDisplay:reconnect, the connection dropped or an attempt failed, and another
+ * will be made; vnc_rs_display_close() stops it.
  */

@@ -38,6 +38,10 @@ Options:
   --no-audio         do not play the server's sound (QEMU's audio extension, played
                      through PulseAudio or PipeWire in builds with the `audio` feature, the
                      default; the View menu's Sound switches it)
+  --reconnect        when the connection drops, connect again (after 0.25 s, then at most
+                     1 s apart) with the password given for it, instead of showing the
+                     dialog; a closed window, a refused password or certificate end it as
+                     before (not with --listen or --repeater, which show the dialog)
   --exit-on-disconnect
                      quit when the connection ends (status 0 when the server closed it, 1 on
                      an error) instead of showing a dialog
@@ -80,6 +84,7 @@ struct Args {
     fullscreen: bool,
     grab_keys: Option<vnc_gtk::GrabSequence>,
     no_audio: bool,
+    reconnect: bool,
     exit_on_disconnect: bool,
     print_crc: bool,
     tls: vnc_core::TlsConfig,
@@ -128,6 +133,7 @@ fn parse_args() -> Result<Option<Args>, String> {
             }
             Long("fullscreen") => a.fullscreen = true,
             Long("no-audio") => a.no_audio = true,
+            Long("reconnect") => a.reconnect = true,
             Long("exit-on-disconnect") => a.exit_on_disconnect = true,
             Long("print-crc") => a.print_crc = true,
             Long("listen") => {
@@ -238,7 +244,7 @@ fn main() -> glib::ExitCode {
     glib::ExitCode::from(*status.borrow())
 }
 
-fn build(app: &gtk::Application, args: &Args, status: Rc<RefCell<u8>>) {
+fn build(app: &gtk::Application, args: &Rc<Args>, status: Rc<RefCell<u8>>) {
     let listen_status = status.clone();
     let window = gtk::ApplicationWindow::new(app);
     window.set_title(Some(&format!("{} - vncviewer", args.server)));
@@ -282,6 +288,11 @@ fn build(app: &gtk::Application, args: &Args, status: Rc<RefCell<u8>>) {
     if let Some(keys) = &args.grab_keys {
         display.set_grab_sequence(keys);
     }
+    display.set_reconnect(args.reconnect);
+    display.set_reconnect_keep_credentials(args.reconnect);
+    display.connect_reconnecting(|_, attempt, delay, reason| {
+        eprintln!("vncviewer: {reason}; reconnecting in {delay:?} (attempt {attempt})");
+    });
     if let Some(u) = &args.username {
         display.set_username(u);
     }
@@ -409,6 +420,8 @@ fn build(app: &gtk::Application, args: &Args, status: Rc<RefCell<u8>>) {
         window,
         #[strong]
         last_error,
+        #[strong]
+        args,
         move |d| {
             let msg = last_error.borrow().clone();
             *status.borrow_mut() = if msg.is_some() { 1 } else { 0 };
@@ -429,16 +442,37 @@ fn build(app: &gtk::Application, args: &Args, status: Rc<RefCell<u8>>) {
                 .transient_for(&window)
                 .modal(true)
                 .message_type(gtk::MessageType::Info)
-                .buttons(gtk::ButtonsType::Close)
+                .title("Disconnected")
                 .text("Disconnected")
                 .secondary_text(&text)
                 .build();
+            // Alt+C and Alt+R choose too.
+            dialog.add_button("_Close", gtk::ResponseType::Close);
+            dialog.add_button("_Reconnect", gtk::ResponseType::Accept);
+            dialog.set_default_response(gtk::ResponseType::Accept);
             dialog.connect_response(clone!(
                 #[weak]
                 window,
-                move |d, _| {
-                    d.close();
-                    window.close();
+                #[weak]
+                d,
+                #[strong]
+                args,
+                #[strong]
+                last_error,
+                move |dialog, response| {
+                    // Not close(): that would answer DeleteEvent as well.
+                    dialog.destroy();
+                    if response != gtk::ResponseType::Accept {
+                        window.close();
+                        return;
+                    }
+                    last_error.replace(None);
+                    // The same way as the first time: to SERVER, through the repeater or
+                    // listening again.
+                    if let Err(e) = open(&d, &args) {
+                        eprintln!("vncviewer: {e}");
+                        window.close();
+                    }
                 }
             ));
             dialog.present();
@@ -451,23 +485,34 @@ fn build(app: &gtk::Application, args: &Args, status: Rc<RefCell<u8>>) {
     // Until the desktop's size is known.
     window.set_default_size(640, 480);
     window.present();
-    if let Some((ip, port)) = args.listen {
-        match display.listen(ip, port) {
-            // Scripts and tests read the port from this line when they asked for port 0.
-            Ok(port) => eprintln!("vncviewer: listening on port {port}"),
-            Err(e) => {
-                eprintln!("vncviewer: cannot listen on port {port}: {e}");
-                *listen_status.borrow_mut() = 3;
-                window.close();
-            }
-        }
-    } else if let Some(dest) = &args.repeater {
-        if let Err(e) = display.open_repeater(&args.server, dest) {
-            eprintln!("vncviewer: {e}");
-        }
-    } else if let Err(e) = display.open_address(&args.server) {
+    if let Err(e) = open(&display, args) {
         eprintln!("vncviewer: {e}");
+        if args.listen.is_some() {
+            *listen_status.borrow_mut() = 3;
+            window.close();
+        }
     }
+}
+
+/// Opens what the command line names: listens for a server, connects through the repeater
+/// or to SERVER. At start-up, and again for the disconnect dialog's Reconnect.
+fn open(display: &VncDisplay, args: &Args) -> Result<(), String> {
+    if let Some((ip, port)) = args.listen {
+        let port = display
+            .listen(ip, port)
+            .map_err(|e| format!("cannot listen on port {port}: {e}"))?;
+        // Scripts and tests read the port from this line when they asked for port 0.
+        eprintln!("vncviewer: listening on port {port}");
+    } else if let Some(dest) = &args.repeater {
+        display
+            .open_repeater(&args.server, dest)
+            .map_err(|e| e.to_string())?;
+    } else {
+        display
+            .open_address(&args.server)
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(())
 }
 
 /// Sizes the window to the remote desktop, as gvncviewer and TigerVNC's viewer do: the

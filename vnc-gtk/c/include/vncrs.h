@@ -1058,6 +1058,35 @@ void vnc_rs_display_set_require_encryption (VncRsDisplay *display, gboolean enab
 gboolean vnc_rs_display_get_require_encryption (VncRsDisplay *display);
 
 /**
+ * vnc_rs_display_set_reconnect: (set-property reconnect)
+ * @display: a #VncRsDisplay
+ * @enable: %TRUE to reconnect when a started session's connection drops
+ */
+void vnc_rs_display_set_reconnect (VncRsDisplay *display, gboolean enable);
+/**
+ * vnc_rs_display_get_reconnect: (get-property reconnect)
+ * @display: a #VncRsDisplay
+ *
+ * Returns: whether a dropped connection is made again
+ */
+gboolean vnc_rs_display_get_reconnect (VncRsDisplay *display);
+
+/**
+ * vnc_rs_display_set_reconnect_keep_credentials: (set-property reconnect-keep-credentials)
+ * @display: a #VncRsDisplay
+ * @enable: %TRUE to keep the credentials given during a session, in memory, for its
+ *   reconnections
+ */
+void vnc_rs_display_set_reconnect_keep_credentials (VncRsDisplay *display, gboolean enable);
+/**
+ * vnc_rs_display_get_reconnect_keep_credentials: (get-property reconnect-keep-credentials)
+ * @display: a #VncRsDisplay
+ *
+ * Returns: whether credentials are kept for reconnections
+ */
+gboolean vnc_rs_display_get_reconnect_keep_credentials (VncRsDisplay *display);
+
+/**
  * vnc_rs_display_get_remote_width: (get-property width)
  * @display: a #VncRsDisplay
  *

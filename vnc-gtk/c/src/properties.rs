@@ -122,6 +122,16 @@ boolean!(
     vnc_rs_display_get_require_encryption,
     vnc_rs_display_set_require_encryption
 );
+boolean!(
+    "reconnect",
+    vnc_rs_display_get_reconnect,
+    vnc_rs_display_set_reconnect
+);
+boolean!(
+    "reconnect-keep-credentials",
+    vnc_rs_display_get_reconnect_keep_credentials,
+    vnc_rs_display_set_reconnect_keep_credentials
+);
 boolean!("caps-lock", vnc_rs_display_get_caps_lock);
 boolean!("num-lock", vnc_rs_display_get_num_lock);
 boolean!("scroll-lock", vnc_rs_display_get_scroll_lock);

@@ -17,11 +17,25 @@ impl VncDisplay {
             WidgetExt::height(&*obj) as f32,
         );
         snapshot.append_color(&gdk::RGBA::BLACK, &graphene::Rect::new(0.0, 0.0, ww, wh));
-        let session = self.session.borrow();
-        let Some(s) = session.as_ref() else { return };
         let Some(l) = self.layout() else { return };
         let mut tiles = self.tiles.borrow_mut();
         let Some(tiles) = tiles.as_mut() else { return };
+        self.with_picture(|s| self.draw_tiles(snapshot, s, tiles, &l));
+        if self.reconnecting() {
+            // The last picture, greyed, while the connection is made again.
+            let grey = gdk::RGBA::new(0.5, 0.5, 0.5, 0.5);
+            snapshot.append_color(&grey, &graphene::Rect::new(0.0, 0.0, ww, wh));
+        }
+    }
+
+    fn draw_tiles(
+        &self,
+        snapshot: &gtk::Snapshot,
+        s: &vnc_core::Session,
+        tiles: &mut crate::render::Tiles,
+        l: &super::layout::Layout,
+    ) {
+        let obj = self.obj();
         snapshot.save();
         snapshot.translate(&graphene::Point::new(l.x as f32, l.y as f32));
         let device = f64::from(obj.scale_factor().max(1));
@@ -47,13 +61,17 @@ impl VncDisplay {
         snapshot.restore();
     }
 
-    /// The framebuffer as the server has it (not rotated).
+    /// The picture shown (while reconnecting, the last one) as a texture, as the server
+    /// has it: not turned by `rotation`.
     pub(super) fn screenshot(&self) -> Option<gdk::Texture> {
-        let session = self.session.borrow();
-        let fb = session.as_ref()?.framebuffer();
-        if fb.width() == 0 {
-            return None;
-        }
+        self.with_picture(|s| {
+            let fb = s.framebuffer();
+            (fb.width() > 0).then(|| Self::texture_of(fb))
+        })
+        .flatten()
+    }
+
+    fn texture_of(fb: &vnc_core::Framebuffer) -> gdk::Texture {
         let tex = gdk::MemoryTexture::new(
             i32::from(fb.width()),
             i32::from(fb.height()),
@@ -61,7 +79,7 @@ impl VncDisplay {
             &glib::Bytes::from(fb.data()),
             fb.stride(),
         );
-        Some(tex.upcast())
+        tex.upcast()
     }
 }
 

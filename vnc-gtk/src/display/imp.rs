@@ -16,6 +16,7 @@ use vnc_core::{Config, Credential, Limits, Rect, SecurityType, Session, Threadin
 
 use super::Depth;
 use super::driver::Conn;
+use super::reconnect::Retry;
 use crate::render::Tiles;
 
 #[derive(glib::Properties)]
@@ -96,6 +97,24 @@ pub struct VncDisplay {
     /// nothing else). Applies at the next connection.
     #[property(get, set)]
     pub(super) require_encryption: Cell<bool>,
+    /// Reconnect after the connection drops (the server closed it, the network failed, the
+    /// server stopped answering), with a backoff from 0.25 s doubling to 1 s (starting over
+    /// only after a session that lasted 10 s), for as long as it takes; `vnc-reconnecting`
+    /// tells each wait. Only for a connection the widget made (`open_host`, `open_address`;
+    /// not `open_stream`, `listen` or `open_repeater`) and once its session was initialised;
+    /// `close()`, authentication failures, no common security type and certificate failures
+    /// are not retried. Meanwhile the widget keeps its size and shows the last picture, greyed, and
+    /// `vnc-disconnected` waits until it gives up. Turned off while waiting, the widget stops.
+    #[property(get, set = Self::set_reconnect)]
+    pub(super) reconnect: Cell<bool>,
+    /// Keep the credentials given during a session (in memory only, wiped when the widget
+    /// stops or this is turned off) for its reconnections, so that they need no new answer
+    /// to `vnc-auth-credential`. (Credentials set before opening are the application's own
+    /// and given to every session the widget starts, with or without this.)
+    #[property(get, set = Self::set_reconnect_keep_credentials)]
+    pub(super) reconnect_keep_credentials: Cell<bool>,
+    /// What reconnecting needs (see `reconnect.rs`).
+    pub(super) retry: RefCell<Retry>,
     /// The minimum size for which the window's resize was queued again (see
     /// `check_below_minimum`): once per minimum, so that a window that cannot grow (a smaller
     /// screen) does not make the widget ask for ever.
@@ -151,8 +170,9 @@ pub struct VncDisplay {
     pub(super) limits: RefCell<Limits>,
     pub(super) handshake_timeout: Cell<Option<Duration>>,
     pub(super) threading: Cell<Threading>,
-    /// Credentials given before the session asked.
-    pub(super) early_credentials: RefCell<Vec<(Credential, String)>>,
+    /// Credentials given before a session started: given to each session the widget starts
+    /// (a reconnection's too), and wiped when the widget goes.
+    pub(super) early_credentials: RefCell<Vec<(Credential, zeroize::Zeroizing<String>)>>,
     /// The client name given with `set_credential` (gtk-vnc's CLIENTNAME, for SASL): kept for
     /// the security types that will ask for it; none does yet.
     pub(super) client_name: RefCell<Option<String>>,
@@ -229,6 +249,9 @@ impl Default for VncDisplay {
             audio: Cell::new(false),
             security_types: RefCell::new(String::new()),
             require_encryption: Cell::new(false),
+            reconnect: Cell::new(false),
+            reconnect_keep_credentials: Cell::new(false),
+            retry: RefCell::new(Retry::default()),
             resize_retried_for: Cell::new(None),
             grab_keys: std::marker::PhantomData,
             grab_sequence: RefCell::new({
@@ -337,6 +360,9 @@ impl ObjectImpl for VncDisplay {
                 Signal::builder("vnc-keyboard-ungrab").build(),
                 Signal::builder("vnc-pointer-grab").build(),
                 Signal::builder("vnc-pointer-ungrab").build(),
+                Signal::builder("vnc-reconnecting")
+                    .param_types([u32::static_type(), u32::static_type(), s])
+                    .build(),
             ]
         })
     }
@@ -394,10 +420,8 @@ impl VncDisplay {
     }
 
     pub(super) fn desktop_name(&self) -> String {
-        self.session
-            .borrow()
-            .as_ref()
-            .map(|s| s.desktop_name().to_owned())
+        // While reconnecting, the last session's, as for its picture.
+        self.with_picture(|s| s.desktop_name().to_owned())
             .unwrap_or_default()
     }
 

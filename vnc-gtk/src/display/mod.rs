@@ -2,7 +2,7 @@
 //! helpers. The state and the GTK trait implementations are in `imp.rs`, the work in one
 //! module per concern: `driver`, `events`, `input`, `locks`, `relative` (with `x11_grab`),
 //! `layout`, `draw`, `cursor`, `clipboard`, `audio`, `listen` (reverse connections),
-//! `repeater` (UltraVNC repeaters).
+//! `repeater` (UltraVNC repeaters), `reconnect`.
 
 mod audio;
 mod clipboard;
@@ -15,6 +15,7 @@ mod input;
 mod layout;
 mod listen;
 mod locks;
+mod reconnect;
 mod relative;
 mod repeater;
 mod security;
@@ -48,6 +49,21 @@ glib::wrapper! {
     /// PulseAudio's client library on the glib main loop, reaching PipeWire through
     /// pipewire-pulse).
     ///
+    /// Reconnecting: with `reconnect` (off by default) a connection the widget made that
+    /// drops after its session started is made again, waiting 0.25 s, then doubling up to 1 s
+    /// between attempts (back to 0.25 s only after a session that lasted 10 s;
+    /// `vnc-reconnecting` tells each wait), while the widget keeps its size
+    /// and shows the last picture greyed; `vnc-connected` and `vnc-initialized` come again
+    /// with the new session, and `vnc-disconnected` only when it stops: on
+    /// [`close`](VncDisplay::close), or a failure that a new attempt would only repeat
+    /// (authentication, security type, certificate, a server refusing or breaking the
+    /// protocol). With `reconnect-keep-credentials` the credentials given during the session
+    /// are kept in memory (wiped when the widget stops) and given to the next attempts. A
+    /// stream from [`open_stream`](VncDisplay::open_stream), a server that connected to
+    /// [`listen`](VncDisplay::listen) and a connection through
+    /// [`open_repeater`](VncDisplay::open_repeater) are not made again: they end as without
+    /// `reconnect`, and the application may open a new one.
+    ///
     /// Relative pointer: with a server whose guest has only a relative mouse (QEMU without
     /// a tablet, `is-pointer-absolute` false), a click in the display grabs keyboard and
     /// pointer (`grab-pointer`, `vnc-pointer-grab`), the local pointer is hidden and its
@@ -65,7 +81,7 @@ glib::wrapper! {
     /// `vnc-auth-credential`, `vnc-auth-failure`, `vnc-auth-unsupported`,
     /// `vnc-certificate-verification`, `vnc-desktop-resize`, `vnc-desktop-rename`,
     /// `vnc-server-cut-text`, `vnc-bell`, `vnc-framebuffer-update`,
-    /// `vnc-keyboard-grab`/`-ungrab`, `vnc-pointer-grab`/`-ungrab`,
+    /// `vnc-keyboard-grab`/`-ungrab`, `vnc-pointer-grab`/`-ungrab`, `vnc-reconnecting`,
     /// `vnc-power-control-initialized` (the server takes power-control requests, see
     /// [`power_control_shutdown`](VncDisplay::power_control_shutdown)) and
     /// `vnc-power-control-failed` (it could not do one).
@@ -219,12 +235,12 @@ impl VncDisplay {
         }
     }
 
-    /// Closes the connection; `vnc-disconnected` follows.
+    /// Closes the connection (or stops reconnecting); `vnc-disconnected` follows.
     pub fn close(&self) {
         self.imp().disconnect(None);
     }
 
-    /// True while connecting or connected.
+    /// True while connecting, connected, or waiting to reconnect (see `reconnect`).
     pub fn is_open(&self) -> bool {
         self.imp().is_open()
     }
@@ -649,6 +665,39 @@ impl VncDisplay {
                 let c = |v: i32| u16::try_from(v).unwrap_or(0);
                 f(d, vnc_core::Rect::new(c(x), c(y), c(w), c(h)))
             }),
+        )
+    }
+
+    /// `vnc-reconnecting`: the connection dropped (or a new attempt failed) and, with the
+    /// `reconnect` property, attempt number `attempt` (1 for the first) will be made after
+    /// `delay`; `reason` says what happened, for a person. Calling [`close`](Self::close)
+    /// stops it.
+    ///
+    /// ```no_run
+    /// # let display = vnc_gtk::VncDisplay::new();
+    /// display.set_reconnect(true);
+    /// // The password given in answer to vnc-auth-credential serves the reconnections too.
+    /// display.set_reconnect_keep_credentials(true);
+    /// display.connect_reconnecting(|_, attempt, delay, reason| {
+    ///     eprintln!("{reason}: attempt {attempt} in {delay:?}");
+    /// });
+    /// display.open_host("vm-host", 5901);
+    /// ```
+    pub fn connect_reconnecting<F: Fn(&Self, u32, Duration, &str) + 'static>(
+        &self,
+        f: F,
+    ) -> glib::SignalHandlerId {
+        self.connect_closure(
+            "vnc-reconnecting",
+            false,
+            closure_local!(
+                move |d: &Self, attempt: u32, delay_ms: u32, reason: &str| f(
+                    d,
+                    attempt,
+                    Duration::from_millis(u64::from(delay_ms)),
+                    reason
+                )
+            ),
         )
     }
 
