@@ -38,31 +38,20 @@ struct ServerCaps {
 }
 
 /// The clipboard's state for one connection.
+#[derive(Default)]
 pub(crate) struct Clipboard {
     /// The server's caps, once it sent them while the pseudo-encoding is announced.
     server: Option<ServerCaps>,
     /// The client's clipboard text, kept to answer the server's request.
     local: Option<String>,
     /// Inflates each provide; reset, not rebuilt, per message. Made with the first one (a
-    /// deflate stream's state is about 380 KiB, more than a small framebuffer), and freed by
+    /// deflate stream takes hundreds of KiB, more than a small framebuffer), and freed by
     /// [`Clipboard::release_buffers`].
     inflate: Option<Decompress>,
     /// Deflates each provide; made and freed like `inflate`.
     deflate: Option<Compress>,
     /// The inflated text's bytes, reused.
     scratch: Vec<u8>,
-}
-
-impl Default for Clipboard {
-    fn default() -> Clipboard {
-        Clipboard {
-            server: None,
-            local: None,
-            inflate: None,
-            deflate: None,
-            scratch: Vec::new(),
-        }
-    }
 }
 
 fn malformed(what: &'static str) -> Error {
