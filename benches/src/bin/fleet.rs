@@ -87,6 +87,10 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;
 
+const USAGE: &str = "usage: fleet --sessions N [--idle SECONDS] [--width W --height H] \
+     [--content noise|pattern] [--read-ahead when|never|always] \
+     [--threading default|single|thread] [--trim]";
+
 struct Options {
     sessions: usize,
     idle: u64,
@@ -115,6 +119,7 @@ fn parse() -> Result<(Options, bool), String> {
         let mut value = || args.next().ok_or(format!("{a} needs a value"));
         let num = |v: String| v.parse::<u64>().map_err(|e| format!("{a}: {e}"));
         match a.as_str() {
+            "--help" => return Err(USAGE.into()),
             "--serve" => serve = true,
             "--trim" => o.trim = true,
             "--sessions" => o.sessions = num(value()?)? as usize,
