@@ -34,9 +34,11 @@ use std::time::Duration;
 use std::future::Future;
 
 mod command;
+mod idle;
 mod listen;
 mod read_ahead;
 pub use command::{Command, Handle};
+use idle::{Idle, MIN_BUFFER, grown};
 pub use listen::{LISTEN_PORT, Listener};
 pub use read_ahead::ReadAhead;
 use read_ahead::{BUFFER, Reader, Watch};
@@ -323,8 +325,10 @@ pub struct Connection<S = Stream> {
     stream: S,
     session: Session,
     server: String,
+    /// The read buffer: [`MIN_BUFFER`] to [`BUFFER`] bytes (see [`idle`]).
     buf: Box<[u8]>,
     ahead: Ahead<S>,
+    idle: Idle,
 }
 
 /// Where the connection stands with reading ahead.
@@ -336,8 +340,12 @@ enum Ahead<S> {
         start: fn(&S) -> io::Result<Reader>,
         watch: Watch,
     },
-    /// A helper thread reads.
-    On(Reader),
+    /// A helper thread reads; with `start` when it was started by watching, to watch again
+    /// once the connection is idle (and give its place to another connection).
+    On {
+        reader: Reader,
+        start: Option<fn(&S) -> io::Result<Reader>>,
+    },
 }
 
 impl Connection<Stream> {
@@ -389,9 +397,10 @@ impl Connection<Stream> {
     /// Sets when this connection reads the socket on a helper thread (see [`ReadAhead`];
     /// [`connect`](Self::connect) sets it from [`ConnectOptions::read_ahead`]). Streams made
     /// with [`new`](Connection::new) read on the connection's task until this is called.
-    /// Once the helper runs it stays.
+    /// While a helper runs this does nothing. With [`ReadAhead::Always`] a helper that the
+    /// process's bound (one per CPU) left out is not asked for again.
     pub fn set_read_ahead(&mut self, policy: ReadAhead) {
-        if matches!(self.ahead, Ahead::On(_)) {
+        if matches!(self.ahead, Ahead::On { .. }) {
             return;
         }
         let parallel = std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
@@ -403,7 +412,10 @@ impl Connection<Stream> {
                 watch: Watch::default(),
             },
             ReadAhead::Always => match Reader::start(&self.stream) {
-                Ok(r) => Ahead::On(r),
+                Ok(reader) => Ahead::On {
+                    reader,
+                    start: None,
+                },
                 Err(e) => {
                     tracing::debug!(error = %e, "cannot read ahead; reading on the task");
                     Ahead::Off
@@ -414,7 +426,7 @@ impl Connection<Stream> {
 
     /// True while a helper thread reads the socket.
     pub fn is_reading_ahead(&self) -> bool {
-        matches!(self.ahead, Ahead::On(_))
+        matches!(self.ahead, Ahead::On { .. })
     }
 }
 
@@ -429,8 +441,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             stream,
             session,
             server: server.into(),
-            buf: vec![0; BUFFER].into_boxed_slice(),
+            buf: vec![0; MIN_BUFFER].into_boxed_slice(),
             ahead: Ahead::Off,
+            idle: Idle::default(),
         }
     }
 
@@ -453,7 +466,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
     /// Gives back the session and the stream. Bytes a read-ahead thread took from the
     /// stream are fed to the session first, so none are lost.
     pub fn into_parts(mut self) -> (S, Session) {
-        if let Ahead::On(reader) = std::mem::replace(&mut self.ahead, Ahead::Off) {
+        if let Ahead::On { reader, .. } = std::mem::replace(&mut self.ahead, Ahead::Off) {
             for chunk in reader.stop() {
                 let Ok((buf, n)) = chunk else { break };
                 // A failure is the session's state now, as after any feed.
@@ -522,7 +535,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
                         return Poll::Ready(Ready::Wrote(r));
                     }
                 }
-                if let Ahead::On(reader) = &mut self.ahead {
+                if let Ahead::On { reader, .. } = &mut self.ahead {
                     if let Poll::Ready(c) = reader.poll_chunk(cx) {
                         return Poll::Ready(Ready::Chunk(c));
                     }
@@ -541,34 +554,58 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
                         return Poll::Ready(Ready::Timeout);
                     }
                 }
+                if self.idle.poll(cx).is_ready() {
+                    return Poll::Ready(Ready::Idle);
+                }
                 Poll::Pending
             })
             .await;
+            if matches!(ready, Ready::Read(Ok(_), _) | Ready::Chunk(Ok(_))) {
+                self.idle.input();
+            }
             let result = match ready {
-                Ready::Read(Ok(n), None) => feed_read(&mut self.session, &self.buf[..n]),
+                Ready::Read(Ok(n), None) => {
+                    let r = feed_read(&mut self.session, &self.buf[..n]);
+                    self.grow_buffer(n);
+                    r
+                }
                 Ready::Read(Ok(n), Some(took)) => {
                     let fed_from = std::time::Instant::now();
                     let r = feed_read(&mut self.session, &self.buf[..n]);
                     if let Ahead::Watching { start, watch } = &mut self.ahead {
                         let feed = fed_from.elapsed();
-                        if n == self.buf.len() && watch.full_read(took, feed) {
-                            self.ahead = match start(&self.stream) {
-                                Ok(reader) => Ahead::On(reader),
+                        // Only reads of the largest buffer tell that input is backlogged.
+                        if n == BUFFER && watch.full_read(took, feed) {
+                            let start = *start;
+                            match start(&self.stream) {
+                                Ok(reader) => {
+                                    self.ahead = Ahead::On {
+                                        reader,
+                                        start: Some(start),
+                                    }
+                                }
+                                // As many run as the process has CPUs: ask again later.
+                                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
                                 Err(e) => {
                                     tracing::debug!(error = %e, "cannot read ahead");
-                                    Ahead::Off
+                                    self.ahead = Ahead::Off;
                                 }
-                            };
+                            }
                         }
                     }
+                    self.grow_buffer(n);
                     r
                 }
                 Ready::Chunk(Ok((buf, n))) => {
                     let r = feed_read(&mut self.session, &buf[..n]);
-                    if let Ahead::On(reader) = &self.ahead {
+                    if let Ahead::On { reader, .. } = &self.ahead {
                         reader.recycle(buf);
                     }
                     r
+                }
+                Ready::Idle => {
+                    self.release_buffers()?;
+                    continue;
                 }
                 Ready::Wrote(Ok(0)) => return Err(self.io_error(io::ErrorKind::WriteZero.into())),
                 Ready::Wrote(Ok(n)) => {
@@ -582,6 +619,40 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             };
             result.map_err(|e| self.session_error(e))?;
         }
+    }
+
+    /// After a read of `n` bytes: a larger buffer if it filled this one.
+    fn grow_buffer(&mut self, n: usize) {
+        if let Some(len) = grown(self.buf.len(), n) {
+            self.buf = vec![0; len].into_boxed_slice();
+        }
+    }
+
+    /// The connection has been idle: frees the session's buffers, shrinks the read buffer,
+    /// and ends a read-ahead thread that watching started (watching again).
+    fn release_buffers(&mut self) -> Result<(), Error> {
+        self.session.release_buffers();
+        if self.buf.len() > MIN_BUFFER {
+            self.buf = vec![0; MIN_BUFFER].into_boxed_slice();
+        }
+        let Ahead::On {
+            start: Some(start), ..
+        } = self.ahead
+        else {
+            return Ok(());
+        };
+        let watching = Ahead::Watching {
+            start,
+            watch: Watch::default(),
+        };
+        if let Ahead::On { reader, .. } = std::mem::replace(&mut self.ahead, watching) {
+            // What it read since the last feed (if anything came at the last moment).
+            for chunk in reader.stop() {
+                let (buf, n) = chunk.map_err(|e| self.io_error(e))?;
+                feed_read(&mut self.session, &buf[..n]).map_err(|e| self.session_error(e))?;
+            }
+        }
+        Ok(())
     }
 
     /// Spawns the loop on the current tokio runtime: commands go in through the returned
@@ -662,4 +733,6 @@ enum Ready {
     Chunk(io::Result<(Vec<u8>, usize)>),
     Wrote(io::Result<usize>),
     Timeout,
+    /// No input for [`idle::IDLE`].
+    Idle,
 }

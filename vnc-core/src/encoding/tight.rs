@@ -57,6 +57,22 @@ impl TightStreams {
             decoder: jpeg::Jpeg::default(),
         }
     }
+
+    /// Between rectangles: frees the window and the row and JPEG buffers, keeping the zlib
+    /// streams. Each is made again by the next rectangle that needs it.
+    pub(crate) fn release_buffers(&mut self) {
+        self.window = Vec::new();
+        self.start = 0;
+        self.end = 0;
+        self.prev = Vec::new();
+        self.jpeg = Vec::new();
+    }
+
+    /// The window's, the previous row's and the JPEG buffer's bytes on the heap.
+    #[cfg(test)]
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.window.capacity() + self.prev.capacity() * 6 + self.jpeg.capacity()
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -32,6 +32,17 @@ pub(crate) struct ZlibStreams {
 }
 
 impl ZlibStreams {
+    /// Between rectangles: frees the window, keeping the zlib streams.
+    pub(crate) fn release_buffers(&mut self) {
+        self.window = Vec::new();
+    }
+
+    /// The window's bytes on the heap.
+    #[cfg(test)]
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.window.capacity()
+    }
+
     /// Allocates the window on first use.
     fn ensure_window(&mut self) {
         if self.window.is_empty() {

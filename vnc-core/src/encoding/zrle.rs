@@ -15,7 +15,8 @@ use super::inflate::Inflater;
 
 const TILE: u16 = 64;
 
-/// Inflated bytes waiting to be drawn. At least twice the largest tile (1 + 127 palette
+/// Inflated bytes waiting to be drawn, allocated with the first ZRLE rectangle (and again
+/// after [`ZrleStream::release_window`]). At least twice the largest tile (1 + 127 palette
 /// entries + 4096 pixels of 4 bytes and a run byte each is about 21 KiB).
 const WINDOW: usize = 64 << 10;
 
@@ -33,10 +34,24 @@ impl ZrleStream {
     pub(crate) fn new() -> ZrleStream {
         ZrleStream {
             z: Arc::new(Mutex::new(Inflater::new())),
-            window: vec![0; WINDOW].into_boxed_slice(),
+            window: Box::default(),
             start: 0,
             end: 0,
         }
+    }
+
+    /// Frees the window between rectangles (it is made again by the next one); the zlib
+    /// stream stays, as it must for the whole connection.
+    pub(crate) fn release_window(&mut self) {
+        self.window = Box::default();
+        self.start = 0;
+        self.end = 0;
+    }
+
+    /// The window's bytes on the heap.
+    #[cfg(test)]
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.window.len()
     }
 }
 
@@ -107,6 +122,9 @@ impl Zrle {
                 let Some(n) = r.u32() else { return Ok(false) };
                 zs.start = 0;
                 zs.end = 0;
+                if zs.window.is_empty() {
+                    zs.window = vec![0; WINDOW].into_boxed_slice();
+                }
                 n
             }
         };

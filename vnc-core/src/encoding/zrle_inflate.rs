@@ -13,7 +13,7 @@ use crate::reader::Reader;
 use crate::threading::Threading;
 
 use super::zrle::{Zrle, ZrleStream};
-use super::zrle_thread::ZrleThread;
+use super::zrle_thread::{SLOTS, ZrleThread};
 use super::{Decode, DecodeContext, Done};
 
 /// A ZRLE rectangle: decoded inline, or handed to the helper thread.
@@ -84,8 +84,8 @@ impl ZrleInflate {
     }
 
     /// Whether the ZRLE rectangle whose data starts at `r` goes to the helper thread (starting
-    /// it on first use): when threading allows it, the feed is large, and all of the
-    /// rectangle's compressed bytes are in it.
+    /// it on first use): when threading allows it, the feed is large, all of the rectangle's
+    /// compressed bytes are in it, and the process runs fewer helpers than it has CPUs.
     pub(crate) fn wants_thread(&mut self, r: &Reader) -> bool {
         let Threading::InflateThread { min_input } = self.threading else {
             return false;
@@ -99,8 +99,11 @@ impl ZrleInflate {
             return false;
         }
         if self.thread.is_none() {
+            let Some(slot) = SLOTS.try_acquire() else {
+                return false;
+            };
             let zs = self.stream.get_or_insert_with(ZrleStream::new);
-            self.thread = ZrleThread::start(zs.z.clone());
+            self.thread = ZrleThread::start(zs.z.clone(), slot);
             if self.thread.is_none() {
                 tracing::debug!("cannot start the ZRLE inflating thread; inflating inline");
                 self.thread_failed = true;
@@ -183,5 +186,22 @@ impl ZrleInflate {
     /// Ends the helper thread, if any (its rectangles can no longer matter).
     pub(crate) fn stop(&mut self) {
         self.thread = None;
+    }
+
+    /// Between messages: ends an idle helper (giving its place to another session) and frees
+    /// the inline window, keeping the zlib stream. Both are made again when needed.
+    /// The inline window's bytes on the heap (the helper's are its own).
+    #[cfg(test)]
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.stream.as_ref().map_or(0, ZrleStream::heap_bytes)
+    }
+
+    pub(crate) fn release_buffers(&mut self) {
+        if !self.thread.as_ref().is_some_and(ZrleThread::busy) {
+            self.thread = None;
+        }
+        if let Some(zs) = &mut self.stream {
+            zs.release_window();
+        }
     }
 }

@@ -26,9 +26,13 @@ use crate::error::ProtocolError;
 use crate::framebuffer::{Framebuffer, Rect};
 use crate::pixel_format::Converter;
 use crate::reader::Reader;
+use crate::threading::{HelperSlot, HelperSlots};
 
 use super::inflate::Inflater;
 use super::zrle::{Zrle, decode_tile, max_tile_bytes};
+
+/// The helpers of all the process's sessions.
+pub(crate) static SLOTS: HelperSlots = HelperSlots::new();
 
 /// Batches of input the helper may have to go before the session waits.
 const MAX_JOBS: u64 = 16;
@@ -103,12 +107,14 @@ pub(crate) struct ZrleThread {
     /// Jobs sent, and jobs the helper has reported finished.
     jobs_sent: u64,
     jobs_done: u64,
+    /// Given back after the helper is joined (fields drop after `Drop::drop`).
+    _slot: HelperSlot,
 }
 
 impl ZrleThread {
-    /// Starts the helper on the connection's zlib stream `z`; `None` if the system refuses a
-    /// thread (the caller then inflates inline).
-    pub(crate) fn start(z: Arc<Mutex<Inflater>>) -> Option<ZrleThread> {
+    /// Starts the helper on the connection's zlib stream `z` in the process's `slot`; `None`
+    /// if the system refuses a thread (the caller then inflates inline).
+    pub(crate) fn start(z: Arc<Mutex<Inflater>>, slot: HelperSlot) -> Option<ZrleThread> {
         let (jobs, job_rx) = mpsc::channel::<Job>();
         let (out_tx, inflated) = mpsc::sync_channel::<Inflated>(OUT_QUEUE);
         let (spent_jobs_tx, spent_jobs) = mpsc::channel::<Job>();
@@ -139,6 +145,7 @@ impl ZrleThread {
             failed: None,
             jobs_sent: 0,
             jobs_done: 0,
+            _slot: slot,
         })
     }
 

@@ -38,29 +38,20 @@ struct ServerCaps {
 }
 
 /// The clipboard's state for one connection.
+#[derive(Default)]
 pub(crate) struct Clipboard {
     /// The server's caps, once it sent them while the pseudo-encoding is announced.
     server: Option<ServerCaps>,
     /// The client's clipboard text, kept to answer the server's request.
     local: Option<String>,
-    /// Inflates each provide; reset, not rebuilt, per message.
-    inflate: Decompress,
-    /// Deflates each provide.
-    deflate: Compress,
+    /// Inflates each provide; reset, not rebuilt, per message. Made with the first one (a
+    /// deflate stream takes hundreds of KiB, more than a small framebuffer), and freed by
+    /// [`Clipboard::release_buffers`].
+    inflate: Option<Decompress>,
+    /// Deflates each provide; made and freed like `inflate`.
+    deflate: Option<Compress>,
     /// The inflated text's bytes, reused.
     scratch: Vec<u8>,
-}
-
-impl Default for Clipboard {
-    fn default() -> Clipboard {
-        Clipboard {
-            server: None,
-            local: None,
-            inflate: Decompress::new(true),
-            deflate: Compress::new(Compression::default(), true),
-            scratch: Vec::new(),
-        }
-    }
 }
 
 fn malformed(what: &'static str) -> Error {
@@ -71,6 +62,20 @@ fn malformed(what: &'static str) -> Error {
 }
 
 impl Clipboard {
+    /// Frees the streams and the scratch buffer between messages (each message starts its
+    /// streams afresh, so nothing is lost).
+    pub(crate) fn release_buffers(&mut self) {
+        self.inflate = None;
+        self.deflate = None;
+        self.scratch = Vec::new();
+    }
+
+    /// Whether anything is held: a zlib stream, or the scratch buffer's bytes.
+    #[cfg(test)]
+    pub(crate) fn holds_anything(&self) -> bool {
+        self.inflate.is_some() || self.deflate.is_some() || self.scratch.capacity() > 0
+    }
+
     /// A Latin-1 ServerCutText.
     pub(crate) fn latin1_text(&mut self, events: &mut VecDeque<Event>, text: &[u8]) {
         events.push_back(Event::ServerCutText(latin1(text)));
@@ -153,7 +158,13 @@ impl Clipboard {
     /// when it is longer than `max`, which is found from its length before any of it is
     /// inflated. Nothing past the text is inflated, so a zlib bomb costs at most `max` bytes.
     fn inflate_text(&mut self, zlib: &[u8], max: u32) -> Result<Option<String>, Error> {
-        self.inflate.reset(true);
+        let inflate = match &mut self.inflate {
+            Some(z) => {
+                z.reset(true);
+                z
+            }
+            None => self.inflate.insert(Decompress::new(true)),
+        };
         self.scratch.clear();
         let mut input = zlib;
         let mut want = 4usize;
@@ -183,9 +194,8 @@ impl Clipboard {
             }
             // Output space for what is still wanted, and no more.
             self.scratch.reserve_exact(want - self.scratch.len());
-            let (in0, out0) = (self.inflate.total_in(), self.inflate.total_out());
-            let status = self
-                .inflate
+            let (in0, out0) = (inflate.total_in(), inflate.total_out());
+            let status = inflate
                 .decompress_vec(input, &mut self.scratch, FlushDecompress::None)
                 .map_err(|e| {
                     Error::protocol(
@@ -196,8 +206,8 @@ impl Clipboard {
                         },
                     )
                 })?;
-            let consumed = (self.inflate.total_in() - in0) as usize;
-            let produced = (self.inflate.total_out() - out0) as usize;
+            let consumed = (inflate.total_in() - in0) as usize;
+            let produced = (inflate.total_out() - out0) as usize;
             input = &input[consumed..];
             if status == Status::StreamEnd || (consumed == 0 && produced == 0) {
                 if self.scratch.len() >= want {
@@ -237,8 +247,16 @@ impl Clipboard {
             );
             return false;
         }
-        self.deflate.reset();
-        client::clipboard_provide(out, &mut self.deflate, FORMAT_TEXT, &raw);
+        let deflate = match &mut self.deflate {
+            Some(z) => {
+                z.reset();
+                z
+            }
+            None => self
+                .deflate
+                .insert(Compress::new(Compression::default(), true)),
+        };
+        client::clipboard_provide(out, deflate, FORMAT_TEXT, &raw);
         true
     }
 

@@ -2,6 +2,7 @@
 //! parsed from the caller's slice where possible and buffered only when a message is
 //! unfinished; the end of the stream; and the state machine's loop over both.
 
+use std::collections::VecDeque;
 use std::mem;
 
 use crate::error::{Error, Step};
@@ -161,6 +162,44 @@ impl Session {
         }
     }
 
+    /// Frees what the session keeps between messages only to go faster: the decoders'
+    /// windows, an idle ZRLE helper thread (and its place among the process's helpers, see
+    /// [`Threading::InflateThread`](crate::Threading::InflateThread)), emptied input buffers.
+    /// The zlib streams stay, as they must for the whole connection, and everything freed is
+    /// made again when needed: events, output and the framebuffer are the same whether or not
+    /// this is called. In the middle of a message it does nothing.
+    ///
+    /// For adapters to call when the connection has been idle a while, so that many idle
+    /// sessions cost little more than their framebuffers (the tokio adapter does it after a
+    /// second without input).
+    pub fn release_buffers(&mut self) {
+        let State::Running(running) = &self.state else {
+            return;
+        };
+        if !running.between_messages() || !self.cx.io.inbuf.is_empty() {
+            return;
+        }
+        self.cx.io.release_buffers();
+        if self.cx.events.is_empty() {
+            self.cx.events = VecDeque::new();
+        }
+        self.cx.zrle.release_buffers();
+        self.cx.tight.release_buffers();
+        self.cx.zlib.release_buffers();
+        self.cx.clipboard.release_buffers();
+    }
+
+    /// The decoders' and the transport's buffers on the heap, and the event queue's (the zlib
+    /// streams' own state not counted: it lasts the connection).
+    #[cfg(test)]
+    pub(crate) fn buffer_bytes(&self) -> usize {
+        self.cx.io.heap_bytes()
+            + self.cx.zrle.heap_bytes()
+            + self.cx.tight.heap_bytes()
+            + self.cx.zlib.heap_bytes()
+            + self.cx.events.capacity()
+    }
+
     pub(super) fn close(&mut self) {
         self.state = State::Closed;
         self.cx.io.inbuf = Vec::new();
@@ -176,5 +215,72 @@ impl Session {
             State::Running(running) => running.step(),
             State::Closed => Step::ServerMessage,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Instant;
+
+    use crate::testing::{
+        CLIPBOARD_ALL_ACTIONS, Image, Script, TightEncoder, TightFilter, ZlibEncoder, ZrleEncoder,
+        ZrleTile,
+    };
+    use crate::{Config, PixelFormat, Rect, Session, Threading};
+
+    /// One update with a ZRLE, a Zlib and a Tight rectangle side by side, each continuing its
+    /// encoder's zlib stream.
+    fn update(encoders: &mut (ZrleEncoder, ZlibEncoder, TightEncoder), img: &Image) -> Script {
+        let pf = PixelFormat::RGB888;
+        let third = |i: u16| Rect::new(i * 32, 0, 32, 48);
+        Script::new().update(&[
+            encoders.0.rect(&pf, img, third(0), ZrleTile::PlainRle),
+            encoders.1.rect(&pf, img, third(1)),
+            encoders.2.rect(&pf, img, third(2), TightFilter::Copy, 0, 0),
+        ])
+    }
+
+    #[test]
+    fn an_idle_session_keeps_no_buffers_and_decodes_the_same_after() {
+        let pf = PixelFormat::RGB888;
+        let first = Image::pattern(96, 48);
+        let mut second = Image::solid(96, 48, [40, 80, 120]);
+        for i in 0..48 {
+            second.set(2 * i, i, [250, 10, 10]);
+        }
+        let mut encoders = Default::default();
+        let mut connect = Script::new()
+            .version("RFB 003.008\n")
+            .security_types(&[1])
+            .security_result(0)
+            .server_init(96, 48, &pf, "idle")
+            .clipboard_caps(CLIPBOARD_ALL_ACTIONS, 1 << 20)
+            .clipboard_provide(b"copied\0")
+            .bytes()
+            .to_vec();
+        connect.extend_from_slice(update(&mut encoders, &first).bytes());
+        let next = update(&mut encoders, &second).bytes().to_vec();
+
+        let mut s =
+            Session::with_threading(Config::default(), Threading::SingleThreaded, Instant::now());
+        s.feed(&connect).unwrap();
+        assert_eq!(s.framebuffer().to_rgba(), first.to_rgba());
+        assert!(s.buffer_bytes() > 64 << 10, "the windows are allocated");
+        assert!(s.cx.clipboard.holds_anything());
+        while s.poll_event().is_some() {}
+        s.take_output();
+
+        s.release_buffers();
+        assert_eq!(s.buffer_bytes(), 0);
+        assert!(!s.cx.clipboard.holds_anything());
+
+        // In the middle of a message nothing is freed, and the rest decodes.
+        let (head, tail) = next.split_at(next.len() / 2);
+        s.feed(head).unwrap();
+        let held = s.buffer_bytes();
+        s.release_buffers();
+        assert_eq!(s.buffer_bytes(), held);
+        s.feed(tail).unwrap();
+        assert_eq!(s.framebuffer().to_rgba(), second.to_rgba());
     }
 }

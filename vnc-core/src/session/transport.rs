@@ -58,6 +58,32 @@ impl Transport {
         }
     }
 
+    /// Frees the buffers that hold nothing (the session is between messages and everything
+    /// written has gone to the socket); each grows again with the next use.
+    pub(crate) fn release_buffers(&mut self) {
+        if self.inbuf.is_empty() {
+            self.inbuf = Vec::new();
+        }
+        self.plain_in = Vec::new();
+        if self.out.is_empty() {
+            self.out = Vec::new();
+        }
+        if self.wire_pos == self.wire.len() {
+            self.wire = Vec::new();
+            self.wire_pos = 0;
+        }
+    }
+
+    /// The bytes the buffers hold on the heap (their capacity), for tests of what an idle
+    /// session keeps.
+    #[cfg(test)]
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.inbuf.capacity()
+            + self.plain_in.capacity()
+            + self.out.capacity()
+            + self.wire.capacity()
+    }
+
     pub(crate) fn wants_write(&self) -> bool {
         self.wire_pos < self.wire.len()
     }

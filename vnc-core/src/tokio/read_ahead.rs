@@ -25,6 +25,10 @@ use ::tokio::io::AsyncReadExt;
 use ::tokio::sync::{mpsc, oneshot};
 
 use super::Stream;
+use crate::threading::HelperSlots;
+
+/// The read-ahead threads of all the process's connections: at most one per CPU.
+pub(super) static SLOTS: HelperSlots = HelperSlots::new();
 
 /// Buffers in the pool: enough for the helper to stay a read or two ahead.
 const POOL: usize = 4;
@@ -42,11 +46,16 @@ pub enum ReadAhead {
     /// that each found a full buffer's worth waiting, feeding the session took more than twice
     /// as long as reading. Only on machines with more than one CPU. A session that decodes as
     /// fast as the socket delivers (Raw, an idle desktop) never starts it, and keeps both CPUs
-    /// for the server and the kernel.
+    /// for the server and the kernel. The helper ends after a second without input (and
+    /// watching starts again).
     #[default]
     WhenDecodeBound,
-    /// Start the helper with the first read (where a second CPU is known to be free).
+    /// Start the helper with the first read (where a second CPU is known to be free), for the
+    /// whole connection.
     Always,
+    // Either way a process runs at most as many helpers as it has CPUs, whatever the number
+    // of connections: a connection that finds them all taken reads on its task (and, when
+    // watching, asks again after the next run of reads).
     // Unix only (see the module doc): elsewhere every policy reads on the task.
 }
 
@@ -90,7 +99,14 @@ pub(super) struct Reader {
 
 impl Reader {
     /// Starts the helper on a duplicate of `stream`'s descriptor.
+    /// Fails with [`io::ErrorKind::WouldBlock`] when the process runs as many as it has CPUs.
     pub(super) fn start(stream: &Stream) -> io::Result<Reader> {
+        let slot = SLOTS.try_acquire().ok_or_else(|| {
+            io::Error::new(
+                io::ErrorKind::WouldBlock,
+                "as many read-ahead threads run as there are CPUs",
+            )
+        })?;
         let dup = Duplicate::of(stream)?;
         let (full_tx, full) = mpsc::unbounded_channel();
         let (free, free_rx) = mpsc::unbounded_channel();
@@ -124,7 +140,9 @@ impl Reader {
                             let _ = ready_tx.send(Err(e));
                         }
                     }
-                })
+                });
+                // Given back when the thread ends, however it was left.
+                drop(slot);
             })?;
         ready
             .recv()
@@ -245,5 +263,38 @@ mod tests {
         assert!(!verdict(70, 30).contains(&true));
         // Exactly twice as long is not enough.
         assert!(!verdict(50, 100).contains(&true));
+    }
+
+    /// However many connections ask, as many helpers run as the process has CPUs; a stopped
+    /// one gives its place back.
+    #[cfg(unix)]
+    #[::tokio::test]
+    async fn helpers_are_bounded_by_the_cpus() {
+        let cpus = crate::threading::cpus();
+        let listener = ::tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .unwrap();
+        let addr = listener.local_addr().unwrap();
+        let mut streams = Vec::new();
+        let mut peers = Vec::new();
+        for _ in 0..cpus + 3 {
+            let s = ::tokio::net::TcpStream::connect(addr).await.unwrap();
+            peers.push(listener.accept().await.unwrap().0);
+            streams.push(Stream::Tcp(s));
+        }
+        let (mut readers, refused): (Vec<_>, Vec<_>) =
+            streams.iter().map(Reader::start).partition(Result::is_ok);
+        assert_eq!(readers.len(), cpus);
+        for e in refused {
+            assert_eq!(e.err().unwrap().kind(), io::ErrorKind::WouldBlock);
+        }
+        // `stop` joins the thread, and the thread gives its place back as its last act.
+        readers.pop().unwrap().unwrap().stop();
+        let again = Reader::start(&streams[cpus]).unwrap();
+        assert!(Reader::start(&streams[cpus + 1]).is_err());
+        again.stop();
+        for r in readers {
+            r.unwrap().stop();
+        }
     }
 }
