@@ -44,3 +44,5 @@ mod render;
 
 pub use certificate::{Certificate, CertificateProblem};
 pub use display::{CredentialFlags, Depth, DisplayCredential, KeyEvent, VncDisplay};
+#[doc(hidden)]
+pub use render::PixelMemory;

@@ -26,9 +26,11 @@ impl VncDisplay {
         snapshot.translate(&graphene::Point::new(l.x as f32, l.y as f32));
         let device = f64::from(obj.scale_factor().max(1));
         let one_to_one = (l.sx * device - 1.0).abs() < 1e-9 && (l.sy * device - 1.0).abs() < 1e-9;
+        let renderer = obj.native().and_then(|n| n.renderer());
+        let renderer = renderer.as_ref();
         if self.smoothing.get() || one_to_one {
             snapshot.scale(l.sx as f32, l.sy as f32);
-            tiles.snapshot(s.framebuffer(), snapshot);
+            tiles.snapshot(s.framebuffer(), snapshot, renderer);
         } else {
             tiles.snapshot_nearest(
                 s.framebuffer(),
@@ -36,6 +38,7 @@ impl VncDisplay {
                 l.sx * device,
                 l.sy * device,
                 device,
+                renderer,
             );
         }
         snapshot.restore();
