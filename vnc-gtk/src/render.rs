@@ -5,7 +5,9 @@
 //! cairo renderer that copy is the tiles' memory textures, which cairo draws from. With a GL
 //! renderer a tile's pixels are uploaded once, by the renderer itself, into a GL texture that
 //! the widget keeps, and the memory texture is freed at once: otherwise GTK's GL renderer
-//! would keep its own upload of each memory texture beside it (two copies).
+//! would keep its own upload of each memory texture beside it (two copies). GTK 4.8 draws
+//! those GL textures with nearest-neighbour filtering, though: scaled smoothly, tiles stay
+//! memory textures, and the GL renderer's uploads of them are a second copy.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -23,8 +25,8 @@ pub(crate) struct Tiles {
     across: usize,
     textures: Vec<Option<gdk::Texture>>,
     dirty: Vec<bool>,
-    /// For nearest-neighbour drawing: the device-pixel scale the textures were made at.
-    nearest: Option<(f64, f64)>,
+    /// How the textures are drawn: see [`Scale`].
+    scale: Scale,
     /// How the renderer that draws the tiles holds their pixels: unknown until the first
     /// tile is drawn.
     upload: Upload,
@@ -32,6 +34,20 @@ pub(crate) struct Tiles {
     renderer: Option<glib::WeakRef<gsk::Renderer>>,
     /// Bytes of the tiles' pixel buffers still alive, wherever GTK holds them.
     live: Arc<AtomicUsize>,
+}
+
+/// How tiles are drawn, which decides how they are made.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Scale {
+    /// One texture pixel to one device pixel.
+    None,
+    /// Scaled by the renderer, filtered linearly: memory textures, which GTK's GL renderer
+    /// uploads with linear filtering (its `render_texture` gives GL textures that it draws
+    /// with nearest-neighbour filtering).
+    Linear,
+    /// Scaled here by nearest neighbour to this many device pixels per framebuffer pixel,
+    /// then drawn one to one.
+    Nearest(f64, f64),
 }
 
 /// How the renderer holds the pixels of a tile.
@@ -70,7 +86,7 @@ impl Tiles {
             across,
             textures: vec![None; across * down],
             dirty: vec![true; across * down],
-            nearest: None,
+            scale: Scale::None,
             upload: Upload::Unknown,
             renderer: None,
             live: Arc::default(),
@@ -91,7 +107,8 @@ impl Tiles {
             .filter(|t| t.is::<gdk::GLTexture>())
             .map(|t| t.width() as usize * t.height() as usize * 4)
             .sum();
-        let cached = if self.upload == Upload::Cached {
+        // A GPU renderer caches an upload of each memory texture it draws.
+        let cached = if matches!(self.upload, Upload::Kept | Upload::Cached) {
             in_memory
         } else {
             0
@@ -128,15 +145,17 @@ impl Tiles {
 
     /// Re-uploads dirty tiles from `fb` and appends every tile to `snapshot` in framebuffer
     /// coordinates (the caller sets up scaling and translation). GTK filters scaled textures
-    /// linearly (smooth). `renderer` is the one that will draw the snapshot (the widget's
-    /// native's).
+    /// linearly (smooth): `scaled` says whether the snapshot is scaled. `renderer` is the one
+    /// that will draw the snapshot (the widget's native's).
     pub(crate) fn snapshot(
         &mut self,
         fb: &Framebuffer,
         snapshot: &gtk::Snapshot,
+        scaled: bool,
         renderer: Option<&gsk::Renderer>,
     ) {
-        self.fit(fb, None, renderer);
+        let scale = if scaled { Scale::Linear } else { Scale::None };
+        self.fit(fb, scale, renderer);
         for i in 0..self.textures.len() {
             let (tx, ty, tw, th) = self.tile(i);
             if self.dirty[i] || self.textures[i].is_none() {
@@ -173,7 +192,7 @@ impl Tiles {
         device: f64,
         renderer: Option<&gsk::Renderer>,
     ) {
-        self.fit(fb, Some((sx, sy)), renderer);
+        self.fit(fb, Scale::Nearest(sx, sy), renderer);
         for i in 0..self.textures.len() {
             let (tx, ty, tw, th) = self.tile(i);
             let x0 = (f64::from(tx) * sx).round();
@@ -224,7 +243,7 @@ impl Tiles {
                 Upload::Kept
             };
         }
-        if self.upload != Upload::Kept {
+        if self.upload != Upload::Kept || self.scale == Scale::Linear {
             return t;
         }
         let (w, h) = (t.width() as f32, t.height() as f32);
@@ -242,19 +261,14 @@ impl Tiles {
         }
     }
 
-    /// Starts over when the framebuffer's size, the nearest-neighbour scale or the renderer
-    /// changed (a GL texture belongs to the renderer's context).
-    fn fit(
-        &mut self,
-        fb: &Framebuffer,
-        nearest: Option<(f64, f64)>,
-        renderer: Option<&gsk::Renderer>,
-    ) {
+    /// Starts over when the framebuffer's size, the way of scaling or the renderer changed
+    /// (a GL texture belongs to the renderer's context).
+    fn fit(&mut self, fb: &Framebuffer, scale: Scale, renderer: Option<&gsk::Renderer>) {
         if fb.width() != self.width || fb.height() != self.height {
             *self = Tiles::new(fb.width(), fb.height());
         }
-        if self.nearest != nearest {
-            self.nearest = nearest;
+        if self.scale != scale {
+            self.scale = scale;
             self.dirty.iter_mut().for_each(|d| *d = true);
         }
         let made_by = self.renderer.as_ref().and_then(|w| w.upgrade());

@@ -30,7 +30,7 @@ impl VncDisplay {
         let renderer = renderer.as_ref();
         if self.smoothing.get() || one_to_one {
             snapshot.scale(l.sx as f32, l.sy as f32);
-            tiles.snapshot(s.framebuffer(), snapshot, renderer);
+            tiles.snapshot(s.framebuffer(), snapshot, !one_to_one, renderer);
         } else {
             tiles.snapshot_nearest(
                 s.framebuffer(),
