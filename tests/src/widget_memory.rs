@@ -21,14 +21,15 @@ pub enum Copy {
 
 /// Shows an 800x600 Xvnc with `GSK_RENDERER=renderer` (whose class must be `class`) and checks
 /// the widget's pixel memory after the first frame and after a change of the whole desktop:
-/// exactly one framebuffer's worth, all of it where `copy` says.
+/// exactly one framebuffer's worth, all of it where `copy` says; then that smooth scaling
+/// blends pixels.
 pub fn holds_one_copy(renderer: &str, class: &str, copy: Copy) {
     let server = XServer::xvnc(XvncOptions {
         geometry: Some("800x600"),
         ..Default::default()
     });
     let truth = server.settle();
-    let _local = start_gtk("1024x768", &[("GSK_RENDERER", renderer)]);
+    let _local = start_gtk("1600x1200", &[("GSK_RENDERER", renderer)]);
     let window = gtk::Window::new();
     let display = VncDisplay::new();
     window.set_child(Some(&display));
@@ -54,7 +55,10 @@ pub fn holds_one_copy(renderer: &str, class: &str, copy: Copy) {
     };
     let within = |m: PixelMemory| match copy {
         Copy::InMemory => m.in_memory == framebuffer && m.on_gpu == 0,
-        Copy::OnGpu => m.on_gpu == framebuffer && m.in_memory <= atlas,
+        // (The renderer's upload of an atlas tile's memory texture counts on the GPU too.)
+        Copy::OnGpu => {
+            m.in_memory <= atlas && (framebuffer..=framebuffer + atlas).contains(&m.on_gpu)
+        }
     };
     run_until("the widget's allocation", Duration::from_secs(10), || {
         WidgetExt::width(&display) == 800
@@ -91,6 +95,33 @@ pub fn holds_one_copy(renderer: &str, class: &str, copy: Copy) {
         screenshot(&display).is_some_and(|s| s == truth)
     });
     check("the whole desktop changed", &truth);
+
+    // Smooth scaling stays smooth (with GL, the widget's GL textures would be drawn by
+    // nearest neighbour): at 150 % a checkerboard of red and blue pixels shows blends of the
+    // two in most places, where nearest-neighbour scaling would show only red and blue.
+    server.run(
+        "xsetroot",
+        &["-mod", "2", "2", "-fg", "#ff0000", "-bg", "#0000ff"],
+    );
+    let truth = server.settle();
+    run_until("the checkerboard", Duration::from_secs(30), || {
+        screenshot(&display).is_some_and(|s| s == truth)
+    });
+    display.set_zoom_level(150);
+    run_until("the zoomed size", Duration::from_secs(10), || {
+        WidgetExt::width(&display) == 1200
+    });
+    let zoomed = render(&display);
+    let blended = (0..zoomed.height)
+        .flat_map(|y| (0..zoomed.width).map(move |x| (x, y)))
+        .filter(|&(x, y)| ![[255, 0, 0], [0, 0, 255]].contains(&zoomed.get(x, y)))
+        .count();
+    let all = (zoomed.width * zoomed.height) as usize;
+    assert!(
+        blended > all / 2,
+        "smooth scaling at 150 %: {blended} of {all} pixels blend red and blue"
+    );
+
     display.close();
     window.destroy();
 }
