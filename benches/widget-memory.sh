@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The VNC widget's own memory: on an Xvfb of 1280x1024, (a) an empty GTK 4 window laid out
+# The VNC widget's own memory: on an Xvfb larger than the desktop, (a) an empty GTK 4 window laid out
 # like vncviewer's, of the desktop's size, redrawn every frame (target/release/emptywindow
 # --redraw), and (b) vncviewer (release) showing a real Xvnc of GEOMETRY whose screen keeps
 # changing (an xterm covering it, scrolling a directory listing for ever), each for SECONDS
@@ -16,6 +16,9 @@ runs=${RUNS:-3}
 secs=${SECONDS_EACH:-20}
 geometry=${GEOMETRY:-1280x800}
 width=${geometry%x*} height=${geometry#*x}
+# The client's screen leaves room around the window, so that vncviewer shows the desktop one
+# to one (it scales down a desktop that does not fit the screen's work area).
+screen=$((width + 640))x$((height + 400))
 ensure_packages xvfb tigervnc-standalone-server xterm x11-xserver-utils libgtk-4-dev pkg-config libssl-dev
 cargo build -j2 --release --quiet --bin vncviewer --bin emptywindow
 bin=${CARGO_TARGET_DIR:-target}/release
@@ -39,7 +42,7 @@ DISPLAY=$vncdisplay xterm -geometry 400x100+0+0 -fa Monospace -fs 9 \
 pids+=($!)
 
 # The client side: a plain Xvfb.
-Xvfb -displayfd 3 -screen 0 1280x1024x24 -nolisten tcp 3>"$state/display" 2>/dev/null &
+Xvfb -displayfd 3 -screen 0 "$screen"x24 -nolisten tcp 3>"$state/display" 2>/dev/null &
 pids+=($!)
 for _ in $(seq 100); do [[ -s $state/display ]] && break; sleep 0.1; done
 export DISPLAY=":$(tr -dc 0-9 < "$state/display")" GDK_BACKEND=x11 GTK_A11Y=none
