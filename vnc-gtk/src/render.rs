@@ -66,7 +66,7 @@ enum Upload {
 }
 
 /// The pixel memory the widget holds for the desktop beside the engine's framebuffer, in
-/// bytes (see [`Tiles::memory`]).
+/// bytes (what `VncDisplay::pixel_memory` reports).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct PixelMemory {
     /// The tiles' pixel buffers in process memory that are still alive.
