@@ -1,6 +1,11 @@
-//! What the example programs share: the TLS options of their command lines, and vncviewer's
-//! menus ([`viewer_menus`]) and title ([`viewer_title`]).
+//! What the example programs share: the TLS and security-type ([`security_args`]) options of
+//! their command lines, vncviewer's menus ([`viewer_menus`]), title ([`viewer_title`]),
+//! keyboard shortcuts and grab keys ([`viewer_keys`]) and certificate dialog
+//! ([`viewer_certs`]).
 
+pub mod security_args;
+pub mod viewer_certs;
+pub mod viewer_keys;
 pub mod viewer_menus;
 pub mod viewer_title;
 

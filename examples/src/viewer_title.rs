@@ -1,20 +1,30 @@
 //! vncviewer's window title and header subtitle: the desktop's name, and while the pointer is
-//! grabbed in relative mode how to release it (as virt-viewer says it), with a note when the
+//! grabbed in relative mode how to release it (as virt-viewer says it, naming the grab keys), with a note when the
 //! pointer could not be confined to the window.
 
 use gtk::glib::{self, clone};
 use gtk::prelude::*;
 use vnc_gtk::VncDisplay;
 
-/// What the title adds while the pointer is grabbed in relative mode.
-pub const RELEASE_HINT: &str = "(Press Ctrl+Alt to release pointer)";
-/// The subtitle's note when the pointer is grabbed but not confined.
-pub const UNCONFINED_NOTE: &str = "Pointer not confined (Wayland or grab refused): it can leave the window. Press Ctrl+Alt to release";
+/// What the title adds while the pointer is grabbed in relative mode, for grab keys `keys`
+/// (a [`GrabSequence::label`](vnc_gtk::GrabSequence::label), such as "Ctrl+Alt").
+pub fn release_hint(keys: &str) -> String {
+    format!("(Press {keys} to release pointer)")
+}
 
-/// The window title for desktop `name` and the display's pointer state.
+/// The subtitle's note when the pointer is grabbed but not confined, for grab keys `keys`.
+pub fn unconfined_note(keys: &str) -> String {
+    format!(
+        "Pointer not confined (Wayland or grab refused): it can leave the window. Press {keys} to release"
+    )
+}
+
+/// The window title for desktop `name` and the display's pointer state, naming the display's
+/// grab keys.
 pub fn title_for(name: &str, display: &VncDisplay) -> String {
     if display.grab_pointer() && !display.is_pointer_absolute() {
-        format!("{name} {RELEASE_HINT} - vncviewer")
+        let hint = release_hint(&display.grab_sequence().label());
+        format!("{name} {hint} - vncviewer")
     } else {
         format!("{name} - vncviewer")
     }
@@ -22,13 +32,14 @@ pub fn title_for(name: &str, display: &VncDisplay) -> String {
 
 /// The subtitle: the release hint while the keyboard is grabbed, the note while the pointer
 /// is grabbed in relative mode without confinement.
-pub fn subtitle_for(display: &VncDisplay) -> &'static str {
+pub fn subtitle_for(display: &VncDisplay) -> String {
+    let keys = display.grab_sequence().label();
     if display.grab_pointer() && !display.is_pointer_absolute() && !display.pointer_confined() {
-        UNCONFINED_NOTE
+        unconfined_note(&keys)
     } else if display.grab_keyboard() {
-        "Press Ctrl+Alt to release"
+        format!("Press {keys} to release")
     } else {
-        ""
+        String::new()
     }
 }
 
@@ -55,7 +66,7 @@ pub fn follow(
             };
             title.set_text(&name);
             window.set_title(Some(&title_for(&name, d)));
-            hint.set_text(subtitle_for(d));
+            hint.set_text(&subtitle_for(d));
         }
     );
     for prop in [
@@ -64,6 +75,7 @@ pub fn follow(
         "grab-keyboard",
         "is-pointer-absolute",
         "pointer-confined",
+        "grab-keys",
     ] {
         let update = update.clone();
         display.connect_notify_local(Some(prop), move |d, _| update(d));

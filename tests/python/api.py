@@ -32,9 +32,31 @@ assert d.get_depth() == VncRs.DisplayDepth.MEDIUM == d.props.depth
 d.set_depth(VncRs.DisplayDepth.FULL)
 d.set_grab_keys("Control_R+Shift_R")
 assert d.get_grab_keys() == "Control_R+Shift_R"
+# The typed grab sequence: a boxed type with constructors, arrays out and in.
+seq = d.get_grab_sequence()
+assert seq.get_label() == "Right Ctrl+Right Shift"
+assert seq.get_keysyms() == [0xFFE4, 0xFFE2]
+seq = VncRs.GrabSequence.new([0xFFE3, 0xFFC9])
+assert seq.as_string() == "Control_L+F12" and seq.get_label() == "Ctrl+F12"
+d.set_grab_sequence(seq)
+assert d.get_grab_keys() == "Control_L+F12"
+assert VncRs.GrabSequence.new_from_string("Alt_L+Tab").get_keysyms() == [0xFFE9, 0xFF09]
+d.set_rotation(90)
+assert d.props.rotation == 90
+d.set_rotation(0)
 assert d.get_remote_width() == 0 and d.get_desktop_name() == ""
 assert d.is_pointer_absolute()
 d.set_scaling(False)
+
+# The security policy: the list read as vnccapture reads it, an unknown name refused.
+d.set_security_types("X509Vnc, 2")
+assert d.get_security_types() == "x509vnc,vnc" == d.props.security_types
+d.set_security_types("vnc,rsa-aes")
+assert d.get_security_types() == "x509vnc,vnc"
+d.props.security_types = ""
+d.set_require_encryption(True)
+assert d.get_require_encryption() and d.props.require_encryption
+d.set_require_encryption(False)
 
 # The flags and enums the signals pass.
 wanted = VncRs.CredentialFlags.USERNAME | VncRs.CredentialFlags.PASSWORD

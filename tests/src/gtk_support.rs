@@ -84,21 +84,27 @@ pub fn screenshot(widget: &VncDisplay) -> Option<Rgb> {
 
 /// Renders the widget as GTK would draw it.
 pub fn render(widget: &VncDisplay) -> Rgb {
+    try_render(widget).expect("the widget drew something")
+}
+
+/// Renders the widget as GTK would draw it; `None` while it has nothing to draw (waiting
+/// for its new size, for example).
+pub fn try_render(widget: &VncDisplay) -> Option<Rgb> {
     // (`width()` is the remote desktop's width, a property as in gtk-vnc.)
     let (w, h) = (WidgetExt::width(widget), WidgetExt::height(widget));
     let paintable = gtk::WidgetPaintable::new(Some(widget));
     let snapshot = gtk::Snapshot::new();
     paintable.snapshot(&snapshot, f64::from(w), f64::from(h));
-    let node = snapshot.to_node().expect("the widget drew something");
+    let node = snapshot.to_node()?;
     let renderer = widget
         .native()
         .expect("realized")
         .renderer()
         .expect("a renderer");
-    rgb_of(&renderer.render_texture(
+    Some(rgb_of(&renderer.render_texture(
         &node,
         Some(&graphene::Rect::new(0.0, 0.0, w as f32, h as f32)),
-    ))
+    )))
 }
 
 /// The value of `key` in the `KEY=value` lines that `xdotool ... --shell` prints

@@ -35,6 +35,30 @@ impl Rgb {
         [self.data[i], self.data[i + 1], self.data[i + 2]]
     }
 
+    /// The image turned clockwise by `degrees` (0, 90, 180 or 270).
+    pub fn rotated(&self, degrees: u32) -> Rgb {
+        let (w, h) = (self.width, self.height);
+        let (rw, rh) = if degrees % 180 == 90 { (h, w) } else { (w, h) };
+        let mut data = Vec::with_capacity(self.data.len());
+        for v in 0..rh {
+            for u in 0..rw {
+                // The source pixel that lands at (u, v).
+                let (x, y) = match degrees {
+                    90 => (v, h - 1 - u),
+                    180 => (w - 1 - u, h - 1 - v),
+                    270 => (w - 1 - v, u),
+                    _ => (u, v),
+                };
+                data.extend_from_slice(&self.get(x, y));
+            }
+        }
+        Rgb {
+            width: rw,
+            height: rh,
+            data,
+        }
+    }
+
     /// From a vnc-core framebuffer.
     pub fn from_framebuffer(fb: &vnc_core::Framebuffer) -> Rgb {
         Rgb {

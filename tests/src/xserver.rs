@@ -29,6 +29,10 @@ pub struct XvncOptions {
     pub unix_socket: bool,
     /// More arguments (TLS certificates, Plain users...).
     pub extra: Vec<String>,
+    /// The VNC port (default a free one): a server started again on the port of one stopped.
+    pub port: Option<u16>,
+    /// Leave the screen as the server starts it (no test scene): ready as soon as it listens.
+    pub bare: bool,
 }
 
 /// A running X server with a VNC server on it.
@@ -50,7 +54,7 @@ impl XServer {
     pub fn xvnc(opts: XvncOptions) -> XServer {
         require("Xvnc", "tigervnc-standalone-server");
         let dir = TempDir::new("xvnc");
-        let port = free_port();
+        let port = opts.port.unwrap_or_else(free_port);
         let mut args: Vec<String> = vec![
             "-rfbport".into(),
             port.to_string(),
@@ -106,7 +110,9 @@ impl XServer {
         wait_for("Xvnc to listen", Duration::from_secs(20), || {
             port_open(port)
         });
-        s.paint_scene();
+        if !opts.bare {
+            s.paint_scene();
+        }
         s
     }
 
@@ -228,6 +234,17 @@ impl XServer {
             .stderr(Stdio::null());
         let child = process::spawn(cmd).unwrap_or_else(|e| panic!("start {program}: {e}"));
         self.procs.0.push(child);
+    }
+
+    /// What the server has logged so far (its stdout and stderr), such as Xvnc's
+    /// `SVeNCrypt: Client requests security type X509Vnc (261)`.
+    pub fn log(&self) -> String {
+        let name = if self.dir.path().join("Xvnc.log").exists() {
+            "Xvnc.log"
+        } else {
+            "Xvfb.log"
+        };
+        std::fs::read_to_string(self.dir.path().join(name)).unwrap_or_default()
     }
 
     /// Runs an X command to completion.

@@ -31,6 +31,8 @@ fn help_documents_options_and_exit_codes() {
         "--listen",
         "--listen-timeout",
         "--repeater",
+        "--security-types",
+        "--require-encryption",
         "Exit codes",
         "VNC_PASSWORD",
     ] {
@@ -65,6 +67,15 @@ fn usage_errors_exit_2() {
         &["--listen", "--listen-timeout", "0", "o.png"],
         &["--repeater", "ID:12x", "h", "o.png"],
         &["--repeater", "nohost", "h", "o.png"],
+        &["--security-types", "vnc,sasl", "h", "o.png"],
+        &["--security-types", "", "h", "o.png"],
+        &[
+            "--security-types",
+            "none",
+            "--require-encryption",
+            "h",
+            "o.png",
+        ],
     ] {
         let out = vnccapture(args, &[]);
         assert_eq!(

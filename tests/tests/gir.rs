@@ -325,6 +325,11 @@ fn the_introspection_data_leaves_nothing_out() {
         "<class name=\"Certificate\"",
         "<enumeration name=\"CertificateProblem\"",
         "<property name=\"grab-keys\"",
+        "<property name=\"rotation\"",
+        "<record name=\"GrabSequence\"",
+        "c:identifier=\"vnc_rs_display_set_grab_sequence\"",
+        "<property name=\"security-types\"",
+        "<property name=\"require-encryption\"",
         "shared-library=\"libvncrs-0.1.so.0\"",
         "glib:error-domain=\"vnc-rs-display-error-quark\"",
     ] {

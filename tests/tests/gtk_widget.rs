@@ -177,9 +177,18 @@ fn vnc_display_widget_against_xvnc() {
         let grabs = grabs.clone();
         move |_, g| grabs.borrow_mut().push(g)
     });
+    let pointer_grabs: Rc<RefCell<Vec<(bool, bool)>>> = Rc::default();
+    display.connect_pointer_grab({
+        let pointer_grabs = pointer_grabs.clone();
+        move |d, g| pointer_grabs.borrow_mut().push((g, d.pointer_confined()))
+    });
     display.force_grab(true);
+    // On X11 the grab confines the pointer to the window, in absolute mode too.
+    assert!(display.pointer_confined(), "the pointer confined (X11)");
     display.force_grab(false);
+    assert!(!display.pointer_confined());
     assert_eq!(*grabs.borrow(), [true, false]);
+    assert_eq!(*pointer_grabs.borrow(), [(true, true), (false, false)]);
     display.set_grab_keys("Control_R+Shift_R");
     assert_eq!(display.grab_keys(), "Control_R+Shift_R");
     display.set_grab_keys("NoSuchKey");

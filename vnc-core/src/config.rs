@@ -253,7 +253,8 @@ impl Default for PixelFormatRequest {
 #[non_exhaustive]
 pub struct Config {
     /// Accepted security types, most preferred first. Types the server offers that are not in
-    /// this list are never chosen.
+    /// this list are never chosen. A user's list (`"x509vnc,vnc"`) is read with
+    /// [`SecurityType::parse_list`] and checked with [`SecurityType::check_policy`].
     pub security_types: Vec<SecurityType>,
     /// Refuse every security type that sends the password or the screen in the clear.
     pub require_encryption: bool,

@@ -206,6 +206,11 @@ pub enum Error {
         /// What the server offered (names and numbers).
         offered: Vec<String>,
     },
+    /// The security-type policy can accept no server at all: an empty list, or encryption
+    /// required while every listed type is unencrypted. Reported when the server's offer
+    /// arrives; [`SecurityType::check_policy`] finds it before connecting.
+    #[error(transparent)]
+    SecurityPolicy(#[from] crate::SecurityTypesError),
     /// The system's random number generator failed, so no key exchange could be made (ARD,
     /// MS-Logon II).
     #[error("the system's random number generator is unavailable, so no key can be made")]
@@ -237,7 +242,9 @@ impl Error {
             Error::UnexpectedEof { .. } => ErrorKind::UnexpectedEof,
             Error::Timeout { .. } => ErrorKind::Timeout,
             Error::Tls { .. } => ErrorKind::Tls,
-            Error::TlsConfig { .. } | Error::RandomnessUnavailable => ErrorKind::Configuration,
+            Error::TlsConfig { .. } | Error::RandomnessUnavailable | Error::SecurityPolicy(_) => {
+                ErrorKind::Configuration
+            }
             Error::Certificate { .. }
             | Error::CertificateRefused { .. }
             | Error::ServerNameMissing => ErrorKind::Certificate,
@@ -253,9 +260,9 @@ impl Error {
             | Error::UnexpectedEof { step }
             | Error::Timeout { step } => Some(*step),
             Error::NotRfb { .. } | Error::UnsupportedVersion { .. } => Some(Step::Version),
-            Error::NoCommonSecurityType { .. } | Error::EncryptionRequired { .. } => {
-                Some(Step::Security)
-            }
+            Error::NoCommonSecurityType { .. }
+            | Error::EncryptionRequired { .. }
+            | Error::SecurityPolicy(_) => Some(Step::Security),
             Error::AuthenticationFailed { .. } => Some(Step::Authentication),
             _ => None,
         }

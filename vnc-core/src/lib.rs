@@ -17,8 +17,10 @@
 //!   (None, VNC authentication or Plain inside) and Plain; anonymous TLS (type 18, feature
 //!   `anon-tls`) with its inner negotiation; Apple Remote Desktop (type 30) and UltraVNC
 //!   MS-Logon II (type 113), which encrypt the user name and password but not the session;
-//!   [`Config::require_encryption`] refuses every
-//!   type that sends the password or the screen in the clear;
+//!   the types allowed are [`Config::security_types`], most preferred first (a user's list
+//!   such as `"x509vnc,tlsvnc,vnc"` is read by [`SecurityType::parse_list`], the one parser
+//!   the widget and the example programs share), and [`Config::require_encryption`] refuses
+//!   every type that sends the password or the screen in the clear;
 //! - TLS inside the engine (rustls, sans-IO like the rest): x509 verification against the
 //!   configured trust (or the system store, asked for only when an x509 step needs it through
 //!   [`Event::RootCertificatesRequired`]), CRLs, client certificates, pinned fingerprints, and
@@ -98,6 +100,7 @@ mod reader;
 pub mod repeater;
 mod running;
 mod security;
+mod security_list;
 mod session;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -120,5 +123,6 @@ pub use handshake::version::ProtocolVersion;
 pub use jpeg::{Jpeg, JpegSettingOutOfRange, Subsampling};
 pub use pixel_format::PixelFormat;
 pub use security::{Credential, CredentialsNeeded, Protection, SecurityType, security_type_name};
+pub use security_list::SecurityTypesError;
 pub use session::{PowerAction, Session};
 pub use threading::Threading;

@@ -42,6 +42,14 @@
  */
 
 /**
+ * VncRsDisplay:rotation:
+ *
+ * The desktop turned clockwise by 0, 90, 180 or 270 degrees, for a guest on a rotated
+ * monitor: the picture, pointer positions, the widget's size and the remote resize follow it.
+ * Screenshots stay as the server has them.
+ */
+
+/**
  * VncRsDisplay:clipboard-sharing:
  *
  * Share the clipboard with the server, both ways: UTF-8 with servers that speak the Extended
@@ -75,7 +83,8 @@
 /**
  * VncRsDisplay:grab-pointer:
  *
- * Whether the pointer is grabbed (the local pointer is hidden).
+ * Whether the pointer is grabbed: the local pointer is hidden and, where the platform allows
+ * it, confined to the widget (#VncRsDisplay:pointer-confined).
  */
 
 /**
@@ -116,6 +125,49 @@
  *
  * Play the server's audio (QEMU's audio extension) when it offers it, if the library was
  * built with audio.
+ */
+
+/**
+ * VncRsDisplay:security-types:
+ *
+ * The security types allowed, most preferred first: names or numbers joined by commas, as
+ * vnccapture's and vncviewer's --security-types take them ("x509vnc,tlsvnc,vnc");
+ * case-insensitive, read back in lower case. Empty (the default) for the default
+ * preference. A list naming an unknown type is refused with a warning and the previous one
+ * kept. Applies at the next connection.
+ */
+
+/**
+ * VncRsDisplay:require-encryption:
+ *
+ * Refuse security types that send the password or the screen in the clear: with a server
+ * that offers nothing else the connection fails (#VncRsDisplay::vnc-auth-unsupported, then
+ * #VncRsDisplay::vnc-error). Applies at the next connection.
+ */
+
+/**
+ * VncRsDisplay:reconnect:
+ *
+ * Reconnect when the connection drops after the session started (the server closed it, the
+ * network failed, the server stopped answering), waiting 0.25 s and then doubling up to 1 s
+ * between attempts (back to 0.25 s only after a session that lasted 10 s), for as long as
+ * it takes; #VncRsDisplay::vnc-reconnecting tells each wait.
+ * Only for connections the display made (vnc_rs_display_open_host(),
+ * vnc_rs_display_open_address()), not for a stream from the application, a server that
+ * connected to vnc_rs_display_listen() or a connection through vnc_rs_display_open_repeater().
+ * Closing, failed authentication, no common security type and certificate failures are not
+ * retried.
+ * Meanwhile the display keeps its size and shows the last picture, greyed;
+ * #VncRsDisplay::vnc-disconnected comes only when it stops.
+ */
+
+/**
+ * VncRsDisplay:reconnect-keep-credentials:
+ *
+ * Keep the credentials given during a session in memory (wiped when the display stops or
+ * this is turned off) and give them to its reconnections, which then need no new answer to
+ * #VncRsDisplay::vnc-auth-credential. Credentials set before opening are the
+ * application's own and given to every session the display starts, with or without this.
  */
 
 /**
@@ -165,7 +217,8 @@
 /**
  * VncRsDisplay:pointer-confined:
  *
- * Whether the relative-mode pointer grab keeps the pointer in the widget (X11).
+ * Whether the pointer grab keeps the pointer in the widget (X11; in relative mode also at
+ * its centre).
  */
 
 /**
@@ -347,4 +400,15 @@
  * @display: the display
  *
  * The pointer was released.
+ */
+
+/**
+ * VncRsDisplay::vnc-reconnecting:
+ * @display: the display
+ * @attempt: the number of the next attempt, 1 for the first
+ * @delay_ms: how long the display waits before it, in milliseconds
+ * @reason: what happened, for a person
+ *
+ * With #VncRsDisplay:reconnect, the connection dropped or an attempt failed, and another
+ * will be made; vnc_rs_display_close() stops it.
  */

@@ -38,11 +38,13 @@
 mod audio;
 mod certificate;
 mod display;
+mod grab_sequence;
 pub mod keymap;
 mod keys;
 mod render;
 
 pub use certificate::{Certificate, CertificateProblem};
 pub use display::{CredentialFlags, Depth, DisplayCredential, KeyEvent, VncDisplay};
+pub use grab_sequence::{GrabSequence, GrabSequenceError, MAX_GRAB_KEYS};
 #[doc(hidden)]
 pub use render::PixelMemory;

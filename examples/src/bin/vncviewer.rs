@@ -8,7 +8,8 @@ use std::rc::Rc;
 use gtk::glib::{self, clone};
 use gtk::prelude::*;
 use gtk::{gdk, gio};
-use vnc_examples::{viewer_menus, viewer_title};
+use vnc_examples::viewer_certs::{KnownServer, ask_certificate};
+use vnc_examples::{viewer_keys, viewer_menus, viewer_title};
 use vnc_gtk::VncDisplay;
 
 const HELP: &str = "\
@@ -32,18 +33,33 @@ Options:
   --quality N        lossy compression (JPEG in Tight) at quality N, 0 smallest to 9 best;
                      without it every pixel is exact (the View menu switches it, at N or 8)
   --fullscreen       start full screen
+  --grab-keys KEYS   the keys that grab and release keyboard and pointer, GDK key names
+                     joined by '+' (default Control_L+Alt_L; View > Grab keys sets them too)
   --no-audio         do not play the server's sound (QEMU's audio extension, played
                      through PulseAudio or PipeWire in builds with the `audio` feature, the
                      default; the View menu's Sound switches it)
+  --reconnect        when the connection drops, connect again (after 0.25 s, then at most
+                     1 s apart) with the password given for it, instead of showing the
+                     dialog; a closed window, a refused password or certificate end it as
+                     before (not with --listen or --repeater, which show the dialog)
   --exit-on-disconnect
                      quit when the connection ends (status 0 when the server closed it, 1 on
                      an error) instead of showing a dialog
   --print-crc        with --exit-on-disconnect: print `updates=N crc=XXXXXXXX` on the way out,
                      the update count and the CRC-32 of the final picture as the performance
                      lab in ../shared/perf checks them
+  --security-types LIST
+                     the security types allowed, most preferred first, as for vnccapture
+                     (x509vnc, x509plain, x509none, tlsvnc, tlsplain, tlsnone, anontls, vnc,
+                     none, ard, mslogonii, plain, or numbers)
+  --require-encryption
+                     refuse security types that send the password or the screen in the clear
   --ca-file PEM, --client-cert PEM, --client-key PEM, --crl-file PEM, --pin-sha256 HEX
-                     TLS settings, as for vnccapture; an unknown certificate is shown in a
-                     dialog for you to accept or refuse
+                     TLS settings, as for vnccapture; a certificate that fails verification
+                     is shown in a dialog to refuse, accept once, or accept and remember
+                     (in $XDG_DATA_HOME/vnc-rs/known-certificates, vnccapture's
+                     --trust-on-first-use store; with --listen only once): a remembered one
+                     is trusted without asking, a changed one is asked about again as CHANGED
   --listen [PORT]    no SERVER: wait for a server to connect to us (x11vnc -connect HOST:PORT,
                      vncconfig -connect HOST:PORT) on PORT (default 5500; 0 picks a free one,
                      printed on stderr as 'vncviewer: listening on port N')
@@ -66,10 +82,16 @@ struct Args {
     read_only: bool,
     quality: Option<u32>,
     fullscreen: bool,
+    grab_keys: Option<vnc_gtk::GrabSequence>,
     no_audio: bool,
+    reconnect: bool,
     exit_on_disconnect: bool,
     print_crc: bool,
     tls: vnc_core::TlsConfig,
+    security: vnc_examples::security_args::SecurityPolicy,
+    /// The address as the known-certificates store names it; none in listen mode, where
+    /// any server may connect (as vnccapture refuses --trust-on-first-use with --listen).
+    server_key: Option<String>,
 }
 
 fn parse_args() -> Result<Option<Args>, String> {
@@ -82,6 +104,7 @@ fn parse_args() -> Result<Option<Args>, String> {
     let mut tls_args = vnc_examples::TlsArgs::default();
     let mut server = None;
     let (mut listen, mut listen_port, mut listen_ip) = (false, None, None);
+    let (mut security_types, mut require_encryption) = (None, false);
     let err = |e: lexopt::Error| e.to_string();
     while let Some(arg) = p.next().map_err(err)? {
         match arg {
@@ -110,6 +133,7 @@ fn parse_args() -> Result<Option<Args>, String> {
             }
             Long("fullscreen") => a.fullscreen = true,
             Long("no-audio") => a.no_audio = true,
+            Long("reconnect") => a.reconnect = true,
             Long("exit-on-disconnect") => a.exit_on_disconnect = true,
             Long("print-crc") => a.print_crc = true,
             Long("listen") => {
@@ -119,6 +143,10 @@ fn parse_args() -> Result<Option<Args>, String> {
                     .map(|v| v.string())
                     .transpose()
                     .map_err(err)?;
+            }
+            Long("grab-keys") => {
+                let v = p.value().map_err(err)?.string().map_err(err)?;
+                a.grab_keys = Some(v.parse().map_err(|e| format!("--grab-keys: {e}"))?);
             }
             Long("repeater") => {
                 let v = p.value().map_err(err)?.string().map_err(err)?;
@@ -130,6 +158,11 @@ fn parse_args() -> Result<Option<Args>, String> {
                 listen_ip =
                     Some(ip.ok_or(format!("--listen-address takes an IP address, not {v:?}"))?);
             }
+            Long("security-types") => {
+                let list = p.value().map_err(err)?.string().map_err(err)?;
+                security_types = Some(vnc_examples::security_args::parse_security_types(&list)?);
+            }
+            Long("require-encryption") => require_encryption = true,
             Long(name) if vnc_examples::TlsArgs::OPTIONS.contains(&name) => {
                 let name = name.to_owned();
                 tls_args
@@ -161,10 +194,22 @@ fn parse_args() -> Result<Option<Args>, String> {
             return Err("--listen-address needs --listen".into());
         }
         a.server = server.ok_or("expected a SERVER")?;
-        a.server
+        let address = a
+            .server
             .parse::<vnc_core::Address>()
             .map_err(|e| e.to_string())?;
+        // The name vnccapture gives the connection in its store.
+        a.server_key = Some(match &a.repeater {
+            Some(r) => format!("{address} ({r})"),
+            None => address.to_string(),
+        });
     }
+    a.security = vnc_examples::security_args::security_policy(
+        security_types,
+        require_encryption,
+        false,
+        false,
+    )?;
     a.tls = tls_args.build().map_err(|e| e.to_string())?;
     a.tls.ask_on_untrusted = true;
     a.password = a.password.or_else(|| std::env::var("VNC_PASSWORD").ok());
@@ -199,7 +244,7 @@ fn main() -> glib::ExitCode {
     glib::ExitCode::from(*status.borrow())
 }
 
-fn build(app: &gtk::Application, args: &Args, status: Rc<RefCell<u8>>) {
+fn build(app: &gtk::Application, args: &Rc<Args>, status: Rc<RefCell<u8>>) {
     let listen_status = status.clone();
     let window = gtk::ApplicationWindow::new(app);
     window.set_title(Some(&format!("{} - vncviewer", args.server)));
@@ -228,7 +273,26 @@ fn build(app: &gtk::Application, args: &Args, status: Rc<RefCell<u8>>) {
         display.set_jpeg_quality(q);
         display.set_lossy_encoding(true);
     }
-    display.set_tls_config(args.tls.clone());
+    // Trust on first use: what the store knows about this server is trusted without asking.
+    let known = Rc::new(RefCell::new(match &args.server_key {
+        Some(server) => KnownServer::load(server),
+        None => KnownServer::session_only(&args.server),
+    }));
+    let mut tls = args.tls.clone();
+    tls.known_sha256 = known.borrow().known_sha256();
+    display.set_tls_config(tls);
+    display.set_security_types(vnc_core::SecurityType::format_list(
+        &args.security.security_types,
+    ));
+    display.set_require_encryption(args.security.require_encryption);
+    if let Some(keys) = &args.grab_keys {
+        display.set_grab_sequence(keys);
+    }
+    display.set_reconnect(args.reconnect);
+    display.set_reconnect_keep_credentials(args.reconnect);
+    display.connect_reconnecting(|_, attempt, delay, reason| {
+        eprintln!("vncviewer: {reason}; reconnecting in {delay:?} (attempt {attempt})");
+    });
     if let Some(u) = &args.username {
         display.set_username(u);
     }
@@ -277,20 +341,27 @@ fn build(app: &gtk::Application, args: &Args, status: Rc<RefCell<u8>>) {
         window.add_action(&action);
         view.append(Some(label), Some(&format!("win.{prop}")));
     }
+    viewer_keys::grab_keys_action(&window, &display);
+    view.append(Some("Grab keys…"), Some("win.grab-keys"));
     let view_button = gtk::MenuButton::new();
     view_button.set_label("View");
     view_button.set_menu_model(Some(&view));
     header.pack_start(&view_button);
 
-    let shot = gtk::Button::with_label("Screenshot");
-    shot.connect_clicked(clone!(
+    let screenshot = gio::SimpleAction::new("screenshot", None);
+    screenshot.connect_activate(clone!(
         #[weak]
         display,
         #[weak]
         window,
-        move |_| save_screenshot(&window, &display)
+        move |_, _| save_screenshot(&window, &display)
     ));
+    window.add_action(&screenshot);
+    let shot = gtk::Button::with_label("Screenshot");
+    shot.set_action_name(Some("win.screenshot"));
     header.pack_end(&shot);
+    // F11, Ctrl+Shift+S and Ctrl+Shift+G, off while the keyboard is grabbed.
+    viewer_keys::shortcuts(app, &display);
 
     display.connect_initialized(clone!(
         #[weak]
@@ -324,7 +395,7 @@ fn build(app: &gtk::Application, args: &Args, status: Rc<RefCell<u8>>) {
     display.connect_certificate_verification(clone!(
         #[weak]
         window,
-        move |d, cert, problem| ask_certificate(&window, d, cert, problem)
+        move |d, cert, problem| ask_certificate(&window, d, &known, cert, problem)
     ));
     let last_error = Rc::new(RefCell::new(None::<String>));
     let (exit_on_disconnect, print_crc) = (args.exit_on_disconnect, args.print_crc);
@@ -349,6 +420,8 @@ fn build(app: &gtk::Application, args: &Args, status: Rc<RefCell<u8>>) {
         window,
         #[strong]
         last_error,
+        #[strong]
+        args,
         move |d| {
             let msg = last_error.borrow().clone();
             *status.borrow_mut() = if msg.is_some() { 1 } else { 0 };
@@ -369,16 +442,37 @@ fn build(app: &gtk::Application, args: &Args, status: Rc<RefCell<u8>>) {
                 .transient_for(&window)
                 .modal(true)
                 .message_type(gtk::MessageType::Info)
-                .buttons(gtk::ButtonsType::Close)
+                .title("Disconnected")
                 .text("Disconnected")
                 .secondary_text(&text)
                 .build();
+            // Alt+C and Alt+R choose too.
+            dialog.add_button("_Close", gtk::ResponseType::Close);
+            dialog.add_button("_Reconnect", gtk::ResponseType::Accept);
+            dialog.set_default_response(gtk::ResponseType::Accept);
             dialog.connect_response(clone!(
                 #[weak]
                 window,
-                move |d, _| {
-                    d.close();
-                    window.close();
+                #[weak]
+                d,
+                #[strong]
+                args,
+                #[strong]
+                last_error,
+                move |dialog, response| {
+                    // Not close(): that would answer DeleteEvent as well.
+                    dialog.destroy();
+                    if response != gtk::ResponseType::Accept {
+                        window.close();
+                        return;
+                    }
+                    last_error.replace(None);
+                    // The same way as the first time: to SERVER, through the repeater or
+                    // listening again.
+                    if let Err(e) = open(&d, &args) {
+                        eprintln!("vncviewer: {e}");
+                        window.close();
+                    }
                 }
             ));
             dialog.present();
@@ -391,23 +485,34 @@ fn build(app: &gtk::Application, args: &Args, status: Rc<RefCell<u8>>) {
     // Until the desktop's size is known.
     window.set_default_size(640, 480);
     window.present();
-    if let Some((ip, port)) = args.listen {
-        match display.listen(ip, port) {
-            // Scripts and tests read the port from this line when they asked for port 0.
-            Ok(port) => eprintln!("vncviewer: listening on port {port}"),
-            Err(e) => {
-                eprintln!("vncviewer: cannot listen on port {port}: {e}");
-                *listen_status.borrow_mut() = 3;
-                window.close();
-            }
-        }
-    } else if let Some(dest) = &args.repeater {
-        if let Err(e) = display.open_repeater(&args.server, dest) {
-            eprintln!("vncviewer: {e}");
-        }
-    } else if let Err(e) = display.open_address(&args.server) {
+    if let Err(e) = open(&display, args) {
         eprintln!("vncviewer: {e}");
+        if args.listen.is_some() {
+            *listen_status.borrow_mut() = 3;
+            window.close();
+        }
     }
+}
+
+/// Opens what the command line names: listens for a server, connects through the repeater
+/// or to SERVER. At start-up, and again for the disconnect dialog's Reconnect.
+fn open(display: &VncDisplay, args: &Args) -> Result<(), String> {
+    if let Some((ip, port)) = args.listen {
+        let port = display
+            .listen(ip, port)
+            .map_err(|e| format!("cannot listen on port {port}: {e}"))?;
+        // Scripts and tests read the port from this line when they asked for port 0.
+        eprintln!("vncviewer: listening on port {port}");
+    } else if let Some(dest) = &args.repeater {
+        display
+            .open_repeater(&args.server, dest)
+            .map_err(|e| e.to_string())?;
+    } else {
+        display
+            .open_address(&args.server)
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(())
 }
 
 /// Sizes the window to the remote desktop, as gvncviewer and TigerVNC's viewer do: the
@@ -621,41 +726,6 @@ fn ask_credentials(
     let a = answer.clone();
     ok.connect_clicked(move |_| a());
     pass.connect_activate(move |_| answer());
-    dialog.present();
-}
-
-fn ask_certificate(
-    window: &gtk::ApplicationWindow,
-    display: &VncDisplay,
-    cert: &vnc_core::CertificateInfo,
-    problem: &vnc_core::CertificateProblem,
-) {
-    let dialog = gtk::MessageDialog::builder()
-        .transient_for(window)
-        .modal(true)
-        .message_type(gtk::MessageType::Warning)
-        .buttons(gtk::ButtonsType::None)
-        .text("The server's certificate is not trusted")
-        .secondary_text(format!(
-            "{problem}\n\nSubject: {}\nIssuer: {}\nValid from {} to {}\nSHA-256: {}\n\n\
-             Accept it for this session?",
-            cert.subject,
-            cert.issuer,
-            cert.not_before,
-            cert.not_after,
-            cert.sha256_hex()
-        ))
-        .build();
-    dialog.add_button("Refuse", gtk::ResponseType::Reject);
-    dialog.add_button("Accept", gtk::ResponseType::Accept);
-    dialog.connect_response(clone!(
-        #[weak]
-        display,
-        move |d, r| {
-            display.accept_certificate(r == gtk::ResponseType::Accept);
-            d.close();
-        }
-    ));
     dialog.present();
 }
 

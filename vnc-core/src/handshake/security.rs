@@ -79,6 +79,14 @@ pub(crate) fn preferences(cx: &Context, inner: bool) -> Vec<SecurityType> {
 
 /// The error for an offer with nothing we accept.
 pub(crate) fn no_common_type(cx: &Context, offered: Vec<u32>, inner: bool) -> Error {
+    // A list that can accept nothing is the user's mistake, whatever the server offers.
+    if !inner {
+        if let Err(e) =
+            SecurityType::check_policy(&cx.config.security_types, cx.config.require_encryption)
+        {
+            return Error::SecurityPolicy(e);
+        }
+    }
     if cx.config.require_encryption && !inner {
         return Error::EncryptionRequired {
             offered: offered

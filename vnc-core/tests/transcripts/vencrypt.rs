@@ -4,7 +4,8 @@
 use crate::support::{CHALLENGE, RESPONSE, play_all};
 use vnc_core::testing::{Chunking, Script, play_with};
 use vnc_core::{
-    Config, Credential, CredentialsNeeded, Error, Event, PixelFormat, SecurityType, Session,
+    Config, Credential, CredentialsNeeded, Error, Event, PixelFormat, SecurityType,
+    SecurityTypesError, Session,
 };
 
 #[test]
@@ -141,6 +142,47 @@ fn require_encryption_names_what_the_server_offered() {
             assert_eq!(offered, [named(1), named(2)]);
         }
         other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_policy_that_can_accept_nothing_is_blamed_not_the_server() {
+    // The server offers VeNCrypt, which could encrypt: the list is what refuses it.
+    let mut config = Config::default();
+    config.require_encryption = true;
+    config.security_types = SecurityType::parse_list("vnc,none").unwrap();
+    let run = play_all(
+        &config,
+        &Script::new()
+            .version("RFB 003.008\n")
+            .security_types(&[2, 19]),
+    );
+    match run.error {
+        Some(e @ Error::SecurityPolicy(SecurityTypesError::NothingEncrypted(_))) => {
+            assert!(e.to_string().contains("(vnc,none)"), "{e}");
+            assert_eq!(e.kind(), vnc_core::ErrorKind::Configuration);
+        }
+        other => panic!("{other:?}"),
+    }
+    // Nothing was chosen: the client sent only its version.
+    assert_eq!(run.output, b"RFB 003.008\n");
+}
+
+#[test]
+fn the_order_of_the_list_decides_among_offered_types() {
+    // Offered: VncAuth and VeNCrypt (whose sub-types come later); listed first wins.
+    let offer = Script::new()
+        .version("RFB 003.008\n")
+        .security_types(&[2, 19]);
+    for (list, chosen) in [
+        ("vnc,tlsvnc", 2u8),
+        ("tlsvnc,vnc", 19),
+        ("ard,none,2,tlsvnc", 2),
+    ] {
+        let mut config = Config::default();
+        config.security_types = SecurityType::parse_list(list).unwrap();
+        let run = play_all(&config, &offer);
+        assert_eq!(run.output.get(12), Some(&chosen), "{list}");
     }
 }
 

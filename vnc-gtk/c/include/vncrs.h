@@ -757,6 +757,21 @@ void vnc_rs_display_set_zoom_level (VncRsDisplay *display, guint percent);
 guint vnc_rs_display_get_zoom_level (VncRsDisplay *display);
 
 /**
+ * vnc_rs_display_set_rotation: (set-property rotation)
+ * @display: a #VncRsDisplay
+ * @degrees: 0, 90, 180 or 270: how far the desktop is turned clockwise (other values are
+ *   refused with a warning)
+ */
+void vnc_rs_display_set_rotation (VncRsDisplay *display, guint degrees);
+/**
+ * vnc_rs_display_get_rotation: (get-property rotation)
+ * @display: a #VncRsDisplay
+ *
+ * Returns: the rotation in degrees clockwise
+ */
+guint vnc_rs_display_get_rotation (VncRsDisplay *display);
+
+/**
  * vnc_rs_display_set_clipboard_sharing: (set-property clipboard-sharing)
  * @display: a #VncRsDisplay
  * @enable: %TRUE to share the clipboard with the server, both ways
@@ -856,6 +871,89 @@ void vnc_rs_display_set_grab_keys (VncRsDisplay *display, const char *keys);
 char *vnc_rs_display_get_grab_keys (VncRsDisplay *display);
 
 /**
+ * VncRsGrabSequence:
+ *
+ * The key combination that grabs and releases keyboard and pointer (gtk-vnc's
+ * VncGrabSequence): keys held together, the grab toggling when the last goes down. An opaque
+ * boxed type: copy with vnc_rs_grab_sequence_copy(), free with vnc_rs_grab_sequence_free().
+ */
+typedef struct _VncRsGrabSequence VncRsGrabSequence;
+
+GType vnc_rs_grab_sequence_get_type (void);
+#define VNC_RS_TYPE_GRAB_SEQUENCE (vnc_rs_grab_sequence_get_type ())
+
+/**
+ * vnc_rs_grab_sequence_new: (constructor)
+ * @n_keysyms: the number of @keysyms, 1 to 8
+ * @keysyms: (array length=n_keysyms): the keys' X11 keysyms (GDK key values), in the order
+ *   they are pressed
+ *
+ * Returns: (transfer full) (nullable): the sequence, or %NULL (with a critical warning) when
+ *   it is empty, too long, repeats a key or holds a key with no keysym
+ */
+VncRsGrabSequence *vnc_rs_grab_sequence_new (guint n_keysyms, const guint *keysyms);
+/**
+ * vnc_rs_grab_sequence_new_from_string: (constructor)
+ * @keys: GDK key names joined by "+", for example "Control_L+Alt_L"
+ *
+ * Returns: (transfer full) (nullable): the sequence, or %NULL (with a critical warning) for
+ *   an unknown key name or a sequence vnc_rs_grab_sequence_new() refuses
+ */
+VncRsGrabSequence *vnc_rs_grab_sequence_new_from_string (const char *keys);
+/**
+ * vnc_rs_grab_sequence_copy:
+ * @sequence: a #VncRsGrabSequence
+ *
+ * Returns: (transfer full): a copy of @sequence
+ */
+VncRsGrabSequence *vnc_rs_grab_sequence_copy (const VncRsGrabSequence *sequence);
+/**
+ * vnc_rs_grab_sequence_free:
+ * @sequence: (nullable): a #VncRsGrabSequence
+ */
+void vnc_rs_grab_sequence_free (VncRsGrabSequence *sequence);
+/**
+ * vnc_rs_grab_sequence_as_string:
+ * @sequence: a #VncRsGrabSequence
+ *
+ * Returns: (transfer full): the GDK key names joined by "+", as
+ *   vnc_rs_grab_sequence_new_from_string() reads them
+ */
+char *vnc_rs_grab_sequence_as_string (const VncRsGrabSequence *sequence);
+/**
+ * vnc_rs_grab_sequence_get_label:
+ * @sequence: a #VncRsGrabSequence
+ *
+ * Returns: (transfer full): the keys as a person reads them, for a window title: "Ctrl+Alt",
+ *   "Right Ctrl+Right Shift"
+ */
+char *vnc_rs_grab_sequence_get_label (const VncRsGrabSequence *sequence);
+/**
+ * vnc_rs_grab_sequence_get_keysyms:
+ * @sequence: a #VncRsGrabSequence
+ * @n_keysyms: (out): the number of keysyms
+ *
+ * Returns: (array length=n_keysyms) (transfer full): the keys' X11 keysyms, in order
+ */
+guint *vnc_rs_grab_sequence_get_keysyms (const VncRsGrabSequence *sequence, guint *n_keysyms);
+
+/**
+ * vnc_rs_display_set_grab_sequence:
+ * @display: a #VncRsDisplay
+ * @sequence: the key combination that grabs and releases keyboard and pointer
+ *
+ * The typed form of #VncRsDisplay:grab-keys (gtk-vnc's vnc_display_set_grab_keys()).
+ */
+void vnc_rs_display_set_grab_sequence (VncRsDisplay *display, const VncRsGrabSequence *sequence);
+/**
+ * vnc_rs_display_get_grab_sequence:
+ * @display: a #VncRsDisplay
+ *
+ * Returns: (transfer full): the grab key combination
+ */
+VncRsGrabSequence *vnc_rs_display_get_grab_sequence (VncRsDisplay *display);
+
+/**
  * vnc_rs_display_set_allow_resize: (set-property allow-resize)
  * @display: a #VncRsDisplay
  * @enable: %TRUE to ask the server to resize its desktop to the widget's size
@@ -926,6 +1024,69 @@ void vnc_rs_display_set_audio (VncRsDisplay *display, gboolean enable);
 gboolean vnc_rs_display_get_audio (VncRsDisplay *display);
 
 /**
+ * vnc_rs_display_set_security_types: (set-property security-types)
+ * @display: a #VncRsDisplay
+ * @types: the security types allowed, most preferred first, names or numbers joined by
+ *   commas (for example "x509vnc,tlsvnc,vnc"; known: x509vnc, x509plain, x509none, tlsvnc,
+ *   tlsplain, tlsnone, anontls, vnc, none, ard, mslogonii, plain), case-insensitive; "" for
+ *   the default preference. A list naming an unknown type is refused with a warning and
+ *   the previous one kept. Applies at the next connection.
+ */
+void vnc_rs_display_set_security_types (VncRsDisplay *display, const char *types);
+/**
+ * vnc_rs_display_get_security_types: (get-property security-types)
+ * @display: a #VncRsDisplay
+ *
+ * Returns: (transfer full): the security types allowed, in lower-case names joined by
+ *   commas, or "" for the default preference
+ */
+char *vnc_rs_display_get_security_types (VncRsDisplay *display);
+
+/**
+ * vnc_rs_display_set_require_encryption: (set-property require-encryption)
+ * @display: a #VncRsDisplay
+ * @enable: %TRUE to refuse security types that send the password or the screen in the
+ *   clear (applies at the next connection)
+ */
+void vnc_rs_display_set_require_encryption (VncRsDisplay *display, gboolean enable);
+/**
+ * vnc_rs_display_get_require_encryption: (get-property require-encryption)
+ * @display: a #VncRsDisplay
+ *
+ * Returns: whether security types without encryption are refused
+ */
+gboolean vnc_rs_display_get_require_encryption (VncRsDisplay *display);
+
+/**
+ * vnc_rs_display_set_reconnect: (set-property reconnect)
+ * @display: a #VncRsDisplay
+ * @enable: %TRUE to reconnect when a started session's connection drops
+ */
+void vnc_rs_display_set_reconnect (VncRsDisplay *display, gboolean enable);
+/**
+ * vnc_rs_display_get_reconnect: (get-property reconnect)
+ * @display: a #VncRsDisplay
+ *
+ * Returns: whether a dropped connection is made again
+ */
+gboolean vnc_rs_display_get_reconnect (VncRsDisplay *display);
+
+/**
+ * vnc_rs_display_set_reconnect_keep_credentials: (set-property reconnect-keep-credentials)
+ * @display: a #VncRsDisplay
+ * @enable: %TRUE to keep the credentials given during a session, in memory, for its
+ *   reconnections
+ */
+void vnc_rs_display_set_reconnect_keep_credentials (VncRsDisplay *display, gboolean enable);
+/**
+ * vnc_rs_display_get_reconnect_keep_credentials: (get-property reconnect-keep-credentials)
+ * @display: a #VncRsDisplay
+ *
+ * Returns: whether credentials are kept for reconnections
+ */
+gboolean vnc_rs_display_get_reconnect_keep_credentials (VncRsDisplay *display);
+
+/**
  * vnc_rs_display_get_remote_width: (get-property width)
  * @display: a #VncRsDisplay
  *
@@ -992,7 +1153,7 @@ gboolean vnc_rs_display_is_pointer_absolute (VncRsDisplay *display);
  * vnc_rs_display_get_pointer_confined: (get-property pointer-confined)
  * @display: a #VncRsDisplay
  *
- * Returns: whether the relative-mode pointer grab keeps the pointer in the widget
+ * Returns: whether the pointer grab keeps the pointer in the widget (X11)
  */
 gboolean vnc_rs_display_get_pointer_confined (VncRsDisplay *display);
 

@@ -18,6 +18,7 @@
 
 mod certificate;
 mod connect;
+mod grab_sequence;
 mod properties;
 mod settings;
 

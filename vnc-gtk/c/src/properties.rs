@@ -117,6 +117,21 @@ boolean!(
     vnc_rs_display_set_lossy_encoding
 );
 boolean!("audio", vnc_rs_display_get_audio, vnc_rs_display_set_audio);
+boolean!(
+    "require-encryption",
+    vnc_rs_display_get_require_encryption,
+    vnc_rs_display_set_require_encryption
+);
+boolean!(
+    "reconnect",
+    vnc_rs_display_get_reconnect,
+    vnc_rs_display_set_reconnect
+);
+boolean!(
+    "reconnect-keep-credentials",
+    vnc_rs_display_get_reconnect_keep_credentials,
+    vnc_rs_display_set_reconnect_keep_credentials
+);
 boolean!("caps-lock", vnc_rs_display_get_caps_lock);
 boolean!("num-lock", vnc_rs_display_get_num_lock);
 boolean!("scroll-lock", vnc_rs_display_get_scroll_lock);
@@ -127,6 +142,11 @@ unsigned!(
     "zoom-level",
     vnc_rs_display_get_zoom_level,
     vnc_rs_display_set_zoom_level
+);
+unsigned!(
+    "rotation",
+    vnc_rs_display_get_rotation,
+    vnc_rs_display_set_rotation
 );
 unsigned!(
     "jpeg-quality",
@@ -199,4 +219,31 @@ pub unsafe extern "C" fn vnc_rs_display_set_depth(display: *mut VncRsDisplay, de
         return;
     };
     with_display(display, F, (), |d| d.set_property("depth", depth))
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn vnc_rs_display_get_security_types(
+    display: *mut VncRsDisplay,
+) -> *mut c_char {
+    with_display(
+        display,
+        "vnc_rs_display_get_security_types",
+        String::new(),
+        |d| d.property::<String>("security-types"),
+    )
+    .to_glib_full()
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn vnc_rs_display_set_security_types(
+    display: *mut VncRsDisplay,
+    types: *const c_char,
+) {
+    const F: &str = "vnc_rs_display_set_security_types";
+    let Some(types) = (unsafe { text(F, "types", types) }) else {
+        return;
+    };
+    with_display(display, F, (), |d| {
+        d.set_property("security-types", &*types)
+    })
 }

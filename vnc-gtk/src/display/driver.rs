@@ -33,13 +33,19 @@ impl VncDisplay {
     pub(super) fn open(&self, address: Address) {
         self.disconnect(None);
         self.disconnected_emitted.set(false);
+        self.server.replace(address.to_string());
+        self.reconnect_target(Some(address.clone()));
+        self.connect_to(&address);
+    }
+
+    /// Connects to `address` (a first connection, or a reconnection).
+    pub(super) fn connect_to(&self, address: &Address) {
         let server = address.to_string();
-        self.server.replace(server.clone());
-        let connectable: gio::SocketConnectable = match &address {
+        let connectable: gio::SocketConnectable = match address {
             Address::Tcp { host, port } => gio::NetworkAddress::new(host, *port).upcast(),
             Address::Unix(path) => gio::UnixSocketAddress::new(path).upcast(),
         };
-        let host = match &address {
+        let host = match address {
             Address::Tcp { host, .. } => Some(host.clone()),
             Address::Unix(_) => None,
         };
@@ -59,7 +65,7 @@ impl VncDisplay {
                     Ok(conn) => obj.imp().start(conn.upcast(), server, host),
                     Err(e) => obj
                         .imp()
-                        .disconnect(Some(format!("cannot connect to {server}: {e}"))),
+                        .connection_lost(Some(format!("cannot connect to {server}: {e}"))),
                 }
             }
         ));
@@ -75,6 +81,8 @@ impl VncDisplay {
     fn config(&self, host: Option<String>) -> Config {
         let mut config = Config::default();
         config.shared = self.shared_flag.get();
+        config.security_types = self.security_preference();
+        config.require_encryption = self.require_encryption.get();
         config.pixel_format = depth_format(self.depth.get());
         config.server_name = host;
         config.tls = self.tls.borrow().clone();
@@ -121,13 +129,18 @@ impl VncDisplay {
             session.set_credential(*kind, value);
         }
         self.audio_for_new(&mut session);
+        let old = self.session.take();
+        self.session_starting(&mut session, old);
         self.session.replace(Some(session));
         // The new session has sent no LED State: the lock properties read false again.
         if let Some(old) = self.leds_seen.take() {
             self.lock_state_arrived(Some(old), vnc_core::LockState::default());
         }
         self.lock_taps.set((false, false));
-        self.tiles.replace(None);
+        if !self.reconnecting() {
+            // While reconnecting the last picture stays, and so does the widget's size.
+            self.tiles.replace(None);
+        }
         self.update_damage.take();
         let input = stream.input_stream();
         let obj = self.obj();
@@ -157,7 +170,7 @@ impl VncDisplay {
                         }
                         Err((_, e)) => {
                             let server = this.server.borrow().clone();
-                            this.disconnect(Some(format!("{server}: connection error: {e}")));
+                            this.connection_lost(Some(format!("{server}: connection error: {e}")));
                             break;
                         }
                     }
@@ -176,8 +189,22 @@ impl VncDisplay {
     }
 
     /// Ends the connection (with an error message, or quietly) and emits `vnc-disconnected`
-    /// once.
+    /// once. Nothing is retried after it.
     pub(super) fn disconnect(&self, error: Option<String>) {
+        self.end_reconnect();
+        self.teardown();
+        let obj = self.obj();
+        if let Some(msg) = error {
+            tracing::debug!(error = %msg, "disconnecting");
+            obj.emit_by_name::<()>("vnc-error", &[&msg]);
+        }
+        if !self.disconnected_emitted.replace(true) {
+            obj.emit_by_name::<()>("vnc-disconnected", &[]);
+        }
+    }
+
+    /// Closes the connection's stream and ends its tasks, emitting nothing.
+    pub(super) fn teardown(&self) {
         self.attempt.set(self.attempt.get() + 1);
         if let Some(conn) = self.conn.take() {
             for task in [conn.reader, conn.writer].into_iter().flatten() {
@@ -193,14 +220,6 @@ impl VncDisplay {
         // The next server has said nothing yet: absolute, and a relative-mode grab ends.
         self.pointer_mode_changed(true);
         self.stop_audio();
-        let obj = self.obj();
-        if let Some(msg) = error {
-            tracing::debug!(error = %msg, "disconnecting");
-            obj.emit_by_name::<()>("vnc-error", &[&msg]);
-        }
-        if !self.disconnected_emitted.replace(true) {
-            obj.emit_by_name::<()>("vnc-disconnected", &[]);
-        }
     }
 
     fn on_eof(&self) {
@@ -219,7 +238,8 @@ impl VncDisplay {
                 self.handle_events(events);
                 self.fail(e);
             }
-            _ => self.disconnect(None),
+            // The server closed the connection: dropped, as far as the user is concerned.
+            _ => self.connection_lost(None),
         }
     }
 
@@ -285,14 +305,19 @@ impl VncDisplay {
             VncError::NoCommonSecurityType { offered, .. } => {
                 Some(offered.first().copied().unwrap_or(0))
             }
-            VncError::EncryptionRequired { .. } => Some(0),
+            VncError::EncryptionRequired { .. } | VncError::SecurityPolicy(_) => Some(0),
             VncError::AnonTlsUnavailable => Some(18),
             _ => None,
         };
         if let Some(t) = unsupported {
             self.obj().emit_by_name::<()>("vnc-auth-unsupported", &[&t]);
         }
-        self.disconnect(Some(format!("{server}: {e}")));
+        let msg = format!("{server}: {e}");
+        if super::reconnect::is_retryable(&e) {
+            self.connection_lost(Some(msg));
+        } else {
+            self.disconnect(Some(msg));
+        }
     }
 
     /// Runs an engine command and sends what it produced.
@@ -312,11 +337,12 @@ impl VncDisplay {
 
     pub(super) fn set_credential(&self, kind: Credential, value: &str) {
         if self.session.borrow().is_some() {
+            self.keep_credential(kind, value);
             self.with_session(|s| s.set_credential(kind, value));
         } else {
             self.early_credentials
                 .borrow_mut()
-                .push((kind, value.to_owned()));
+                .push((kind, zeroize::Zeroizing::new(value.to_owned())));
         }
     }
 
@@ -381,7 +407,7 @@ impl VncDisplay {
                         && this.attempt.get() == attempt
                     {
                         let server = this.server.borrow().clone();
-                        this.disconnect(Some(format!("{server}: connection error: {e}")));
+                        this.connection_lost(Some(format!("{server}: connection error: {e}")));
                         return;
                     }
                 }

@@ -19,6 +19,7 @@ impl VncDisplay {
         for ev in events {
             match ev {
                 Event::Initialized { width, height, .. } => {
+                    self.session_initialized();
                     self.tiles.replace(Some(Tiles::new(width, height)));
                     obj.queue_resize();
                     obj.notify("width");

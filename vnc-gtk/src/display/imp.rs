@@ -16,6 +16,7 @@ use vnc_core::{Config, Credential, Limits, Rect, SecurityType, Session, Threadin
 
 use super::Depth;
 use super::driver::Conn;
+use super::reconnect::Retry;
 use crate::render::Tiles;
 
 #[derive(glib::Properties)]
@@ -39,6 +40,11 @@ pub struct VncDisplay {
     /// Zoom in percent when not scaling.
     #[property(get, set = Self::set_zoom_level, minimum = 10, maximum = 400, default = 100)]
     pub(super) zoom_level: Cell<u32>,
+    /// The desktop turned clockwise by 0, 90, 180 or 270 degrees (gtk-vnc's `rotation`), for
+    /// a guest on a rotated monitor: drawing, pointer positions, the widget's size and the
+    /// remote resize all follow it. Other values are refused (a warning; the old one stays).
+    #[property(get, set = Self::set_rotation, maximum = 270)]
+    pub(super) rotation: Cell<u32>,
     /// Share the clipboard with the server, both ways (UTF-8 text with servers that speak
     /// the Extended Clipboard, Latin-1 otherwise). Off, no local change goes out and the
     /// server's text stays out of the local clipboard (`vnc-server-cut-text` still tells the
@@ -58,7 +64,8 @@ pub struct VncDisplay {
     /// Keyboard grabbed.
     #[property(get, set = Self::set_grab_keyboard)]
     pub(super) grab_keyboard: Cell<bool>,
-    /// Pointer grabbed (the local pointer is hidden).
+    /// Pointer grabbed: the local pointer is hidden and, where the platform allows it,
+    /// confined to the widget (`pointer-confined`).
     #[property(get, set = Self::set_grab_pointer)]
     pub(super) grab_pointer: Cell<bool>,
     /// Ask the server to resize its desktop to the widget's size (ExtendedDesktopSize servers).
@@ -79,14 +86,43 @@ pub struct VncDisplay {
     /// `audio` feature, without which the widget never asks for audio.
     #[property(get, set = Self::set_audio)]
     pub(super) audio: Cell<bool>,
+    /// The security types allowed, most preferred first, as a list of names or numbers
+    /// (`"x509vnc,tlsvnc,vnc"`, see `vnc_core::SecurityType::parse_list`); empty (the
+    /// default) for the engine's default preference. Applies at the next connection. A list
+    /// naming an unknown type is refused with a warning and the previous one kept.
+    #[property(get, set = Self::set_security_types)]
+    pub(super) security_types: RefCell<String>,
+    /// Refuse security types that send the password or the screen in the clear (the
+    /// connection fails with `vnc-auth-unsupported` and `vnc-error` when the server offers
+    /// nothing else). Applies at the next connection.
+    #[property(get, set)]
+    pub(super) require_encryption: Cell<bool>,
+    /// Reconnect after the connection drops (the server closed it, the network failed, the
+    /// server stopped answering), with a backoff from 0.25 s doubling to 1 s (starting over
+    /// only after a session that lasted 10 s), for as long as it takes; `vnc-reconnecting`
+    /// tells each wait. Only for a connection the widget made (`open_host`, `open_address`;
+    /// not `open_stream`, `listen` or `open_repeater`) and once its session was initialised;
+    /// `close()`, authentication failures, no common security type and certificate failures
+    /// are not retried. Meanwhile the widget keeps its size and shows the last picture, greyed, and
+    /// `vnc-disconnected` waits until it gives up. Turned off while waiting, the widget stops.
+    #[property(get, set = Self::set_reconnect)]
+    pub(super) reconnect: Cell<bool>,
+    /// Keep the credentials given during a session (in memory only, wiped when the widget
+    /// stops or this is turned off) for its reconnections, so that they need no new answer
+    /// to `vnc-auth-credential`. (Credentials set before opening are the application's own
+    /// and given to every session the widget starts, with or without this.)
+    #[property(get, set = Self::set_reconnect_keep_credentials)]
+    pub(super) reconnect_keep_credentials: Cell<bool>,
+    /// What reconnecting needs (see `reconnect.rs`).
+    pub(super) retry: RefCell<Retry>,
     /// The minimum size for which the window's resize was queued again (see
     /// `check_below_minimum`): once per minimum, so that a window that cannot grow (a smaller
     /// screen) does not make the widget ask for ever.
     pub(super) resize_retried_for: Cell<Option<(i32, i32)>>,
     /// The key combination that grabs and releases keyboard and pointer, as GDK key names
-    /// joined by `+`.
-    #[property(get, set = Self::set_grab_keys)]
-    pub(super) grab_keys: RefCell<String>,
+    /// joined by `+` (the string form of [`GrabSequence`](crate::GrabSequence)).
+    #[property(get = Self::grab_keys_string, set = Self::set_grab_keys, type = String)]
+    pub(super) grab_keys: std::marker::PhantomData<String>,
     /// The server's Caps Lock (QEMU LED State; false until the server has sent one).
     #[property(get = Self::caps_lock_on, type = bool)]
     pub(super) caps_lock: std::marker::PhantomData<bool>,
@@ -101,9 +137,10 @@ pub struct VncDisplay {
     /// mode a click grabs the pointer, the grab keys release it, and motion goes as deltas.
     #[property(name = "is-pointer-absolute", get, default = true)]
     pub(super) pointer_absolute: Cell<bool>,
-    /// The pointer grab of relative mode keeps the pointer in the widget (X11). False when not
-    /// grabbed, and when the platform cannot confine it (Wayland with GTK 4, or the X server
-    /// refused the grab): motion is then still sent, but the local pointer can leave.
+    /// The pointer grab keeps the pointer in the widget (X11; in relative mode also at its
+    /// centre). False when not grabbed, and when the platform cannot confine it (Wayland
+    /// with GTK 4, or the X server refused the grab): input is then still sent, but the
+    /// local pointer can leave.
     #[property(get)]
     pub(super) pointer_confined: Cell<bool>,
     /// Relative mode: the last pointer position (widget coordinates) motion is measured from.
@@ -133,8 +170,9 @@ pub struct VncDisplay {
     pub(super) limits: RefCell<Limits>,
     pub(super) handshake_timeout: Cell<Option<Duration>>,
     pub(super) threading: Cell<Threading>,
-    /// Credentials given before the session asked.
-    pub(super) early_credentials: RefCell<Vec<(Credential, String)>>,
+    /// Credentials given before a session started: given to each session the widget starts
+    /// (a reconnection's too), and wiped when the widget goes.
+    pub(super) early_credentials: RefCell<Vec<(Credential, zeroize::Zeroizing<String>)>>,
     /// The client name given with `set_credential` (gtk-vnc's CLIENTNAME, for SASL): kept for
     /// the security types that will ask for it; none does yet.
     pub(super) client_name: RefCell<Option<String>>,
@@ -150,7 +188,8 @@ pub struct VncDisplay {
     pub(super) attempt: Cell<u64>,
     /// What the update under way has drawn so far.
     pub(super) update_damage: Cell<Rect>,
-    pub(super) grab_syms: RefCell<Vec<u32>>,
+    /// The grab sequence (`grab-keys`) and its keysyms.
+    pub(super) grab_sequence: RefCell<(crate::GrabSequence, Vec<u32>)>,
     pub(super) resize_timer: RefCell<Option<glib::SourceId>>,
 }
 
@@ -163,6 +202,7 @@ impl Default for VncDisplay {
             keep_aspect_ratio: Cell::new(true),
             smoothing: Cell::new(true),
             zoom_level: Cell::new(100),
+            rotation: Cell::new(0),
             shared_flag: Cell::new(true),
             clipboard_sharing: Cell::new(true),
             clipboard_primary: Cell::new(false),
@@ -207,9 +247,18 @@ impl Default for VncDisplay {
             // TigerVNC's viewer's default: photos look right, text edges barely show.
             jpeg_quality: Cell::new(8),
             audio: Cell::new(false),
+            security_types: RefCell::new(String::new()),
+            require_encryption: Cell::new(false),
+            reconnect: Cell::new(false),
+            reconnect_keep_credentials: Cell::new(false),
+            retry: RefCell::new(Retry::default()),
             resize_retried_for: Cell::new(None),
-            grab_keys: RefCell::new("Control_L+Alt_L".to_owned()),
-            grab_syms: RefCell::new(vec![0xFFE3, 0xFFE9]),
+            grab_keys: std::marker::PhantomData,
+            grab_sequence: RefCell::new({
+                let seq = crate::GrabSequence::default();
+                let syms = seq.keysyms();
+                (seq, syms)
+            }),
             resize_timer: RefCell::new(None),
         }
     }
@@ -311,6 +360,9 @@ impl ObjectImpl for VncDisplay {
                 Signal::builder("vnc-keyboard-ungrab").build(),
                 Signal::builder("vnc-pointer-grab").build(),
                 Signal::builder("vnc-pointer-ungrab").build(),
+                Signal::builder("vnc-reconnecting")
+                    .param_types([u32::static_type(), u32::static_type(), s])
+                    .build(),
             ]
         })
     }
@@ -368,10 +420,8 @@ impl VncDisplay {
     }
 
     pub(super) fn desktop_name(&self) -> String {
-        self.session
-            .borrow()
-            .as_ref()
-            .map(|s| s.desktop_name().to_owned())
+        // While reconnecting, the last session's, as for its picture.
+        self.with_picture(|s| s.desktop_name().to_owned())
             .unwrap_or_default()
     }
 

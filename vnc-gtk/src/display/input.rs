@@ -83,20 +83,23 @@ impl VncDisplay {
     }
 
     pub(super) fn set_grab_keys(&self, keys: String) {
-        let syms: Vec<u32> = keys
-            .split('+')
-            .filter_map(|name| gdk::Key::from_name(name.trim()))
-            .filter_map(crate::keys::keysym)
-            .collect();
-        if syms.is_empty() {
-            tracing::warn!(
-                keys,
-                "no known key names in grab-keys; keeping the old sequence"
-            );
+        match keys.parse::<crate::GrabSequence>() {
+            Ok(seq) => self.set_grab_sequence(seq),
+            Err(why) => tracing::warn!(keys, %why, "grab-keys: keeping the old sequence"),
+        }
+    }
+
+    pub(super) fn grab_keys_string(&self) -> String {
+        self.grab_sequence.borrow().0.to_string()
+    }
+
+    pub(super) fn set_grab_sequence(&self, seq: crate::GrabSequence) {
+        if self.grab_sequence.borrow().0 == seq {
             return;
         }
-        self.grab_syms.replace(syms);
-        self.grab_keys.replace(keys);
+        let syms = seq.keysyms();
+        self.grab_sequence.replace((seq, syms));
+        self.obj().notify_grab_keys();
     }
 
     pub(super) fn set_grab_keyboard(&self, v: bool) {
@@ -154,7 +157,7 @@ impl VncDisplay {
         // last key goes down.
         if down {
             let held: Vec<u32> = self.pressed.borrow().values().copied().collect();
-            let seq = self.grab_syms.borrow().clone();
+            let seq = self.grab_sequence.borrow().1.clone();
             if seq.contains(&sym) && seq.iter().all(|k| *k == sym || held.contains(k)) {
                 self.set_grab(!self.grab_keyboard.get());
             }

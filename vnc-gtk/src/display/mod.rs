@@ -2,7 +2,7 @@
 //! helpers. The state and the GTK trait implementations are in `imp.rs`, the work in one
 //! module per concern: `driver`, `events`, `input`, `locks`, `relative` (with `x11_grab`),
 //! `layout`, `draw`, `cursor`, `clipboard`, `audio`, `listen` (reverse connections),
-//! `repeater` (UltraVNC repeaters).
+//! `repeater` (UltraVNC repeaters), `reconnect`.
 
 mod audio;
 mod clipboard;
@@ -15,8 +15,10 @@ mod input;
 mod layout;
 mod listen;
 mod locks;
+mod reconnect;
 mod relative;
 mod repeater;
+mod security;
 mod x11_grab;
 
 use std::time::Duration;
@@ -32,7 +34,8 @@ glib::wrapper! {
     /// A widget showing a remote VNC desktop.
     ///
     /// Properties (gtk-vnc's names): `local-pointer`, `read-only`, `scaling`,
-    /// `keep-aspect-ratio`, `smoothing`, `zoom-level` (10–400), `shared-flag`, `depth`,
+    /// `keep-aspect-ratio`, `smoothing`, `zoom-level` (10–400), `rotation` (0, 90, 180 or 270
+    /// degrees clockwise), `shared-flag`, `depth`,
     /// `grab-keyboard`, `grab-pointer`, `grab-keys`, `allow-resize`, `force-size`,
     /// `lossy-encoding` (JPEG through Tight; off by default, so every pixel is exact) with
     /// `jpeg-quality` (0–9, default 8 as TigerVNC's viewer), and the read-only `width`,
@@ -45,6 +48,21 @@ glib::wrapper! {
     /// stereo at 44.1 kHz; only with vnc-gtk's `audio` feature, which plays it through
     /// PulseAudio's client library on the glib main loop, reaching PipeWire through
     /// pipewire-pulse).
+    ///
+    /// Reconnecting: with `reconnect` (off by default) a connection the widget made that
+    /// drops after its session started is made again, waiting 0.25 s, then doubling up to 1 s
+    /// between attempts (back to 0.25 s only after a session that lasted 10 s;
+    /// `vnc-reconnecting` tells each wait), while the widget keeps its size
+    /// and shows the last picture greyed; `vnc-connected` and `vnc-initialized` come again
+    /// with the new session, and `vnc-disconnected` only when it stops: on
+    /// [`close`](VncDisplay::close), or a failure that a new attempt would only repeat
+    /// (authentication, security type, certificate, a server refusing or breaking the
+    /// protocol). With `reconnect-keep-credentials` the credentials given during the session
+    /// are kept in memory (wiped when the widget stops) and given to the next attempts. A
+    /// stream from [`open_stream`](VncDisplay::open_stream), a server that connected to
+    /// [`listen`](VncDisplay::listen) and a connection through
+    /// [`open_repeater`](VncDisplay::open_repeater) are not made again: they end as without
+    /// `reconnect`, and the application may open a new one.
     ///
     /// Relative pointer: with a server whose guest has only a relative mouse (QEMU without
     /// a tablet, `is-pointer-absolute` false), a click in the display grabs keyboard and
@@ -63,7 +81,7 @@ glib::wrapper! {
     /// `vnc-auth-credential`, `vnc-auth-failure`, `vnc-auth-unsupported`,
     /// `vnc-certificate-verification`, `vnc-desktop-resize`, `vnc-desktop-rename`,
     /// `vnc-server-cut-text`, `vnc-bell`, `vnc-framebuffer-update`,
-    /// `vnc-keyboard-grab`/`-ungrab`, `vnc-pointer-grab`/`-ungrab`,
+    /// `vnc-keyboard-grab`/`-ungrab`, `vnc-pointer-grab`/`-ungrab`, `vnc-reconnecting`,
     /// `vnc-power-control-initialized` (the server takes power-control requests, see
     /// [`power_control_shutdown`](VncDisplay::power_control_shutdown)) and
     /// `vnc-power-control-failed` (it could not do one).
@@ -229,12 +247,12 @@ impl VncDisplay {
         }
     }
 
-    /// Closes the connection; `vnc-disconnected` follows.
+    /// Closes the connection (or stops reconnecting); `vnc-disconnected` follows.
     pub fn close(&self) {
         self.imp().disconnect(None);
     }
 
-    /// True while connecting or connected.
+    /// True while connecting, connected, or waiting to reconnect (see `reconnect`).
     pub fn is_open(&self) -> bool {
         self.imp().is_open()
     }
@@ -466,9 +484,30 @@ impl VncDisplay {
         self.imp().desktop_name()
     }
 
-    /// The remote screen as a texture (None until the desktop is known).
+    /// The remote screen as a texture (None until the desktop is known), as the server has it:
+    /// not turned by `rotation`.
     pub fn screenshot(&self) -> Option<gdk::Texture> {
         self.imp().screenshot()
+    }
+
+    /// Sets the key combination that grabs and releases keyboard and pointer (the
+    /// `grab-keys` property, typed; gtk-vnc's `vnc_display_set_grab_keys`).
+    ///
+    /// ```no_run
+    /// # let display = vnc_gtk::VncDisplay::new();
+    /// use gtk::gdk;
+    /// let seq = vnc_gtk::GrabSequence::new(&[gdk::Key::Control_R, gdk::Key::Shift_R]).unwrap();
+    /// display.set_grab_sequence(&seq);
+    /// assert_eq!(display.grab_keys(), "Control_R+Shift_R");
+    /// ```
+    pub fn set_grab_sequence(&self, seq: &crate::GrabSequence) {
+        self.imp().set_grab_sequence(seq.clone());
+    }
+
+    /// The key combination that grabs and releases keyboard and pointer; its
+    /// [`label`](crate::GrabSequence::label) tells a person which keys to press.
+    pub fn grab_sequence(&self) -> crate::GrabSequence {
+        self.imp().grab_sequence.borrow().0.clone()
     }
 
     /// Grabs (or releases) keyboard and pointer as the grab sequence does.
@@ -641,6 +680,39 @@ impl VncDisplay {
         )
     }
 
+    /// `vnc-reconnecting`: the connection dropped (or a new attempt failed) and, with the
+    /// `reconnect` property, attempt number `attempt` (1 for the first) will be made after
+    /// `delay`; `reason` says what happened, for a person. Calling [`close`](Self::close)
+    /// stops it.
+    ///
+    /// ```no_run
+    /// # let display = vnc_gtk::VncDisplay::new();
+    /// display.set_reconnect(true);
+    /// // The password given in answer to vnc-auth-credential serves the reconnections too.
+    /// display.set_reconnect_keep_credentials(true);
+    /// display.connect_reconnecting(|_, attempt, delay, reason| {
+    ///     eprintln!("{reason}: attempt {attempt} in {delay:?}");
+    /// });
+    /// display.open_host("vm-host", 5901);
+    /// ```
+    pub fn connect_reconnecting<F: Fn(&Self, u32, Duration, &str) + 'static>(
+        &self,
+        f: F,
+    ) -> glib::SignalHandlerId {
+        self.connect_closure(
+            "vnc-reconnecting",
+            false,
+            closure_local!(
+                move |d: &Self, attempt: u32, delay_ms: u32, reason: &str| f(
+                    d,
+                    attempt,
+                    Duration::from_millis(u64::from(delay_ms)),
+                    reason
+                )
+            ),
+        )
+    }
+
     /// `vnc-bell`.
     pub fn connect_bell<F: Fn(&Self) + 'static>(&self, f: F) -> glib::SignalHandlerId {
         self.connect_closure("vnc-bell", false, closure_local!(move |d: &Self| f(d)))
@@ -670,24 +742,35 @@ impl VncDisplay {
         )
     }
 
-    /// `vnc-keyboard-grab` (true) and `vnc-keyboard-ungrab` (false).
-    pub fn connect_keyboard_grab<F: Fn(&Self, bool) + 'static>(
+    /// `vnc-pointer-grab` (true) and `vnc-pointer-ungrab` (false): the pointer was grabbed
+    /// (hidden, and confined where the platform allows it: `pointer-confined`) or released.
+    pub fn connect_pointer_grab<F: Fn(&Self, bool) + 'static>(
         &self,
+        f: F,
+    ) -> (glib::SignalHandlerId, glib::SignalHandlerId) {
+        self.connect_grab_pair("vnc-pointer-grab", "vnc-pointer-ungrab", f)
+    }
+
+    /// Connects `f` to a grab signal (true) and its ungrab signal (false).
+    fn connect_grab_pair<F: Fn(&Self, bool) + 'static>(
+        &self,
+        grab: &str,
+        ungrab: &str,
         f: F,
     ) -> (glib::SignalHandlerId, glib::SignalHandlerId) {
         let f = std::rc::Rc::new(f);
         let g = f.clone();
         (
-            self.connect_closure(
-                "vnc-keyboard-grab",
-                false,
-                closure_local!(move |d: &Self| f(d, true)),
-            ),
-            self.connect_closure(
-                "vnc-keyboard-ungrab",
-                false,
-                closure_local!(move |d: &Self| g(d, false)),
-            ),
+            self.connect_closure(grab, false, closure_local!(move |d: &Self| f(d, true))),
+            self.connect_closure(ungrab, false, closure_local!(move |d: &Self| g(d, false))),
         )
+    }
+
+    /// `vnc-keyboard-grab` (true) and `vnc-keyboard-ungrab` (false).
+    pub fn connect_keyboard_grab<F: Fn(&Self, bool) + 'static>(
+        &self,
+        f: F,
+    ) -> (glib::SignalHandlerId, glib::SignalHandlerId) {
+        self.connect_grab_pair("vnc-keyboard-grab", "vnc-keyboard-ungrab", f)
     }
 }

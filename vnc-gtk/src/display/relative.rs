@@ -32,21 +32,24 @@ impl VncDisplay {
         !self.pointer_absolute.get()
     }
 
-    /// The pointer grab started (`on`) or ended: in relative mode, confine the pointer.
+    /// The pointer grab started (`on`) or ended: confine the pointer to the widget where the
+    /// platform allows it (X11), in relative mode also keeping it at the centre.
     pub(super) fn pointer_grab_changed(&self, on: bool) {
         let obj = self.obj();
         self.rel_last.set(None);
         self.warped_to.set(None);
-        if on && self.is_relative() {
+        if on {
             match x11_grab::grab(obj.upcast_ref()) {
                 Ok(()) => {
                     self.set_confined(true);
-                    self.warp_to_centre();
+                    if self.is_relative() {
+                        self.warp_to_centre();
+                    }
                 }
                 Err(why) => {
                     tracing::warn!(
                         %why,
-                        "relative pointer: cannot confine the pointer to the display; motion is \
+                        "pointer grab: cannot confine the pointer to the display; input is \
                          still sent, but the local pointer can leave the window"
                     );
                     self.set_confined(false);
@@ -118,12 +121,14 @@ impl VncDisplay {
         true
     }
 
-    /// Sends motion of (`dx`, `dy`) widget pixels in framebuffer pixels, carrying fractions
+    /// Sends motion of (`dx`, `dy`) widget pixels in framebuffer pixels (through the rotation), carrying fractions
     /// to the next motion, with the buttons held.
     fn send_motion(&self, dx: f64, dy: f64) {
-        let (sx, sy) = self.layout().map_or((1.0, 1.0), |l| (l.sx, l.sy));
+        let (dx, dy) = self
+            .layout()
+            .map_or((dx, dy), |l| l.unrotate_delta(dx / l.sx, dy / l.sy));
         let (rx, ry) = self.rel_rest.get();
-        let (fx, fy) = (dx / sx + rx, dy / sy + ry);
+        let (fx, fy) = (dx + rx, dy + ry);
         let (ix, iy) = (fx.trunc(), fy.trunc());
         self.rel_rest.set((fx - ix, fy - iy));
         let mask = self.buttons.get();

@@ -82,6 +82,12 @@ TLS (VeNCrypt X509*/TLS*, anonymous TLS type 18):
                      accept an unverified certificate the first time a server shows it and
                      remember it (in $XDG_DATA_HOME/vnc-rs/known-certificates); refuse it if
                      it later changes
+  --security-types LIST
+                     the security types allowed, most preferred first, by name or number:
+                     x509vnc, x509plain, x509none, tlsvnc, tlsplain, tlsnone, anontls (18),
+                     vnc, none, ard (30), mslogonii (113), plain (default: the order of
+                     that list up to ard; plain and mslogonii only when listed or with
+                     --allow-insecure)
   --require-encryption
                      refuse security types that send the password or the screen in the clear
                      (the default when any TLS option is given)
@@ -134,7 +140,7 @@ struct Args {
     tls: vnc_core::TlsConfig,
     tls_hostname: Option<String>,
     require_encryption: bool,
-    allow_insecure: bool,
+    security_types: Vec<vnc_core::SecurityType>,
 }
 
 /// Where the server is: we connect to it, or it connects to us.
@@ -179,6 +185,7 @@ fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Option<Args>, 
     let mut tls_args = vnc_examples::TlsArgs::default();
     let mut tls_hostname = None;
     let (mut require_encryption, mut allow_insecure, mut tofu) = (false, false, false);
+    let mut security_types = None;
     while let Some(arg) = p.next().map_err(usage)? {
         match arg {
             Short('h') | Long("help") => return Ok(None),
@@ -274,6 +281,11 @@ fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Option<Args>, 
             }
             Long("trust-on-first-use") => tofu = true,
             Long("require-encryption") => require_encryption = true,
+            Long("security-types") => {
+                let list = p.value().map_err(usage)?.string().map_err(usage)?;
+                security_types =
+                    Some(vnc_examples::security_args::parse_security_types(&list).map_err(usage)?);
+            }
             Long("allow-insecure") => allow_insecure = true,
             Value(v) => positional.push(v),
             _ => return Err(usage(arg.unexpected())),
@@ -362,11 +374,18 @@ fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Option<Args>, 
         };
         tls.known_sha256 = tofu::known_store()?.0.known_sha256(&name);
     }
+    let policy = vnc_examples::security_args::security_policy(
+        security_types,
+        require_encryption,
+        any_tls,
+        allow_insecure,
+    )
+    .map_err(usage)?;
     Ok(Some(Args {
         tls,
         tls_hostname,
-        require_encryption: (require_encryption || any_tls) && !allow_insecure,
-        allow_insecure,
+        require_encryption: policy.require_encryption,
+        security_types: policy.security_types,
         target,
         repeater,
         listen_timeout,
@@ -462,13 +481,8 @@ fn step_after(event: &Event, step: &'static str) -> &'static str {
 
 /// The session's settings from the command line.
 fn session_config(args: &Args) -> Config {
-    let mut security_types = vnc_core::SecurityType::default_preference();
-    if args.allow_insecure {
-        security_types.push(vnc_core::SecurityType::Plain);
-        security_types.push(vnc_core::SecurityType::MsLogonII);
-    }
     let mut config = Config::default();
-    config.security_types = security_types;
+    config.security_types = args.security_types.clone();
     config.require_encryption = args.require_encryption;
     config.tls = args.tls.clone();
     config.server_name = args.tls_hostname.clone();
