@@ -20,6 +20,7 @@ pub mod reverse;
 pub mod soak;
 pub mod sound;
 pub mod widget_audio;
+pub mod widget_memory;
 pub mod x11_holder;
 mod xserver;
 pub mod xvp;

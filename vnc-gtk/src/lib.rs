@@ -46,3 +46,5 @@ mod render;
 pub use certificate::{Certificate, CertificateProblem};
 pub use display::{CredentialFlags, Depth, DisplayCredential, KeyEvent, VncDisplay};
 pub use grab_sequence::{GrabSequence, GrabSequenceError, MAX_GRAB_KEYS};
+#[doc(hidden)]
+pub use render::PixelMemory;

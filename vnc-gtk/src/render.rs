@@ -1,8 +1,19 @@
 //! The framebuffer as GDK textures, in tiles: an update re-uploads only the tiles it touched,
 //! and at most once per frame (textures are rebuilt when GTK asks for a snapshot).
+//!
+//! Memory: the widget keeps one copy of the desktop beside the engine's framebuffer. With the
+//! cairo renderer that copy is the tiles' memory textures, which cairo draws from. With a GL
+//! renderer a tile's pixels are uploaded once, by the renderer itself, into a GL texture that
+//! the widget keeps, and the memory texture is freed at once: otherwise GTK's GL renderer
+//! would keep its own upload of each memory texture beside it (two copies). GTK 4.8 draws
+//! those GL textures with nearest-neighbour filtering, though: scaled smoothly, tiles stay
+//! memory textures, and the GL renderer's uploads of them are a second copy.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use gtk::prelude::*;
-use gtk::{gdk, glib, graphene};
+use gtk::{gdk, glib, graphene, gsk};
 
 use vnc_core::{Framebuffer, Rect};
 
@@ -14,8 +25,55 @@ pub(crate) struct Tiles {
     across: usize,
     textures: Vec<Option<gdk::Texture>>,
     dirty: Vec<bool>,
-    /// For nearest-neighbour drawing: the device-pixel scale the textures were made at.
-    nearest: Option<(f64, f64)>,
+    /// How the textures are drawn: see [`Scale`].
+    scale: Scale,
+    /// How the renderer that draws the tiles holds their pixels: unknown until the first
+    /// tile is drawn.
+    upload: Upload,
+    /// The renderer the textures were made for: GL textures belong to its context.
+    renderer: Option<glib::WeakRef<gsk::Renderer>>,
+    /// Bytes of the tiles' pixel buffers still alive, wherever GTK holds them.
+    live: Arc<AtomicUsize>,
+}
+
+/// How tiles are drawn, which decides how they are made.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Scale {
+    /// One texture pixel to one device pixel.
+    None,
+    /// Scaled by the renderer, filtered linearly: memory textures, which GTK's GL renderer
+    /// uploads with linear filtering (its `render_texture` gives GL textures that it draws
+    /// with nearest-neighbour filtering).
+    Linear,
+    /// Scaled here by nearest neighbour to this many device pixels per framebuffer pixel,
+    /// then drawn one to one.
+    Nearest(f64, f64),
+}
+
+/// How the renderer holds the pixels of a tile.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Upload {
+    /// Not known yet.
+    Unknown,
+    /// The cairo renderer draws from the memory texture: no other copy.
+    None,
+    /// A GL renderer whose `render_texture` of a texture node gives a `GdkGLTexture` (GTK 4.6
+    /// to 4.12): tiles are kept as those, their memory textures freed once uploaded.
+    Kept,
+    /// A GPU renderer whose `render_texture` gives no GPU texture (GTK 4.14's renderers
+    /// download it): tiles stay memory textures, and the renderer caches an upload of each.
+    Cached,
+}
+
+/// The pixel memory the widget holds for the desktop beside the engine's framebuffer, in
+/// bytes (what `VncDisplay::pixel_memory` reports).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PixelMemory {
+    /// The tiles' pixel buffers in process memory that are still alive.
+    pub in_memory: usize,
+    /// GPU textures: those the widget keeps, plus the renderer's upload of each memory
+    /// texture when it caches one.
+    pub on_gpu: usize,
 }
 
 impl Tiles {
@@ -28,12 +86,37 @@ impl Tiles {
             across,
             textures: vec![None; across * down],
             dirty: vec![true; across * down],
-            nearest: None,
+            scale: Scale::None,
+            upload: Upload::Unknown,
+            renderer: None,
+            live: Arc::default(),
         }
     }
 
     pub(crate) fn size(&self) -> (u16, u16) {
         (self.width, self.height)
+    }
+
+    /// What the tiles hold now.
+    pub(crate) fn memory(&self) -> PixelMemory {
+        let in_memory = self.live.load(Ordering::Relaxed);
+        let kept: usize = self
+            .textures
+            .iter()
+            .flatten()
+            .filter(|t| t.is::<gdk::GLTexture>())
+            .map(|t| t.width() as usize * t.height() as usize * 4)
+            .sum();
+        // A GPU renderer caches an upload of each memory texture it draws.
+        let cached = if matches!(self.upload, Upload::Kept | Upload::Cached) {
+            in_memory
+        } else {
+            0
+        };
+        PixelMemory {
+            in_memory,
+            on_gpu: kept + cached,
+        }
     }
 
     /// Marks the tiles `r` touches for re-upload.
@@ -62,13 +145,24 @@ impl Tiles {
 
     /// Re-uploads dirty tiles from `fb` and appends every tile to `snapshot` in framebuffer
     /// coordinates (the caller sets up scaling and translation). GTK filters scaled textures
-    /// linearly (smooth).
-    pub(crate) fn snapshot(&mut self, fb: &Framebuffer, snapshot: &gtk::Snapshot) {
-        self.fit(fb, None);
+    /// linearly (smooth): `scaled` says whether the snapshot is scaled. `renderer` is the one
+    /// that will draw the snapshot (the widget's native's).
+    pub(crate) fn snapshot(
+        &mut self,
+        fb: &Framebuffer,
+        snapshot: &gtk::Snapshot,
+        scaled: bool,
+        renderer: Option<&gsk::Renderer>,
+    ) {
+        let scale = if scaled { Scale::Linear } else { Scale::None };
+        self.fit(fb, scale, renderer);
         for i in 0..self.textures.len() {
             let (tx, ty, tw, th) = self.tile(i);
             if self.dirty[i] || self.textures[i].is_none() {
-                self.textures[i] = Some(texture(fb, tx, ty, tw, th, None));
+                // The old texture goes first: its memory can serve the new one.
+                self.textures[i] = None;
+                let t = texture(fb, tx, ty, tw, th, None, &self.live);
+                self.textures[i] = Some(self.keep(t, renderer));
                 self.dirty[i] = false;
             }
             if let Some(t) = &self.textures[i] {
@@ -96,8 +190,9 @@ impl Tiles {
         sx: f64,
         sy: f64,
         device: f64,
+        renderer: Option<&gsk::Renderer>,
     ) {
-        self.fit(fb, Some((sx, sy)));
+        self.fit(fb, Scale::Nearest(sx, sy), renderer);
         for i in 0..self.textures.len() {
             let (tx, ty, tw, th) = self.tile(i);
             let x0 = (f64::from(tx) * sx).round();
@@ -114,7 +209,9 @@ impl Tiles {
                     (x1 - x0) as usize,
                     (y1 - y0) as usize,
                 );
-                self.textures[i] = Some(texture(fb, tx, ty, tw, th, Some((dest, sx, sy))));
+                self.textures[i] = None;
+                let t = texture(fb, tx, ty, tw, th, Some((dest, sx, sy)), &self.live);
+                self.textures[i] = Some(self.keep(t, renderer));
                 self.dirty[i] = false;
             }
             if let Some(t) = &self.textures[i] {
@@ -132,13 +229,53 @@ impl Tiles {
         }
     }
 
-    /// Starts over when the framebuffer's size or the nearest-neighbour scale changed.
-    fn fit(&mut self, fb: &Framebuffer, nearest: Option<(f64, f64)>) {
+    /// The texture to keep for a tile: under a GL renderer, `t` uploaded by the renderer
+    /// into a GL texture (`gsk_renderer_render_texture` of a texture node), so that `t`, the
+    /// widget's copy of the tile in memory, is freed here; otherwise `t` itself.
+    fn keep(&mut self, t: gdk::Texture, renderer: Option<&gsk::Renderer>) -> gdk::Texture {
+        let Some(r) = renderer.filter(|r| r.is_realized()) else {
+            return t;
+        };
+        if self.upload == Upload::Unknown {
+            self.upload = if r.is::<gsk::CairoRenderer>() {
+                Upload::None
+            } else {
+                Upload::Kept
+            };
+        }
+        if self.upload != Upload::Kept || self.scale == Scale::Linear {
+            return t;
+        }
+        let (w, h) = (t.width() as f32, t.height() as f32);
+        let node = gsk::TextureNode::new(&t, &graphene::Rect::new(0.0, 0.0, w, h));
+        let gpu = r.render_texture(&node, Some(&graphene::Rect::new(0.0, 0.0, w, h)));
+        if gpu.is::<gdk::GLTexture>() && gpu.width() == t.width() && gpu.height() == t.height() {
+            gpu
+        } else {
+            tracing::debug!(
+                renderer = r.type_().name(),
+                "render_texture gives no GL texture: tiles stay in memory"
+            );
+            self.upload = Upload::Cached;
+            t
+        }
+    }
+
+    /// Starts over when the framebuffer's size, the way of scaling or the renderer changed
+    /// (a GL texture belongs to the renderer's context).
+    fn fit(&mut self, fb: &Framebuffer, scale: Scale, renderer: Option<&gsk::Renderer>) {
         if fb.width() != self.width || fb.height() != self.height {
             *self = Tiles::new(fb.width(), fb.height());
         }
-        if self.nearest != nearest {
-            self.nearest = nearest;
+        if self.scale != scale {
+            self.scale = scale;
+            self.dirty.iter_mut().for_each(|d| *d = true);
+        }
+        let made_by = self.renderer.as_ref().and_then(|w| w.upgrade());
+        if made_by.as_ref() != renderer {
+            self.renderer = renderer.map(|r| r.downgrade());
+            self.upload = Upload::Unknown;
+            self.textures.iter_mut().for_each(|t| *t = None);
             self.dirty.iter_mut().for_each(|d| *d = true);
         }
     }
@@ -159,6 +296,24 @@ impl Tiles {
 /// and the desktop's scale.
 type Nearest = ((usize, usize, usize, usize), f64, f64);
 
+/// A tile's pixel buffer, counted in its [`Tiles`]' `live` bytes while GTK holds it.
+struct Counted {
+    bytes: Vec<u8>,
+    live: Arc<AtomicUsize>,
+}
+
+impl AsRef<[u8]> for Counted {
+    fn as_ref(&self) -> &[u8] {
+        &self.bytes
+    }
+}
+
+impl Drop for Counted {
+    fn drop(&mut self) {
+        self.live.fetch_sub(self.bytes.len(), Ordering::Relaxed);
+    }
+}
+
 /// A texture of one tile: its pixels as they are, or scaled by nearest neighbour to the
 /// device-pixel rectangle `dest` (x, y, width, height) of a desktop scaled by `sx`, `sy`.
 fn texture(
@@ -168,6 +323,7 @@ fn texture(
     tw: u16,
     th: u16,
     scaled: Option<Nearest>,
+    live: &Arc<AtomicUsize>,
 ) -> gdk::Texture {
     let stride = fb.stride();
     let data = fb.data();
@@ -197,12 +353,17 @@ fn texture(
             (dw, dh, bytes)
         }
     };
+    live.fetch_add(bytes.len(), Ordering::Relaxed);
+    let bytes = glib::Bytes::from_owned(Counted {
+        bytes,
+        live: live.clone(),
+    });
     gdk::MemoryTexture::new(
         w as i32,
         h as i32,
         // B, G, R, A bytes with A = 255: the framebuffer's own layout.
         gdk::MemoryFormat::B8g8r8a8Premultiplied,
-        &glib::Bytes::from_owned(bytes),
+        &bytes,
         w * 4,
     )
     .upcast()

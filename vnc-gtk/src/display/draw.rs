@@ -41,10 +41,12 @@ impl VncDisplay {
         let device = f64::from(obj.scale_factor().max(1));
         let one_to_one = (l.sx * device - 1.0).abs() < 1e-9 && (l.sy * device - 1.0).abs() < 1e-9;
         let (fw, fh) = (f64::from(l.fw), f64::from(l.fh));
+        let renderer = obj.native().and_then(|n| n.renderer());
+        let renderer = renderer.as_ref();
         if self.smoothing.get() || one_to_one {
             snapshot.scale(l.sx as f32, l.sy as f32);
             rotate(snapshot, l.turns, fw, fh);
-            tiles.snapshot(s.framebuffer(), snapshot);
+            tiles.snapshot(s.framebuffer(), snapshot, !one_to_one, renderer);
         } else {
             // Nearest-neighbour tiles are drawn at whole device pixels, along the
             // framebuffer's axes: rotate first, then place them at their scaled extent.
@@ -56,7 +58,7 @@ impl VncDisplay {
                 (fw * fsx).round() / device,
                 (fh * fsy).round() / device,
             );
-            tiles.snapshot_nearest(s.framebuffer(), snapshot, fsx, fsy, device);
+            tiles.snapshot_nearest(s.framebuffer(), snapshot, fsx, fsy, device, renderer);
         }
         snapshot.restore();
     }

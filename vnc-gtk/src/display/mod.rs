@@ -199,6 +199,18 @@ impl VncDisplay {
         Ok(())
     }
 
+    /// The pixel memory the widget holds for the desktop beside its engine's framebuffer,
+    /// for tests: at most one framebuffer's worth once a frame is drawn.
+    #[doc(hidden)]
+    pub fn pixel_memory(&self) -> crate::PixelMemory {
+        self.imp()
+            .tiles
+            .borrow()
+            .as_ref()
+            .map(|t| t.memory())
+            .unwrap_or_default()
+    }
+
     /// Runs the session over a stream the caller already has (a connected socket, an SSH
     /// tunnel). `name` is what errors call the server. `hostname` is what an x509 TLS
     /// server's certificate is checked against (as gtk-vnc's `open_fd_with_hostname`); a

@@ -1,0 +1,88 @@
+//! emptywindow: the baseline of benches/widget-memory.sh. A GTK 4 window laid out like
+//! vncviewer's (a header bar over one widget of the desktop's size) whose widget draws one
+//! colour, so that a viewer's memory minus this window's is what the VNC widget itself costs.
+
+use std::cell::Cell;
+
+use gtk::glib;
+use gtk::prelude::*;
+
+const HELP: &str = "\
+emptywindow: an empty GTK 4 window of a desktop's size, the baseline of widget-memory.sh
+
+Usage: emptywindow [--redraw] WIDTH HEIGHT
+
+  --redraw   draw a new colour every frame (the renderer at work, as in a viewer whose
+             desktop keeps changing); without it the window is drawn once
+
+Prints 'emptywindow: renderer NAME' on stderr once the window is drawn.
+";
+
+fn main() -> glib::ExitCode {
+    let mut redraw = false;
+    let mut size = Vec::new();
+    for a in std::env::args().skip(1) {
+        match a.as_str() {
+            "--redraw" => redraw = true,
+            "-h" | "--help" => {
+                print!("{HELP}");
+                return glib::ExitCode::SUCCESS;
+            }
+            _ => match a.parse::<i32>() {
+                Ok(n) if n > 0 => size.push(n),
+                _ => {
+                    eprint!("emptywindow: not a size: {a}\n\n{HELP}");
+                    return glib::ExitCode::FAILURE;
+                }
+            },
+        }
+    }
+    let [width, height] = size[..] else {
+        eprint!("{HELP}");
+        return glib::ExitCode::FAILURE;
+    };
+    let app = gtk::Application::builder()
+        .application_id("rs.vnc.EmptyWindow")
+        .flags(gtk::gio::ApplicationFlags::NON_UNIQUE)
+        .build();
+    app.connect_activate(move |app| {
+        let window = gtk::ApplicationWindow::new(app);
+        window.set_titlebar(Some(&gtk::HeaderBar::new()));
+        // A plain box filled by CSS: a colour node, no surface of its own (a DrawingArea's
+        // cairo node would add a surface of the window's size to the baseline).
+        let area = gtk::Box::new(gtk::Orientation::Vertical, 0);
+        area.set_size_request(width, height);
+        let css = gtk::CssProvider::new();
+        css.load_from_data(".even { background: #204080; } .odd { background: #806020; }");
+        gtk::style_context_add_provider_for_display(
+            &gtk::prelude::WidgetExt::display(&window),
+            &css,
+            gtk::STYLE_PROVIDER_PRIORITY_APPLICATION,
+        );
+        area.add_css_class("even");
+        let frame = Cell::new(0u32);
+        let reported = Cell::new(false);
+        area.add_tick_callback(move |area, _| {
+            if !reported.replace(true) {
+                if let Some(r) = area.native().and_then(|n| n.renderer()) {
+                    eprintln!("emptywindow: renderer {}", r.type_().name());
+                }
+            }
+            if redraw {
+                let n = frame.get().wrapping_add(1);
+                frame.set(n);
+                let (on, off) = if n % 2 == 0 {
+                    ("even", "odd")
+                } else {
+                    ("odd", "even")
+                };
+                area.remove_css_class(off);
+                area.add_css_class(on);
+            }
+            glib::ControlFlow::Continue
+        });
+        window.set_child(Some(&area));
+        window.present();
+    });
+    app.run_with_args::<&str>(&[])
+}
