@@ -9,6 +9,7 @@ pub mod viewer_keys;
 pub mod viewer_menus;
 pub mod viewer_title;
 
+use gtk::prelude::*;
 use std::ffi::OsString;
 use std::path::PathBuf;
 
@@ -125,4 +126,24 @@ pub fn frame_crc(bgra: &[u8]) -> u32 {
         crc.update(c);
     }
     crc.sum()
+}
+
+/// A modal dialog over `parent` titled `title`, and the grid (6-pixel spacing, 12-pixel
+/// margins) to lay its contents out in, already its child.
+pub fn dialog_with_grid(parent: &impl IsA<gtk::Window>, title: &str) -> (gtk::Window, gtk::Grid) {
+    let dialog = gtk::Window::builder()
+        .transient_for(parent)
+        .modal(true)
+        .title(title)
+        .build();
+    let grid = gtk::Grid::builder()
+        .row_spacing(6)
+        .column_spacing(6)
+        .margin_top(12)
+        .margin_bottom(12)
+        .margin_start(12)
+        .margin_end(12)
+        .build();
+    dialog.set_child(Some(&grid));
+    (dialog, grid)
 }

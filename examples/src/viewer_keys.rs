@@ -77,19 +77,7 @@ impl Recording {
 /// The "Set grab keys" dialog: the person holds the new combination down and lets go; the
 /// dialog shows it and Apply makes it the display's grab sequence.
 pub fn grab_keys_dialog(window: &gtk::ApplicationWindow, display: &VncDisplay) {
-    let dialog = gtk::Window::builder()
-        .transient_for(window)
-        .modal(true)
-        .title("Set grab keys")
-        .build();
-    let grid = gtk::Grid::builder()
-        .row_spacing(6)
-        .column_spacing(6)
-        .margin_top(12)
-        .margin_bottom(12)
-        .margin_start(12)
-        .margin_end(12)
-        .build();
+    let (dialog, grid) = crate::dialog_with_grid(window, "Set grab keys");
     let current = display.grab_sequence();
     grid.attach(
         &gtk::Label::new(Some(
@@ -109,7 +97,6 @@ pub fn grab_keys_dialog(window: &gtk::ApplicationWindow, display: &VncDisplay) {
     apply.set_sensitive(false);
     grid.attach(&cancel, 0, 2, 1, 1);
     grid.attach(&apply, 1, 2, 1, 1);
-    dialog.set_child(Some(&grid));
 
     let recording = Rc::new(RefCell::new(Recording::default()));
     let chosen: Rc<RefCell<Option<GrabSequence>>> = Rc::default();

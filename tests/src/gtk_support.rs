@@ -169,6 +169,12 @@ pub fn xdotool(display: &str, args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// The name (title) of X window `wid` on `local`.
+pub fn window_name(local: &XServer, wid: &str) -> String {
+    let out = local.run("xdotool", &["getwindowname", wid]);
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
 /// The pointer position on `display`.
 pub fn pointer(display: &str) -> (i32, i32) {
     let out = xdotool(display, &["getmouselocation", "--shell"]);

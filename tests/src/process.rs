@@ -139,6 +139,17 @@ pub fn stop(child: &mut Child) {
     let _ = child.wait();
 }
 
+/// A child killed (SIGKILL) and reaped when the guard is dropped: for programs that hold
+/// nothing beyond their life, such as vncviewer.
+pub struct KillOnDrop(pub Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// Processes stopped (see [`stop`]) and reaped when the guard is dropped, the last started
 /// first.
 #[derive(Default)]

@@ -5,7 +5,7 @@
 //! viewer's Send Keys menu (its window action, activated over D-Bus as a menu click would)
 //! sends Ctrl+Alt+Del to QEMU by scancode.
 
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
 use vnc_tests::gtk_support::gtk_program;
@@ -19,14 +19,7 @@ fn xdotool(display: &str, args: &[&str]) -> Output {
     process::output(cmd).expect("xdotool")
 }
 
-struct Viewer(Child);
-
-impl Drop for Viewer {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+use vnc_tests::process::KillOnDrop as Viewer;
 
 /// The keys typed on the German layout, with the keysym and the scancode (QEMU's qnum) of
 /// the key that types them there: z on the US Y key (0x15), y on the US Z key (0x2c), ö on

@@ -3,7 +3,7 @@
 //! and a click lands on the remote coordinate. With `VNC_RS_SCREENSHOT=path` it also saves a
 //! picture of the session (the README's screenshot is made this way).
 
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use vnc_tests::gtk_support::{
@@ -11,14 +11,7 @@ use vnc_tests::gtk_support::{
 };
 use vnc_tests::{TempDir, XServer, XvncOptions, crop, process, require, wait_for, workspace_bin};
 
-struct Viewer(Child);
-
-impl Drop for Viewer {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+use vnc_tests::process::KillOnDrop as Viewer;
 
 #[test]
 fn typing_and_clicking_in_vncviewer_reach_the_server() {

@@ -5,21 +5,14 @@
 //! holding Ctrl+F12 and Return make that the sequence; while the keyboard is grabbed the
 //! viewer's shortcuts are off (Ctrl+Shift+G opens nothing: the keys are the guest's).
 
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use vnc_tests::gtk_support::{gtk_program, xdotool_value};
+use vnc_tests::gtk_support::{gtk_program, window_name, xdotool_value};
 use vnc_tests::qemu_pointer::start_pointer_qemu;
 use vnc_tests::{XServer, process, require, wait_for, workspace_bin};
 
-struct Viewer(Child);
-
-impl Drop for Viewer {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+use vnc_tests::process::KillOnDrop as Viewer;
 
 /// The visible windows whose name matches `pattern`.
 fn windows(local: &XServer, pattern: &str) -> Vec<String> {
@@ -31,14 +24,6 @@ fn windows(local: &XServer, pattern: &str) -> Vec<String> {
         .lines()
         .map(str::to_owned)
         .collect()
-}
-
-fn window_name(local: &XServer, wid: &str) -> String {
-    let mut cmd = Command::new("xdotool");
-    cmd.args(["getwindowname", wid])
-        .env("DISPLAY", &local.display);
-    let out = process::output(cmd).expect("xdotool");
-    String::from_utf8_lossy(&out.stdout).trim().to_owned()
 }
 
 /// Clicks into the desktop until the title says the pointer is grabbed with `keys`.

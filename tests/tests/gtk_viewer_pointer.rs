@@ -3,29 +3,14 @@
 //! as virt-viewer), relative moves reach QEMU as the same motion (its trace,
 //! `input_event_rel`), and Ctrl+Alt releases: the title goes back and the pointer is free.
 
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use vnc_tests::gtk_support::{gtk_program, xdotool_value};
+use vnc_tests::gtk_support::{gtk_program, window_name, xdotool_value};
 use vnc_tests::qemu_pointer::{start_pointer_qemu, traced_motion};
 use vnc_tests::{XServer, process, require, wait_for, workspace_bin};
 
-struct Viewer(Child);
-
-impl Drop for Viewer {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn window_name(local: &XServer, wid: &str) -> String {
-    let mut cmd = Command::new("xdotool");
-    cmd.args(["getwindowname", wid])
-        .env("DISPLAY", &local.display);
-    let out = process::output(cmd).expect("xdotool");
-    String::from_utf8_lossy(&out.stdout).trim().to_owned()
-}
+use vnc_tests::process::KillOnDrop as Viewer;
 
 #[test]
 fn vncviewer_grabs_qemu_relative_pointer_and_says_how_to_release() {

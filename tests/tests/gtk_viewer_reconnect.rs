@@ -4,20 +4,13 @@
 //! without, its disconnect dialog's Reconnect (Alt+R) does the same.
 
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use vnc_tests::gtk_support::{gtk_program, run_xdotool, wait_desktop_shown, xdotool};
 use vnc_tests::{TempDir, XServer, XvncOptions, process, wait_for, workspace_bin};
 
-struct Viewer(Child);
-
-impl Drop for Viewer {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+use vnc_tests::process::KillOnDrop as Viewer;
 
 /// Starts vncviewer with `args` on `local`, its standard error into `log`.
 fn viewer(local: &XServer, args: &[&str], log: &Path) -> Viewer {

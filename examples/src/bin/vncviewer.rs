@@ -673,19 +673,7 @@ fn ask_credentials(
     display: &VncDisplay,
     wanted: vnc_gtk::CredentialFlags,
 ) {
-    let dialog = gtk::Window::builder()
-        .transient_for(window)
-        .modal(true)
-        .title("Authentication")
-        .build();
-    let grid = gtk::Grid::builder()
-        .row_spacing(6)
-        .column_spacing(6)
-        .margin_top(12)
-        .margin_bottom(12)
-        .margin_start(12)
-        .margin_end(12)
-        .build();
+    let (dialog, grid) = vnc_examples::dialog_with_grid(window, "Authentication");
     let user = gtk::Entry::new();
     let pass = gtk::PasswordEntry::new();
     pass.set_show_peek_icon(true);
@@ -703,7 +691,6 @@ fn ask_credentials(
     let ok = gtk::Button::with_label("Log in");
     ok.add_css_class("suggested-action");
     grid.attach(&ok, 1, row, 1, 1);
-    dialog.set_child(Some(&grid));
     let answer = clone!(
         #[weak]
         display,
