@@ -31,37 +31,36 @@ impl Session {
     }
 
     fn feed_inner(&mut self, data: &[u8]) -> Result<(), Error> {
-        if self.cx.io.tls.is_some() {
-            return self.feed_tls(data);
+        if self.cx.io.has_layer() {
+            return self.feed_layer(data);
         }
         if let Some(rest) = self.feed_plain(data)? {
-            // TLS started in the middle of this input: the rest is TLS records.
-            self.feed_tls(&rest)?;
+            // TLS (or SASL's layer) started in the middle of this input: the rest is wrapped.
+            self.feed_layer(&rest)?;
         }
         Ok(())
     }
 
-    pub(super) fn feed_tls(&mut self, data: &[u8]) -> Result<(), Error> {
+    /// Feeds bytes that TLS or SASL's security layer wraps.
+    pub(super) fn feed_layer(&mut self, data: &[u8]) -> Result<(), Error> {
         let mut plain = mem::take(&mut self.cx.io.plain_in);
         plain.clear();
-        let result = match self.cx.io.tls.as_mut() {
-            Some(tls) => tls.read_tls(data, &mut plain),
-            None => Ok(()),
-        };
+        let result = self.cx.io.read_layer(data, &mut plain);
         // The handshake may have ended with no plaintext yet: the state machine looks anyway.
         let result = result.and_then(|()| self.feed_plain(&plain).map(|_| ()));
         self.cx.io.plain_in = plain;
         result
     }
 
-    /// Feeds protocol bytes; returns what is left unparsed if TLS started on the way.
+    /// Feeds protocol bytes; returns what is left unparsed if TLS (or SASL's layer) started
+    /// on the way.
     pub(super) fn feed_plain(&mut self, mut data: &[u8]) -> Result<Option<Vec<u8>>, Error> {
-        let had_tls = self.cx.io.tls.is_some();
+        let had_tls = self.cx.io.has_layer();
         loop {
             if self.cx.io.inbuf.is_empty() {
                 // Common case: parse straight from the caller's slice, keep only the tail.
                 let used = self.process(data)?;
-                if !had_tls && self.cx.io.tls.is_some() {
+                if !had_tls && self.cx.io.has_layer() {
                     return Ok(Some(data[used..].to_vec()));
                 }
                 self.cx.io.inbuf.extend_from_slice(&data[used..]);
@@ -78,7 +77,7 @@ impl Session {
             let result = self.process(&buf);
             self.cx.io.inbuf = buf;
             let used = result?;
-            if !had_tls && self.cx.io.tls.is_some() {
+            if !had_tls && self.cx.io.has_layer() {
                 let mut rest = self.cx.io.inbuf.split_off(used);
                 rest.extend_from_slice(&data[head..]);
                 self.cx.io.inbuf.clear();
@@ -101,7 +100,7 @@ impl Session {
     fn process(&mut self, input: &[u8]) -> Result<usize, Error> {
         self.cx.zrle.begin_feed(input.len());
         let mut r = Reader::new(input);
-        let had_tls = self.cx.io.tls.is_some();
+        let had_tls = self.cx.io.has_layer();
         loop {
             match self.advance(&mut r) {
                 Ok(true) => {}
@@ -110,7 +109,7 @@ impl Session {
                 // error to report: it is the first in the stream.
                 Err(e) => return Err(self.cx.draw_zrle(true).err().unwrap_or(e)),
             }
-            if !had_tls && self.cx.io.tls.is_some() {
+            if !had_tls && self.cx.io.has_layer() {
                 // What follows is TLS, not protocol bytes.
                 break;
             }

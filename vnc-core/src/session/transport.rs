@@ -1,6 +1,6 @@
 //! The session's byte buffers: protocol input not yet parsed, protocol output, and the bytes
 //! for the socket. Once VeNCrypt or anonymous TLS starts TLS, the [`TlsLayer`] sits between
-//! the protocol bytes and the socket's.
+//! the protocol bytes and the socket's; after SASL without TLS, SASL's security layer does.
 
 use std::mem;
 
@@ -19,6 +19,17 @@ pub(crate) struct Transport {
     pub(crate) tls: Option<TlsLayer>,
     /// Plaintext decrypted from one input, reused.
     pub(crate) plain_in: Vec<u8>,
+    /// SASL's security layer, once the SecurityResult has been read.
+    #[cfg(feature = "sasl")]
+    pub(crate) sasl: Option<vnc_sasl::Client>,
+    /// SASL's security layer, negotiated and waiting for the SecurityResult.
+    #[cfg(feature = "sasl")]
+    pub(crate) sasl_pending: Option<vnc_sasl::Client>,
+}
+
+#[cfg(feature = "sasl")]
+fn sasl_error(e: vnc_sasl::Error) -> Error {
+    Error::Sasl { message: e.message }
 }
 
 impl Transport {
@@ -34,8 +45,45 @@ impl Transport {
         Ok(())
     }
 
-    /// Moves protocol output to the socket buffer, through TLS when it runs.
+    /// True once TLS or SASL's security layer wraps the stream.
+    pub(crate) fn has_layer(&self) -> bool {
+        #[cfg(feature = "sasl")]
+        if self.sasl.is_some() {
+            return true;
+        }
+        self.tls.is_some()
+    }
+
+    /// Wraps what follows in SASL's security layer; what was written before goes out as it is.
+    #[cfg(feature = "sasl")]
+    pub(crate) fn start_sasl(&mut self, client: vnc_sasl::Client) -> Result<(), Error> {
+        self.pump()?;
+        self.sasl = Some(client);
+        Ok(())
+    }
+
+    /// Unwraps bytes from the socket (TLS records or SASL frames) into `plain`.
+    pub(crate) fn read_layer(&mut self, data: &[u8], plain: &mut Vec<u8>) -> Result<(), Error> {
+        if let Some(tls) = self.tls.as_mut() {
+            return tls.read_tls(data, plain);
+        }
+        #[cfg(feature = "sasl")]
+        if let Some(sasl) = self.sasl.as_mut() {
+            return sasl.decode(data, plain).map_err(sasl_error);
+        }
+        Ok(())
+    }
+
+    /// Moves protocol output to the socket buffer, through TLS or SASL when they run.
     pub(crate) fn pump(&mut self) -> Result<(), Error> {
+        #[cfg(feature = "sasl")]
+        if let Some(sasl) = self.sasl.as_mut() {
+            if !self.out.is_empty() {
+                sasl.encode(&self.out, &mut self.wire).map_err(sasl_error)?;
+                self.out.clear();
+            }
+            return Ok(());
+        }
         match self.tls.as_mut() {
             Some(tls) => {
                 if !self.out.is_empty() {
