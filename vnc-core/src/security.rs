@@ -44,7 +44,8 @@ pub enum SecurityType {
     /// security layer (strength 56 or more), which encrypts everything after authentication.
     /// Needs the `sasl` feature.
     Sasl,
-    /// VeNCrypt TLSSASL (264 in QEMU's and gtk-vnc's numbering): anonymous TLS, then SASL.
+    /// VeNCrypt TLSSASL (264 in QEMU's and gtk-vnc's numbering): anonymous TLS, then SASL
+    /// (QEMU also asks for SASL's security layer, which then runs inside TLS).
     TlsSasl,
     /// VeNCrypt X509SASL (263): verified TLS, then SASL.
     X509Sasl,

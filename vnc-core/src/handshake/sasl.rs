@@ -2,7 +2,8 @@
 //! gtk-vnc speaks it: the server's mechanism list, the client's choice with its first data,
 //! then server data, a "complete" flag and client data in turn until both sides are done,
 //! then the SecurityResult. Cyrus SASL (through `vnc-sasl`) runs the mechanism; without TLS
-//! its security layer (strength 56 or more) is required and wraps the rest of the session.
+//! its security layer (strength 56 or more) is required and wraps the rest of the session
+//! (under TLS, inside it, when the server asks for one).
 //!
 //! The wire format (QEMU's `ui/vnc-auth-sasl.c`): a u32 length and the comma-separated
 //! mechanism list; the client sends a u32 length and the mechanism name, then a u32 length and
@@ -168,8 +169,9 @@ impl Sasl {
     }
 }
 
-/// Cyrus's client for this session: without TLS, a security layer is required and
-/// mechanisms that send the password in the clear are refused.
+/// Cyrus's client for this session. Without TLS a security layer is required and mechanisms
+/// that send the password in the clear are refused. Under TLS a layer is optional: QEMU still
+/// insists on one under anonymous TLS (TLSSASL), and then it runs inside TLS.
 fn new_client(cx: &Context) -> Result<Client, Error> {
     let tls = cx.io.tls.is_some();
     let host = cx.config.server_name.as_deref().unwrap_or("localhost");
@@ -177,8 +179,7 @@ fn new_client(cx: &Context) -> Result<Client, Error> {
         service: "vnc",
         host,
         min_ssf: if tls { 0 } else { MIN_SSF },
-        // Under TLS no second layer of encryption.
-        max_ssf: if tls { 0 } else { 100_000 },
+        max_ssf: 100_000,
         max_buffer: MAX_FRAME,
         no_plaintext: !tls,
         external_ssf: None,
@@ -272,7 +273,7 @@ fn finish(cx: &mut Context, mut client: Client) -> Result<Handshake, Error> {
             ),
         });
     }
-    if ssf > 0 && !tls {
+    if ssf > 0 {
         cx.io.sasl_pending = Some(client);
     }
     Ok(Auth::SecurityResult {

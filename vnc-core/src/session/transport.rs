@@ -1,6 +1,7 @@
 //! The session's byte buffers: protocol input not yet parsed, protocol output, and the bytes
 //! for the socket. Once VeNCrypt or anonymous TLS starts TLS, the [`TlsLayer`] sits between
-//! the protocol bytes and the socket's; after SASL without TLS, SASL's security layer does.
+//! the protocol bytes and the socket's. After SASL, its security layer (when one was agreed)
+//! sits between the protocol bytes and TLS, or the socket's when there is no TLS.
 
 use std::mem;
 
@@ -45,13 +46,14 @@ impl Transport {
         Ok(())
     }
 
-    /// True once TLS or SASL's security layer wraps the stream.
-    pub(crate) fn has_layer(&self) -> bool {
+    /// How many layers (TLS, SASL's) wrap the stream: a change while protocol bytes are
+    /// parsed means that what follows is wrapped once more.
+    pub(crate) fn layers(&self) -> u8 {
         #[cfg(feature = "sasl")]
-        if self.sasl.is_some() {
-            return true;
-        }
-        self.tls.is_some()
+        let sasl = u8::from(self.sasl.is_some());
+        #[cfg(not(feature = "sasl"))]
+        let sasl = 0;
+        u8::from(self.tls.is_some()) + sasl
     }
 
     /// Wraps what follows in SASL's security layer; what was written before goes out as it is.
@@ -62,27 +64,44 @@ impl Transport {
         Ok(())
     }
 
-    /// Unwraps bytes from the socket (TLS records or SASL frames) into `plain`.
+    /// Unwraps bytes from the socket (TLS records, SASL frames, or SASL frames inside TLS
+    /// records) into `plain`.
     pub(crate) fn read_layer(&mut self, data: &[u8], plain: &mut Vec<u8>) -> Result<(), Error> {
-        if let Some(tls) = self.tls.as_mut() {
-            return tls.read_tls(data, plain);
-        }
         #[cfg(feature = "sasl")]
-        if let Some(sasl) = self.sasl.as_mut() {
-            return sasl.decode(data, plain).map_err(sasl_error);
+        if self.sasl.is_some() {
+            let Some(tls) = self.tls.as_mut() else {
+                return self.read_sasl(data, plain);
+            };
+            let mut frames = Vec::with_capacity(data.len());
+            tls.read_tls(data, &mut frames)?;
+            return self.read_sasl(&frames, plain);
         }
-        Ok(())
+        match self.tls.as_mut() {
+            Some(tls) => tls.read_tls(data, plain),
+            None => Ok(()),
+        }
     }
 
-    /// Moves protocol output to the socket buffer, through TLS or SASL when they run.
+    /// Unwraps SASL's security layer only: for bytes that TLS already decrypted when SASL's
+    /// layer started in their middle.
+    #[cfg(feature = "sasl")]
+    pub(crate) fn read_sasl(&mut self, frames: &[u8], plain: &mut Vec<u8>) -> Result<(), Error> {
+        match self.sasl.as_mut() {
+            Some(sasl) => sasl.decode(frames, plain).map_err(sasl_error),
+            None => Ok(()),
+        }
+    }
+
+    /// Moves protocol output to the socket buffer, through SASL's layer and TLS when they
+    /// run.
     pub(crate) fn pump(&mut self) -> Result<(), Error> {
         #[cfg(feature = "sasl")]
         if let Some(sasl) = self.sasl.as_mut() {
             if !self.out.is_empty() {
-                sasl.encode(&self.out, &mut self.wire).map_err(sasl_error)?;
-                self.out.clear();
+                let mut frames = Vec::with_capacity(self.out.len() + 64);
+                sasl.encode(&self.out, &mut frames).map_err(sasl_error)?;
+                self.out = frames;
             }
-            return Ok(());
         }
         match self.tls.as_mut() {
             Some(tls) => {
