@@ -48,9 +48,11 @@ fn widget_sasl_login_to_qemu() {
     display.open_host("127.0.0.1", q.port());
     // QEMU's screen is still (the BIOS's text), so one screendump is the target.
     let want = q.screen();
-    run_until("QEMU's screen through SASL", Duration::from_secs(60), || {
-        screenshot(&display).is_some_and(|s| s == want)
-    });
+    run_until(
+        "QEMU's screen through SASL",
+        Duration::from_secs(60),
+        || screenshot(&display).is_some_and(|s| s == want),
+    );
     assert_eq!(*asked.borrow(), [(true, true)]);
     display.close();
 

@@ -97,7 +97,10 @@ fn qemu_sasl_digest_md5_inside_anonymous_tls() {
     let q = sasl_qemu("digest-md5", QemuTls::Anonymous);
     let server = format!("127.0.0.1::{}", q.port());
     let (got, ssf) = capture_sasl(&server, &["--encodings", "raw"]);
-    assert!(ssf >= 56, "security layer of strength {ssf} inside anonymous TLS");
+    assert!(
+        ssf >= 56,
+        "security layer of strength {ssf} inside anonymous TLS"
+    );
     assert_same(&got, &q.screen(), "QEMU TLSSASL DIGEST-MD5");
     wrong_password_exits_4(&server, &[]);
 }
@@ -171,7 +174,9 @@ fn qemu_sasl_security_layer_frames_altered_in_transit() {
             f[last] ^= 0x55;
         }),
         // Longer than the 100000 bytes the client accepts per frame.
-        ("a 2 GiB length", |f| f[..4].copy_from_slice(&0x8000_0000u32.to_be_bytes())),
+        ("a 2 GiB length", |f| {
+            f[..4].copy_from_slice(&0x8000_0000u32.to_be_bytes())
+        }),
         // A frame too short to hold a MAC.
         ("a frame of 3 bytes", |f| {
             f.truncate(4);

@@ -46,7 +46,11 @@ pub(super) fn attacks() -> Vec<Attack> {
             offer(u32::MAX, &[b'A'; 1024]),
             error(limit, PROTOCOL),
         ),
-        ("an empty SASL mechanism list", list(b""), error(sasl, SECURITY)),
+        (
+            "an empty SASL mechanism list",
+            list(b""),
+            error(sasl, SECURITY),
+        ),
         (
             "a SASL mechanism list with nothing usable",
             list(b"X-EVIL,PLAIN,\xff\xfe"),
