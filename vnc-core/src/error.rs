@@ -653,6 +653,9 @@ pub enum ProtocolError {
     /// A SASL "complete" flag other than 0 or 1.
     #[error("a SASL complete flag of {0} (0 or 1 expected)")]
     InvalidSaslComplete(u8),
+    /// SASL data from the server whose last byte is not the NUL that ends it.
+    #[error("SASL data from the server without its terminating NUL")]
+    UnterminatedSaslData,
     /// An Apple Remote Desktop (type 30) key length of 0 or above 512 bytes (4096 bits).
     #[error("an ARD key length of {0} bytes (1 to 512 are accepted)")]
     ArdKeyLength(u16),

@@ -135,10 +135,14 @@ impl Sasl {
             Sasl::ServerData(ex, n) => match r.take(n as usize) {
                 None => wait(Sasl::ServerData(ex, n)),
                 // The server sends a NUL after its data, counted in the length.
-                Some(data) => go(Sasl::Complete(
-                    ex,
-                    data.split_last().map(|(_, d)| d.to_vec()),
-                )),
+                Some(data) => match data.split_last() {
+                    None => go(Sasl::Complete(ex, None)),
+                    Some((0, d)) => go(Sasl::Complete(ex, Some(d.to_vec()))),
+                    Some(_) => Err(Error::protocol(
+                        Step::Authentication,
+                        ProtocolError::UnterminatedSaslData,
+                    )),
+                },
             },
             Sasl::Complete(mut ex, data) => match r.u8() {
                 None => wait(Sasl::Complete(ex, data)),

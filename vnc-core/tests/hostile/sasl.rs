@@ -1,7 +1,7 @@
 //! Hostile SASL servers (type 20): mechanism lists out of bounds or with nothing usable, data
-//! lengths beyond the limit, bad "complete" flags, garbage challenges and a server that never
-//! finishes. Cyrus SASL runs the real DIGEST-MD5 client; each case ends in its typed error,
-//! whatever the chunking.
+//! lengths beyond the limit, data without its NUL, bad "complete" flags, garbage challenges
+//! and a server that never finishes. Cyrus SASL runs the real DIGEST-MD5 client; each case
+//! ends in its typed error, whatever the chunking.
 
 use crate::support::assert_fails;
 use vnc_core::testing::{Chunking, Script, play_with};
@@ -121,6 +121,22 @@ fn complete_flags_other_than_0_and_1() {
             } if f == flag
         );
     }
+}
+
+#[test]
+fn server_data_without_its_nul() {
+    let s = offer(b"DIGEST-MD5")
+        .raw(&3u32.to_be_bytes())
+        .raw(b"abc")
+        .raw(&[0]);
+    assert_fails!(
+        Config::default(),
+        s.bytes(),
+        Error::Protocol {
+            step: Step::Authentication,
+            error: ProtocolError::UnterminatedSaslData,
+        }
+    );
 }
 
 #[test]
