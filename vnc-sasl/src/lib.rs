@@ -6,6 +6,31 @@
 //! Every call is synchronous computation, no I/O: the engine stays sans-IO. Credentials are
 //! given through Cyrus's interaction prompts (`SASL_INTERACT`), so a mechanism asks for what
 //! it needs and the engine asks the application only then.
+//!
+//! ```
+//! use vnc_sasl::{Client, Credentials, Progress, Settings};
+//!
+//! let settings = Settings {
+//!     service: "vnc",
+//!     host: "localhost",
+//!     min_ssf: 0,
+//!     max_ssf: 0,
+//!     max_buffer: 65536,
+//!     no_plaintext: false,
+//!     external_ssf: None,
+//! };
+//! let mut client = Client::new(&settings)?;
+//! let creds = Credentials {
+//!     username: Some("alice"),
+//!     password: Some("secret"),
+//! };
+//! // PLAIN (libsasl2-modules) answers at once, with the credentials in its first message.
+//! if let Progress::Output { mechanism, data, .. } = client.start("PLAIN", creds)? {
+//!     assert_eq!(mechanism.as_deref(), Some("PLAIN"));
+//!     assert_eq!(data.as_deref(), Some(&b"\0alice\0secret"[..]));
+//! }
+//! # Ok::<(), vnc_sasl::Error>(())
+//! ```
 
 use std::ffi::{CStr, CString, c_char, c_int, c_uint, c_void};
 use std::fmt;
