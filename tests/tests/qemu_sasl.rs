@@ -105,11 +105,14 @@ fn qemu_sasl_digest_md5_inside_anonymous_tls() {
     wrong_password_exits_4(&server, &[]);
 }
 
+/// Changes a security-layer frame (its u32 length and data) in place.
+type Tamper = fn(&mut Vec<u8>);
+
 /// A proxy on 127.0.0.1 in front of QEMU's `port` for one connection: it follows the server's
 /// side of the SASL handshake (version, security types, mechanism list, turns up to the one
 /// marked complete, SecurityResult), hands the first security-layer frame (its u32 length
 /// and data) to `tamper`, and copies everything else as it is. Returns the proxy's port.
-fn tampering_proxy(port: u16, tamper: fn(&mut Vec<u8>)) -> u16 {
+fn tampering_proxy(port: u16, tamper: Tamper) -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let local = listener.local_addr().unwrap().port();
     std::thread::spawn(move || {
@@ -130,7 +133,7 @@ fn tampering_proxy(port: u16, tamper: fn(&mut Vec<u8>)) -> u16 {
 fn relay_server_side(
     mut server: TcpStream,
     mut client: TcpStream,
-    tamper: fn(&mut Vec<u8>),
+    tamper: Tamper,
 ) -> std::io::Result<()> {
     let mut pass = |n: usize| -> std::io::Result<Vec<u8>> {
         let mut b = vec![0; n];
@@ -167,7 +170,7 @@ fn relay_server_side(
 #[test]
 fn qemu_sasl_security_layer_frames_altered_in_transit() {
     let q = sasl_qemu("digest-md5", QemuTls::None);
-    let tampers: [(&str, fn(&mut Vec<u8>)); 3] = [
+    let tampers: [(&str, Tamper); 3] = [
         // DIGEST-MD5's MAC no longer matches.
         ("a flipped byte", |f| {
             let last = f.len() - 1;
