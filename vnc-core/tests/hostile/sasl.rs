@@ -4,8 +4,8 @@
 //! ends in its typed error, whatever the chunking.
 
 use crate::support::assert_fails;
-use vnc_core::testing::{Chunking, Script, play_with};
-use vnc_core::{Config, Credential, Error, ProtocolError, Session, Step};
+use vnc_core::testing::{Chunking, Script, play_into, play_with};
+use vnc_core::{Config, Credential, Error, Event, ProtocolError, Session, Step};
 
 /// Type 20 offered alone, then the mechanism list.
 fn offer(mechlist: &[u8]) -> Script {
@@ -170,4 +170,27 @@ fn a_server_that_says_complete_before_the_mechanism_is_done() {
         matches!(&e, Error::Sasl { message } if message.contains("before the DIGEST-MD5 mechanism finished")),
         "{e:?}"
     );
+}
+
+#[test]
+fn credentials_asked_at_the_challenge_then_the_answer_goes_out() {
+    // DIGEST-MD5 asks for the credentials only once it has checked the challenge: the
+    // session waits (no error, no deadline) and answers when they are given.
+    let s = turn(offer(b"DIGEST-MD5"), CHALLENGE, 0);
+    for c in Chunking::ALL {
+        let mut session = Session::new(Config::default(), std::time::Instant::now());
+        let run = play_into(&mut session, s.bytes(), c);
+        assert!(run.error.is_none(), "{:?}", run.error);
+        assert!(
+            matches!(run.events.last(), Some(Event::CredentialsRequired(n)) if n.username && n.password),
+            "{:?}",
+            run.events
+        );
+        session.set_credential(Credential::Username, "alice");
+        session.set_credential(Credential::Password, "wonderland");
+        let out = session.take_output();
+        let text = String::from_utf8_lossy(&out);
+        assert!(text.contains("username=\"alice\""), "{text}");
+        assert!(!text.contains("wonderland"), "{text}");
+    }
 }
