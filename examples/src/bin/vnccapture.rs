@@ -85,7 +85,8 @@ Exit codes:
   3  could not connect (name did not resolve, connection refused or unreachable)
   4  authentication rejected (wrong or missing password)
   5  TLS or certificate problem (unknown issuer, expired, wrong host, revoked, fingerprint
-     mismatch, changed certificate, encryption required but not offered)
+     mismatch, changed certificate, encryption required but not offered), or a SASL
+     failure (no mechanism in common, a security layer too weak or altered in transit)
   6  protocol error: the server sent something wrong, or is not a VNC server
   7  timeout
 ";
