@@ -14,14 +14,17 @@ source scripts/lib.sh
 # WirePlumber) and record with pulseaudio-utils' parec. python3 runs the X client of the
 # (ignored) latency test, tests/tests/xvnc_latency.rs. GObject Introspection, PyGObject and
 # valac and gjs build and run the widget from C, Python, Vala and JavaScript
-# (scripts/build-gir.sh, tests/tests/gir.rs).
+# (scripts/build-gir.sh, tests/tests/gir.rs). libsasl2-dev builds the SASL security type
+# (Cyrus SASL); libsasl2-modules has its DIGEST-MD5 and SCRAM plugins and sasl2-bin the
+# saslpasswd2 that makes QEMU's user database (tests/tests/qemu_sasl.rs).
 ensure_packages \
   tigervnc-standalone-server tigervnc-tools x11vnc xvfb qemu-system-x86 \
   x11-apps x11-utils x11-xserver-utils x11-xkb-utils xterm xfonts-base xauth imagemagick \
   gnutls-bin libssl-dev pkg-config libgtk-4-dev libturbojpeg0-dev xdotool xclip dbus time \
   dbus-x11 at-spi2-core gcc libvncserver-dev libglib2.0-bin \
   libpulse-dev pulseaudio pulseaudio-utils pipewire pipewire-pulse wireplumber python3 \
-  gobject-introspection libgirepository1.0-dev gir1.2-gtk-4.0 python3-gi valac gjs
+  gobject-introspection libgirepository1.0-dev gir1.2-gtk-4.0 python3-gi valac gjs \
+  libsasl2-dev libsasl2-modules libsasl2-modules-db sasl2-bin
 
 cargo fmt --all -- --check
 # vnc-gtk-c (libvncrs) switches off gtk-rs's "GTK initialized" check, which a build with it

@@ -101,6 +101,22 @@ pub fn session(selector: u8) -> Session {
     s
 }
 
+/// Version 3.8 and SASL (type 20) offered alone: what the `sasl` target puts before its
+/// input.
+pub const SASL_OFFER: &[u8] = b"RFB 003.008\n\x01\x14";
+
+/// A session that accepts only SASL, with a user name and password for the mechanism's
+/// prompts and small limits.
+pub fn sasl_session() -> Session {
+    let mut config = config(0);
+    config.security_types = vec![SecurityType::Sasl];
+    config.limits.max_sasl_data = 4096;
+    let mut s = Session::new(config, std::time::Instant::now());
+    s.set_credential(Credential::Username, "user");
+    s.set_credential(Credential::Password, "password");
+    s
+}
+
 /// Version, security None and ServerInit of a `w` x `h` desktop in the format `selector`
 /// picks (native, so colour-map mode is reached too).
 pub fn handshake(selector: u8, w: u16, h: u16) -> Vec<u8> {

@@ -360,5 +360,42 @@ fn main() {
     ] {
         write("address", &a.replace(['/', ':'], "_"), a.as_bytes());
     }
+    // The sasl target: what follows the SASL offer. A DIGEST-MD5 exchange up to the
+    // server's proof (which depends on the client's random nonce), a SCRAM one up to the
+    // server's first message, and a list with several mechanisms.
+    let turn = |data: &[u8], complete: u8| {
+        let mut t = (data.len() as u32 + 1).to_be_bytes().to_vec();
+        t.extend_from_slice(data);
+        t.extend_from_slice(&[0, complete]);
+        t
+    };
+    let mechlist = |l: &[u8]| [&(l.len() as u32).to_be_bytes()[..], l].concat();
+    let digest = [
+        mechlist(b"DIGEST-MD5"),
+        turn(
+            b"realm=\"r\",nonce=\"OA6MG9tEQGm2hh\",qop=\"auth-conf\",charset=utf-8,\
+algorithm=md5-sess,cipher=\"rc4,3des\"",
+            0,
+        ),
+        turn(b"rspauth=ea40f60335c427b5527b84dbabcdfffd", 1),
+        0u32.to_be_bytes().to_vec(),
+    ]
+    .concat();
+    write("sasl", "digest-md5", &digest);
+    let scram = [
+        mechlist(b"SCRAM-SHA-256"),
+        turn(
+            b"r=fyko+d2lbbFgONRv9qkxdawLHo+Vgk7qvUOKUwuWLIWg4l/9SraGMHEE,\
+s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096",
+            0,
+        ),
+    ]
+    .concat();
+    write("sasl", "scram-sha-256", &scram);
+    write(
+        "sasl",
+        "mechlist",
+        &mechlist(b"GSSAPI,SCRAM-SHA-1,DIGEST-MD5,CRAM-MD5,PLAIN,ANONYMOUS"),
+    );
     println!("seed corpora written under corpus/");
 }

@@ -3,6 +3,7 @@
 //! each with what the client must end with.
 
 mod login;
+mod sasl;
 
 use std::time::Duration;
 
@@ -463,5 +464,6 @@ pub fn attacks() -> Vec<Attack> {
         expect: error(|e| matches!(e, Error::Timeout { .. }), TIMEOUT),
     });
     list.extend(login::attacks());
+    list.extend(sasl::attacks());
     list
 }

@@ -35,7 +35,7 @@ pub use image::{
     parse_xwd, psnr, read_png, same_at_precision,
 };
 pub use net::{free_port, serve_once};
-pub use qemu::{Qemu, QemuSetup, QemuTls};
+pub use qemu::{Qemu, QemuSasl, QemuSetup, QemuTls};
 pub use xserver::{XServer, XvncOptions, scene_ppm};
 
 /// A scratch directory, removed when dropped.

@@ -44,6 +44,20 @@ pub struct QemuSetup<'a> {
     pub args: &'a [&'a str],
     /// Appended to the `-vnc` option (e.g. `",audiodev=snd0"`).
     pub vnc_options: &'a str,
+    /// SASL on the VNC server (`sasl=on`).
+    pub sasl: Option<QemuSasl<'a>>,
+}
+
+/// SASL for QEMU's VNC server: its "qemu" Cyrus SASL configuration (read through
+/// `SASL_CONF_PATH`) allowing `mechanisms`, and a sasldb made with saslpasswd2 holding one
+/// user.
+pub struct QemuSasl<'a> {
+    /// Cyrus's `mech_list`, e.g. `"digest-md5"` or `"scram-sha-256"`.
+    pub mechanisms: &'a str,
+    /// The user name.
+    pub user: &'a str,
+    /// The user's password.
+    pub password: &'a str,
 }
 
 /// What [`KEYBOARD_LOOP`] writes to the debug console once it runs.
@@ -150,6 +164,7 @@ impl Qemu {
             boot,
             args,
             vnc_options,
+            sasl,
         } = setup;
         require("qemu-system-x86_64", "qemu-system-x86");
         let dir = TempDir::new("qemu");
@@ -193,6 +208,10 @@ impl Qemu {
                 ));
                 vnc.push_str(",tls-creds=tls0");
             }
+        }
+        if let Some(sasl) = &sasl {
+            sasl_config(&mut cmd, dir.path(), sasl);
+            vnc.push_str(",sasl=on");
         }
         if !trace.is_empty() {
             for event in trace {
@@ -295,6 +314,46 @@ impl Qemu {
             .unwrap();
         parse_ppm(&b)
     }
+}
+
+/// Writes the "qemu" SASL application's configuration and user database into `dir` and
+/// points QEMU's Cyrus SASL at them.
+fn sasl_config(cmd: &mut Command, dir: &std::path::Path, sasl: &QemuSasl<'_>) {
+    require("saslpasswd2", "sasl2-bin");
+    let db = dir.join("passwd.db");
+    std::fs::write(
+        dir.join("qemu.conf"),
+        format!(
+            "mech_list: {}\nsasldb_path: {}\n",
+            sasl.mechanisms,
+            db.display()
+        ),
+    )
+    .unwrap();
+    // -p: the password from stdin, not a prompt; -c: create the user. The realm is the
+    // host name, as QEMU's SASL server (no realm of its own) uses it.
+    let mut passwd = Command::new("saslpasswd2");
+    passwd
+        .arg("-f")
+        .arg(&db)
+        .args(["-a", "qemu", "-p", "-c", sasl.user])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    let mut child = process::spawn(passwd).expect("run saslpasswd2");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(sasl.password.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "saslpasswd2: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    cmd.env("SASL_CONF_PATH", dir);
 }
 
 /// The (down, keysym, keycode) of the trace's `event` lines, in order. QEMU 7.2 writes

@@ -76,6 +76,9 @@ pub struct Limits {
     /// 10 ms: 1764 bytes of 44.1 kHz 16-bit stereo); 1 MiB is over 5 seconds of the largest
     /// stream QEMU sends (48 kHz, 32-bit, stereo).
     pub max_audio_data: u32,
+    /// Largest SASL data the server may send in one turn; more is an error. DIGEST-MD5 and
+    /// SCRAM send a few hundred bytes, a Kerberos ticket some KiB (QEMU refuses over 1 MiB).
+    pub max_sasl_data: u32,
 }
 
 impl Default for Limits {
@@ -90,6 +93,7 @@ impl Default for Limits {
             max_cursor_size: 1024,
             max_rects_per_update: 65535,
             max_audio_data: 1 << 20,
+            max_sasl_data: 100 << 10,
         }
     }
 }

@@ -215,6 +215,13 @@ pub enum Error {
     /// MS-Logon II).
     #[error("the system's random number generator is unavailable, so no key can be made")]
     RandomnessUnavailable,
+    /// SASL failed on this side: no usable mechanism, a mechanism's step, or a security
+    /// layer too weak or broken (the message is Cyrus SASL's).
+    #[error("SASL: {message}")]
+    Sasl {
+        /// What failed.
+        message: String,
+    },
     /// The session already ended (after an error or the end of the stream).
     #[error("the session is closed")]
     Closed,
@@ -235,7 +242,8 @@ impl Error {
             Error::ConnectionRefused { .. } => ErrorKind::Refused,
             Error::NoCommonSecurityType { .. }
             | Error::EncryptionRequired { .. }
-            | Error::AnonTlsUnavailable => ErrorKind::Security,
+            | Error::AnonTlsUnavailable
+            | Error::Sasl { .. } => ErrorKind::Security,
             Error::AuthenticationFailed { .. } => ErrorKind::Authentication,
             Error::Protocol { .. } => ErrorKind::Protocol,
             Error::LimitExceeded { .. } => ErrorKind::Limit,
@@ -649,6 +657,12 @@ pub enum ProtocolError {
     /// The server refused a VeNCrypt version or sub-type.
     #[error("the server refused VeNCrypt {0}")]
     VencryptRefused(&'static str),
+    /// A SASL "complete" flag other than 0 or 1.
+    #[error("a SASL complete flag of {0} (0 or 1 expected)")]
+    InvalidSaslComplete(u8),
+    /// SASL data from the server whose last byte is not the NUL that ends it.
+    #[error("SASL data from the server without its terminating NUL")]
+    UnterminatedSaslData,
     /// An Apple Remote Desktop (type 30) key length of 0 or above 512 bytes (4096 bits).
     #[error("an ARD key length of {0} bytes (1 to 512 are accepted)")]
     ArdKeyLength(u16),

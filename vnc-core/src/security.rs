@@ -39,6 +39,16 @@ pub enum SecurityType {
     /// break: as weak as Plain. Never in the default list; add it only when that is
     /// acceptable.
     MsLogonII,
+    /// SASL (type 20, QEMU and libvirt): a SASL mechanism (DIGEST-MD5, SCRAM, GSSAPI, ...) run
+    /// by the system's Cyrus SASL; without TLS the session then requires the mechanism's
+    /// security layer (strength 56 or more), which encrypts everything after authentication.
+    /// Needs the `sasl` feature.
+    Sasl,
+    /// VeNCrypt TLSSASL (264 in QEMU's and gtk-vnc's numbering): anonymous TLS, then SASL
+    /// (QEMU also asks for SASL's security layer, which then runs inside TLS).
+    TlsSasl,
+    /// VeNCrypt X509SASL (263): verified TLS, then SASL.
+    X509Sasl,
 }
 
 /// How much protection a security type gives.
@@ -64,6 +74,8 @@ pub(crate) enum Inner {
     Ard,
     /// MS-Logon II's key exchange, then user name and password.
     MsLogonII,
+    /// A SASL exchange (type 20, and VeNCrypt's SASL sub-types).
+    Sasl,
 }
 
 impl SecurityType {
@@ -75,11 +87,28 @@ impl SecurityType {
     /// the middle (not an eavesdropper) reads, so any other type the server offers is taken
     /// first, None included, which sends nothing. It is in the list because macOS Screen
     /// Sharing offers nothing else unless a VNC password is set.
+    ///
+    /// With the `sasl` feature, the SASL types follow the Plain ones of the same protection:
+    /// X509SASL after X509Plain, TLSSASL after TLSPlain, and type 20 (which the session accepts
+    /// only with an encrypting security layer) after anonymous TLS.
     pub fn default_preference() -> Vec<SecurityType> {
         use SecurityType::*;
-        vec![
-            X509Vnc, X509Plain, X509None, TlsVnc, TlsPlain, TlsNone, AnonTls, VncAuth, None, Ard,
-        ]
+        if cfg!(feature = "sasl") {
+            vec![
+                X509Vnc, X509Plain, X509Sasl, X509None, TlsVnc, TlsPlain, TlsSasl, TlsNone,
+                AnonTls, Sasl, VncAuth, None, Ard,
+            ]
+        } else {
+            vec![
+                X509Vnc, X509Plain, X509None, TlsVnc, TlsPlain, TlsNone, AnonTls, VncAuth, None,
+                Ard,
+            ]
+        }
+    }
+
+    /// True when this build can run the type (the SASL types need the `sasl` feature).
+    pub fn is_available(self) -> bool {
+        cfg!(feature = "sasl") || self.inner() != Inner::Sasl
     }
 
     /// The number on the wire: a top-level type (1, 2, 18) or a VeNCrypt sub-type (256+).
@@ -89,6 +118,7 @@ impl SecurityType {
             None => 1,
             VncAuth => 2,
             AnonTls => 18,
+            Sasl => 20,
             Ard => 30,
             MsLogonII => 113,
             Plain => 256,
@@ -98,6 +128,8 @@ impl SecurityType {
             X509None => 260,
             X509Vnc => 261,
             X509Plain => 262,
+            X509Sasl => 263,
+            TlsSasl => 264,
         }
     }
 
@@ -105,8 +137,8 @@ impl SecurityType {
     pub fn from_number(n: u32) -> Option<SecurityType> {
         use SecurityType::*;
         [
-            None, VncAuth, AnonTls, Ard, MsLogonII, Plain, TlsNone, TlsVnc, TlsPlain, X509None,
-            X509Vnc, X509Plain,
+            None, VncAuth, AnonTls, Sasl, Ard, MsLogonII, Plain, TlsNone, TlsVnc, TlsPlain,
+            X509None, X509Vnc, X509Plain, X509Sasl, TlsSasl,
         ]
         .into_iter()
         .find(|t| t.number() == n)
@@ -122,8 +154,11 @@ impl SecurityType {
         use SecurityType::*;
         match self {
             None | VncAuth | Plain | Ard | MsLogonII => Protection::Clear,
-            TlsNone | TlsVnc | TlsPlain | AnonTls => Protection::EncryptedUnauthenticated,
-            X509None | X509Vnc | X509Plain => Protection::Authenticated,
+            // Type 20 is accepted only with SASL's encrypting layer (see `Sasl`).
+            TlsNone | TlsVnc | TlsPlain | TlsSasl | AnonTls | Sasl => {
+                Protection::EncryptedUnauthenticated
+            }
+            X509None | X509Vnc | X509Plain | X509Sasl => Protection::Authenticated,
         }
     }
 
@@ -136,6 +171,7 @@ impl SecurityType {
             AnonTls => Inner::Negotiate,
             Ard => Inner::Ard,
             MsLogonII => Inner::MsLogonII,
+            Sasl | TlsSasl | X509Sasl => Inner::Sasl,
         }
     }
 
@@ -150,7 +186,8 @@ impl SecurityType {
                 username: true,
                 password: true,
             },
-            Inner::None | Inner::Negotiate => CredentialsNeeded::default(),
+            // The mechanism says what it needs when it runs (GSSAPI needs nothing).
+            Inner::None | Inner::Negotiate | Inner::Sasl => CredentialsNeeded::default(),
         }
     }
 }

@@ -24,9 +24,8 @@ pub(crate) struct Credentials {
 }
 
 impl Credentials {
-    /// What `t` needs that has not been supplied.
-    pub(crate) fn missing_for(&self, t: SecurityType) -> CredentialsNeeded {
-        let needs = t.needs();
+    /// What of `needs` has not been supplied.
+    pub(crate) fn missing_for(&self, needs: CredentialsNeeded) -> CredentialsNeeded {
         CredentialsNeeded {
             username: needs.username && self.username.is_none(),
             password: needs.password && self.password.is_none(),
@@ -56,6 +55,9 @@ pub(crate) enum PendingAuth {
     Plain,
     Ard(Box<ard::Prepared>),
     MsLogonII(Box<ms_logon_ii::Prepared>),
+    /// A SASL mechanism's prompt.
+    #[cfg(feature = "sasl")]
+    Sasl(Box<super::sasl::Pending>),
 }
 
 impl PendingAuth {
@@ -65,6 +67,17 @@ impl PendingAuth {
             PendingAuth::Plain => SecurityType::Plain,
             PendingAuth::Ard(_) => SecurityType::Ard,
             PendingAuth::MsLogonII(_) => SecurityType::MsLogonII,
+            #[cfg(feature = "sasl")]
+            PendingAuth::Sasl(_) => SecurityType::Sasl,
+        }
+    }
+
+    /// The credentials it waits for.
+    pub(crate) fn needs(&self) -> CredentialsNeeded {
+        match self {
+            #[cfg(feature = "sasl")]
+            PendingAuth::Sasl(p) => p.needs(),
+            other => other.security_type().needs(),
         }
     }
 }
@@ -89,6 +102,11 @@ impl Auth {
                 None => wait(self),
                 Some(0) => {
                     tracing::debug!("security handshake succeeded");
+                    // SASL's security layer wraps everything after the SecurityResult.
+                    #[cfg(feature = "sasl")]
+                    if let Some(client) = cx.io.sasl_pending.take() {
+                        cx.io.start_sasl(client)?;
+                    }
                     cx.io.out.push(cx.config.shared as u8);
                     go(Handshake::ServerInit)
                 }
@@ -133,6 +151,14 @@ pub(crate) fn start_inner(cx: &mut Context, t: SecurityType) -> Handshake {
         Inner::Plain => send_login(cx, PendingAuth::Plain),
         Inner::Ard => Auth::ArdParams.into(),
         Inner::MsLogonII => Auth::MsLogonIIParams.into(),
+        #[cfg(feature = "sasl")]
+        Inner::Sasl => super::sasl::Sasl::MechlistLength.into(),
+        // Never chosen: without the feature the preferences leave the SASL types out.
+        #[cfg(not(feature = "sasl"))]
+        Inner::Sasl => Auth::SecurityResult {
+            credentials_sent: false,
+        }
+        .into(),
         Inner::Negotiate => match cx.version {
             Some(v) => Security::start(v, true).into(),
             None => Security::TypeCount { inner: true }.into(),
@@ -141,11 +167,13 @@ pub(crate) fn start_inner(cx: &mut Context, t: SecurityType) -> Handshake {
 }
 
 /// Goes on once the application has supplied what `pending` needs.
-pub(crate) fn resume(cx: &mut Context, pending: PendingAuth) -> Handshake {
-    match pending {
+pub(crate) fn resume(cx: &mut Context, pending: PendingAuth) -> Result<Handshake, Error> {
+    Ok(match pending {
         PendingAuth::Vnc(challenge) => vnc_challenge(cx, challenge),
+        #[cfg(feature = "sasl")]
+        PendingAuth::Sasl(p) => super::sasl::resume(cx, *p)?,
         login => send_login(cx, login),
-    }
+    })
 }
 
 /// Sends a user name and password (Plain, ARD, MS-Logon II) once both are there, or asks
@@ -159,6 +187,8 @@ fn send_login(cx: &mut Context, pending: PendingAuth) -> Handshake {
             match &pending {
                 PendingAuth::Ard(prepared) => ard::send(prepared, u, p, out),
                 PendingAuth::MsLogonII(prepared) => ms_logon_ii::send(prepared, u, p, out),
+                #[cfg(feature = "sasl")]
+                PendingAuth::Sasl(_) => {}
                 PendingAuth::Plain | PendingAuth::Vnc(_) => {
                     out.extend_from_slice(&(u.len() as u32).to_be_bytes());
                     out.extend_from_slice(&(p.len() as u32).to_be_bytes());
@@ -173,7 +203,7 @@ fn send_login(cx: &mut Context, pending: PendingAuth) -> Handshake {
         }
         (_, pw) => {
             creds.password = pw;
-            let needs = creds.missing_for(pending.security_type());
+            let needs = creds.missing_for(pending.needs());
             cx.events.push_back(Event::CredentialsRequired(needs));
             cx.deadline.pause();
             Auth::AwaitCredentials(pending).into()

@@ -7,6 +7,8 @@ pub(crate) mod ard;
 pub(crate) mod auth;
 pub(crate) mod init;
 pub(crate) mod ms_logon_ii;
+#[cfg(feature = "sasl")]
+pub(crate) mod sasl;
 pub(crate) mod security;
 pub(crate) mod tls_step;
 pub(crate) mod vencrypt;
@@ -38,6 +40,9 @@ pub(crate) enum Handshake {
     Tls(TlsStep),
     /// Authentication and the SecurityResult.
     Auth(Auth),
+    /// The SASL exchange (then `Auth`'s SecurityResult).
+    #[cfg(feature = "sasl")]
+    Sasl(sasl::Sasl),
     /// ServerInit.
     ServerInit,
 }
@@ -103,6 +108,8 @@ impl Handshake {
             Handshake::Vencrypt(s) => s.advance(cx, r),
             Handshake::Tls(s) => s.advance(cx),
             Handshake::Auth(s) => s.advance(cx, r),
+            #[cfg(feature = "sasl")]
+            Handshake::Sasl(s) => s.advance(cx, r),
             Handshake::ServerInit => init::advance(cx, r),
         }
     }
@@ -113,6 +120,8 @@ impl Handshake {
             Handshake::Version => Step::Version,
             Handshake::Security(_) | Handshake::Vencrypt(_) | Handshake::Tls(_) => Step::Security,
             Handshake::Auth(_) => Step::Authentication,
+            #[cfg(feature = "sasl")]
+            Handshake::Sasl(_) => Step::Authentication,
             Handshake::ServerInit => Step::Initialization,
         }
     }
@@ -148,6 +157,13 @@ impl Handshake {
             H::Auth(Auth::SecurityResult { .. } | Auth::FailureReason { .. }) => {
                 Error::AuthenticationFailed { reason: None }
             }
+            // QEMU answers a wrong password (a failed SASL step) by hanging up.
+            #[cfg(feature = "sasl")]
+            H::Sasl(
+                sasl::Sasl::ServerLength(_)
+                | sasl::Sasl::ServerData(..)
+                | sasl::Sasl::Complete(..),
+            ) => Error::AuthenticationFailed { reason: None },
             _ => Error::UnexpectedEof { step: self.step() },
         }
     }

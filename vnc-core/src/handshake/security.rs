@@ -67,6 +67,7 @@ pub(crate) fn preferences(cx: &Context, inner: bool) -> Vec<SecurityType> {
         .security_types
         .iter()
         .copied()
+        .filter(|t| t.is_available())
         .filter(|t| {
             if inner {
                 matches!(t, SecurityType::None | SecurityType::VncAuth)

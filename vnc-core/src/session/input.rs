@@ -32,37 +32,48 @@ impl Session {
     }
 
     fn feed_inner(&mut self, data: &[u8]) -> Result<(), Error> {
-        if self.cx.io.tls.is_some() {
-            return self.feed_tls(data);
+        if self.cx.io.layers() > 0 {
+            return self.feed_layer(data);
         }
         if let Some(rest) = self.feed_plain(data)? {
-            // TLS started in the middle of this input: the rest is TLS records.
-            self.feed_tls(&rest)?;
+            // TLS (or SASL's layer) started in the middle of this input: the rest is wrapped.
+            self.feed_layer(&rest)?;
         }
         Ok(())
     }
 
-    pub(super) fn feed_tls(&mut self, data: &[u8]) -> Result<(), Error> {
+    /// Feeds bytes that TLS or SASL's security layer (or both) wrap.
+    pub(super) fn feed_layer(&mut self, data: &[u8]) -> Result<(), Error> {
         let mut plain = mem::take(&mut self.cx.io.plain_in);
         plain.clear();
-        let result = match self.cx.io.tls.as_mut() {
-            Some(tls) => tls.read_tls(data, &mut plain),
-            None => Ok(()),
-        };
+        let result = self.cx.io.read_layer(data, &mut plain);
         // The handshake may have ended with no plaintext yet: the state machine looks anyway.
-        let result = result.and_then(|()| self.feed_plain(&plain).map(|_| ()));
+        let result = result.and_then(|()| match self.feed_plain(&plain)? {
+            // SASL's layer started inside TLS: the rest is already out of TLS, still in
+            // SASL's frames. No further layer can start.
+            #[cfg(feature = "sasl")]
+            Some(rest) => {
+                let mut inner = Vec::new();
+                self.cx.io.read_sasl(&rest, &mut inner)?;
+                self.feed_plain(&inner).map(|_| ())
+            }
+            #[cfg(not(feature = "sasl"))]
+            Some(_) => Ok(()),
+            None => Ok(()),
+        });
         self.cx.io.plain_in = plain;
         result
     }
 
-    /// Feeds protocol bytes; returns what is left unparsed if TLS started on the way.
+    /// Feeds protocol bytes; returns what is left unparsed if TLS (or SASL's layer) started
+    /// on the way.
     pub(super) fn feed_plain(&mut self, mut data: &[u8]) -> Result<Option<Vec<u8>>, Error> {
-        let had_tls = self.cx.io.tls.is_some();
+        let layers = self.cx.io.layers();
         loop {
             if self.cx.io.inbuf.is_empty() {
                 // Common case: parse straight from the caller's slice, keep only the tail.
                 let used = self.process(data)?;
-                if !had_tls && self.cx.io.tls.is_some() {
+                if self.cx.io.layers() != layers {
                     return Ok(Some(data[used..].to_vec()));
                 }
                 self.cx.io.inbuf.extend_from_slice(&data[used..]);
@@ -79,7 +90,7 @@ impl Session {
             let result = self.process(&buf);
             self.cx.io.inbuf = buf;
             let used = result?;
-            if !had_tls && self.cx.io.tls.is_some() {
+            if self.cx.io.layers() != layers {
                 let mut rest = self.cx.io.inbuf.split_off(used);
                 rest.extend_from_slice(&data[head..]);
                 self.cx.io.inbuf.clear();
@@ -102,7 +113,7 @@ impl Session {
     fn process(&mut self, input: &[u8]) -> Result<usize, Error> {
         self.cx.zrle.begin_feed(input.len());
         let mut r = Reader::new(input);
-        let had_tls = self.cx.io.tls.is_some();
+        let layers = self.cx.io.layers();
         loop {
             match self.advance(&mut r) {
                 Ok(true) => {}
@@ -111,7 +122,7 @@ impl Session {
                 // error to report: it is the first in the stream.
                 Err(e) => return Err(self.cx.draw_zrle(true).err().unwrap_or(e)),
             }
-            if !had_tls && self.cx.io.tls.is_some() {
+            if self.cx.io.layers() != layers {
                 // What follows is TLS, not protocol bytes.
                 break;
             }

@@ -228,6 +228,8 @@ pub struct Session {
     state: State,
     cx: Context,
     last_now: Instant,
+    /// An error found by a command that returns nothing, reported by `handle_timeout`.
+    failed: Option<Error>,
 }
 
 impl Session {
@@ -274,6 +276,7 @@ impl Session {
                 random: Random::default(),
             },
             last_now: now,
+            failed: None,
         }
     }
 
@@ -317,6 +320,9 @@ impl Session {
 
     /// When [`handle_timeout`](Self::handle_timeout) should be called next, if at all.
     pub fn poll_timeout(&self) -> Option<Instant> {
+        if self.failed.is_some() {
+            return Some(self.last_now);
+        }
         if matches!(&self.state, State::Running(r) if r.flow.wants_time()) {
             // A round-trip measurement needs the current time.
             return Some(self.last_now);
@@ -333,6 +339,9 @@ impl Session {
     /// deadline has passed.
     pub fn handle_timeout(&mut self, now: Instant) -> Result<(), Error> {
         self.last_now = now;
+        if let Some(e) = self.failed.take() {
+            return Err(e);
+        }
         if let State::Running(running) = &mut self.state {
             running.flow.tick(&mut self.cx, now);
             self.pump_or_close();
@@ -365,16 +374,26 @@ impl Session {
             Credential::Password => self.cx.credentials.password = v,
         }
         if let State::Handshake(Handshake::Auth(Auth::AwaitCredentials(pending))) = &self.state {
-            let missing = self.cx.credentials.missing_for(pending.security_type());
+            let missing = self.cx.credentials.missing_for(pending.needs());
             if !missing.username && !missing.password {
                 let State::Handshake(Handshake::Auth(Auth::AwaitCredentials(pending))) =
                     std::mem::replace(&mut self.state, State::Closed)
                 else {
                     unreachable!("checked above")
                 };
-                self.state = State::Handshake(auth::resume(&mut self.cx, pending));
                 self.cx.deadline.resume();
-                self.pump_or_close();
+                match auth::resume(&mut self.cx, pending) {
+                    Ok(next) => {
+                        self.state = State::Handshake(next);
+                        self.pump_or_close();
+                    }
+                    // A SASL mechanism can fail on the credentials: the error comes at the
+                    // next `handle_timeout`, which `poll_timeout` asks for at once.
+                    Err(e) => {
+                        self.close();
+                        self.failed = Some(e);
+                    }
+                }
             }
         }
     }
@@ -441,7 +460,7 @@ impl Session {
             // What the server sent meanwhile came after the sub-type's acknowledgement, so
             // it is TLS.
             let early = std::mem::take(&mut self.cx.io.inbuf);
-            self.feed_tls(&early)?;
+            self.feed_layer(&early)?;
             self.cx.io.pump()
         });
         if let Err(e) = &r {
@@ -725,7 +744,7 @@ impl Session {
     pub fn credentials_needed(&self) -> Option<CredentialsNeeded> {
         match &self.state {
             State::Handshake(Handshake::Auth(Auth::AwaitCredentials(pending))) => {
-                Some(self.cx.credentials.missing_for(pending.security_type()))
+                Some(self.cx.credentials.missing_for(pending.needs()))
             }
             _ => None,
         }

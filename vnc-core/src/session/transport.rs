@@ -1,6 +1,7 @@
 //! The session's byte buffers: protocol input not yet parsed, protocol output, and the bytes
 //! for the socket. Once VeNCrypt or anonymous TLS starts TLS, the [`TlsLayer`] sits between
-//! the protocol bytes and the socket's.
+//! the protocol bytes and the socket's. After SASL, its security layer (when one was agreed)
+//! sits between the protocol bytes and TLS, or the socket's when there is no TLS.
 
 use std::mem;
 
@@ -19,6 +20,17 @@ pub(crate) struct Transport {
     pub(crate) tls: Option<TlsLayer>,
     /// Plaintext decrypted from one input, reused.
     pub(crate) plain_in: Vec<u8>,
+    /// SASL's security layer, once the SecurityResult has been read.
+    #[cfg(feature = "sasl")]
+    pub(crate) sasl: Option<vnc_sasl::Client>,
+    /// SASL's security layer, negotiated and waiting for the SecurityResult.
+    #[cfg(feature = "sasl")]
+    pub(crate) sasl_pending: Option<vnc_sasl::Client>,
+}
+
+#[cfg(feature = "sasl")]
+fn sasl_error(e: vnc_sasl::Error) -> Error {
+    Error::Sasl { message: e.message }
 }
 
 impl Transport {
@@ -34,8 +46,63 @@ impl Transport {
         Ok(())
     }
 
-    /// Moves protocol output to the socket buffer, through TLS when it runs.
+    /// How many layers (TLS, SASL's) wrap the stream: a change while protocol bytes are
+    /// parsed means that what follows is wrapped once more.
+    pub(crate) fn layers(&self) -> u8 {
+        #[cfg(feature = "sasl")]
+        let sasl = u8::from(self.sasl.is_some());
+        #[cfg(not(feature = "sasl"))]
+        let sasl = 0;
+        u8::from(self.tls.is_some()) + sasl
+    }
+
+    /// Wraps what follows in SASL's security layer; what was written before goes out as it is.
+    #[cfg(feature = "sasl")]
+    pub(crate) fn start_sasl(&mut self, client: vnc_sasl::Client) -> Result<(), Error> {
+        self.pump()?;
+        self.sasl = Some(client);
+        Ok(())
+    }
+
+    /// Unwraps bytes from the socket (TLS records, SASL frames, or SASL frames inside TLS
+    /// records) into `plain`.
+    pub(crate) fn read_layer(&mut self, data: &[u8], plain: &mut Vec<u8>) -> Result<(), Error> {
+        #[cfg(feature = "sasl")]
+        if self.sasl.is_some() {
+            let Some(tls) = self.tls.as_mut() else {
+                return self.read_sasl(data, plain);
+            };
+            let mut frames = Vec::with_capacity(data.len());
+            tls.read_tls(data, &mut frames)?;
+            return self.read_sasl(&frames, plain);
+        }
+        match self.tls.as_mut() {
+            Some(tls) => tls.read_tls(data, plain),
+            None => Ok(()),
+        }
+    }
+
+    /// Unwraps SASL's security layer only: for bytes that TLS already decrypted when SASL's
+    /// layer started in their middle.
+    #[cfg(feature = "sasl")]
+    pub(crate) fn read_sasl(&mut self, frames: &[u8], plain: &mut Vec<u8>) -> Result<(), Error> {
+        match self.sasl.as_mut() {
+            Some(sasl) => sasl.decode(frames, plain).map_err(sasl_error),
+            None => Ok(()),
+        }
+    }
+
+    /// Moves protocol output to the socket buffer, through SASL's layer and TLS when they
+    /// run.
     pub(crate) fn pump(&mut self) -> Result<(), Error> {
+        #[cfg(feature = "sasl")]
+        if let Some(sasl) = self.sasl.as_mut() {
+            if !self.out.is_empty() {
+                let mut frames = Vec::with_capacity(self.out.len() + 64);
+                sasl.encode(&self.out, &mut frames).map_err(sasl_error)?;
+                self.out = frames;
+            }
+        }
         match self.tls.as_mut() {
             Some(tls) => {
                 if !self.out.is_empty() {

@@ -15,6 +15,8 @@ mod protocol;
 mod qemu;
 mod qemu_audio;
 mod rectangles;
+#[cfg(feature = "sasl")]
+mod sasl;
 mod support;
 mod tight;
 mod xvp;

@@ -102,10 +102,10 @@ fn vencrypt_refusals_and_bad_versions() {
                 }
             )
         }),
-        // Only SASL sub-types (named as QEMU numbers them) and nothing this client accepts.
+        // Only sub-types this client does not speak (RA2 and RA2ne).
         (
-            base().raw(&[0, 2, 0, 2, 0, 0, 1, 7, 0, 0, 1, 8]),
-            |e| matches!(e, Error::NoCommonSecurityType { offered, .. } if offered == &[263, 264]),
+            base().raw(&[0, 2, 0, 2, 0, 0, 0, 5, 0, 0, 0, 6]),
+            |e| matches!(e, Error::NoCommonSecurityType { offered, .. } if offered == &[5, 6]),
         ),
         // The server refuses the TLS sub-type we chose.
         (base().raw(&[0, 2, 0, 1, 0, 0, 1, 1, 0]), |e| {

@@ -120,12 +120,13 @@ pub enum Depth {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, glib::Enum)]
 #[enum_type(name = "VncRsDisplayCredential")]
 pub enum DisplayCredential {
-    /// The password (VNC authentication, VeNCrypt Plain).
+    /// The password (VNC authentication, VeNCrypt Plain, ARD, SASL mechanisms such as
+    /// DIGEST-MD5 and SCRAM).
     Password = 0,
-    /// The user name (VeNCrypt Plain).
+    /// The user name (VeNCrypt Plain, ARD, SASL mechanisms such as DIGEST-MD5 and SCRAM).
     Username = 1,
     /// The client name some SASL mechanisms send; kept, but no security type this version
-    /// speaks asks for it.
+    /// speaks asks for it (its SASL asks for a user name and a password only).
     #[enum_value(name = "ClientName", nick = "clientname")]
     ClientName = 2,
 }

@@ -95,6 +95,9 @@ TLS (VeNCrypt X509*/TLS*, anonymous TLS type 18):
                      and MS-Logon II (type 113, whose 64-bit key exchange hides nothing)
   Apple Remote Desktop (type 30, macOS) comes after every other type the server offers; it
   needs --username (or $VNC_USERNAME) and the account's password.
+  SASL (type 20 and VeNCrypt X509SASL/TLSSASL: QEMU's sasl=on, libvirt) asks for
+  --username and the password when its mechanism needs them; without TLS it is used only
+  with SASL's own encryption (a security layer of strength 56 or more).
   Anonymous TLS is reported as 'encrypted, server not authenticated'.
   --rect-counts      print on stdout, per encoding the server used, a line NAME COUNT
                      with the number of rectangles it sent
@@ -109,7 +112,8 @@ Exit codes:
   3  could not connect (name did not resolve, connection refused or unreachable)
   4  authentication rejected (wrong or missing password)
   5  TLS or certificate problem (unknown issuer, expired, wrong host, revoked, fingerprint
-     mismatch, changed certificate, encryption required but not offered)
+     mismatch, changed certificate, encryption required but not offered), or a SASL
+     failure (no mechanism in common, a security layer too weak or altered in transit)
   6  protocol error: the server sent something wrong, or is not a VNC server
   7  timeout
 ";
