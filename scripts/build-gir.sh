@@ -17,7 +17,8 @@ case "${1:-}" in
   *) echo "usage: $0 [--debug]" >&2; exit 2 ;;
 esac
 
-ensure_packages gcc pkg-config libgtk-4-dev libpulse-dev gobject-introspection \
+ensure_packages gcc pkg-config libgtk-4-dev libpulse-dev libsasl2-dev libssl-dev libturbojpeg0-dev \
+  gobject-introspection \
   libgirepository1.0-dev gir1.2-gtk-4.0 python3-gi valac
 
 cargo_args=(-p vnc-gtk-c)

@@ -11,7 +11,7 @@ USER_DISPLAY=${DISPLAY:-}
 USER_WAYLAND=${WAYLAND_DISPLAY:-}
 
 ensure_packages tigervnc-standalone-server x11-xserver-utils x11-apps xterm xfonts-base imagemagick \
-  libssl-dev libturbojpeg0-dev pkg-config libgtk-4-dev libpulse-dev
+  libssl-dev libturbojpeg0-dev pkg-config libgtk-4-dev libpulse-dev libsasl2-dev
 cargo build --release --quiet --bin vnccapture --bin vncviewer
 
 state=$(mktemp -d)
