@@ -9,11 +9,11 @@ use std::str::FromStr;
 use crate::security::{Protection, SecurityType};
 
 /// Every type a list can name, in the order the error message lists them.
-const ALL: [SecurityType; 12] = {
+const ALL: [SecurityType; 15] = {
     use SecurityType::*;
     [
-        X509Vnc, X509Plain, X509None, TlsVnc, TlsPlain, TlsNone, AnonTls, VncAuth, None, Ard,
-        MsLogonII, Plain,
+        X509Vnc, X509Plain, X509Sasl, X509None, TlsVnc, TlsPlain, TlsSasl, TlsNone, AnonTls, Sasl,
+        VncAuth, None, Ard, MsLogonII, Plain,
     ]
 };
 
@@ -34,7 +34,8 @@ pub enum SecurityTypesError {
     /// clear: no server could ever be accepted.
     #[error(
         "encryption is required, but none of the listed security types ({listed}) encrypts; \
-         list one of x509vnc, x509plain, x509none, tlsvnc, tlsplain, tlsnone, anontls",
+         list one of x509vnc, x509plain, x509sasl, x509none, tlsvnc, tlsplain, tlssasl, \
+         tlsnone, anontls, sasl",
         listed = SecurityType::format_list(.0)
     )]
     NothingEncrypted(Vec<SecurityType>),
@@ -50,7 +51,8 @@ fn known_names() -> String {
 impl SecurityType {
     /// The name lists use for this type: lower case, after TigerVNC's `-SecurityTypes`
     /// names where it has one (`x509vnc`, `tlsplain`, `none`), `vnc` for VNC authentication,
-    /// `anontls` for type 18, `ard` for Apple Remote Desktop, `mslogonii` for type 113.
+    /// `anontls` for type 18, `ard` for Apple Remote Desktop, `mslogonii` for type 113, `sasl`
+    /// for type 20 and `tlssasl`/`x509sasl` for VeNCrypt's SASL sub-types.
     pub fn short_name(self) -> &'static str {
         use SecurityType::*;
         match self {
@@ -66,6 +68,9 @@ impl SecurityType {
             AnonTls => "anontls",
             Ard => "ard",
             MsLogonII => "mslogonii",
+            Sasl => "sasl",
+            TlsSasl => "tlssasl",
+            X509Sasl => "x509sasl",
         }
     }
 

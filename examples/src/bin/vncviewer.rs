@@ -50,8 +50,8 @@ Options:
                      lab in ../shared/perf checks them
   --security-types LIST
                      the security types allowed, most preferred first, as for vnccapture
-                     (x509vnc, x509plain, x509none, tlsvnc, tlsplain, tlsnone, anontls, vnc,
-                     none, ard, mslogonii, plain, or numbers)
+                     (x509vnc, x509plain, x509sasl, x509none, tlsvnc, tlsplain, tlssasl,
+                     tlsnone, anontls, sasl, vnc, none, ard, mslogonii, plain, or numbers)
   --require-encryption
                      refuse security types that send the password or the screen in the clear
   --ca-file PEM, --client-cert PEM, --client-key PEM, --crl-file PEM, --pin-sha256 HEX

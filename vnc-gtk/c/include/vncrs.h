@@ -1027,8 +1027,9 @@ gboolean vnc_rs_display_get_audio (VncRsDisplay *display);
  * vnc_rs_display_set_security_types: (set-property security-types)
  * @display: a #VncRsDisplay
  * @types: the security types allowed, most preferred first, names or numbers joined by
- *   commas (for example "x509vnc,tlsvnc,vnc"; known: x509vnc, x509plain, x509none, tlsvnc,
- *   tlsplain, tlsnone, anontls, vnc, none, ard, mslogonii, plain), case-insensitive; "" for
+ *   commas (for example "x509vnc,tlsvnc,vnc"; known: x509vnc, x509plain, x509sasl,
+ *   x509none, tlsvnc, tlsplain, tlssasl, tlsnone, anontls, sasl, vnc, none, ard, mslogonii,
+ *   plain), case-insensitive; "" for
  *   the default preference. A list naming an unknown type is refused with a warning and
  *   the previous one kept. Applies at the next connection.
  */

@@ -84,8 +84,9 @@ TLS (VeNCrypt X509*/TLS*, anonymous TLS type 18):
                      it later changes
   --security-types LIST
                      the security types allowed, most preferred first, by name or number:
-                     x509vnc, x509plain, x509none, tlsvnc, tlsplain, tlsnone, anontls (18),
-                     vnc, none, ard (30), mslogonii (113), plain (default: the order of
+                     x509vnc, x509plain, x509sasl, x509none, tlsvnc, tlsplain, tlssasl,
+                     tlsnone, anontls (18), sasl (20), vnc, none, ard (30), mslogonii
+                     (113), plain (default: the order of
                      that list up to ard; plain and mslogonii only when listed or with
                      --allow-insecure)
   --require-encryption
