@@ -10,7 +10,7 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use gtk::prelude::*;
-use vnc_gtk::VncDisplay;
+use vnc_gtk::{CredentialFlags, VncDisplay};
 use vnc_tests::gtk_support::{gtk_program, run_until, screenshot, start_gtk};
 use vnc_tests::{Qemu, QemuSasl, QemuSetup, XServer, find_exact, process, wait_for, workspace_bin};
 
@@ -39,7 +39,10 @@ fn widget_sasl_login_to_qemu() {
     display.connect_auth_credential({
         let (asked, password) = (asked.clone(), password.clone());
         move |d, needs| {
-            asked.borrow_mut().push((needs.username, needs.password));
+            asked.borrow_mut().push((
+                needs.contains(CredentialFlags::USERNAME),
+                needs.contains(CredentialFlags::PASSWORD),
+            ));
             d.set_username("alice");
             d.set_password(*password.borrow());
         }
