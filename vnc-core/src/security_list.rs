@@ -185,7 +185,7 @@ mod tests {
 
     #[test]
     fn unknown_names_are_an_error_that_lists_the_known_ones() {
-        for bad in ["vnc,rsa-aes", "19", "0", "sasl", "x509", "4294967297"] {
+        for bad in ["vnc,rsa-aes", "19", "0", "sasl2", "x509", "4294967297"] {
             let e = SecurityType::parse_list(bad).unwrap_err();
             assert!(matches!(e, SecurityTypesError::Unknown(_)), "{bad}: {e:?}");
             let text = e.to_string();
@@ -194,6 +194,14 @@ mod tests {
                 "{text}"
             );
         }
+        assert_eq!(
+            SecurityType::parse_list("SASL,x509sasl,264"),
+            Ok(vec![
+                SecurityType::Sasl,
+                SecurityType::X509Sasl,
+                SecurityType::TlsSasl
+            ])
+        );
         assert_eq!(
             "RSA-AES".parse::<SecurityType>(),
             Err(SecurityTypesError::Unknown("RSA-AES".into()))
