@@ -67,7 +67,7 @@ fn usage_errors_exit_2() {
         &["--listen", "--listen-timeout", "0", "o.png"],
         &["--repeater", "ID:12x", "h", "o.png"],
         &["--repeater", "nohost", "h", "o.png"],
-        &["--security-types", "vnc,sasl", "h", "o.png"],
+        &["--security-types", "vnc,sasl2", "h", "o.png"],
         &["--security-types", "", "h", "o.png"],
         &[
             "--security-types",
