@@ -478,46 +478,54 @@ impl Client {
     pub fn encode(&mut self, plain: &[u8], out: &mut Vec<u8>) -> Result<(), Error> {
         // Cyrus takes at most SASL_MAXOUTBUF bytes per call.
         let max = self.prop_uint(SASL_MAXOUTBUF)?.clamp(1, 1 << 20) as usize;
-        for chunk in plain.chunks(max) {
-            let mut enc: *const c_char = ptr::null();
-            let mut enc_len: c_uint = 0;
-            // SAFETY: the chunk is at most SASL_MAXOUTBUF bytes and lives through the call;
-            // the output belongs to the connection until its next call, and is copied.
-            let code = unsafe {
-                sasl_encode(
-                    self.conn,
-                    chunk.as_ptr().cast(),
-                    chunk.len() as c_uint,
-                    &mut enc,
-                    &mut enc_len,
-                )
-            };
-            self.check(code, "SASL security layer (encode)")?;
-            if let Some(v) = copy_out(enc, enc_len) {
-                out.extend_from_slice(&v);
-            }
-        }
-        Ok(())
+        self.layer(sasl_encode, plain, max, out, "SASL security layer (encode)")
     }
 
     /// Unwraps the security layer from `wire` (any split: Cyrus keeps an unfinished frame),
     /// appending the plaintext to `out`. A frame above [`Settings::max_buffer`] is an error.
     pub fn decode(&mut self, wire: &[u8], out: &mut Vec<u8>) -> Result<(), Error> {
-        for chunk in wire.chunks(64 << 10) {
-            let mut dec: *const c_char = ptr::null();
-            let mut dec_len: c_uint = 0;
-            // SAFETY: as in `encode`.
-            let code = unsafe {
-                sasl_decode(
+        self.layer(
+            sasl_decode,
+            wire,
+            64 << 10,
+            out,
+            "SASL security layer (decode)",
+        )
+    }
+
+    /// Runs `input` through `code` (`sasl_encode` or `sasl_decode`, which share a signature)
+    /// in pieces of at most `max` bytes, appending what each gives to `out`.
+    fn layer(
+        &mut self,
+        code: unsafe extern "C" fn(
+            *mut sasl_conn_t,
+            *const c_char,
+            c_uint,
+            *mut *const c_char,
+            *mut c_uint,
+        ) -> c_int,
+        input: &[u8],
+        max: usize,
+        out: &mut Vec<u8>,
+        what: &str,
+    ) -> Result<(), Error> {
+        for chunk in input.chunks(max) {
+            let mut res: *const c_char = ptr::null();
+            let mut res_len: c_uint = 0;
+            // SAFETY: the chunk is at most `max` bytes (within SASL_MAXOUTBUF for encoding)
+            // and lives through the call; the output belongs to the connection until its
+            // next call, and is copied.
+            let rc = unsafe {
+                code(
                     self.conn,
                     chunk.as_ptr().cast(),
                     chunk.len() as c_uint,
-                    &mut dec,
-                    &mut dec_len,
+                    &mut res,
+                    &mut res_len,
                 )
             };
-            self.check(code, "SASL security layer (decode)")?;
-            if let Some(v) = copy_out(dec, dec_len) {
+            self.check(rc, what)?;
+            if let Some(v) = copy_out(res, res_len) {
                 out.extend_from_slice(&v);
             }
         }
