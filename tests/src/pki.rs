@@ -154,6 +154,16 @@ impl Pki {
         self.path(name).display().to_string()
     }
 
+    /// Xvnc's options serving `leaf`'s certificate and key (`-X509Cert`, `-X509Key`).
+    pub fn xvnc_args(&self, leaf: &str) -> Vec<String> {
+        vec![
+            "-X509Cert".into(),
+            self.s(&format!("{leaf}-cert.pem")),
+            "-X509Key".into(),
+            self.s(&format!("{leaf}-key.pem")),
+        ]
+    }
+
     /// A QEMU `tls-creds-x509` directory serving `leaf` with `ca` as the CA.
     pub fn qemu_dir(&self, leaf: &str, ca: &str) -> PathBuf {
         let d = self.dir.path().join(format!("qemu-{leaf}-{ca}"));

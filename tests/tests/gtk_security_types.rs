@@ -24,12 +24,7 @@ fn widget_security_types_property() {
     let server = XServer::xvnc(XvncOptions {
         security: Some("VncAuth,TLSVnc,X509Vnc"),
         password: Some(PW),
-        extra: vec![
-            "-X509Cert".into(),
-            pki.s("server-cert.pem"),
-            "-X509Key".into(),
-            pki.s("server-key.pem"),
-        ],
+        extra: pki.xvnc_args("server"),
         ..Default::default()
     });
     let truth = server.settle();

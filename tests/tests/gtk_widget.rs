@@ -295,12 +295,7 @@ fn vnc_display_widget_against_xvnc() {
     let pki = vnc_tests::pki::Pki::new();
     let server = XServer::xvnc(XvncOptions {
         security: Some("X509None"),
-        extra: vec![
-            "-X509Cert".into(),
-            pki.s("server-cert.pem"),
-            "-X509Key".into(),
-            pki.s("server-key.pem"),
-        ],
+        extra: pki.xvnc_args("server"),
         ..Default::default()
     });
     let truth = server.settle();

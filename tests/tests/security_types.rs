@@ -20,12 +20,7 @@ fn xvnc_three(pki: &Pki) -> XServer {
     XServer::xvnc(XvncOptions {
         security: Some("VncAuth,TLSVnc,X509Vnc"),
         password: Some(PW),
-        extra: vec![
-            "-X509Cert".into(),
-            pki.s("server-cert.pem"),
-            "-X509Key".into(),
-            pki.s("server-key.pem"),
-        ],
+        extra: pki.xvnc_args("server"),
         ..Default::default()
     })
 }

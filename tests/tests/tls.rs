@@ -19,12 +19,7 @@ fn xvnc_tls(pki: &Pki, security: &'static str, leaf: &str) -> XServer {
 
 /// [`xvnc_tls`], also listening on a Unix socket when `unix` is set.
 fn xvnc_tls_with(pki: &Pki, security: &'static str, leaf: &str, unix: bool) -> XServer {
-    let mut extra = vec![
-        "-X509Cert".to_string(),
-        pki.s(&format!("{leaf}-cert.pem")),
-        "-X509Key".into(),
-        pki.s(&format!("{leaf}-key.pem")),
-    ];
+    let mut extra = pki.xvnc_args(leaf);
     if security.contains("Plain") {
         let service = install_pam_service(PLAIN_USER, PLAIN_PW);
         extra.extend([
