@@ -307,6 +307,10 @@ pub struct Config {
     pub handshake_timeout: Option<Duration>,
     /// Bounds on what the server can make the session allocate.
     pub limits: Limits,
+    /// Where the framebuffer's pixels live: `None` (the default) keeps them in a vector the
+    /// session owns; an allocator supplies the memory, for an application that shares it
+    /// with a toolkit instead of copying it (see [`PixelAllocator`](crate::PixelAllocator)).
+    pub pixel_allocator: Option<crate::PixelAllocator>,
 }
 
 impl Default for Config {
@@ -323,6 +327,7 @@ impl Default for Config {
             continuous_updates: true,
             handshake_timeout: Some(Duration::from_secs(30)),
             limits: Limits::default(),
+            pixel_allocator: None,
         }
     }
 }

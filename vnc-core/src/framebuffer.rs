@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use crate::pixel_memory::{PixelAllocator, PixelMemory, Pixels};
+
 /// A rectangle in framebuffer coordinates.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Rect {
@@ -92,11 +94,24 @@ impl fmt::Display for Rect {
 /// assert_eq!(fb.stride(), 8);
 /// assert_eq!(fb.pixel(1, 0), Some([0, 0, 0, 255])); // starts black and opaque
 /// ```
-#[derive(Clone)]
+///
+/// The pixels live in a vector the framebuffer owns, or in memory from a [`PixelAllocator`]
+/// ([`new_in`](Self::new_in), [`Config::pixel_allocator`](crate::Config::pixel_allocator)).
+/// A clone always owns a copy of the pixels.
 pub struct Framebuffer {
     width: u16,
     height: u16,
-    data: Vec<u8>,
+    data: Pixels,
+}
+
+impl Clone for Framebuffer {
+    fn clone(&self) -> Framebuffer {
+        Framebuffer {
+            width: self.width,
+            height: self.height,
+            data: Pixels::Owned(self.data.to_vec()),
+        }
+    }
 }
 
 impl fmt::Debug for Framebuffer {
@@ -116,10 +131,32 @@ impl Framebuffer {
         let mut fb = Framebuffer {
             width: 0,
             height: 0,
-            data: Vec::new(),
+            data: Pixels::Owned(Vec::new()),
         };
         fb.resize(width, height);
         fb
+    }
+
+    /// A black framebuffer of the given size whose pixels, now and after every resize, live
+    /// in memory from `allocator` (see [`PixelAllocator`]).
+    pub fn new_in(width: u16, height: u16, allocator: PixelAllocator) -> Framebuffer {
+        let len = usize::from(width) * usize::from(height) * 4;
+        let mut fb = Framebuffer {
+            width,
+            height,
+            data: Pixels::sized(Pixels::Owned(Vec::new()), len, Some(&allocator)),
+        };
+        fill(&mut fb.data, BLACK);
+        fb
+    }
+
+    /// The memory the pixels live in when it came from a [`PixelAllocator`]: the application
+    /// finds its own type in it with `(memory as &dyn Any).downcast_ref()`.
+    pub fn supplied_memory(&self) -> Option<&dyn PixelMemory> {
+        match &self.data {
+            Pixels::Owned(_) => None,
+            Pixels::Supplied(m, _) => Some(m.as_ref()),
+        }
     }
 
     /// Width in pixels.
@@ -170,9 +207,9 @@ impl Framebuffer {
         self.width = width;
         self.height = height;
         let len = usize::from(width) * usize::from(height) * 4;
-        self.data.clear();
-        self.data.shrink_to(len);
-        self.data.resize(len, 0);
+        let old = std::mem::replace(&mut self.data, Pixels::Owned(Vec::new()));
+        let allocator = old.allocator().cloned();
+        self.data = Pixels::sized(old, len, allocator.as_ref());
         fill(&mut self.data, BLACK);
     }
 
@@ -230,7 +267,7 @@ impl Framebuffer {
         let rows = usize::from(dst.height);
         let src0 = self.span(src_x, src_y, dst.width);
         let dst0 = self.span(dst.x, dst.y, dst.width);
-        let copy = |data: &mut Vec<u8>, row: usize| {
+        let copy = |data: &mut [u8], row: usize| {
             let s = src0.start + row * stride;
             data.copy_within(s..s + src0.len(), dst0.start + row * stride);
         };
@@ -327,5 +364,63 @@ mod tests {
         assert!(!Rect::new(u16::MAX, 0, 2, 1).fits_in(u16::MAX, 1));
         assert!(Rect::new(0, 0, 10, 10).fits_in(10, 10));
         assert!(!Rect::new(0, 1, 10, 10).fits_in(10, 10));
+    }
+
+    /// Memory an allocator handed out, numbered in the order it was made.
+    struct Numbered(usize, Vec<u8>);
+
+    impl PixelMemory for Numbered {
+        fn bytes(&self) -> &[u8] {
+            &self.1
+        }
+        fn bytes_mut(&mut self) -> &mut [u8] {
+            &mut self.1
+        }
+    }
+
+    fn counting(extra: usize) -> (PixelAllocator, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let made = std::sync::Arc::new(AtomicUsize::new(0));
+        let m = made.clone();
+        let a = PixelAllocator::new(move |len| {
+            Box::new(Numbered(m.fetch_add(1, Ordering::Relaxed), vec![7; len + extra]))
+        });
+        (a, made)
+    }
+
+    fn number(fb: &Framebuffer) -> Option<usize> {
+        let m = fb.supplied_memory()?;
+        (m as &dyn std::any::Any)
+            .downcast_ref::<Numbered>()
+            .map(|n| n.0)
+    }
+
+    #[test]
+    fn supplied_memory_is_used_kept_at_the_same_size_and_renewed_at_another() {
+        let (a, _) = counting(0);
+        let mut fb = Framebuffer::new_in(3, 2, a);
+        assert_eq!(number(&fb), Some(0));
+        assert_eq!(fb.data().len(), 24);
+        assert!(fb.data().chunks(4).all(|p| p == BLACK), "cleared to black");
+        fb.fill_rect(Rect::new(1, 1, 1, 1), [1, 2, 3, 255]);
+        assert_eq!(fb.pixel(1, 1), Some([1, 2, 3, 255]));
+        fb.resize(2, 3);
+        assert_eq!((number(&fb), fb.pixel(1, 1)), (Some(0), Some(BLACK)));
+        fb.resize(4, 4);
+        assert_eq!((number(&fb), fb.data().len()), (Some(1), 64));
+        assert!(fb.data().chunks(4).all(|p| p == BLACK));
+        let copy = fb.clone();
+        assert!(copy.supplied_memory().is_none(), "a clone owns its pixels");
+        assert_eq!(copy.data(), fb.data());
+    }
+
+    #[test]
+    fn memory_of_the_wrong_length_is_not_used() {
+        let (a, made) = counting(1);
+        let fb = Framebuffer::new_in(3, 2, a);
+        assert_eq!(made.load(std::sync::atomic::Ordering::Relaxed), 1);
+        assert!(fb.supplied_memory().is_none());
+        assert_eq!(fb.data().len(), 24);
+        assert_eq!(fb.pixel(2, 1), Some(BLACK));
     }
 }

@@ -246,13 +246,17 @@ impl Session {
             None => Deadline::None,
         };
         let pf = PixelFormat::RGB888;
+        let fb = match &config.pixel_allocator {
+            Some(a) => Framebuffer::new_in(0, 0, a.clone()),
+            None => Framebuffer::new(0, 0),
+        };
         Session {
             state: State::Handshake(Handshake::Version),
             cx: Context {
                 config,
                 io: Transport::default(),
                 events: VecDeque::new(),
-                fb: Framebuffer::new(0, 0),
+                fb,
                 pixel_format: pf,
                 conv: Converter::new(&pf),
                 server_pixel_format: pf,
