@@ -42,6 +42,7 @@ mod grab_sequence;
 pub mod keymap;
 mod keys;
 mod render;
+mod shared_pixels;
 
 pub use certificate::{Certificate, CertificateProblem};
 pub use display::{CredentialFlags, Depth, DisplayCredential, KeyEvent, VncDisplay};

@@ -1,14 +1,15 @@
 //! The framebuffer as GDK textures, in tiles: an update re-uploads only the tiles it touched,
 //! and at most once per frame (textures are rebuilt when GTK asks for a snapshot).
 //!
-//! Memory: the widget keeps one copy of the desktop beside the engine's framebuffer. With the
-//! cairo renderer that copy is the tiles' memory textures, which cairo draws from. With a GL
-//! renderer a tile's pixels are uploaded once, by the renderer itself, into a GL texture that
-//! the widget keeps, and the memory texture is freed at once: otherwise GTK's GL renderer
-//! would keep its own upload of each memory texture beside it (two copies). GTK 4.8 draws
-//! those GL textures with nearest-neighbour filtering, though: scaled smoothly, tiles stay
-//! memory textures, and the GL renderer's uploads of them are a second copy.
+//! Memory: drawn one to one or scaled smoothly, a tile's memory texture shares the engine's
+//! framebuffer memory (see `shared_pixels`): the widget keeps no copy of the desktop. A tile
+//! that changed gets a new texture over the same bytes, which is how GTK learns that it must
+//! draw it again. The cairo renderer draws from those bytes; a GL renderer keeps one upload
+//! of each tile. Scaled by nearest neighbour (GTK 4.8 has no filter choice), each tile is
+//! scaled here into memory of its own; under a GL renderer those copies are uploaded once, by
+//! the renderer itself, into GL textures that the widget keeps, and freed at once.
 
+use std::any::Any;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -16,6 +17,8 @@ use gtk::prelude::*;
 use gtk::{gdk, glib, graphene, gsk};
 
 use vnc_core::{Framebuffer, Rect};
+
+use crate::shared_pixels::SharedPixels;
 
 const TILE: u16 = 256;
 
@@ -32,8 +35,10 @@ pub(crate) struct Tiles {
     upload: Upload,
     /// The renderer the textures were made for: GL textures belong to its context.
     renderer: Option<glib::WeakRef<gsk::Renderer>>,
-    /// Bytes of the tiles' pixel buffers still alive, wherever GTK holds them.
+    /// Bytes of the tiles' own pixel buffers still alive, wherever GTK holds them.
     live: Arc<AtomicUsize>,
+    /// The framebuffer's memory, when it is shared with the textures.
+    shared: Option<glib::Bytes>,
 }
 
 /// How tiles are drawn, which decides how they are made.
@@ -90,6 +95,7 @@ impl Tiles {
             upload: Upload::Unknown,
             renderer: None,
             live: Arc::default(),
+            shared: None,
         }
     }
 
@@ -99,22 +105,27 @@ impl Tiles {
 
     /// What the tiles hold now.
     pub(crate) fn memory(&self) -> PixelMemory {
-        let in_memory = self.live.load(Ordering::Relaxed);
+        let size = |t: &gdk::Texture| t.width() as usize * t.height() as usize * 4;
         let kept: usize = self
             .textures
             .iter()
             .flatten()
             .filter(|t| t.is::<gdk::GLTexture>())
-            .map(|t| t.width() as usize * t.height() as usize * 4)
+            .map(size)
             .sum();
         // A GPU renderer caches an upload of each memory texture it draws.
         let cached = if matches!(self.upload, Upload::Kept | Upload::Cached) {
-            in_memory
+            self.textures
+                .iter()
+                .flatten()
+                .filter(|t| t.is::<gdk::MemoryTexture>())
+                .map(size)
+                .sum()
         } else {
             0
         };
         PixelMemory {
-            in_memory,
+            in_memory: self.live.load(Ordering::Relaxed),
             on_gpu: kept + cached,
         }
     }
@@ -156,13 +167,23 @@ impl Tiles {
     ) {
         let scale = if scaled { Scale::Linear } else { Scale::None };
         self.fit(fb, scale, renderer);
+        let shared = self.share(fb);
         for i in 0..self.textures.len() {
             let (tx, ty, tw, th) = self.tile(i);
             if self.dirty[i] || self.textures[i].is_none() {
                 // The old texture goes first: its memory can serve the new one.
                 self.textures[i] = None;
-                let t = texture(fb, tx, ty, tw, th, None, &self.live);
-                self.textures[i] = Some(self.keep(t, renderer));
+                let t = match &shared {
+                    Some(bytes) => {
+                        let t = shared_texture(fb, bytes, tx, ty, tw, th);
+                        self.keep(t, renderer, false)
+                    }
+                    None => {
+                        let t = texture(fb, tx, ty, tw, th, None, &self.live);
+                        self.keep(t, renderer, true)
+                    }
+                };
+                self.textures[i] = Some(t);
                 self.dirty[i] = false;
             }
             if let Some(t) = &self.textures[i] {
@@ -211,7 +232,7 @@ impl Tiles {
                 );
                 self.textures[i] = None;
                 let t = texture(fb, tx, ty, tw, th, Some((dest, sx, sy)), &self.live);
-                self.textures[i] = Some(self.keep(t, renderer));
+                self.textures[i] = Some(self.keep(t, renderer, true));
                 self.dirty[i] = false;
             }
             if let Some(t) = &self.textures[i] {
@@ -229,10 +250,16 @@ impl Tiles {
         }
     }
 
-    /// The texture to keep for a tile: under a GL renderer, `t` uploaded by the renderer
-    /// into a GL texture (`gsk_renderer_render_texture` of a texture node), so that `t`, the
-    /// widget's copy of the tile in memory, is freed here; otherwise `t` itself.
-    fn keep(&mut self, t: gdk::Texture, renderer: Option<&gsk::Renderer>) -> gdk::Texture {
+    /// The texture to keep for a tile: when `t` is a `copy` of its pixels, under a GL
+    /// renderer, `t` uploaded by the renderer into a GL texture (`gsk_renderer_render_texture`
+    /// of a texture node), so that `t`, the widget's copy of the tile in memory, is freed
+    /// here; otherwise `t` itself (a texture over the shared framebuffer costs no memory).
+    fn keep(
+        &mut self,
+        t: gdk::Texture,
+        renderer: Option<&gsk::Renderer>,
+        copy: bool,
+    ) -> gdk::Texture {
         let Some(r) = renderer.filter(|r| r.is_realized()) else {
             return t;
         };
@@ -243,7 +270,7 @@ impl Tiles {
                 Upload::Kept
             };
         }
-        if self.upload != Upload::Kept || self.scale == Scale::Linear {
+        if !copy || self.upload != Upload::Kept || self.scale == Scale::Linear {
             return t;
         }
         let (w, h) = (t.width() as f32, t.height() as f32);
@@ -259,6 +286,23 @@ impl Tiles {
             self.upload = Upload::Cached;
             t
         }
+    }
+
+    /// The framebuffer's memory as bytes for textures, when the widget gave the session its
+    /// shared memory; every tile is made again when that memory is new (a new session).
+    fn share(&mut self, fb: &Framebuffer) -> Option<glib::Bytes> {
+        let Some(memory) = fb
+            .supplied_memory()
+            .and_then(|m| (m as &dyn Any).downcast_ref::<SharedPixels>())
+        else {
+            self.shared = None;
+            return None;
+        };
+        if !self.shared.as_ref().is_some_and(|b| memory.holds(b)) {
+            self.shared = Some(memory.bytes());
+            self.dirty.iter_mut().for_each(|d| *d = true);
+        }
+        self.shared.clone()
     }
 
     /// Starts over when the framebuffer's size, the way of scaling or the renderer changed
@@ -314,7 +358,32 @@ impl Drop for Counted {
     }
 }
 
-/// A texture of one tile: its pixels as they are, or scaled by nearest neighbour to the
+/// A texture of one tile over the framebuffer's shared memory `bytes`: no copy.
+fn shared_texture(
+    fb: &Framebuffer,
+    bytes: &glib::Bytes,
+    tx: u16,
+    ty: u16,
+    tw: u16,
+    th: u16,
+) -> gdk::Texture {
+    let stride = fb.stride();
+    let start = usize::from(ty) * stride + usize::from(tx) * 4;
+    // From the tile's first pixel to its last (GDK takes a sub-rectangle's bytes so).
+    let end = start + (usize::from(th) - 1) * stride + usize::from(tw) * 4;
+    let tile = glib::Bytes::from_bytes(bytes, start..end);
+    gdk::MemoryTexture::new(
+        i32::from(tw),
+        i32::from(th),
+        // B, G, R, A bytes with A = 255: the framebuffer's own layout.
+        gdk::MemoryFormat::B8g8r8a8Premultiplied,
+        &tile,
+        stride,
+    )
+    .upcast()
+}
+
+/// A copy of one tile: its pixels as they are, or scaled by nearest neighbour to the
 /// device-pixel rectangle `dest` (x, y, width, height) of a desktop scaled by `sx`, `sy`.
 fn texture(
     fb: &Framebuffer,

@@ -93,6 +93,8 @@ impl VncDisplay {
         config.jpeg = self.jpeg_setting();
         config.limits = self.limits.borrow().clone();
         config.handshake_timeout = self.handshake_timeout.get();
+        // The tiles' textures share the framebuffer's memory instead of copying it.
+        config.pixel_allocator = Some(crate::shared_pixels::SharedPixels::allocator());
         config
     }
 
