@@ -85,6 +85,7 @@
 pub mod address;
 #[cfg(feature = "anon-tls")]
 mod anon_tls;
+mod burst_buffer;
 mod config;
 mod encoding;
 mod error;

@@ -51,6 +51,7 @@ use ::tokio::sync::mpsc;
 use ::tokio::task::JoinSet;
 use ::tokio::time::{Instant, sleep, sleep_until, timeout};
 
+use crate::burst_buffer::BurstBuffer;
 use crate::address::{Address, CONNECTION_ATTEMPT_DELAY, happy_eyeballs_order};
 use crate::repeater::{REPEATER_GREETING, Repeater, is_greeting};
 use crate::{Config, Event, Session, Threading};
@@ -326,7 +327,7 @@ pub struct Connection<S = Stream> {
     session: Session,
     server: String,
     /// The read buffer: [`MIN_BUFFER`] to [`BUFFER`] bytes (see [`idle`]).
-    buf: Box<[u8]>,
+    buf: BurstBuffer,
     ahead: Ahead<S>,
     idle: Idle,
 }
@@ -441,7 +442,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             stream,
             session,
             server: server.into(),
-            buf: vec![0; MIN_BUFFER].into_boxed_slice(),
+            buf: BurstBuffer::new(MIN_BUFFER),
             ahead: Ahead::Off,
             idle: Idle::default(),
         }
@@ -624,7 +625,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
     /// After a read of `n` bytes: a larger buffer if it filled this one.
     fn grow_buffer(&mut self, n: usize) {
         if let Some(len) = grown(self.buf.len(), n) {
-            self.buf = vec![0; len].into_boxed_slice();
+            self.buf = BurstBuffer::new(len);
         }
     }
 
@@ -633,7 +634,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
     fn release_buffers(&mut self) -> Result<(), Error> {
         self.session.release_buffers();
         if self.buf.len() > MIN_BUFFER {
-            self.buf = vec![0; MIN_BUFFER].into_boxed_slice();
+            self.buf = BurstBuffer::new(MIN_BUFFER);
         }
         let Ahead::On {
             start: Some(start), ..

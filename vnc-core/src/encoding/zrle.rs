@@ -5,6 +5,7 @@
 //! data is still in cache when it is drawn.
 
 use crate::error::ProtocolError;
+use crate::burst_buffer::BurstBuffer;
 use crate::framebuffer::{Framebuffer, Rect, fill};
 use crate::pixel_format::{Bgra, Converter};
 use crate::reader::Reader;
@@ -25,7 +26,7 @@ const WINDOW: usize = 64 << 10;
 /// only inflates here once the helper has finished all it was given.
 pub(crate) struct ZrleStream {
     pub(crate) z: Arc<Mutex<Inflater>>,
-    window: Box<[u8]>,
+    window: BurstBuffer,
     start: usize,
     end: usize,
 }
@@ -34,7 +35,7 @@ impl ZrleStream {
     pub(crate) fn new() -> ZrleStream {
         ZrleStream {
             z: Arc::new(Mutex::new(Inflater::new())),
-            window: Box::default(),
+            window: BurstBuffer::default(),
             start: 0,
             end: 0,
         }
@@ -43,7 +44,7 @@ impl ZrleStream {
     /// Frees the window between rectangles (it is made again by the next one); the zlib
     /// stream stays, as it must for the whole connection.
     pub(crate) fn release_window(&mut self) {
-        self.window = Box::default();
+        self.window = BurstBuffer::default();
         self.start = 0;
         self.end = 0;
     }
@@ -123,7 +124,7 @@ impl Zrle {
                 zs.start = 0;
                 zs.end = 0;
                 if zs.window.is_empty() {
-                    zs.window = vec![0; WINDOW].into_boxed_slice();
+                    zs.window = BurstBuffer::new(WINDOW);
                 }
                 n
             }

@@ -14,8 +14,9 @@ use super::read_ahead::BUFFER;
 
 /// How long without input before a connection frees its buffers.
 pub(super) const IDLE: Duration = Duration::from_secs(1);
-/// The read buffer of a connection that has been idle (or has just started).
-pub(super) const MIN_BUFFER: usize = 4 << 10;
+/// The read buffer of a connection that has been idle (or has just started): 1 KiB, which
+/// a burst of input doubles in a few reads, and which a thousand idle sessions hardly feel.
+pub(super) const MIN_BUFFER: usize = 1 << 10;
 
 /// The read buffer's next size after a read of `n` bytes into `len`: doubled when the read
 /// filled it, up to [`BUFFER`].
