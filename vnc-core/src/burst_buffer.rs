@@ -74,6 +74,9 @@ mod tests {
             assert!(len == 0 || b[len - 1] == 7);
         }
         let big = BurstBuffer::new(MAP_FROM);
-        assert!(matches!(big.0, Inner::Mapped(_)), "mapped from MAP_FROM bytes on");
+        assert!(
+            matches!(big.0, Inner::Mapped(_)),
+            "mapped from MAP_FROM bytes on"
+        );
     }
 }

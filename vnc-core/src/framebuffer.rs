@@ -378,12 +378,20 @@ mod tests {
         }
     }
 
-    fn counting(extra: usize) -> (PixelAllocator, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    fn counting(
+        extra: usize,
+    ) -> (
+        PixelAllocator,
+        std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    ) {
         use std::sync::atomic::{AtomicUsize, Ordering};
         let made = std::sync::Arc::new(AtomicUsize::new(0));
         let m = made.clone();
         let a = PixelAllocator::new(move |len| {
-            Box::new(Numbered(m.fetch_add(1, Ordering::Relaxed), vec![7; len + extra]))
+            Box::new(Numbered(
+                m.fetch_add(1, Ordering::Relaxed),
+                vec![7; len + extra],
+            ))
         });
         (a, made)
     }

@@ -51,8 +51,8 @@ use ::tokio::sync::mpsc;
 use ::tokio::task::JoinSet;
 use ::tokio::time::{Instant, sleep, sleep_until, timeout};
 
-use crate::burst_buffer::BurstBuffer;
 use crate::address::{Address, CONNECTION_ATTEMPT_DELAY, happy_eyeballs_order};
+use crate::burst_buffer::BurstBuffer;
 use crate::repeater::{REPEATER_GREETING, Repeater, is_greeting};
 use crate::{Config, Event, Session, Threading};
 

@@ -38,6 +38,7 @@
 mod audio;
 mod certificate;
 mod display;
+mod gl_tiles;
 mod grab_sequence;
 pub mod keymap;
 mod keys;

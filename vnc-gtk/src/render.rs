@@ -18,6 +18,7 @@ use gtk::{gdk, glib, graphene, gsk};
 
 use vnc_core::{Framebuffer, Rect};
 
+use crate::gl_tiles::GlTiles;
 use crate::shared_pixels::SharedPixels;
 
 const TILE: u16 = 256;
@@ -39,6 +40,10 @@ pub(crate) struct Tiles {
     live: Arc<AtomicUsize>,
     /// The framebuffer's memory, when it is shared with the textures.
     shared: Option<glib::Bytes>,
+    /// Under a GL renderer, one GL texture per tile updated in place (see `gl_tiles`).
+    gl: Option<GlTiles>,
+    /// Whether GL textures were tried for the current renderer.
+    gl_tried: bool,
 }
 
 /// How tiles are drawn, which decides how they are made.
@@ -96,6 +101,8 @@ impl Tiles {
             renderer: None,
             live: Arc::default(),
             shared: None,
+            gl: None,
+            gl_tried: false,
         }
     }
 
@@ -167,18 +174,31 @@ impl Tiles {
     ) {
         let scale = if scaled { Scale::Linear } else { Scale::None };
         self.fit(fb, scale, renderer);
-        let shared = self.share(fb);
+        let shared = if self.use_gl(renderer) {
+            None
+        } else {
+            self.share(fb)
+        };
+        let mut begun = false;
         for i in 0..self.textures.len() {
             let (tx, ty, tw, th) = self.tile(i);
             if self.dirty[i] || self.textures[i].is_none() {
                 // The old texture goes first: its memory can serve the new one.
                 self.textures[i] = None;
-                let t = match &shared {
-                    Some(bytes) => {
+                let gl = self.gl.as_mut().and_then(|g| {
+                    if !begun {
+                        g.begin();
+                        begun = true;
+                    }
+                    g.upload(i, fb, (tx, ty, tw, th))
+                });
+                let t = match (gl, &shared) {
+                    (Some(t), _) => t,
+                    (None, Some(bytes)) => {
                         let t = shared_texture(fb, bytes, tx, ty, tw, th);
                         self.keep(t, renderer, false)
                     }
-                    None => {
+                    (None, None) => {
                         let t = texture(fb, tx, ty, tw, th, None, &self.live);
                         self.keep(t, renderer, true)
                     }
@@ -197,6 +217,9 @@ impl Tiles {
                     ),
                 );
             }
+        }
+        if begun && let Some(g) = &self.gl {
+            g.end();
         }
     }
 
@@ -288,6 +311,33 @@ impl Tiles {
         }
     }
 
+    /// Whether tiles are GL textures updated in place: under GTK's GL renderer, once its GL
+    /// context gives textures (tried once per renderer).
+    fn use_gl(&mut self, renderer: Option<&gsk::Renderer>) -> bool {
+        if self.gl.is_some() {
+            return true;
+        }
+        let Some(r) = renderer.filter(|r| r.is_realized()) else {
+            return false;
+        };
+        if std::mem::replace(&mut self.gl_tried, true) {
+            return false;
+        }
+        if !matches!(r.type_().name(), "GskGLRenderer" | "GskNglRenderer") {
+            return false;
+        }
+        self.gl = r
+            .surface()
+            .and_then(|surface| GlTiles::new(&surface, self.textures.len()));
+        if self.gl.is_none() {
+            tracing::debug!("no desktop GL context for the tiles: memory textures");
+            return false;
+        }
+        self.textures.iter_mut().for_each(|t| *t = None);
+        self.dirty.iter_mut().for_each(|d| *d = true);
+        true
+    }
+
     /// The framebuffer's memory as bytes for textures, when the widget gave the session its
     /// shared memory; every tile is made again when that memory is new (a new session).
     fn share(&mut self, fb: &Framebuffer) -> Option<glib::Bytes> {
@@ -319,6 +369,8 @@ impl Tiles {
         if made_by.as_ref() != renderer {
             self.renderer = renderer.map(|r| r.downgrade());
             self.upload = Upload::Unknown;
+            self.gl = None;
+            self.gl_tried = false;
             self.textures.iter_mut().for_each(|t| *t = None);
             self.dirty.iter_mut().for_each(|d| *d = true);
         }

@@ -119,6 +119,10 @@ mod tests {
         assert!(shared.holds(&bytes));
         assert_eq!(&bytes[..], fb.data());
         drop(fb);
-        assert_eq!(&bytes[..], [0, 0, 0, 255, 0, 0, 0, 255], "alive after the framebuffer");
+        assert_eq!(
+            &bytes[..],
+            [0, 0, 0, 255, 0, 0, 0, 255],
+            "alive after the framebuffer"
+        );
     }
 }

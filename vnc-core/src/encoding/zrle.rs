@@ -4,8 +4,8 @@
 //! drawn as soon as its bytes are there, so memory stays the same for any rectangle size and the
 //! data is still in cache when it is drawn.
 
-use crate::error::ProtocolError;
 use crate::burst_buffer::BurstBuffer;
+use crate::error::ProtocolError;
 use crate::framebuffer::{Framebuffer, Rect, fill};
 use crate::pixel_format::{Bgra, Converter};
 use crate::reader::Reader;
