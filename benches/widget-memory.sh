@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # The VNC widget's own memory: on an Xvfb larger than the desktop, (a) an empty GTK 4 window laid out
 # like vncviewer's, of the desktop's size, redrawn every frame (target/release/emptywindow
-# --redraw), and (b) vncviewer (release) showing a real Xvnc of GEOMETRY whose screen keeps
-# changing (an xterm covering it, scrolling a directory listing for ever), each for SECONDS
-# per renderer and run. Prints peak RSS (VmHWM) and steady RSS (VmRSS, median of the last
-# 5 one-second samples) in MiB, and the widget's cost (b - a) against the framebuffer (w*h*4).
+# --redraw), (b) vncviewer (release) showing a real Xvnc of GEOMETRY whose screen keeps
+# changing (an xterm covering it, scrolling a directory listing for ever), and (c) the same
+# window as (a) showing a picture of the desktop's size that GTK draws anew every frame
+# (emptywindow --redraw --texture: one copy of the pixels), each for SECONDS per renderer and
+# run. Prints peak RSS (VmHWM) and steady RSS (VmRSS, median of the last 5 one-second samples)
+# in MiB, the widget's cost (b - a) against the framebuffer (w*h*4), and the picture's (c - a):
+# what GTK costs to show any changing image of that size.
 # Usage: benches/widget-memory.sh   (RENDERERS="cairo gl ngl" RUNS=3 SECONDS_EACH=20
 #        GEOMETRY=1280x800; binaries from $CARGO_TARGET_DIR or target/, VIEWER=path to
 #        measure another vncviewer build, e.g. a copy of an earlier commit's)
@@ -71,16 +74,18 @@ measure() {
 mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 fb=$((width * height * 4))
 echo "desktop ${geometry}: framebuffer $(mib $((fb / 1024))) MiB; ${secs} s per program"
-printf '%-6s %-3s | %-21s | %-21s | %s\n' renderer run "empty: peak, steady" "vncviewer: peak, steady" \
-  "widget cost: peak, steady, anonymous"
+printf '%-6s %-3s | %-21s | %-21s | %-26s | %s\n' renderer run "empty: peak, steady" \
+  "vncviewer: peak, steady" "widget cost: peak, steady, anon" "picture cost: peak, anon"
 for r in $renderers; do
   for ((run = 1; run <= runs; run++)); do
     : >"$state/log"
     read -r ehwm erss eanon < <(GSK_RENDERER=$r measure "$bin/emptywindow" --redraw "$width" "$height")
     name=$(sed -n 's/^emptywindow: renderer //p' "$state/log" | head -1)
     read -r vhwm vrss vanon < <(GSK_RENDERER=$r measure "$viewer" --read-only "127.0.0.1::$port")
-    printf '%-6s %-3s | %8s %8s MiB | %8s %8s MiB | %6s %6s %6s MiB  (%s)\n' "$r" "$run" \
-      "$(mib "$ehwm")" "$(mib "$erss")" "$(mib "$vhwm")" "$(mib "$vrss")" \
-      "$(mib $((vhwm - ehwm)))" "$(mib $((vrss - erss)))" "$(mib $((vanon - eanon)))" "${name:-?}"
+    read -r phwm _ panon < <(GSK_RENDERER=$r measure "$bin/emptywindow" --redraw --texture "$width" "$height")
+    printf '%-6s %-3s | %8s %8s MiB | %8s %8s MiB | %6s %6s %6s MiB  | %6s %6s MiB  (%s)\n' \
+      "$r" "$run" "$(mib "$ehwm")" "$(mib "$erss")" "$(mib "$vhwm")" "$(mib "$vrss")" \
+      "$(mib $((vhwm - ehwm)))" "$(mib $((vrss - erss)))" "$(mib $((vanon - eanon)))" \
+      "$(mib $((phwm - ehwm)))" "$(mib $((panon - eanon)))" "${name:-?}"
   done
 done

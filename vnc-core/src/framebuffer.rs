@@ -204,12 +204,14 @@ impl Framebuffer {
 
     /// Resizes to `width` x `height` and clears to black. The caller checked the limits.
     pub(crate) fn resize(&mut self, width: u16, height: u16) {
-        self.width = width;
-        self.height = height;
         let len = usize::from(width) * usize::from(height) * 4;
+        // Empty while the new memory is made: should an application's allocator panic, the
+        // framebuffer is 0x0 and consistent.
+        (self.width, self.height) = (0, 0);
         let old = std::mem::replace(&mut self.data, Pixels::Owned(Vec::new()));
         let allocator = old.allocator().cloned();
         self.data = Pixels::sized(old, len, allocator.as_ref());
+        (self.width, self.height) = (width, height);
         fill(&mut self.data, BLACK);
     }
 

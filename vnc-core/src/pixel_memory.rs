@@ -67,6 +67,11 @@ impl PixelAllocator {
     }
 }
 
+// A panic in the allocator leaves nothing half done (the framebuffer is 0x0 until the new
+// memory is made), so a configuration can cross `catch_unwind` as it could before.
+impl std::panic::UnwindSafe for PixelAllocator {}
+impl std::panic::RefUnwindSafe for PixelAllocator {}
+
 impl fmt::Debug for PixelAllocator {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("PixelAllocator")

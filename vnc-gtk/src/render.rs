@@ -1,13 +1,16 @@
 //! The framebuffer as GDK textures, in tiles: an update re-uploads only the tiles it touched,
 //! and at most once per frame (textures are rebuilt when GTK asks for a snapshot).
 //!
-//! Memory: drawn one to one or scaled smoothly, a tile's memory texture shares the engine's
-//! framebuffer memory (see `shared_pixels`): the widget keeps no copy of the desktop. A tile
-//! that changed gets a new texture over the same bytes, which is how GTK learns that it must
-//! draw it again. The cairo renderer draws from those bytes; a GL renderer keeps one upload
-//! of each tile. Scaled by nearest neighbour (GTK 4.8 has no filter choice), each tile is
-//! scaled here into memory of its own; under a GL renderer those copies are uploaded once, by
-//! the renderer itself, into GL textures that the widget keeps, and freed at once.
+//! Memory: the widget keeps no copy of the desktop beside the engine's framebuffer. Under
+//! GTK's GL renderer each tile is one GL texture for the session, updated in place from the
+//! framebuffer (see `gl_tiles`): one upload, where memory textures would have the renderer
+//! hold the last frame's upload and the new one. Otherwise (cairo, GLES), drawn one to one or
+//! scaled smoothly, a tile's memory texture shares the engine's framebuffer memory (see
+//! `shared_pixels`), which cairo draws from. Either way a tile that changed gets a new texture
+//! over the same pixels, which is how GTK learns that it must draw it again. Scaled by
+//! nearest neighbour (GTK 4.8 has no filter choice), each tile is scaled here into memory of
+//! its own; under a GL renderer those copies are uploaded once, by the renderer itself, into
+//! GL textures that the widget keeps, and freed at once.
 
 use std::any::Any;
 use std::sync::Arc;

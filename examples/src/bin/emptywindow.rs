@@ -1,6 +1,8 @@
 //! emptywindow: the baseline of benches/widget-memory.sh. A GTK 4 window laid out like
 //! vncviewer's (a header bar over one widget of the desktop's size) whose widget draws one
-//! colour, so that a viewer's memory minus this window's is what the VNC widget itself costs.
+//! colour, so that a viewer's memory minus this window's is what the VNC widget itself costs;
+//! or (`--texture`) a picture of the desktop's size, for what GTK's drawing of any changing
+//! image of that size costs.
 
 use std::cell::Cell;
 
@@ -10,20 +12,24 @@ use gtk::prelude::*;
 const HELP: &str = "\
 emptywindow: an empty GTK 4 window of a desktop's size, the baseline of widget-memory.sh
 
-Usage: emptywindow [--redraw] WIDTH HEIGHT
+Usage: emptywindow [--redraw] [--texture] WIDTH HEIGHT
 
   --redraw   draw a new colour every frame (the renderer at work, as in a viewer whose
              desktop keeps changing); without it the window is drawn once
+  --texture  show a picture of WIDTH x HEIGHT pixels instead of a colour (with --redraw, a
+             new texture over the same pixels every frame: GTK draws it anew each time)
 
 Prints 'emptywindow: renderer NAME' on stderr once the window is drawn.
 ";
 
 fn main() -> glib::ExitCode {
     let mut redraw = false;
+    let mut texture = false;
     let mut size = Vec::new();
     for a in std::env::args().skip(1) {
         match a.as_str() {
             "--redraw" => redraw = true,
+            "--texture" => texture = true,
             "-h" | "--help" => {
                 print!("{HELP}");
                 return glib::ExitCode::SUCCESS;
@@ -48,6 +54,11 @@ fn main() -> glib::ExitCode {
     app.connect_activate(move |app| {
         let window = gtk::ApplicationWindow::new(app);
         window.set_titlebar(Some(&gtk::HeaderBar::new()));
+        if texture {
+            window.set_child(Some(&picture(width, height, redraw)));
+            window.present();
+            return;
+        }
         // A plain box filled by CSS: a colour node, no surface of its own (a DrawingArea's
         // cairo node would add a surface of the window's size to the baseline).
         let area = gtk::Box::new(gtk::Orientation::Vertical, 0);
@@ -85,4 +96,47 @@ fn main() -> glib::ExitCode {
         window.present();
     });
     app.run_with_args::<&str>(&[])
+}
+
+/// A picture of `width` x `height` opaque pixels (a gradient), made again every frame over
+/// the same pixels when `redraw`: one copy of the pixels, drawn anew each frame.
+fn picture(width: i32, height: i32, redraw: bool) -> gtk::Picture {
+    let (w, h) = (width as usize, height as usize);
+    let mut pixels = Vec::with_capacity(w * h * 4);
+    for y in 0..h {
+        for x in 0..w {
+            pixels.extend_from_slice(&[
+                (x % 256) as u8,
+                (y % 256) as u8,
+                ((x + y) % 256) as u8,
+                255,
+            ]);
+        }
+    }
+    let bytes = glib::Bytes::from_owned(pixels);
+    let texture = move || {
+        gtk::gdk::MemoryTexture::new(
+            width,
+            height,
+            gtk::gdk::MemoryFormat::B8g8r8a8Premultiplied,
+            &bytes,
+            w * 4,
+        )
+    };
+    let picture = gtk::Picture::for_paintable(&texture());
+    picture.set_can_shrink(false);
+    picture.set_size_request(width, height);
+    let reported = Cell::new(false);
+    picture.add_tick_callback(move |picture, _| {
+        if !reported.replace(true) {
+            if let Some(r) = picture.native().and_then(|n| n.renderer()) {
+                eprintln!("emptywindow: renderer {}", r.type_().name());
+            }
+        }
+        if redraw {
+            picture.set_paintable(Some(&texture()));
+        }
+        glib::ControlFlow::Continue
+    });
+    picture
 }
