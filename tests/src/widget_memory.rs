@@ -1,6 +1,7 @@
 //! The widget's own pixel memory under one GSK renderer (tests/gtk_memory*.rs): its tiles'
 //! textures share the engine's framebuffer, so beside it the widget holds no copy of the
-//! desktop with cairo and the renderer's one upload with GL, and draws it pixel for pixel.
+//! desktop with cairo and the renderer's one upload with GL, and draws it pixel for pixel; a
+//! second without input frees the session's buffers.
 
 use std::time::{Duration, Instant};
 
@@ -22,7 +23,8 @@ pub enum Copy {
 /// Shows an 800x600 Xvnc with `GSK_RENDERER=renderer` (whose class must be `class`) and checks
 /// the widget's pixel memory after the first frame and after a change of the whole desktop:
 /// no pixel buffer of its own in memory, and one framebuffer's worth on the GPU when `copy`
-/// says so; then that smooth scaling blends pixels.
+/// says so; that the session frees its buffers when idle; then that smooth scaling blends
+/// pixels.
 pub fn holds_one_copy(renderer: &str, class: &str, copy: Copy) {
     let server = XServer::xvnc(XvncOptions {
         geometry: Some("800x600"),
@@ -88,6 +90,25 @@ pub fn holds_one_copy(renderer: &str, class: &str, copy: Copy) {
         screenshot(&display).is_some_and(|s| s == truth)
     });
     check("the whole desktop changed", &truth);
+
+    // A second without input frees what the session keeps only to go faster (its decoders'
+    // windows), which the frame just decoded needed (read at once: the frame's last bytes
+    // came in this main loop iteration).
+    server.run("xsetroot", &["-solid", "#20c040"]);
+    let truth = server.settle();
+    run_until("the green desktop", Duration::from_secs(30), || {
+        screenshot(&display).is_some_and(|s| s == truth)
+    });
+    let busy = display.session_buffer_bytes();
+    assert!(
+        busy > 0,
+        "the session's buffers right after a frame: {busy} bytes"
+    );
+    run_until(
+        "the idle session's buffers freed",
+        Duration::from_secs(10),
+        || display.session_buffer_bytes() == 0,
+    );
 
     // Smooth scaling stays smooth (with GL, the widget's GL textures would be drawn by
     // nearest neighbour): at 150 % a checkerboard of red and blue pixels shows blends of the

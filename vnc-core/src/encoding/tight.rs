@@ -69,7 +69,6 @@ impl TightStreams {
     }
 
     /// The window's, the previous row's and the JPEG buffer's bytes on the heap.
-    #[cfg(test)]
     pub(crate) fn heap_bytes(&self) -> usize {
         self.window.capacity() + self.prev.capacity() * 6 + self.jpeg.capacity()
     }

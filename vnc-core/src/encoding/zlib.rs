@@ -38,7 +38,6 @@ impl ZlibStreams {
     }
 
     /// The window's bytes on the heap.
-    #[cfg(test)]
     pub(crate) fn heap_bytes(&self) -> usize {
         self.window.capacity()
     }

@@ -50,7 +50,6 @@ impl ZrleStream {
     }
 
     /// The window's bytes on the heap.
-    #[cfg(test)]
     pub(crate) fn heap_bytes(&self) -> usize {
         self.window.len()
     }

@@ -191,7 +191,6 @@ impl ZrleInflate {
     /// Between messages: ends an idle helper (giving its place to another session) and frees
     /// the inline window, keeping the zlib stream. Both are made again when needed.
     /// The inline window's bytes on the heap (the helper's are its own).
-    #[cfg(test)]
     pub(crate) fn heap_bytes(&self) -> usize {
         self.stream.as_ref().map_or(0, ZrleStream::heap_bytes)
     }

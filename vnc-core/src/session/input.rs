@@ -200,10 +200,10 @@ impl Session {
         self.cx.clipboard.release_buffers();
     }
 
-    /// The decoders' and the transport's buffers on the heap, and the event queue's (the zlib
-    /// streams' own state not counted: it lasts the connection).
-    #[cfg(test)]
-    pub(crate) fn buffer_bytes(&self) -> usize {
+    /// Bytes the decoders' and the transport's buffers and the event queue hold now: what
+    /// [`release_buffers`](Self::release_buffers) frees (the zlib streams' own state is not
+    /// counted: it lasts the connection). For adapters and applications that watch memory.
+    pub fn buffer_bytes(&self) -> usize {
         self.cx.io.heap_bytes()
             + self.cx.zrle.heap_bytes()
             + self.cx.tight.heap_bytes()

@@ -143,7 +143,6 @@ impl Transport {
 
     /// The bytes the buffers hold on the heap (their capacity), for tests of what an idle
     /// session keeps.
-    #[cfg(test)]
     pub(crate) fn heap_bytes(&self) -> usize {
         self.inbuf.capacity()
             + self.plain_in.capacity()

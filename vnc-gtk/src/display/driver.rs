@@ -153,7 +153,10 @@ impl VncDisplay {
             async move {
                 let mut buf = vec![0u8; 256 << 10];
                 loop {
-                    let res = input.read_future(buf, glib::Priority::DEFAULT).await;
+                    // A read that waits a second frees the session's buffers, once: an idle
+                    // widget then arms no timer until input comes.
+                    let read = input.read_future(buf, glib::Priority::DEFAULT);
+                    let res = read_or_idle(read, || obj.imp().release_idle_buffers(attempt)).await;
                     let this = obj.imp();
                     if this.attempt.get() != attempt {
                         break;
@@ -188,6 +191,16 @@ impl VncDisplay {
         tracing::debug!(server, "connected");
         self.obj().emit_by_name::<()>("vnc-connected", &[]);
         self.after_engine_call(Vec::new(), Ok(()));
+    }
+
+    /// The connection has had no input for [`IDLE`]: the session frees what it keeps only
+    /// to go faster (decoders' windows, an idle ZRLE helper thread, emptied buffers).
+    fn release_idle_buffers(&self, attempt: u64) {
+        if self.attempt.get() == attempt
+            && let Some(s) = self.session.borrow_mut().as_mut()
+        {
+            s.release_buffers();
+        }
     }
 
     /// Ends the connection (with an error message, or quietly) and emits `vnc-disconnected`
@@ -476,4 +489,27 @@ pub(crate) fn catch<R>(f: impl FnOnce() -> R) -> Result<R, String> {
             .or_else(|| payload.downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "a panic without a message".to_owned())
     })
+}
+
+/// How long without input before the session frees its buffers.
+const IDLE: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// Awaits `read`; should it take longer than [`IDLE`], calls `idle` once and goes on waiting
+/// (the read is never cancelled: no byte is lost).
+async fn read_or_idle<T>(read: impl std::future::Future<Output = T>, idle: impl FnOnce()) -> T {
+    let mut read = std::pin::pin!(read);
+    let mut timer = std::pin::pin!(glib::timeout_future(IDLE));
+    let mut idle = Some(idle);
+    std::future::poll_fn(|cx| {
+        if let std::task::Poll::Ready(r) = read.as_mut().poll(cx) {
+            return std::task::Poll::Ready(r);
+        }
+        if idle.is_some() && timer.as_mut().poll(cx).is_ready() {
+            if let Some(f) = idle.take() {
+                f();
+            }
+        }
+        std::task::Poll::Pending
+    })
+    .await
 }

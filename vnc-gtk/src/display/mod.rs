@@ -212,6 +212,17 @@ impl VncDisplay {
             .unwrap_or_default()
     }
 
+    /// The bytes the session's buffers hold now ([`vnc_core::Session::buffer_bytes`]), for
+    /// tests: a connection without input for a second frees them.
+    #[doc(hidden)]
+    pub fn session_buffer_bytes(&self) -> usize {
+        self.imp()
+            .session
+            .borrow()
+            .as_ref()
+            .map_or(0, |s| s.buffer_bytes())
+    }
+
     /// Runs the session over a stream the caller already has (a connected socket, an SSH
     /// tunnel). `name` is what errors call the server. `hostname` is what an x509 TLS
     /// server's certificate is checked against (as gtk-vnc's `open_fd_with_hostname`); a
