@@ -13,11 +13,12 @@ use vnc_gtk::VncDisplay;
 use crate::process::session_bus;
 use crate::{Rgb, XServer};
 
-/// Starts an Xvfb of `geometry` and GTK on it (X11 backend, cairo renderer, no
+/// Starts an Xvfb of `geometry` and GTK on it (X11 backend, cairo renderer unless
+/// `VNC_TEST_GSK_RENDERER` names another, no
 /// accessibility bus, this process's private session bus), with `env` set too (for example
 /// `GDK_SCALE`). Call it once, first thing, from a test binary's only test: GTK stays on the
 /// thread that started it, and the environment is changed before GTK's threads run.
-pub fn start_gtk(geometry: &str, env: &[(&str, &str)]) -> XServer {
+pub fn start_gtk(geometry: &str, env: &[(&str, &str)]) -> GtkXServer {
     let local = XServer::xvfb(geometry);
     let bus = session_bus();
     // SAFETY: set before GTK starts; the other threads of the test binary (the harness's, the
@@ -25,7 +26,9 @@ pub fn start_gtk(geometry: &str, env: &[(&str, &str)]) -> XServer {
     unsafe {
         std::env::set_var("DISPLAY", &local.display);
         std::env::set_var("GDK_BACKEND", "x11");
-        std::env::set_var("GSK_RENDERER", "cairo");
+        // VNC_TEST_GSK_RENDERER=gl runs a test under GTK's GL renderer instead.
+        let renderer = std::env::var("VNC_TEST_GSK_RENDERER");
+        std::env::set_var("GSK_RENDERER", renderer.as_deref().unwrap_or("cairo"));
         std::env::set_var("GTK_A11Y", "none");
         std::env::set_var("DBUS_SESSION_BUS_ADDRESS", bus);
         std::env::remove_var("WAYLAND_DISPLAY");
@@ -34,7 +37,26 @@ pub fn start_gtk(geometry: &str, env: &[(&str, &str)]) -> XServer {
         }
     }
     gtk::init().expect("GTK on the test's Xvfb");
-    local
+    GtkXServer(local)
+}
+
+/// The Xvfb that GTK runs on ([`start_gtk`]). Dropped, it first releases the GL context
+/// current on the thread (under GTK's GL renderer): GDK would release it when the thread
+/// ends, after the X server has gone, and the X I/O error would end the test process.
+pub struct GtkXServer(XServer);
+
+impl std::ops::Deref for GtkXServer {
+    type Target = XServer;
+
+    fn deref(&self) -> &XServer {
+        &self.0
+    }
+}
+
+impl Drop for GtkXServer {
+    fn drop(&mut self) {
+        gtk::gdk::GLContext::clear_current();
+    }
 }
 
 /// Sets up `cmd`, a GTK program, for the X display `display` as [`start_gtk`] sets up GTK in

@@ -73,10 +73,22 @@ struct Names {
 
 impl Drop for Names {
     fn drop(&mut self) {
+        // GTK may release its last texture in the middle of its own GL work: its context is
+        // current again afterwards.
+        let previous = gdk::GLContext::current();
         self.context.make_current();
         // SAFETY: the names were made by this context (shared with the renderer's), which is
         // current; no texture of GDK refers to them any more (each held an `Rc` of them).
         unsafe { epoxy_glDeleteTextures(self.names.len() as i32, self.names.as_ptr()) };
+        restore(previous);
+    }
+}
+
+/// Makes `previous` the current GL context again (or none).
+fn restore(previous: Option<gdk::GLContext>) {
+    match previous {
+        Some(c) => c.make_current(),
+        None => gdk::GLContext::clear_current(),
     }
 }
 
@@ -85,33 +97,40 @@ pub(crate) struct GlTiles {
     names: Rc<Names>,
     /// Whether each texture has its storage (made at its first upload).
     made: Vec<bool>,
+    /// The context that was current before [`Self::begin`], made current again by
+    /// [`Self::end`].
+    previous: Option<gdk::GLContext>,
 }
 
 impl GlTiles {
-    /// Textures for `count` tiles in a new GL context of `surface` (the renderer's surface,
-    /// whose contexts share textures), or `None` when there is no desktop GL context there
-    /// (GLES lacks the BGRA upload used here).
-    pub(crate) fn new(surface: &gdk::Surface, count: usize) -> Option<GlTiles> {
-        let context = surface.create_gl_context().ok()?;
-        context.realize().ok()?;
-        if context.uses_es() {
-            return None;
-        }
-        context.make_current();
+    /// Textures for `count` tiles in a new GL context of the renderer's display, not bound to
+    /// a surface (its textures outlive the window: GTK may release the last one after the
+    /// window is gone), which shares textures with the renderer's; or `None` when there is no
+    /// desktop GL context there (GLES lacks the BGRA upload used here).
+    pub(crate) fn new(display: &gdk::Display, count: usize) -> Option<GlTiles> {
+        let previous = gdk::GLContext::current();
+        let context = display.create_gl_context().ok()?;
+        let made = context.realize().is_ok() && !context.uses_es();
         let mut names = vec![0u32; count];
-        // SAFETY: the context is current; `names` has room for `count` names.
-        unsafe { epoxy_glGenTextures(count as i32, names.as_mut_ptr()) };
-        if names.contains(&0) {
+        if made {
+            context.make_current();
+            // SAFETY: the context is current; `names` has room for `count` names.
+            unsafe { epoxy_glGenTextures(count as i32, names.as_mut_ptr()) };
+        }
+        restore(previous);
+        if !made || names.contains(&0) {
             return None;
         }
         Some(GlTiles {
             names: Rc::new(Names { context, names }),
             made: vec![false; count],
+            previous: None,
         })
     }
 
     /// Makes the context current: before [`Self::upload`].
-    pub(crate) fn begin(&self) {
+    pub(crate) fn begin(&mut self) {
+        self.previous = gdk::GLContext::current();
         self.names.context.make_current();
     }
 
@@ -168,9 +187,11 @@ impl GlTiles {
         Some(texture.upcast())
     }
 
-    /// After the uploads of a frame: makes them visible to the renderer's context.
-    pub(crate) fn end(&self) {
+    /// After the uploads of a frame: makes them visible to the renderer's context, and the
+    /// context that was current before [`Self::begin`] current again.
+    pub(crate) fn end(&mut self) {
         // SAFETY: the context is current (`begin`).
         unsafe { epoxy_glFlush() };
+        restore(self.previous.take());
     }
 }

@@ -221,7 +221,7 @@ impl Tiles {
                 );
             }
         }
-        if begun && let Some(g) = &self.gl {
+        if begun && let Some(g) = &mut self.gl {
             g.end();
         }
     }
@@ -331,7 +331,7 @@ impl Tiles {
         }
         self.gl = r
             .surface()
-            .and_then(|surface| GlTiles::new(&surface, self.textures.len()));
+            .and_then(|surface| GlTiles::new(&surface.display(), self.textures.len()));
         if self.gl.is_none() {
             tracing::debug!("no desktop GL context for the tiles: memory textures");
             return false;
