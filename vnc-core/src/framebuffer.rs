@@ -102,6 +102,8 @@ pub struct Framebuffer {
     width: u16,
     height: u16,
     data: Pixels,
+    /// Where the pixels come from at each resize (kept even when it once failed).
+    allocator: Option<PixelAllocator>,
 }
 
 impl Clone for Framebuffer {
@@ -110,6 +112,7 @@ impl Clone for Framebuffer {
             width: self.width,
             height: self.height,
             data: Pixels::Owned(self.data.to_vec()),
+            allocator: None,
         }
     }
 }
@@ -132,6 +135,7 @@ impl Framebuffer {
             width: 0,
             height: 0,
             data: Pixels::Owned(Vec::new()),
+            allocator: None,
         };
         fb.resize(width, height);
         fb
@@ -145,6 +149,7 @@ impl Framebuffer {
             width,
             height,
             data: Pixels::sized(Pixels::Owned(Vec::new()), len, Some(&allocator)),
+            allocator: Some(allocator),
         };
         fill(&mut fb.data, BLACK);
         fb
@@ -155,7 +160,7 @@ impl Framebuffer {
     pub fn supplied_memory(&self) -> Option<&dyn PixelMemory> {
         match &self.data {
             Pixels::Owned(_) => None,
-            Pixels::Supplied(m, _) => Some(m.as_ref()),
+            Pixels::Supplied(m) => Some(m.as_ref()),
         }
     }
 
@@ -209,8 +214,7 @@ impl Framebuffer {
         // framebuffer is 0x0 and consistent.
         (self.width, self.height) = (0, 0);
         let old = std::mem::replace(&mut self.data, Pixels::Owned(Vec::new()));
-        let allocator = old.allocator().cloned();
-        self.data = Pixels::sized(old, len, allocator.as_ref());
+        self.data = Pixels::sized(old, len, self.allocator.as_ref());
         (self.width, self.height) = (width, height);
         fill(&mut self.data, BLACK);
     }
@@ -432,5 +436,12 @@ mod tests {
         assert!(fb.supplied_memory().is_none());
         assert_eq!(fb.data().len(), 24);
         assert_eq!(fb.pixel(2, 1), Some(BLACK));
+        let mut fb = fb;
+        fb.resize(1, 1);
+        assert_eq!(
+            made.load(std::sync::atomic::Ordering::Relaxed),
+            2,
+            "asked again at the next size"
+        );
     }
 }

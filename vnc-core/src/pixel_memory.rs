@@ -81,7 +81,7 @@ impl fmt::Debug for PixelAllocator {
 /// A framebuffer's pixel bytes, wherever they live.
 pub(crate) enum Pixels {
     Owned(Vec<u8>),
-    Supplied(Box<dyn PixelMemory>, PixelAllocator),
+    Supplied(Box<dyn PixelMemory>),
 }
 
 impl Pixels {
@@ -89,11 +89,12 @@ impl Pixels {
     /// gave the wrong length. `old` is reused when it has the length already.
     pub(crate) fn sized(old: Pixels, len: usize, allocator: Option<&PixelAllocator>) -> Pixels {
         match (old, allocator) {
-            (Pixels::Supplied(m, a), _) if m.bytes().len() == len => Pixels::Supplied(m, a),
-            (_, Some(a)) => {
+            (Pixels::Supplied(m), Some(_)) if m.bytes().len() == len => Pixels::Supplied(m),
+            (old, Some(a)) => {
+                drop(old);
                 let m = (a.0)(len);
                 if m.bytes().len() == len {
-                    return Pixels::Supplied(m, a.clone());
+                    return Pixels::Supplied(m);
                 }
                 tracing::warn!(
                     asked = len,
@@ -108,14 +109,7 @@ impl Pixels {
                 v.resize(len, 0);
                 Pixels::Owned(v)
             }
-            (Pixels::Supplied(..), None) => Pixels::Owned(vec![0; len]),
-        }
-    }
-
-    pub(crate) fn allocator(&self) -> Option<&PixelAllocator> {
-        match self {
-            Pixels::Owned(_) => None,
-            Pixels::Supplied(_, a) => Some(a),
+            (Pixels::Supplied(_), None) => Pixels::Owned(vec![0; len]),
         }
     }
 }
@@ -127,7 +121,7 @@ impl Deref for Pixels {
     fn deref(&self) -> &[u8] {
         match self {
             Pixels::Owned(v) => v,
-            Pixels::Supplied(m, _) => m.bytes(),
+            Pixels::Supplied(m) => m.bytes(),
         }
     }
 }
@@ -137,7 +131,7 @@ impl DerefMut for Pixels {
     fn deref_mut(&mut self) -> &mut [u8] {
         match self {
             Pixels::Owned(v) => v,
-            Pixels::Supplied(m, _) => m.bytes_mut(),
+            Pixels::Supplied(m) => m.bytes_mut(),
         }
     }
 }
