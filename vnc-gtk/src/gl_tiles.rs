@@ -8,7 +8,9 @@
 //!
 //! The widget's third `unsafe` module: GL calls through libepoxy (which GTK itself uses and
 //! links), made on the main thread with the module's own `GdkGLContext` current. Texture
-//! names live until the last `GdkGLTexture` over them is released.
+//! names live until the last `GdkGLTexture` over them is released, which must happen on the
+//! main thread: GTK releases them there, and an application must not carry the widget's
+//! textures (from a `WidgetPaintable`'s render nodes) to another thread.
 
 #![allow(unsafe_code)]
 
@@ -32,16 +34,17 @@ const CLAMP_TO_EDGE: i32 = 0x812F;
 const UNPACK_ROW_LENGTH: u32 = 0x0CF2;
 const UNPACK_ALIGNMENT: u32 = 0x0CF5;
 
-// libepoxy's entry points: function pointers that resolve themselves on the first call.
+// libepoxy's entry points: function pointers that libepoxy rewrites on their first call (so
+// `static mut`, read by value through `gl!` at each call).
 #[link(name = "epoxy")]
 unsafe extern "C" {
-    static epoxy_glGenTextures: unsafe extern "C" fn(n: i32, names: *mut u32);
-    static epoxy_glDeleteTextures: unsafe extern "C" fn(n: i32, names: *const u32);
-    static epoxy_glBindTexture: unsafe extern "C" fn(target: u32, name: u32);
-    static epoxy_glTexParameteri: unsafe extern "C" fn(target: u32, name: u32, value: i32);
-    static epoxy_glPixelStorei: unsafe extern "C" fn(name: u32, value: i32);
-    static epoxy_glFlush: unsafe extern "C" fn();
-    static epoxy_glTexImage2D: unsafe extern "C" fn(
+    static mut epoxy_glGenTextures: unsafe extern "C" fn(n: i32, names: *mut u32);
+    static mut epoxy_glDeleteTextures: unsafe extern "C" fn(n: i32, names: *const u32);
+    static mut epoxy_glBindTexture: unsafe extern "C" fn(target: u32, name: u32);
+    static mut epoxy_glTexParameteri: unsafe extern "C" fn(target: u32, name: u32, value: i32);
+    static mut epoxy_glPixelStorei: unsafe extern "C" fn(name: u32, value: i32);
+    static mut epoxy_glFinish: unsafe extern "C" fn();
+    static mut epoxy_glTexImage2D: unsafe extern "C" fn(
         target: u32,
         level: i32,
         internal_format: i32,
@@ -52,7 +55,7 @@ unsafe extern "C" {
         kind: u32,
         pixels: *const c_void,
     );
-    static epoxy_glTexSubImage2D: unsafe extern "C" fn(
+    static mut epoxy_glTexSubImage2D: unsafe extern "C" fn(
         target: u32,
         level: i32,
         x: i32,
@@ -63,6 +66,14 @@ unsafe extern "C" {
         kind: u32,
         pixels: *const c_void,
     );
+}
+
+/// Calls a libepoxy entry point: copies the pointer out of its static first.
+macro_rules! gl {
+    ($f:ident($($arg:expr),* $(,)?)) => {{
+        let f = $f;
+        f($($arg),*)
+    }};
 }
 
 /// The texture names of one framebuffer's tiles, in the context that made them.
@@ -79,7 +90,12 @@ impl Drop for Names {
         self.context.make_current();
         // SAFETY: the names were made by this context (shared with the renderer's), which is
         // current; no texture of GDK refers to them any more (each held an `Rc` of them).
-        unsafe { epoxy_glDeleteTextures(self.names.len() as i32, self.names.as_ptr()) };
+        unsafe {
+            gl!(epoxy_glDeleteTextures(
+                self.names.len() as i32,
+                self.names.as_ptr()
+            ))
+        };
         restore(previous);
     }
 }
@@ -115,7 +131,13 @@ impl GlTiles {
         if made {
             context.make_current();
             // SAFETY: the context is current; `names` has room for `count` names.
-            unsafe { epoxy_glGenTextures(count as i32, names.as_mut_ptr()) };
+            unsafe { gl!(epoxy_glGenTextures(count as i32, names.as_mut_ptr())) };
+        }
+        if made && names.contains(&0) {
+            // Not all made: give back those that were.
+            let made: Vec<u32> = names.iter().copied().filter(|&n| n != 0).collect();
+            // SAFETY: the context is still current; the names are its own, unused.
+            unsafe { gl!(epoxy_glDeleteTextures(made.len() as i32, made.as_ptr())) };
         }
         restore(previous);
         if !made || names.contains(&0) {
@@ -156,27 +178,69 @@ impl GlTiles {
         // GL reads exactly these bytes: `th` rows of `tw` pixels, `fb.width()` pixels apart.
         let pixels = fb.data().get(start..end)?;
         let (w, h) = (i32::from(tw), i32::from(th));
-        // SAFETY: `begin` made the context current; `pixels` holds every byte the unpack
+        // Dropping a tile's old texture may have run GTK code that made its own context
+        // current (GDK skips this when ours still is).
+        self.names.context.make_current();
+        // SAFETY: the context is current; `pixels` holds every byte the unpack
         // parameters make GL read, and the call copies them before it returns.
         unsafe {
-            epoxy_glBindTexture(TEXTURE_2D, name);
-            epoxy_glPixelStorei(UNPACK_ALIGNMENT, 4);
-            epoxy_glPixelStorei(UNPACK_ROW_LENGTH, i32::from(fb.width()));
+            gl!(epoxy_glBindTexture(TEXTURE_2D, name));
+            gl!(epoxy_glPixelStorei(UNPACK_ALIGNMENT, 4));
+            gl!(epoxy_glPixelStorei(
+                UNPACK_ROW_LENGTH,
+                i32::from(fb.width())
+            ));
             let data = pixels.as_ptr().cast::<c_void>();
             if self.made[i] {
-                epoxy_glTexSubImage2D(TEXTURE_2D, 0, 0, 0, w, h, BGRA, UNSIGNED_BYTE, data);
+                gl!(epoxy_glTexSubImage2D(
+                    TEXTURE_2D,
+                    0,
+                    0,
+                    0,
+                    w,
+                    h,
+                    BGRA,
+                    UNSIGNED_BYTE,
+                    data
+                ));
             } else {
                 // Linear filtering: drawn one to one it gives the pixels exactly, scaled it
                 // smooths as the widget's smooth scaling should.
-                epoxy_glTexParameteri(TEXTURE_2D, TEXTURE_MIN_FILTER, LINEAR);
-                epoxy_glTexParameteri(TEXTURE_2D, TEXTURE_MAG_FILTER, LINEAR);
-                epoxy_glTexParameteri(TEXTURE_2D, TEXTURE_WRAP_S, CLAMP_TO_EDGE);
-                epoxy_glTexParameteri(TEXTURE_2D, TEXTURE_WRAP_T, CLAMP_TO_EDGE);
-                epoxy_glTexImage2D(TEXTURE_2D, 0, RGBA8, w, h, 0, BGRA, UNSIGNED_BYTE, data);
+                gl!(epoxy_glTexParameteri(
+                    TEXTURE_2D,
+                    TEXTURE_MIN_FILTER,
+                    LINEAR
+                ));
+                gl!(epoxy_glTexParameteri(
+                    TEXTURE_2D,
+                    TEXTURE_MAG_FILTER,
+                    LINEAR
+                ));
+                gl!(epoxy_glTexParameteri(
+                    TEXTURE_2D,
+                    TEXTURE_WRAP_S,
+                    CLAMP_TO_EDGE
+                ));
+                gl!(epoxy_glTexParameteri(
+                    TEXTURE_2D,
+                    TEXTURE_WRAP_T,
+                    CLAMP_TO_EDGE
+                ));
+                gl!(epoxy_glTexImage2D(
+                    TEXTURE_2D,
+                    0,
+                    RGBA8,
+                    w,
+                    h,
+                    0,
+                    BGRA,
+                    UNSIGNED_BYTE,
+                    data
+                ));
                 self.made[i] = true;
             }
-            epoxy_glPixelStorei(UNPACK_ROW_LENGTH, 0);
-            epoxy_glBindTexture(TEXTURE_2D, 0);
+            gl!(epoxy_glPixelStorei(UNPACK_ROW_LENGTH, 0));
+            gl!(epoxy_glBindTexture(TEXTURE_2D, 0));
         }
         let keep = self.names.clone();
         // SAFETY: `name` is a texture of this context of `w` x `h` pixels, and lives while
@@ -187,11 +251,14 @@ impl GlTiles {
         Some(texture.upcast())
     }
 
-    /// After the uploads of a frame: makes them visible to the renderer's context, and the
-    /// context that was current before [`Self::begin`] current again.
+    /// After the uploads of a frame: waits until they are done, which makes them visible to
+    /// the renderer's context (a flush alone does not, by the GL specification; GTK 4.8 has
+    /// no fence for textures), and makes the context that was current before
+    /// [`Self::begin`] current again.
     pub(crate) fn end(&mut self) {
-        // SAFETY: the context is current (`begin`).
-        unsafe { epoxy_glFlush() };
+        self.names.context.make_current();
+        // SAFETY: the context is current.
+        unsafe { gl!(epoxy_glFinish()) };
         restore(self.previous.take());
     }
 }

@@ -22,7 +22,7 @@ use gtk::{gdk, glib, graphene, gsk};
 use vnc_core::{Framebuffer, Rect};
 
 use crate::gl_tiles::GlTiles;
-use crate::shared_pixels::SharedPixels;
+use crate::shared_pixels::{SharedBytes, SharedPixels};
 
 const TILE: u16 = 256;
 
@@ -42,7 +42,7 @@ pub(crate) struct Tiles {
     /// Bytes of the tiles' own pixel buffers still alive, wherever GTK holds them.
     live: Arc<AtomicUsize>,
     /// The framebuffer's memory, when it is shared with the textures.
-    shared: Option<glib::Bytes>,
+    shared: Option<SharedBytes>,
     /// Under a GL renderer, one GL texture per tile updated in place (see `gl_tiles`).
     gl: Option<GlTiles>,
     /// Whether GL textures were tried for the current renderer.
@@ -177,11 +177,7 @@ impl Tiles {
     ) {
         let scale = if scaled { Scale::Linear } else { Scale::None };
         self.fit(fb, scale, renderer);
-        let shared = if self.use_gl(renderer) {
-            None
-        } else {
-            self.share(fb)
-        };
+        let shared = !self.use_gl(renderer) && self.share(fb).is_some();
         let mut begun = false;
         for i in 0..self.textures.len() {
             let (tx, ty, tw, th) = self.tile(i);
@@ -195,12 +191,13 @@ impl Tiles {
                     }
                     g.upload(i, fb, (tx, ty, tw, th))
                 });
-                let t = match (gl, &shared) {
+                let over_shared = match (&gl, &self.shared) {
+                    (None, Some(bytes)) if shared => shared_texture(fb, bytes, tx, ty, tw, th),
+                    _ => None,
+                };
+                let t = match (gl, over_shared) {
                     (Some(t), _) => t,
-                    (None, Some(bytes)) => {
-                        let t = shared_texture(fb, bytes, tx, ty, tw, th);
-                        self.keep(t, renderer, false)
-                    }
+                    (None, Some(t)) => self.keep(t, renderer, false),
                     (None, None) => {
                         let t = texture(fb, tx, ty, tw, th, None, &self.live);
                         self.keep(t, renderer, true)
@@ -338,12 +335,14 @@ impl Tiles {
         }
         self.textures.iter_mut().for_each(|t| *t = None);
         self.dirty.iter_mut().for_each(|d| *d = true);
+        // GL textures are uploaded from the framebuffer itself: no memory to hold on to.
+        self.shared = None;
         true
     }
 
     /// The framebuffer's memory as bytes for textures, when the widget gave the session its
     /// shared memory; every tile is made again when that memory is new (a new session).
-    fn share(&mut self, fb: &Framebuffer) -> Option<glib::Bytes> {
+    fn share(&mut self, fb: &Framebuffer) -> Option<&SharedBytes> {
         let Some(memory) = fb
             .supplied_memory()
             .and_then(|m| (m as &dyn Any).downcast_ref::<SharedPixels>())
@@ -355,7 +354,7 @@ impl Tiles {
             self.shared = Some(memory.bytes());
             self.dirty.iter_mut().for_each(|d| *d = true);
         }
-        self.shared.clone()
+        self.shared.as_ref()
     }
 
     /// Starts over when the framebuffer's size, the way of scaling or the renderer changed
@@ -413,29 +412,41 @@ impl Drop for Counted {
     }
 }
 
-/// A texture of one tile over the framebuffer's shared memory `bytes`: no copy.
+/// A texture of one tile over the framebuffer's shared memory `bytes`: no copy. `None` where
+/// the GTK running may not take the tile's bytes so (the caller copies the tile then).
 fn shared_texture(
     fb: &Framebuffer,
-    bytes: &glib::Bytes,
+    bytes: &SharedBytes,
     tx: u16,
     ty: u16,
     tw: u16,
     th: u16,
-) -> gdk::Texture {
+) -> Option<gdk::Texture> {
     let stride = fb.stride();
     let start = usize::from(ty) * stride + usize::from(tx) * 4;
-    // From the tile's first pixel to its last (GDK takes a sub-rectangle's bytes so).
-    let end = start + (usize::from(th) - 1) * stride + usize::from(tw) * 4;
-    let tile = glib::Bytes::from_bytes(bytes, start..end);
-    gdk::MemoryTexture::new(
-        i32::from(tw),
-        i32::from(th),
-        // B, G, R, A bytes with A = 255: the framebuffer's own layout.
-        gdk::MemoryFormat::B8g8r8a8Premultiplied,
-        &tile,
-        stride,
+    // Whole rows where the memory has them; else from the tile's first pixel to its last,
+    // which GTK 4.8 to 4.12 take (4.8 checks no length), but which later versions may refuse
+    // (wanting stride x height bytes): those get a copy.
+    let rows = start + usize::from(th) * stride;
+    let end = if rows <= bytes.len() {
+        rows
+    } else if gtk::check_version(4, 13, 0).is_some() {
+        start + (usize::from(th) - 1) * stride + usize::from(tw) * 4
+    } else {
+        return None;
+    };
+    let tile = bytes.range(start, end)?;
+    Some(
+        gdk::MemoryTexture::new(
+            i32::from(tw),
+            i32::from(th),
+            // B, G, R, A bytes with A = 255: the framebuffer's own layout.
+            gdk::MemoryFormat::B8g8r8a8Premultiplied,
+            &tile,
+            stride,
+        )
+        .upcast(),
     )
-    .upcast()
 }
 
 /// A copy of one tile: its pixels as they are, or scaled by nearest neighbour to the

@@ -1,21 +1,23 @@
 //! The framebuffer's memory, shared with GDK textures instead of copied into them: the
 //! engine writes the pixels (it was given this memory through `Config::pixel_allocator`),
-//! and the tiles' memory textures read the same bytes through `glib::Bytes` that keep the
-//! memory alive after the framebuffer moves on to a new size or the session ends.
+//! and the tiles' memory textures read the same bytes through `GBytes` that keep the memory
+//! alive after the framebuffer moves on to a new size or the session ends.
 //!
 //! The widget's second `unsafe` module. Why it is sound: the memory is one heap block, freed
-//! when its last handle goes (the framebuffer's and each `glib::Bytes`'). Rust references to
-//! its bytes come from the framebuffer, borrowed from the session, and, for an instant, from
-//! [`SharedPixels::bytes`] while the caller holds the framebuffer borrowed shared. GTK reads
-//! the bytes through the `GBytes` only while it draws, on the main thread, which is where the
-//! widget's session decodes too: never while a `bytes_mut` borrow lives. The block is never
-//! handed to another thread while shared.
+//! when its last handle goes (the framebuffer's and each `GBytes`'). Rust references to its
+//! bytes come only from the framebuffer, borrowed from the session; the `GBytes` are made
+//! from the block's raw pointer and never read from Rust. GTK reads the bytes through them
+//! only while it draws, on the main thread, which is where the widget's session decodes too:
+//! never while a `bytes_mut` borrow lives. The widget's textures must not leave the main
+//! thread (an application could reach them through a `WidgetPaintable`'s render nodes):
+//! read elsewhere, they would race with the session's writes.
 #![allow(unsafe_code)]
 
 use std::ptr::NonNull;
 use std::sync::Arc;
 
 use gtk::glib;
+use gtk::glib::translate::{ToGlibPtr, from_glib_full};
 use vnc_core::{PixelAllocator, PixelMemory};
 
 /// A heap block of bytes that owns its allocation.
@@ -65,16 +67,64 @@ impl SharedPixels {
         PixelAllocator::new(|len| Box::new(SharedPixels(Arc::new(Block::new(len)))))
     }
 
-    /// All the bytes as `glib::Bytes` that keep the memory alive: made while the caller holds
-    /// the framebuffer borrowed shared (so no writer lives), read by GTK on the main thread.
-    pub(crate) fn bytes(&self) -> glib::Bytes {
-        glib::Bytes::from_owned(Keep(self.0.clone()))
+    /// All the bytes as a `GBytes` that keeps the memory alive, made from the block's raw
+    /// pointer (never through a Rust slice, which the engine's next write would invalidate),
+    /// to cut the tiles' bytes from.
+    pub(crate) fn bytes(&self) -> SharedBytes {
+        unsafe extern "C" fn release(data: glib::ffi::gpointer) {
+            // SAFETY: `data` is the `Arc` given to the GBytes below, released once.
+            drop(unsafe { Arc::from_raw(data as *const Block) });
+        }
+        let keep = Arc::into_raw(self.0.clone());
+        // SAFETY: the pointer and length describe the live block, which the handle given as
+        // user data keeps alive until GLib calls `release`.
+        let raw = unsafe {
+            glib::ffi::g_bytes_new_with_free_func(
+                self.0.ptr.as_ptr() as glib::ffi::gconstpointer,
+                self.0.len,
+                Some(release),
+                keep as glib::ffi::gpointer,
+            )
+        };
+        // SAFETY: a new GBytes, owned here.
+        SharedBytes(unsafe { from_glib_full(raw) })
     }
 
     /// Whether `bytes` came from this memory.
-    pub(crate) fn holds(&self, bytes: &glib::Bytes) -> bool {
-        let b: &[u8] = bytes;
-        b.as_ptr() == self.0.ptr.as_ptr().cast_const() && b.len() == self.0.len
+    pub(crate) fn holds(&self, bytes: &SharedBytes) -> bool {
+        bytes.data() == (self.0.ptr.as_ptr().cast_const(), self.0.len)
+    }
+}
+
+/// The framebuffer's memory as a `GBytes` ([`SharedPixels::bytes`]); read only by GTK, from C.
+pub(crate) struct SharedBytes(glib::Bytes);
+
+impl SharedBytes {
+    /// Where the bytes are and how many, without making a slice of them.
+    fn data(&self) -> (*const u8, usize) {
+        let mut len = 0;
+        // SAFETY: a valid GBytes; only its pointer and length are read.
+        let ptr = unsafe { glib::ffi::g_bytes_get_data(self.0.to_glib_none().0, &mut len) };
+        (ptr.cast::<u8>(), len)
+    }
+
+    /// The bytes from `start` to `end`, as a `GBytes` that keeps the memory alive (`None`
+    /// outside the memory).
+    pub(crate) fn range(&self, start: usize, end: usize) -> Option<glib::Bytes> {
+        if start > end || end > self.data().1 {
+            return None;
+        }
+        // SAFETY: the range lies in the GBytes, which the new one references.
+        let raw = unsafe {
+            glib::ffi::g_bytes_new_from_bytes(self.0.to_glib_none().0, start, end - start)
+        };
+        // SAFETY: a new GBytes, owned here.
+        Some(unsafe { from_glib_full(raw) })
+    }
+
+    /// The number of bytes.
+    pub(crate) fn len(&self) -> usize {
+        self.data().1
     }
 }
 
@@ -92,17 +142,6 @@ impl PixelMemory for SharedPixels {
     }
 }
 
-/// A handle that keeps the memory alive inside a `glib::Bytes`.
-struct Keep(Arc<Block>);
-
-impl AsRef<[u8]> for Keep {
-    fn as_ref(&self) -> &[u8] {
-        // SAFETY: called by `glib::Bytes::from_owned` once, while the framebuffer is borrowed
-        // shared (see `SharedPixels::bytes`).
-        unsafe { self.0.slice() }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -115,14 +154,12 @@ mod tests {
         let shared = (memory as &dyn std::any::Any)
             .downcast_ref::<SharedPixels>()
             .expect("SharedPixels");
-        let bytes = shared.bytes();
-        assert!(shared.holds(&bytes));
-        assert_eq!(&bytes[..], fb.data());
-        drop(fb);
-        assert_eq!(
-            &bytes[..],
-            [0, 0, 0, 255, 0, 0, 0, 255],
-            "alive after the framebuffer"
-        );
+        let all = shared.bytes();
+        assert!(shared.holds(&all));
+        assert_eq!(all.len(), 8);
+        let second = all.range(4, 8).expect("in range");
+        assert!(all.range(4, 9).is_none());
+        drop((fb, all));
+        assert_eq!(&second[..], [0, 0, 0, 255], "alive after the framebuffer");
     }
 }
