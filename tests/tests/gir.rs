@@ -114,6 +114,15 @@ impl Viewer {
 impl Drop for Viewer {
     fn drop(&mut self) {
         process::stop(&mut self.child);
+        // A test that fails shows what its viewer printed (a viewer that died or hung says
+        // why).
+        if std::thread::panicking() {
+            eprintln!(
+                "the viewer's standard output:\n{}\nits standard error:\n{}",
+                self.stdout(),
+                self.stderr()
+            );
+        }
     }
 }
 
