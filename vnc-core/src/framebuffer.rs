@@ -144,14 +144,13 @@ impl Framebuffer {
     /// A black framebuffer of the given size whose pixels, now and after every resize, live
     /// in memory from `allocator` (see [`PixelAllocator`]).
     pub fn new_in(width: u16, height: u16, allocator: PixelAllocator) -> Framebuffer {
-        let len = usize::from(width) * usize::from(height) * 4;
         let mut fb = Framebuffer {
-            width,
-            height,
-            data: Pixels::sized(Pixels::Owned(Vec::new()), len, Some(&allocator)),
+            width: 0,
+            height: 0,
+            data: Pixels::Owned(Vec::new()),
             allocator: Some(allocator),
         };
-        fill(&mut fb.data, BLACK);
+        fb.resize(width, height);
         fb
     }
 

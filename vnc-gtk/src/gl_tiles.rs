@@ -126,21 +126,22 @@ impl GlTiles {
     pub(crate) fn new(display: &gdk::Display, count: usize) -> Option<GlTiles> {
         let previous = gdk::GLContext::current();
         let context = display.create_gl_context().ok()?;
-        let made = context.realize().is_ok() && !context.uses_es();
-        let mut names = vec![0u32; count];
-        if made {
-            context.make_current();
-            // SAFETY: the context is current; `names` has room for `count` names.
-            unsafe { gl!(epoxy_glGenTextures(count as i32, names.as_mut_ptr())) };
+        if context.realize().is_err() || context.uses_es() {
+            return None;
         }
-        if made && names.contains(&0) {
-            // Not all made: give back those that were.
+        let mut names = vec![0u32; count];
+        context.make_current();
+        // SAFETY: the context is current; `names` has room for `count` names.
+        unsafe { gl!(epoxy_glGenTextures(count as i32, names.as_mut_ptr())) };
+        let all_made = !names.contains(&0);
+        if !all_made {
+            // Give back those that were made.
             let made: Vec<u32> = names.iter().copied().filter(|&n| n != 0).collect();
             // SAFETY: the context is still current; the names are its own, unused.
             unsafe { gl!(epoxy_glDeleteTextures(made.len() as i32, made.as_ptr())) };
         }
         restore(previous);
-        if !made || names.contains(&0) {
+        if !all_made {
             return None;
         }
         Some(GlTiles {
@@ -150,10 +151,10 @@ impl GlTiles {
         })
     }
 
-    /// Makes the context current: before [`Self::upload`].
+    /// Before the uploads of a frame: notes the current context, which [`Self::end`] makes
+    /// current again (each upload makes the tiles' context current).
     pub(crate) fn begin(&mut self) {
         self.previous = gdk::GLContext::current();
-        self.names.context.make_current();
     }
 
     /// Puts tile `i`'s pixels, the `tw` x `th` pixels at (`tx`, `ty`) of `fb`, in its texture

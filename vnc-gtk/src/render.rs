@@ -177,7 +177,9 @@ impl Tiles {
     ) {
         let scale = if scaled { Scale::Linear } else { Scale::None };
         self.fit(fb, scale, renderer);
-        let shared = !self.use_gl(renderer) && self.share(fb).is_some();
+        if !self.use_gl(renderer) {
+            self.share(fb);
+        }
         let mut begun = false;
         for i in 0..self.textures.len() {
             let (tx, ty, tw, th) = self.tile(i);
@@ -191,14 +193,14 @@ impl Tiles {
                     }
                     g.upload(i, fb, (tx, ty, tw, th))
                 });
-                let over_shared = match (&gl, &self.shared) {
-                    (None, Some(bytes)) if shared => shared_texture(fb, bytes, tx, ty, tw, th),
-                    _ => None,
+                let over_shared = || {
+                    let bytes = self.shared.as_ref()?;
+                    shared_texture(fb, bytes, tx, ty, tw, th)
                 };
-                let t = match (gl, over_shared) {
-                    (Some(t), _) => t,
-                    (None, Some(t)) => self.keep(t, renderer, false),
-                    (None, None) => {
+                let t = match gl.ok_or_else(over_shared) {
+                    Ok(t) => t,
+                    Err(Some(t)) => self.keep(t, renderer, false),
+                    Err(None) => {
                         let t = texture(fb, tx, ty, tw, th, None, &self.live);
                         self.keep(t, renderer, true)
                     }
@@ -342,19 +344,18 @@ impl Tiles {
 
     /// The framebuffer's memory as bytes for textures, when the widget gave the session its
     /// shared memory; every tile is made again when that memory is new (a new session).
-    fn share(&mut self, fb: &Framebuffer) -> Option<&SharedBytes> {
+    fn share(&mut self, fb: &Framebuffer) {
         let Some(memory) = fb
             .supplied_memory()
             .and_then(|m| (m as &dyn Any).downcast_ref::<SharedPixels>())
         else {
             self.shared = None;
-            return None;
+            return;
         };
         if !self.shared.as_ref().is_some_and(|b| memory.holds(b)) {
             self.shared = Some(memory.bytes());
             self.dirty.iter_mut().for_each(|d| *d = true);
         }
-        self.shared.as_ref()
     }
 
     /// Starts over when the framebuffer's size, the way of scaling or the renderer changed

@@ -74,11 +74,7 @@ fn main() -> glib::ExitCode {
         let frame = Cell::new(0u32);
         let reported = Cell::new(false);
         area.add_tick_callback(move |area, _| {
-            if !reported.replace(true) {
-                if let Some(r) = area.native().and_then(|n| n.renderer()) {
-                    eprintln!("emptywindow: renderer {}", r.type_().name());
-                }
-            }
+            report_renderer(area, &reported);
             if redraw {
                 let n = frame.get().wrapping_add(1);
                 frame.set(n);
@@ -128,15 +124,21 @@ fn picture(width: i32, height: i32, redraw: bool) -> gtk::Picture {
     picture.set_size_request(width, height);
     let reported = Cell::new(false);
     picture.add_tick_callback(move |picture, _| {
-        if !reported.replace(true) {
-            if let Some(r) = picture.native().and_then(|n| n.renderer()) {
-                eprintln!("emptywindow: renderer {}", r.type_().name());
-            }
-        }
+        report_renderer(picture, &reported);
         if redraw {
             picture.set_paintable(Some(&texture()));
         }
         glib::ControlFlow::Continue
     });
     picture
+}
+
+/// Prints the renderer that draws `widget` on stderr, once (`reported` remembers).
+fn report_renderer(widget: &impl IsA<gtk::Widget>, reported: &Cell<bool>) {
+    if reported.replace(true) {
+        return;
+    }
+    if let Some(r) = widget.native().and_then(|n| n.renderer()) {
+        eprintln!("emptywindow: renderer {}", r.type_().name());
+    }
 }
