@@ -110,8 +110,8 @@ pub fn holds_one_copy(renderer: &str, class: &str, copy: Copy) {
         || display.session_buffer_bytes() == 0,
     );
 
-    // Smooth scaling stays smooth (with GL, the widget's GL textures would be drawn by
-    // nearest neighbour): at 150 % a checkerboard of red and blue pixels shows blends of the
+    // Smooth scaling stays smooth (under GL, the tiles' GL textures must be filtered
+    // linearly): at 150 % a checkerboard of red and blue pixels shows blends of the
     // two in most places, where nearest-neighbour scaling would show only red and blue.
     server.run(
         "xsetroot",

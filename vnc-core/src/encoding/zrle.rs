@@ -49,7 +49,7 @@ impl ZrleStream {
         self.end = 0;
     }
 
-    /// The window's bytes on the heap.
+    /// The window's bytes (on the heap or mapped).
     pub(crate) fn heap_bytes(&self) -> usize {
         self.window.len()
     }
