@@ -26,6 +26,10 @@ ensure_packages \
   gobject-introspection libgirepository1.0-dev gir1.2-gtk-4.0 python3-gi valac gjs \
   libsasl2-dev libsasl2-modules libsasl2-modules-db sasl2-bin
 
+# CI builds once in a fresh clone: incremental caches would only take disk (GBs for ~60 test
+# binaries) and time.
+if [[ -n ${CI:-} ]]; then export CARGO_INCREMENTAL=0; fi
+
 cargo fmt --all -- --check
 # vnc-gtk-c (libvncrs) switches off gtk-rs's "GTK initialized" check, which a build with it
 # would switch off for the Rust programs too (features unify): it is built on its own.
