@@ -38,12 +38,11 @@
 mod audio;
 mod certificate;
 mod display;
-mod gl_tiles;
 mod grab_sequence;
 pub mod keymap;
 mod keys;
 mod render;
-mod shared_pixels;
+mod sys;
 
 pub use certificate::{Certificate, CertificateProblem};
 pub use display::{CredentialFlags, Depth, DisplayCredential, KeyEvent, VncDisplay};

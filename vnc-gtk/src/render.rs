@@ -21,8 +21,8 @@ use gtk::{gdk, glib, graphene, gsk};
 
 use vnc_core::{Framebuffer, Rect};
 
-use crate::gl_tiles::GlTiles;
-use crate::shared_pixels::{SharedBytes, SharedPixels};
+use crate::sys::gl_tiles::GlTiles;
+use crate::sys::shared_pixels::{SharedBytes, SharedPixels};
 
 const TILE: u16 = 256;
 

@@ -94,7 +94,7 @@ impl VncDisplay {
         config.limits = self.limits.borrow().clone();
         config.handshake_timeout = self.handshake_timeout.get();
         // The tiles' textures share the framebuffer's memory instead of copying it.
-        config.pixel_allocator = Some(crate::shared_pixels::SharedPixels::allocator());
+        config.pixel_allocator = Some(crate::sys::shared_pixels::SharedPixels::allocator());
         config
     }
 

@@ -1,6 +1,6 @@
 //! The public side of [`VncDisplay`]: construction, connecting, commands and typed signal
 //! helpers. The state and the GTK trait implementations are in `imp.rs`, the work in one
-//! module per concern: `driver`, `events`, `input`, `locks`, `relative` (with `x11_grab`),
+//! module per concern: `driver`, `events`, `input`, `locks`, `relative` (with `sys::x11_grab`),
 //! `layout`, `draw`, `cursor`, `clipboard`, `audio`, `listen` (reverse connections),
 //! `repeater` (UltraVNC repeaters), `reconnect`.
 
@@ -19,7 +19,6 @@ mod reconnect;
 mod relative;
 mod repeater;
 mod security;
-mod x11_grab;
 
 use std::time::Duration;
 

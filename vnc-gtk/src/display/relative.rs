@@ -8,7 +8,7 @@ use gtk::prelude::*;
 use gtk::subclass::prelude::*;
 
 use super::imp::VncDisplay;
-use super::x11_grab;
+use crate::sys::x11_grab;
 
 impl VncDisplay {
     /// The server said how it reads the pointer (or the connection ended: absolute).

@@ -1,9 +1,8 @@
-//! The X11 pointer grab of relative mode, the widget's only `unsafe`: GTK 4 has no pointer
-//! grab, so on X11 the widget asks the X server itself (Xlib through x11-dl, the binding
-//! gdk4-x11 hands its display out in) to grab the pointer for the widget's window, confined
-//! to it, and warps the pointer back to the widget's centre so that motion never stops at a
-//! screen edge. Elsewhere (Wayland) there is no such call and the caller is told so.
-#![allow(unsafe_code)]
+//! The X11 pointer grab of relative mode: GTK 4 has no pointer grab, so on X11 the widget
+//! asks the X server itself (Xlib through x11-dl, the binding gdk4-x11 hands its display out
+//! in) to grab the pointer for the widget's window, confined to it, and warps the pointer
+//! back to the widget's centre so that motion never stops at a screen edge. Elsewhere
+//! (Wayland) there is no such call and the caller is told so.
 
 use std::cell::OnceCell;
 
@@ -14,7 +13,7 @@ use gtk::{gdk, graphene};
 
 /// Why the pointer could not be confined.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Unconfined {
+pub(crate) enum Unconfined {
     /// Not an X11 display (Wayland: GTK 4.8 has no pointer-constraints API).
     NotX11,
     /// The widget is not in a realized window.
@@ -66,7 +65,7 @@ fn x11_window(widget: &gtk::Widget) -> Result<(X11Display, X11Surface), Unconfin
 }
 
 /// Grabs the pointer for the widget's window, confined to it.
-pub(super) fn grab(widget: &gtk::Widget) -> Result<(), Unconfined> {
+pub(crate) fn grab(widget: &gtk::Widget) -> Result<(), Unconfined> {
     let (display, surface) = x11_window(widget)?;
     let status = with_xlib(|x| {
         let mask = xlib::ButtonPressMask | xlib::ButtonReleaseMask | xlib::PointerMotionMask;
@@ -100,7 +99,7 @@ pub(super) fn grab(widget: &gtk::Widget) -> Result<(), Unconfined> {
 }
 
 /// Releases the grab (nothing if there is none).
-pub(super) fn ungrab(widget: &gtk::Widget) {
+pub(crate) fn ungrab(widget: &gtk::Widget) {
     let Ok((display, _)) = x11_window(widget) else {
         return;
     };
@@ -115,7 +114,7 @@ pub(super) fn ungrab(widget: &gtk::Widget) {
 }
 
 /// Moves the pointer to (`x`, `y`) in the widget's coordinates.
-pub(super) fn warp(widget: &gtk::Widget, x: f64, y: f64) {
+pub(crate) fn warp(widget: &gtk::Widget, x: f64, y: f64) {
     let Ok((display, surface)) = x11_window(widget) else {
         return;
     };

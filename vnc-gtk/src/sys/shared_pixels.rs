@@ -3,15 +3,14 @@
 //! and the tiles' memory textures read the same bytes through `GBytes` that keep the memory
 //! alive after the framebuffer moves on to a new size or the session ends.
 //!
-//! The widget's second `unsafe` module. Why it is sound: the memory is one heap block, freed
-//! when its last handle goes (the framebuffer's and each `GBytes`'). Rust references to its
-//! bytes come only from the framebuffer, borrowed from the session; the `GBytes` are made
-//! from the block's raw pointer and never read from Rust. GTK reads the bytes through them
-//! only while it draws, on the main thread, which is where the widget's session decodes too:
-//! never while a `bytes_mut` borrow lives. The widget's textures must not leave the main
-//! thread (an application could reach them through a `WidgetPaintable`'s render nodes):
-//! read elsewhere, they would race with the session's writes.
-#![allow(unsafe_code)]
+//! Why it is sound: the memory is one heap block, freed when its last handle goes (the
+//! framebuffer's and each `GBytes`'). Rust references to its bytes come only from the
+//! framebuffer, borrowed from the session; the `GBytes` are made from the block's raw pointer
+//! and never read from Rust. GTK reads the bytes through them only while it draws, on the
+//! main thread, which is where the widget's session decodes too: never while a `bytes_mut`
+//! borrow lives. The widget's textures must not leave the main thread (an application could
+//! reach them through a `WidgetPaintable`'s render nodes): read elsewhere, they would race
+//! with the session's writes.
 
 use std::ptr::NonNull;
 use std::sync::Arc;

@@ -6,13 +6,10 @@
 //! a changed tile gets a new `GdkGLTexture` over the same texture name, which is how GTK
 //! learns that it must draw it again.
 //!
-//! The widget's third `unsafe` module: GL calls through libepoxy (which GTK itself uses and
-//! links), made on the main thread with the module's own `GdkGLContext` current. Texture
-//! names live until the last `GdkGLTexture` over them is released, which must happen on the
+//! Why it is sound: GL calls go through libepoxy (which GTK itself uses and links), made on
+//! the main thread with the module's own `GdkGLContext` current. Texture names live until the last `GdkGLTexture` over them is released, which must happen on the
 //! main thread: GTK releases them there, and an application must not carry the widget's
 //! textures (from a `WidgetPaintable`'s render nodes) to another thread.
-
-#![allow(unsafe_code)]
 
 use std::ffi::c_void;
 use std::rc::Rc;
