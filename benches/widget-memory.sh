@@ -6,7 +6,8 @@
 # window as (a) showing a picture of the desktop's size that GTK draws anew every frame
 # (emptywindow --redraw --texture: one copy of the pixels), each for SECONDS per renderer and
 # run. Prints peak RSS (VmHWM) and steady RSS (VmRSS, median of the last 5 one-second samples)
-# in MiB, the widget's cost (b - a) against the framebuffer (w*h*4), and the picture's (c - a):
+# in MiB, the widget's cost (b - a; with the growth of each part of RSS: anonymous, shared,
+# files) against the framebuffer (w*h*4), and the picture's (c - a):
 # what GTK costs to show any changing image of that size.
 # Usage: benches/widget-memory.sh   (RENDERERS="cairo gl ngl" RUNS=3 SECONDS_EACH=20
 #        GEOMETRY=1280x800; binaries from $CARGO_TARGET_DIR or target/, VIEWER=path to
@@ -51,8 +52,10 @@ for _ in $(seq 100); do [[ -s $state/display ]] && break; sleep 0.1; done
 export DISPLAY=":$(tr -dc 0-9 < "$state/display")" GDK_BACKEND=x11 GTK_A11Y=none
 unset WAYLAND_DISPLAY
 
-# Runs a program for $secs seconds; prints "HWM RSS ANON" in KiB (RSS: median of the last 5
-# samples; ANON: the anonymous part of RSS at the end, RSS without mapped files and libraries).
+# Runs a program for $secs seconds; prints "HWM RSS ANON SHM FILE" in KiB (RSS: median of the
+# last 5 samples; at the end, RSS's three parts: ANON anonymous memory (the heap, mostly), SHM
+# shared memory (cairo's pool of X shared-memory images), FILE the program's and its
+# libraries' mapped files).
 measure() {
   "$@" 2>>"$state/log" &
   local pid=$! samples=() i
@@ -61,31 +64,34 @@ measure() {
     kill -0 "$pid" 2>/dev/null || { echo "exited early: $*" >&2; cat "$state/log" >&2; exit 1; }
     samples+=("$(awk '/^VmRSS/ {print $2}' "/proc/$pid/status")")
   done
-  local hwm anon
+  local hwm anon shm file
   hwm=$(awk '/^VmHWM/ {print $2}' "/proc/$pid/status")
   anon=$(awk '/^RssAnon/ {print $2}' "/proc/$pid/status")
+  shm=$(awk '/^RssShmem/ {print $2}' "/proc/$pid/status")
+  file=$(awk '/^RssFile/ {print $2}' "/proc/$pid/status")
   kill "$pid"
   wait "$pid" 2>/dev/null || true
   local rss
   rss=$(printf '%s\n' "${samples[@]: -5}" | sort -n | sed -n 3p)
-  echo "$hwm $rss $anon"
+  echo "$hwm $rss $anon $shm $file"
 }
 
 mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 fb=$((width * height * 4))
 echo "desktop ${geometry}: framebuffer $(mib $((fb / 1024))) MiB; ${secs} s per program"
-printf '%-6s %-3s | %-21s | %-21s | %-26s | %s\n' renderer run "empty: peak, steady" \
-  "vncviewer: peak, steady" "widget cost: peak, steady, anon" "picture cost: peak, anon"
+printf '%-6s %-3s | %-21s | %-21s | %-40s | %s\n' renderer run "empty: peak, steady" \
+  "vncviewer: peak, steady" "widget cost: peak, steady, anon, shm, file" "picture cost: peak, anon"
 for r in $renderers; do
   for ((run = 1; run <= runs; run++)); do
     : >"$state/log"
-    read -r ehwm erss eanon < <(GSK_RENDERER=$r measure "$bin/emptywindow" --redraw "$width" "$height")
+    read -r ehwm erss eanon eshm efile < <(GSK_RENDERER=$r measure "$bin/emptywindow" --redraw "$width" "$height")
     name=$(sed -n 's/^emptywindow: renderer //p' "$state/log" | head -1)
-    read -r vhwm vrss vanon < <(GSK_RENDERER=$r measure "$viewer" --read-only "127.0.0.1::$port")
-    read -r phwm _ panon < <(GSK_RENDERER=$r measure "$bin/emptywindow" --redraw --texture "$width" "$height")
-    printf '%-6s %-3s | %8s %8s MiB | %8s %8s MiB | %6s %6s %6s MiB  | %6s %6s MiB  (%s)\n' \
+    read -r vhwm vrss vanon vshm vfile < <(GSK_RENDERER=$r measure "$viewer" --read-only "127.0.0.1::$port")
+    read -r phwm _ panon _ _ < <(GSK_RENDERER=$r measure "$bin/emptywindow" --redraw --texture "$width" "$height")
+    printf '%-6s %-3s | %8s %8s MiB | %8s %8s MiB | %6s %6s %6s %6s %6s MiB  | %6s %6s MiB  (%s)\n' \
       "$r" "$run" "$(mib "$ehwm")" "$(mib "$erss")" "$(mib "$vhwm")" "$(mib "$vrss")" \
       "$(mib $((vhwm - ehwm)))" "$(mib $((vrss - erss)))" "$(mib $((vanon - eanon)))" \
+      "$(mib $((vshm - eshm)))" "$(mib $((vfile - efile)))" \
       "$(mib $((phwm - ehwm)))" "$(mib $((panon - eanon)))" "${name:-?}"
   done
 done
