@@ -43,6 +43,10 @@ assert d.get_grab_keys() == "Control_L+F12"
 assert VncRs.GrabSequence.new_from_string("Alt_L+Tab").get_keysyms() == [0xFFE9, 0xFF09]
 d.set_rotation(90)
 assert d.props.rotation == 90
+# Not a quarter turn: refused with a critical warning, not brought to the nearest one.
+d.set_rotation(300)
+d.set_rotation(45)
+assert d.get_rotation() == 90
 d.set_rotation(0)
 assert d.get_remote_width() == 0 and d.get_desktop_name() == ""
 assert d.is_pointer_absolute()

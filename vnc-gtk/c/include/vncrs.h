@@ -760,7 +760,7 @@ guint vnc_rs_display_get_zoom_level (VncRsDisplay *display);
  * vnc_rs_display_set_rotation: (set-property rotation)
  * @display: a #VncRsDisplay
  * @degrees: 0, 90, 180 or 270: how far the desktop is turned clockwise (other values are
- *   refused with a warning)
+ *   refused with a critical warning)
  */
 void vnc_rs_display_set_rotation (VncRsDisplay *display, guint degrees);
 /**

@@ -7,7 +7,7 @@ use gtk::glib::{self, translate::*};
 use gtk::prelude::*;
 use vnc_gtk::Depth;
 
-use crate::{VncRsDisplay, bool_arg, enum_arg, text, with_display};
+use crate::{VncRsDisplay, bool_arg, critical, enum_arg, text, with_display};
 
 type Gboolean = glib::ffi::gboolean;
 
@@ -143,11 +143,27 @@ unsigned!(
     vnc_rs_display_get_zoom_level,
     vnc_rs_display_set_zoom_level
 );
-unsigned!(
-    "rotation",
-    vnc_rs_display_get_rotation,
-    vnc_rs_display_set_rotation
-);
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn vnc_rs_display_get_rotation(display: *mut VncRsDisplay) -> c_uint {
+    with_display(display, "vnc_rs_display_get_rotation", 0, |d| {
+        d.property::<u32>("rotation")
+    })
+}
+
+/// Not clamped as the other unsigned setters are: 300 degrees is not 270, so every value but
+/// the four quarter turns is refused, with a critical warning as GLib's argument checks give.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn vnc_rs_display_set_rotation(display: *mut VncRsDisplay, degrees: c_uint) {
+    const F: &str = "vnc_rs_display_set_rotation";
+    if !matches!(degrees, 0 | 90 | 180 | 270) {
+        return critical(
+            F,
+            &format!("{degrees} is not a rotation (0, 90, 180 or 270 degrees)"),
+        );
+    }
+    with_display(display, F, (), |d| d.set_property("rotation", degrees))
+}
 unsigned!(
     "jpeg-quality",
     vnc_rs_display_get_jpeg_quality,
