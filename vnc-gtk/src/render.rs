@@ -413,8 +413,8 @@ impl Drop for Counted {
     }
 }
 
-/// A texture of one tile over the framebuffer's shared memory `bytes`: no copy. `None` where
-/// the GTK running may not take the tile's bytes so (the caller copies the tile then).
+/// A texture of one tile over the framebuffer's shared memory `bytes`: no copy. `None` if the
+/// tile is not inside those bytes (the caller copies the tile then).
 fn shared_texture(
     fb: &Framebuffer,
     bytes: &SharedBytes,
@@ -425,16 +425,15 @@ fn shared_texture(
 ) -> Option<gdk::Texture> {
     let stride = fb.stride();
     let start = usize::from(ty) * stride + usize::from(tx) * 4;
-    // Whole rows where the memory has them; else from the tile's first pixel to its last,
-    // which GTK 4.8 to 4.12 take (4.8 checks no length), but which later versions may refuse
-    // (wanting stride x height bytes): those get a copy.
+    // Whole rows where the memory has them; else (the bottom row of tiles, but the leftmost)
+    // from the tile's first pixel to its last. Every GTK takes that: its documentation asks
+    // for stride x height bytes, but 4.8 checks no length and later versions check for
+    // exactly this much (their own subtextures of a bottom-right corner are made so).
     let rows = start + usize::from(th) * stride;
     let end = if rows <= bytes.len() {
         rows
-    } else if gtk::check_version(4, 13, 0).is_some() {
-        start + (usize::from(th) - 1) * stride + usize::from(tw) * 4
     } else {
-        return None;
+        start + (usize::from(th) - 1) * stride + usize::from(tw) * 4
     };
     let tile = bytes.range(start, end)?;
     Some(
