@@ -35,8 +35,10 @@ bind "${RUSTUP_HOME:-$HOME/.rustup}" /root/.rustup ro
 bind "${CARGO_HOME:-$HOME/.cargo}" /root/.cargo
 bind "$PWD" /src ro
 cp /etc/resolv.conf "$root/etc/resolv.conf"
+# Commands in the chroot; `wrap` may put them in a namespace first.
+wrap=()
 inside() {
-  chroot "$root" /usr/bin/env -i HOME=/root LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive \
+  "${wrap[@]}" chroot "$root" /usr/bin/env -i HOME=/root LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive \
     PATH=/root/.cargo/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
     CARGO_TARGET_DIR=/target CARGO_INCREMENTAL=0 \
     ${VNC_TEST_GSK_RENDERER:+VNC_TEST_GSK_RENDERER=$VNC_TEST_GSK_RENDERER} "$@"
@@ -52,6 +54,10 @@ if (($# == 0)); then
   set -- --no-fail-fast
   for t in tests/tests/gtk_*.rs; do set -- "$@" --test "$(basename "$t" .rs)"; done
 fi
-# The tests run the binaries (vnccapture, vncviewer) from the same target.
+# The tests run the binaries (vnccapture, vncviewer) from the same target. They are built
+# with the network (crates may be missing), then run in a network namespace of their own:
+# loopback only, and their X servers' abstract sockets apart from the host's.
 inside sh -c 'cd /src && cargo build -q --workspace --exclude vnc-gtk-c --bins &&
-  cargo test -q -p vnc-tests "$@"' sh "$@"
+  cargo test -q -p vnc-tests --no-run "$@"' sh "$@"
+wrap=(unshare --net -- sh -c 'ip link set lo up && exec "$@"' sh)
+inside sh -c 'cd /src && cargo test -q --offline -p vnc-tests "$@"' sh "$@"
