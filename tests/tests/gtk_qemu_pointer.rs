@@ -2,7 +2,8 @@
 //! QEMU's PS/2 mouse makes `is-pointer-absolute` false; a click in the display grabs the
 //! pointer (`grab-pointer`), hides the local cursor and confines the pointer to the window
 //! (`pointer-confined`: a move to the far corner of the screen stays in the window); relative
-//! moves reach QEMU as the same motion (its trace, `input_event_rel`); the grab keys
+//! moves reach QEMU as the same motion (its trace, `input_event_rel`), also when GDK merges
+//! the motion event of the widget's warp back to the centre into the next move; the grab keys
 //! (Ctrl+Alt) release it and the pointer is free again. With the X pointer grab held by
 //! another client, a grab leaves `pointer-confined` false. Closing the connection ends a
 //! grab. Once the USB tablet is QEMU's active mouse, `is-pointer-absolute` turns true. One test function: GTK lives on the thread that
@@ -10,8 +11,9 @@
 
 use std::cell::Cell;
 use std::rc::Rc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
+use gtk::glib;
 use gtk::prelude::*;
 use vnc_gtk::VncDisplay;
 use vnc_tests::gtk_support::{run_until, start_gtk, xdotool_value};
@@ -131,6 +133,41 @@ fn widget_grabs_and_sends_motion_in_qemu_relative_mode() {
         });
     }
     assert_eq!(motions()[start..], moves, "{}", q.trace());
+
+    // Far from the centre the widget warps the pointer back to it. GDK merges motion events
+    // that wait in its queue, so the warp's own motion event can come merged into the next
+    // one: that motion counts from the centre, not from where the pointer was before the
+    // warp. Dispatched one event at a time until the warp, so that the warp's event is still
+    // unread when the next move comes.
+    let sent = motions().len();
+    local.run(
+        "xdotool",
+        &[
+            "mousemove",
+            "--window",
+            &wid,
+            &(ww - 20).to_string(),
+            &(wh / 2).to_string(),
+        ],
+    );
+    let far = pointer_at(&local);
+    let context = glib::MainContext::default();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while pointer_at(&local) == far {
+        assert!(Instant::now() < deadline, "no warp back from {far:?}");
+        context.iteration(false);
+    }
+    local.run("xdotool", &["mousemove_relative", "--", "4", "-2"]);
+    // Two motions: out to the far point, then the move.
+    run_until("the move after the warp", Duration::from_secs(10), || {
+        motions().len() >= sent + 2
+    });
+    assert_eq!(
+        motions()[sent + 1..],
+        [(4, -2)],
+        "the move after a warp:\n{}",
+        q.trace()
+    );
 
     // The grab keys release, and the pointer goes where it is moved.
     local.run("xdotool", &["key", "ctrl+alt"]);

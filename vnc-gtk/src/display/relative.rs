@@ -67,11 +67,12 @@ impl VncDisplay {
         }
     }
 
+    /// The widget's centre, on a whole pixel: where a warp puts the pointer exactly.
     fn centre(&self) -> (f64, f64) {
         let obj = self.obj();
         (
-            f64::from(WidgetExt::width(&*obj)) / 2.0,
-            f64::from(WidgetExt::height(&*obj)) / 2.0,
+            f64::from(WidgetExt::width(&*obj) / 2),
+            f64::from(WidgetExt::height(&*obj) / 2),
         )
     }
 
@@ -98,27 +99,42 @@ impl VncDisplay {
             }
             return true;
         }
-        // The motion that a warp to the centre caused: a new starting point, not motion.
-        if let Some((wx, wy)) = self.warped_to.get()
-            && (x - wx).abs() < 1.0
-            && (y - wy).abs() < 1.0
-        {
-            self.warped_to.set(None);
-            self.rel_last.set(Some((x, y)));
-            return true;
+        let last = self.rel_last.replace(Some((x, y)));
+        if let Some((wx, wy)) = self.warped_to.get() {
+            // The motion that a warp to the centre caused: a new starting point, not motion.
+            if (x - wx).abs() < 1.0 && (y - wy).abs() < 1.0 {
+                self.warped_to.set(None);
+                return true;
+            }
+            // GDK merges the motion events waiting in its queue, keeping only the last
+            // position: the warp's own event may be merged into this one, which then
+            // moved from the centre. Else this motion was made before the warp and moved
+            // from the last position. The warp came because the last position was far from
+            // the centre, so the nearer of the two is where it came from.
+            let from_last = last.map_or(f64::INFINITY, |(lx, ly)| (x - lx).hypot(y - ly));
+            if (x - wx).hypot(y - wy) < from_last {
+                self.warped_to.set(None);
+                self.send_motion(x - wx, y - wy);
+                self.recentre_if_far(x, y);
+                return true;
+            }
         }
-        let Some((lx, ly)) = self.rel_last.replace(Some((x, y))) else {
+        let Some((lx, ly)) = last else {
             // The first position after the grab: nothing to measure from, buttons only.
             self.send_motion(0.0, 0.0);
             return true;
         };
         self.send_motion(x - lx, y - ly);
-        // Far from the centre: back to it before the pointer meets the window's edge.
+        self.recentre_if_far(x, y);
+        true
+    }
+
+    /// Far from the centre: back to it before the pointer meets the window's edge.
+    fn recentre_if_far(&self, x: f64, y: f64) {
         let (cx, cy) = self.centre();
         if self.pointer_confined.get() && ((x - cx).abs() > cx / 2.0 || (y - cy).abs() > cy / 2.0) {
             self.warp_to_centre();
         }
-        true
     }
 
     /// Sends motion of (`dx`, `dy`) widget pixels in framebuffer pixels (through the rotation), carrying fractions
