@@ -108,9 +108,13 @@ impl SoundServer {
                 "channels=2",
             ])
             .expect("a null sink on pipewire-pulse");
-        server
-            .pactl(&["set-default-sink", "vnc"])
-            .expect("default sink");
+        // PipeWire makes the sink's node a moment after the module loads (PipeWire 1.4 in
+        // Debian 13 sometimes after pactl has returned).
+        wait_for(
+            "the null sink as the default",
+            Duration::from_secs(20),
+            || server.pactl(&["set-default-sink", "vnc"]).is_some(),
+        );
         server.wait_ready();
         server
     }
