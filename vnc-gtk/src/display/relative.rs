@@ -78,8 +78,9 @@ impl VncDisplay {
 
     fn warp_to_centre(&self) {
         let (cx, cy) = self.centre();
-        self.warped_to.set(Some((cx, cy)));
-        x11_grab::warp(self.obj().upcast_ref(), cx, cy);
+        if x11_grab::warp(self.obj().upcast_ref(), cx, cy) {
+            self.warped_to.set(Some((cx, cy)));
+        }
     }
 
     /// Local pointer input in relative mode: a press while not grabbed grabs (and is not
@@ -129,10 +130,15 @@ impl VncDisplay {
         true
     }
 
-    /// Far from the centre: back to it before the pointer meets the window's edge.
+    /// Far from the centre: back to it before the pointer meets the window's edge. Not while
+    /// a warp is on its way: this motion was made before it, and a second warp to where the
+    /// pointer already is would make no event to end the wait.
     fn recentre_if_far(&self, x: f64, y: f64) {
         let (cx, cy) = self.centre();
-        if self.pointer_confined.get() && ((x - cx).abs() > cx / 2.0 || (y - cy).abs() > cy / 2.0) {
+        if self.pointer_confined.get()
+            && self.warped_to.get().is_none()
+            && ((x - cx).abs() > cx / 2.0 || (y - cy).abs() > cy / 2.0)
+        {
             self.warp_to_centre();
         }
     }

@@ -113,16 +113,16 @@ pub(crate) fn ungrab(widget: &gtk::Widget) {
     });
 }
 
-/// Moves the pointer to (`x`, `y`) in the widget's coordinates.
-pub(crate) fn warp(widget: &gtk::Widget, x: f64, y: f64) {
+/// Moves the pointer to (`x`, `y`) in the widget's coordinates; false if it could not be asked.
+pub(crate) fn warp(widget: &gtk::Widget, x: f64, y: f64) -> bool {
     let Ok((display, surface)) = x11_window(widget) else {
-        return;
+        return false;
     };
     let Some(native) = widget.native() else {
-        return;
+        return false;
     };
     let Some(p) = widget.compute_point(&native, &graphene::Point::new(x as f32, y as f32)) else {
-        return;
+        return false;
     };
     let (nx, ny) = native.surface_transform();
     // X coordinates are device pixels.
@@ -136,5 +136,6 @@ pub(crate) fn warp(widget: &gtk::Widget, x: f64, y: f64) {
             (x.XWarpPointer)(xd, 0, surface.xid(), 0, 0, 0, 0, sx, sy);
             (x.XFlush)(xd);
         }
-    });
+    })
+    .is_some()
 }
