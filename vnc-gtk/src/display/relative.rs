@@ -100,7 +100,8 @@ impl VncDisplay {
             }
             return true;
         }
-        let last = self.rel_last.replace(Some((x, y)));
+        // Where this motion started: the last position, or the centre after a warp.
+        let mut from = self.rel_last.replace(Some((x, y)));
         if let Some((wx, wy)) = self.warped_to.get() {
             // The motion that a warp to the centre caused: a new starting point, not motion.
             if (x - wx).abs() < 1.0 && (y - wy).abs() < 1.0 {
@@ -112,15 +113,13 @@ impl VncDisplay {
             // moved from the centre. Else this motion was made before the warp and moved
             // from the last position. The warp came because the last position was far from
             // the centre, so the nearer of the two is where it came from.
-            let from_last = last.map_or(f64::INFINITY, |(lx, ly)| (x - lx).hypot(y - ly));
+            let from_last = from.map_or(f64::INFINITY, |(lx, ly)| (x - lx).hypot(y - ly));
             if (x - wx).hypot(y - wy) < from_last {
                 self.warped_to.set(None);
-                self.send_motion(x - wx, y - wy);
-                self.recentre_if_far(x, y);
-                return true;
+                from = Some((wx, wy));
             }
         }
-        let Some((lx, ly)) = last else {
+        let Some((lx, ly)) = from else {
             // The first position after the grab: nothing to measure from, buttons only.
             self.send_motion(0.0, 0.0);
             return true;
