@@ -15,9 +15,9 @@ ensure_packages() {
 }
 
 # The Debian packages that scripts/test.sh needs (scripts/test-newer-gtk.sh installs the same in
-# its chroot). dbus-x11 and at-spi2-core are not needed by any test: they are on every desktop, and with
-# them GLib autolaunches session buses and GTK looks for the accessibility bus, so CI runs
-# the tests as a developer's machine would. gcc and libvncserver-dev build the small xvp
+# its chroot). dbus-x11 and at-spi2-core are not needed by any test: they are on every
+# desktop, and with them GLib autolaunches session buses and GTK looks for the accessibility
+# bus, so CI runs the tests as a developer's machine would. gcc and libvncserver-dev build the small xvp
 # server of tests/tests/xvp.rs. libpulse-dev builds the widget's audio playback; the audio
 # tests play into a private PulseAudio daemon and a private PipeWire (with pipewire-pulse and
 # WirePlumber) and record with pulseaudio-utils' parec. python3 runs the X client of the

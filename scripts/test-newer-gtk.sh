@@ -38,7 +38,8 @@ cp /etc/resolv.conf "$root/etc/resolv.conf"
 # Commands in the chroot; `wrap` may put them in a namespace first.
 wrap=()
 inside() {
-  "${wrap[@]}" chroot "$root" /usr/bin/env -i HOME=/root LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive \
+  "${wrap[@]}" chroot "$root" /usr/bin/env -i \
+    HOME=/root LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive \
     PATH=/root/.cargo/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
     CARGO_TARGET_DIR=/target CARGO_INCREMENTAL=0 \
     ${VNC_TEST_GSK_RENDERER:+VNC_TEST_GSK_RENDERER=$VNC_TEST_GSK_RENDERER} "$@"
